@@ -1,0 +1,1 @@
+"""Chain adapters: the ChainAdapter interface and its implementations."""

@@ -1,0 +1,137 @@
+"""Anvil devnet lifecycle: start on a free loopback port, wait for RPC readiness, stop."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from adapters.toolchain import anvil_path
+
+DEFAULT_MNEMONIC = "test test test test test test test test test test test junk"
+# Anvil's first default account (derived from DEFAULT_MNEMONIC); public knowledge, devnet only.
+DEFAULT_KEYS = (
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+    "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+    "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+    "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+    "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
+    "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
+    "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
+)
+
+
+class AnvilError(RuntimeError):
+    """Anvil could not be started or did not become ready."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def rpc_call(url: str, method: str, params: list[object] | None = None, timeout: float = 5.0) -> object:
+    """One JSON-RPC call over HTTP; raises OSError/urllib errors when the endpoint is down."""
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []})
+    request = urllib.request.Request(
+        url, data=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        payload = json.loads(response.read())
+    if "error" in payload:
+        raise AnvilError(f"{method}: {payload['error']}")
+    return payload["result"]
+
+
+@dataclass
+class Anvil:
+    """A running anvil process on loopback. Use as a context manager or call stop()."""
+
+    port: int = 0
+    chain_id: int = 31337
+    block_time: float | None = None
+    state_file: Path | None = None
+    log_path: Path | None = None
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, ready_timeout: float = 30.0) -> Anvil:
+        if self.port == 0:
+            self.port = free_port()
+        if self.log_path is None:
+            self.log_path = Path(tempfile.mkstemp(prefix="anvil-", suffix=".log")[1])
+        command = [
+            str(anvil_path()),
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+            "--chain-id", str(self.chain_id),
+            "--mnemonic", DEFAULT_MNEMONIC,
+            "--code-size-limit", "24576",
+            "--gas-limit", "100000000",
+            "--hardfork", "prague",
+        ]  # fmt: skip
+        if self.block_time is not None:
+            command += ["--block-time", str(self.block_time)]
+        if self.state_file is not None:
+            command += ["--state", str(self.state_file)]
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        self._wait_ready(ready_timeout)
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise AnvilError(f"anvil exited with {self.process.returncode}: {self.logs()[-500:]}")
+            try:
+                rpc_call(self.url, "eth_chainId", timeout=1.0)
+                return
+            except (OSError, urllib.error.URLError, AnvilError):
+                time.sleep(0.05)
+        self.stop()
+        raise AnvilError(f"anvil did not answer on {self.url} within {timeout:.0f}s")
+
+    def logs(self) -> str:
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def __enter__(self) -> Anvil:
+        return self.start() if self.process is None else self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,1 @@
+"""nets node: match engine, roles, simulator and CLI."""

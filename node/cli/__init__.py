@@ -1,0 +1,18 @@
+"""The `nets` command line: subcommands grouped by noun."""
+
+from __future__ import annotations
+
+import click
+
+from node.cli import doctor as doctor_cmd
+from node.cli import demo as demo_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nets-node", prog_name="nets")
+def main() -> None:
+    """nets: settlement node for verifiable agent competitions."""
+
+
+main.add_command(doctor_cmd.doctor)
+main.add_command(demo_cmd.demo)

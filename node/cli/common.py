@@ -1,0 +1,64 @@
+"""Shared CLI conventions: exit code 2 with a one-line reason, --json output, hex parsing."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class BadInput(click.ClickException):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def json_option(func: F) -> F:
+    """The `--json` flag every command that reports something offers."""
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(
+        func
+    )
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, bytes (as 0x hex) and containers to plain JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, bytes | bytearray):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if hasattr(value, "model_dump"):
+        return to_jsonable(value.model_dump())
+    return value
+
+
+def print_json(value: Any) -> None:
+    """One JSON document on stdout."""
+    click.echo(json.dumps(to_jsonable(value), sort_keys=False))
+
+
+def parse_hex(text: str, *, what: str, length: int | None = None) -> bytes:
+    """Parse 0x-prefixed hex, raising BadInput naming ``what`` on failure."""
+    body = text[2:] if text.lower().startswith("0x") else text
+    try:
+        raw = bytes.fromhex(body)
+    except ValueError:
+        raise BadInput(f"{what}: not valid hex: {text!r}") from None
+    if length is not None and len(raw) != length:
+        raise BadInput(f"{what}: expected {length} bytes, got {len(raw)}")
+    return raw
