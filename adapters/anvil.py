@@ -42,7 +42,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def rpc_call(url: str, method: str, params: list[object] | None = None, timeout: float = 5.0) -> object:
+def rpc_call(
+    url: str, method: str, params: list[object] | None = None, timeout: float = 5.0
+) -> object:
     """One JSON-RPC call over HTTP; raises OSError/urllib errors when the endpoint is down."""
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []})
     request = urllib.request.Request(
@@ -99,7 +101,9 @@ class Anvil:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise AnvilError(f"anvil exited with {self.process.returncode}: {self.logs()[-500:]}")
+                raise AnvilError(
+                    f"anvil exited with {self.process.returncode}: {self.logs()[-500:]}"
+                )
             try:
                 rpc_call(self.url, "eth_chainId", timeout=1.0)
                 return

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import solcx
+from solcx.exceptions import SolcError
 
 from adapters.toolchain import PROJECT_ROOT, solc_path
 
@@ -36,16 +37,35 @@ def compile_standard_json(sources: dict[str, str], *, optimize_runs: int = 200) 
         "settings": {
             "optimizer": {"enabled": True, "runs": optimize_runs},
             "evmVersion": "cancun",
-            "outputSelection": {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]}},
+            "outputSelection": {
+                "*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]}
+            },
         },
     }
-    output: dict[str, Any] = solcx.compile_standard(
-        request, solc_binary=solc_path(), allow_paths=[str(PROJECT_ROOT)]
-    )
-    errors = [e for e in output.get("errors", []) if e.get("severity") == "error"]
-    if errors:
-        raise CompileError("\n".join(e.get("formattedMessage", e.get("message", "")) for e in errors))
+    try:
+        output: dict[str, Any] = solcx.compile_standard(
+            request, solc_binary=solc_path(), allow_paths=[str(PROJECT_ROOT)]
+        )
+    except SolcError as exc:
+        # py-solc-x raises on any error-severity diagnostic; keep only solc's own messages.
+        raise CompileError(_diagnostics(exc.stdout_data) or str(exc)) from None
+    diagnostics = _diagnostics(output)
+    if diagnostics:
+        raise CompileError(diagnostics)
     return output
+
+
+def _diagnostics(output: dict[str, Any] | str | None) -> str:
+    """solc's formatted error-severity messages, joined; empty when there are none."""
+    if isinstance(output, str):
+        try:
+            output = json.loads(output)
+        except ValueError:
+            return output
+    if not isinstance(output, dict):
+        return ""
+    errors = [e for e in output.get("errors", []) if e.get("severity") == "error"]
+    return "\n".join(e.get("formattedMessage", e.get("message", "")) for e in errors)
 
 
 def compile_contracts(sources: dict[str, str]) -> dict[str, Artifact]:

@@ -65,15 +65,10 @@ def solc_path() -> Path:
         if _executable(Path(explicit)):
             return Path(explicit)
         raise ToolNotFound(f"SOLC_BINARY={explicit} is not an executable file")
-    try:
-        import solcx
+    from solcx.install import get_executable, get_installed_solc_versions
 
-        installed = solcx.get_installed_solc_versions()
-    except Exception:
-        installed = []
-    for version in installed:
-        if str(version) == PINNED_SOLC:
-            return Path(solcx.get_executable(version))
+    if any(str(v) == PINNED_SOLC for v in get_installed_solc_versions()):
+        return Path(get_executable(PINNED_SOLC))
     if not (NPM_BIN.parent / "solc").is_dir():
         raise ToolNotFound("solcjs not installed: run `make setup` (npm ci installs solc)")
     return SOLC_SHIM

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from node.cli import doctor as doctor_cmd
 from node.cli import demo as demo_cmd
+from node.cli import doctor as doctor_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

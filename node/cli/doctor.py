@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
+
+from node.cli.common import console, json_option, print_json
+from node.config import database_url
+from node.doctor import run_checks
 
 
 @click.command()
-def doctor() -> None:
-    """Check the toolchain, dependencies and database."""
+@click.option(
+    "--db",
+    "db",
+    default=None,
+    help="Database URL to check (default: $NETS_DB or sqlite:///./nets.db).",
+)
+@json_option
+def doctor(db: str | None, as_json: bool) -> None:
+    """Check Python, dependencies, wasmtime, anvil/forge/solc and the database; exit 1 on failure."""
+    checks = run_checks(database_url(db))
+    healthy = all(check.ok for check in checks)
+    if as_json:
+        print_json({"ok": healthy, "checks": checks})
+    else:
+        for check in checks:
+            mark = "[green]ok[/]  " if check.ok else "[red]FAIL[/]"
+            hint = f"  [yellow]fix: {check.fix}[/]" if not check.ok and check.fix else ""
+            console.print(f"{mark} {check.name}: {check.detail}{hint}")
+    sys.exit(0 if healthy else 1)

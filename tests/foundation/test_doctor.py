@@ -1,0 +1,71 @@
+"""`nets doctor`: healthy on a set-up machine, names the missing piece otherwise."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from node.cli import main
+
+
+def run_doctor(*args: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, object]]:
+    result = CliRunner().invoke(main, ["doctor", "--json", *args], env=env)
+    return result.exit_code, json.loads(result.output)
+
+
+def checks_by_name(report: dict[str, object]) -> dict[str, dict[str, object]]:
+    checks = report["checks"]
+    assert isinstance(checks, list)
+    return {check["name"]: check for check in checks}
+
+
+def test_healthy_machine_passes(tmp_path: Path) -> None:
+    code, report = run_doctor("--db", f"sqlite:///{tmp_path / 'nets.db'}")
+    assert code == 0, report
+    assert report["ok"] is True
+    names = set(checks_by_name(report))
+    assert {
+        "python",
+        "wasmtime fuel",
+        "anvil",
+        "forge",
+        "solc",
+        "solc compiles",
+        "database",
+    } <= names
+    assert any(name.startswith("dependency web3") for name in names)
+
+
+@pytest.mark.parametrize("tool", ["anvil", "forge", "solc"])
+def test_missing_tool_is_named_with_a_fix(tool: str, tmp_path: Path) -> None:
+    env = {f"{tool.upper()}_BINARY": str(tmp_path / f"no-{tool}")}
+    code, report = run_doctor("--db", f"sqlite:///{tmp_path / 'nets.db'}", env=env)
+    assert code == 1
+    check = checks_by_name(report)[tool]
+    assert check["ok"] is False
+    assert f"no-{tool}" in str(check["detail"])
+    assert check["fix"]
+
+
+def test_unwritable_database_fails(tmp_path: Path) -> None:
+    code, report = run_doctor("--db", f"sqlite:///{tmp_path / 'missing-dir' / 'x' / 'nets.db'}")
+    assert code == 1
+    check = checks_by_name(report)["database"]
+    assert check["ok"] is False
+    assert "NETS_DB" in str(check["fix"])
+
+
+def test_human_output_has_one_line_per_check(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["doctor", "--db", f"sqlite:///{tmp_path / 'nets.db'}"],
+        env={"FORGE_BINARY": "/nonexistent/forge"},
+    )
+    assert result.exit_code == 1
+    failing = [line for line in result.output.splitlines() if line.startswith("FAIL")]
+    assert len(failing) == 1
+    assert "forge" in failing[0]
+    assert "fix:" in failing[0]
