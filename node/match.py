@@ -1,0 +1,137 @@
+"""The match runner: one agent against one system, recorded as a trace format v1 match.
+
+The rule is docs/PROTOCOL.md's "one decision, one step entry": every decision yields one
+entry; a decision that is not ok, or a value the system rejects, records action 0 and
+``post = forfeit(pre)`` and ends the match. A module outside the agent profile (abi None)
+yields a single entry with outcome 4 from the initial state. No step is taken from a
+terminal state.
+
+This loop is the node's hot path: entries are packed and leaf-hashed as they are made, and
+the root comes from the leaf hashes (node.merkle.root_from_leaf_hashes, held equal to
+pymerkle by tests/trace).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from node.merkle import root_from_leaf_hashes
+from node.systems.base import System
+from node.trace import InclusionProof, MatchSummary, StepEntry, keccak256, prove_leaf
+from node.trace.entries import pack_step_entry
+
+OK = 0
+INVALID_ACTION = 3
+INVALID_MODULE = 4
+"""Outcome bytes of trace format v1 (node.wasm.Outcome has the same numbers and names)."""
+
+
+class DecisionLike(Protocol):
+    """What one agent decision reports (node.wasm.Decision)."""
+
+    @property
+    def outcome(self) -> int: ...
+
+    @property
+    def value(self) -> int: ...
+
+    @property
+    def fuel_used(self) -> int: ...
+
+
+class AgentLike(Protocol):
+    """An agent the runner can drive (node.wasm.AgentProgram): ABI 0 or 1, None if invalid."""
+
+    @property
+    def abi(self) -> int | None: ...
+
+    def decide(self, observation: bytes, fuel: int) -> DecisionLike: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """A finished match: its figures, its trace (encoded entries) and its final state."""
+
+    seed: bytes
+    steps: int
+    score: int
+    outcome: int
+    """0 when the match ended normally, else the outcome of the forfeiting decision."""
+    trace_root: bytes
+    fuel_used: int
+    entries: tuple[bytes, ...]
+    """Encoded step entries (77 bytes each) in step order."""
+    initial_state_hash: bytes
+    final_state_hash: bytes
+    final_state: Any
+
+    def step_entries(self) -> list[StepEntry]:
+        """The entries decoded (kept encoded in the result, which is what gets hashed)."""
+        return [StepEntry.decode(entry) for entry in self.entries]
+
+    def prove_step(self, step: int) -> InclusionProof:
+        """Inclusion proof of entry ``step`` against the trace root; IndexError if absent."""
+        return prove_leaf(self.entries, step, self.trace_root)
+
+    def summary(self, match_index: int) -> MatchSummary:
+        """The claim leaf for this match at position ``match_index`` of a round."""
+        return MatchSummary(match_index, self.seed, self.trace_root, self.steps, self.score)
+
+
+def run_match(
+    system: System, program: AgentLike, seed: bytes, params: bytes, fuel: int
+) -> MatchResult:
+    """Play ``program`` against ``system`` from the state given by ``seed`` and ``params``."""
+    encode, is_done, forfeit = system.encode, system.is_done, system.forfeit
+    observe, to_action, transition = system.observe, system.to_action, system.step
+    pack, sha256 = pack_step_entry, hashlib.sha256
+
+    state = system.initial_state(seed, params)
+    pre_hash = initial_hash = keccak256(encode(state))
+    entries: list[bytes] = []
+    leaf_hashes: list[bytes] = []
+    outcome = OK
+    fuel_used = 0
+    abi = program.abi
+    decide = program.decide
+    step = 0
+
+    while not is_done(state):
+        action = 0
+        if abi is None:
+            outcome = INVALID_MODULE
+        else:
+            decision = decide(observe(state, abi), fuel)
+            fuel_used += decision.fuel_used
+            if decision.outcome != OK:
+                outcome = int(decision.outcome)
+            else:
+                chosen = to_action(state, decision.value)
+                if chosen is None:
+                    outcome = INVALID_ACTION
+                else:
+                    action = chosen
+        state = forfeit(state) if outcome != OK else transition(state, action)
+        post_hash = keccak256(encode(state))
+        entry = pack(step, pre_hash, outcome, action, post_hash)
+        entries.append(entry)
+        leaf_hashes.append(sha256(b"\x00" + entry).digest())
+        pre_hash = post_hash
+        step += 1
+        if outcome != OK:
+            break
+
+    return MatchResult(
+        seed=seed,
+        steps=step,
+        score=system.score(state),
+        outcome=outcome,
+        trace_root=root_from_leaf_hashes(leaf_hashes),
+        fuel_used=fuel_used,
+        entries=tuple(entries),
+        initial_state_hash=initial_hash,
+        final_state_hash=pre_hash,
+        final_state=state,
+    )
