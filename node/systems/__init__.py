@@ -1,0 +1,1 @@
+"""Deterministic match systems (snake, rps, connect4, predict), byte-identical to contracts/src/systems."""
