@@ -1,0 +1,14 @@
+"""Numbers of agent profile v1 (docs/protocol/sandbox.md); the on-chain interpreter uses the same."""
+
+from __future__ import annotations
+
+PAGE_SIZE = 65_536
+MAX_PAGES = 2
+MAX_MODULE_BYTES = 65_536
+MAX_LOCALS = 256
+"""Params plus declared locals of one function."""
+MAX_CALL_DEPTH = 64
+"""Functions on the longest path of the (acyclic) call graph."""
+DEFAULT_FUEL = 10_000
+MAX_FUEL = 20_000
+V0_OBSERVATION_BYTES = 8
