@@ -49,7 +49,7 @@ class AgentProgram:
         self._compiled: Compiled | None = None
 
     @classmethod
-    def load(cls, code: bytes) -> AgentProgram:
+    def load(cls, code: bytes | bytearray) -> AgentProgram:
         """Validate against profile v1 and compile. Never raises for any bytes."""
         code = bytes(code)
         try:
@@ -68,7 +68,7 @@ class AgentProgram:
     def valid(self) -> bool:
         return self._compiled is not None
 
-    def decide(self, observation: bytes, fuel: int) -> Decision:
+    def decide(self, observation: bytes | bytearray, fuel: int) -> Decision:
         """Run one decision on a fresh instance with ``fuel`` units (0..MAX_FUEL)."""
         if not 0 <= fuel <= MAX_FUEL:
             raise ValueError(f"fuel must be between 0 and {MAX_FUEL}, got {fuel}")

@@ -89,7 +89,7 @@ class Module:
     obs_ptr: int | None
 
 
-def validate_profile(code: bytes) -> str | None:
+def validate_profile(code: bytes | bytearray) -> str | None:
     """None if ``code`` is inside agent profile v1, else the one-line reason."""
     try:
         parse_module(code)
@@ -98,7 +98,7 @@ def validate_profile(code: bytes) -> str | None:
     return None
 
 
-def parse_module(code: bytes) -> Module:
+def parse_module(code: bytes | bytearray) -> Module:
     """Parse and validate; raises Invalid (and nothing else) for any bytes."""
     try:
         return _Parser(bytes(code)).parse()
