@@ -35,6 +35,14 @@ def engine() -> wasmtime.Engine:
     return wasmtime.Engine(config)
 
 
+def new_store(fuel: int) -> wasmtime.Store:
+    """A store with the sandbox limits (2 pages, 1 instance, 1 memory, no tables) and fuel."""
+    store = wasmtime.Store(engine())
+    store.set_limits(memory_size=MAX_PAGES * PAGE_SIZE, instances=1, tables=0, memories=1)
+    store.set_fuel(fuel)
+    return store
+
+
 class Compiled:
     """A module compiled once (per code hash); `run` instantiates it afresh each time."""
 
@@ -45,9 +53,7 @@ class Compiled:
     def run(self, observation: bytes, budget: int) -> tuple[int, int, int] | None:
         """(outcome, value, fuel_used) for ok/out_of_fuel; None when a trap needs the interpreter."""
         given = budget + 1
-        store = wasmtime.Store(engine())
-        store.set_limits(memory_size=MAX_PAGES * PAGE_SIZE, instances=1, tables=0, memories=1)
-        store.set_fuel(given)
+        store = new_store(given)
         try:
             instance = wasmtime.Instance(store, self.module, [])
             exports = instance.exports(store)

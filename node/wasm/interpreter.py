@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from node.wasm.limits import PAGE_SIZE
-from node.wasm.opcodes import CALL_ENTRY_COST, FREE_OPCODES, MEMORY
+from node.wasm.opcodes import CALL_ENTRY_COST, FREE_OPCODES, MEMORY, grow_extra_cost
 from node.wasm.validator import Function, Module
 
 M32 = 0xFFFFFFFF
@@ -295,6 +295,9 @@ class Instance:
                     stack.append(len(mem) // PAGE_SIZE)
                 elif op == 0x40:
                     delta = stack.pop()
+                    used += grow_extra_cost(delta)
+                    if used > budget:
+                        raise _OutOfFuel
                     old = len(mem) // PAGE_SIZE
                     if len(mem) + delta * PAGE_SIZE <= self.cap:
                         mem.extend(bytes(delta * PAGE_SIZE))

@@ -18,6 +18,15 @@ CALL_ENTRY_COST = 1
 """Charged on entry to every function invocation (wasmtime charges each body 1 up front)."""
 
 
+GROW_CHARGED_PAGES = 128
+"""memory.grow n also costs n when u32(n) <= 128 (wasmtime 50 charges requested pages)."""
+
+
+def grow_extra_cost(pages: int) -> int:
+    """The extra fuel of ``memory.grow`` with operand ``pages`` (u32), on top of its 1."""
+    return pages if pages <= GROW_CHARGED_PAGES else 0
+
+
 def fuel_cost(opcode: int) -> int:
     """Fuel charged before executing ``opcode`` (docs/protocol/sandbox.md, section 2.1)."""
     return 0 if opcode in FREE_OPCODES else 1
