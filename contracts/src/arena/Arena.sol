@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ISystem} from "../interfaces/ISystem.sol";
+import {IDecisionVerifier} from "../interfaces/IDecisionVerifier.sol";
+import {IArenaGame} from "./IArenaGame.sol";
+import {DisputeGame} from "./DisputeGame.sol";
+
+/// @title Arena
+/// @notice Agent registry, staking, leagues, rounds, claims and settlement of WASM leagues. It holds
+///         every wei (stakes, bonds, reward pools, balances owed); its DisputeGame runs the moves and
+///         reports verdicts. Payments are pull-based through `withdraw`. The state machine, every
+///         error and event are documented in docs/protocol/contracts.md.
+contract Arena is IArenaGame {
+    // ---------------------------------------------------------------- constants
+
+    /// @notice Commitment value of a voided claim.
+    bytes32 public constant VOIDED = bytes32(uint256(1));
+    /// @notice Share of a slash paid to the winning challenger, in basis points; the rest goes to
+    ///         the league's reward pool.
+    uint256 public constant SLASH_CHALLENGER_SHARE_BPS = 5_000;
+    uint256 public constant MAX_MATCHES_PER_ROUND = 1_024;
+    uint256 public constant MAX_FUEL_PER_DECISION = 20_000;
+    uint256 public constant MAX_REWARD_RANKS = 64;
+    /// @notice The round seed is the hash of the block this many blocks after the opening block.
+    uint64 public constant SEED_DELAY_BLOCKS = 1;
+
+    // ---------------------------------------------------------------- types
+
+    struct Agent {
+        address owner;
+        uint8 abiVersion;
+        uint32 openClaims;
+        uint56 registeredBlock;
+        uint128 stake;
+        uint128 unstaking;
+        bytes32 codeHash;
+        uint64 unstakeReadyAt;
+    }
+
+    /// @notice League terms as given to createLeague; immutable afterwards.
+    struct LeagueConfig {
+        ISystem system;
+        bytes systemParams;
+        uint128 minStake;
+        uint128 rewardMultiplier;
+        uint16 matchesPerRound;
+        uint32 fuelPerDecision;
+        uint128 slashAmount;
+        uint128 challengerBond;
+        uint128[] rewardSchedule;
+        uint32 submissionWindow;
+        uint32 challengeWindow;
+        uint32 moveWindow;
+    }
+
+    struct League {
+        ISystem system;
+        uint16 matchesPerRound;
+        uint32 fuelPerDecision;
+        uint32 moveWindow;
+        uint128 minStake;
+        uint128 slashAmount;
+        uint128 challengerBond;
+        uint128 rewardMultiplier;
+        address creator;
+        uint32 submissionWindow;
+        uint32 challengeWindow;
+        uint256 rewardPool;
+        uint128[] rewardSchedule;
+        bytes systemParams;
+    }
+
+    struct Round {
+        uint64 leagueId;
+        uint64 seedBlock;
+        uint64 submitDeadline;
+        uint64 challengeDeadline;
+        uint32 liveClaims;
+        uint32 openDisputes;
+        bool seedFixed;
+        bool settled;
+        bytes32 seed;
+    }
+
+    /// @notice One claim opened for settlement: its agent, root and per-match scores.
+    struct ClaimOpening {
+        uint64 agentId;
+        bytes32 claimRoot;
+        int64[] scores;
+    }
+
+    // ---------------------------------------------------------------- storage
+
+    IDecisionVerifier public immutable verifier;
+    DisputeGame public immutable disputeGame;
+    uint64 public immutable unstakeDelay;
+
+    uint64 public agentCount;
+    uint64 public leagueCount;
+    uint64 public roundCount;
+
+    mapping(uint256 agentId => Agent) internal _agents;
+    mapping(uint256 leagueId => League) internal _leagues;
+    mapping(uint256 roundId => Round) internal _rounds;
+    /// @notice claimId = roundId << 64 | agentId => commitment (see claimCommitAndSeed).
+    mapping(uint256 claimId => bytes32) public claimCommit;
+    mapping(uint256 agentId => mapping(uint256 leagueId => bool)) public disqualified;
+    /// @notice Wei each account may withdraw.
+    mapping(address account => uint256) public balanceOf;
+
+    // ---------------------------------------------------------------- events
+
+    event AgentRegistered(uint256 indexed agentId, address indexed owner, bytes32 codeHash, uint8 abiVersion);
+    event AgentDisqualified(uint256 indexed agentId, uint256 indexed leagueId);
+    event Staked(uint256 indexed agentId, uint256 amount, uint256 stake);
+    event UnstakeRequested(uint256 indexed agentId, uint256 amount, uint256 unstaking, uint64 readyAt);
+    event UnstakeFinalized(uint256 indexed agentId, address indexed owner, uint256 amount);
+    event LeagueCreated(uint256 indexed leagueId, address indexed creator, address system, uint256 rewardPool);
+    event LeagueFunded(uint256 indexed leagueId, address indexed funder, uint256 amount, uint256 rewardPool);
+    event RoundOpened(
+        uint256 indexed roundId, uint256 indexed leagueId, uint64 seedBlock, uint64 submitDeadline, uint64 challengeDeadline
+    );
+    event SeedFixed(uint256 indexed roundId, bytes32 seed);
+    event ClaimSubmitted(
+        uint256 indexed claimId, uint256 indexed roundId, uint256 indexed agentId, bytes32 claimRoot, int64[] scores, int256 total
+    );
+    event DisputeBondLocked(uint256 indexed claimId, address indexed challenger, uint256 bond);
+    event ClaimVoided(uint256 indexed claimId, uint256 indexed roundId, uint256 indexed agentId);
+    event Slashed(uint256 indexed agentId, uint256 indexed claimId, uint256 amount, uint256 challengerShare, uint256 toPool);
+    event BondPaid(uint256 indexed claimId, address indexed to, uint256 amount, Verdict verdict);
+    event RewardPaid(uint256 indexed roundId, uint256 indexed agentId, address indexed owner, uint256 rank, uint256 amount);
+    event RoundSettled(uint256 indexed roundId, uint256 rankedClaims, uint256 totalPaid);
+    event Withdrawn(address indexed account, uint256 amount);
+
+    // ---------------------------------------------------------------- errors
+
+    error InvalidAgentModule();
+    error UnknownAgent(uint256 agentId);
+    error NotAgentOwner(uint256 agentId, address caller);
+    error ZeroAmount();
+    error StakeLocked(uint256 agentId, uint32 openClaims);
+    error InsufficientStake(uint256 requested, uint256 stake);
+    error NothingToUnstake(uint256 agentId);
+    error UnstakeNotReady(uint64 readyAt);
+    error InvalidLeagueConfig(string field);
+    error UnknownLeague(uint256 leagueId);
+    error NotLeagueCreator(uint256 leagueId, address caller);
+    error UnknownRound(uint256 roundId);
+    error SeedNotReady(uint64 seedBlock);
+    error SeedExpired(uint64 seedBlock);
+    error SeedAlreadyFixed(uint256 roundId);
+    error SeedNotFixed(uint256 roundId);
+    error SubmissionClosed(uint64 submitDeadline);
+    error Disqualified(uint256 agentId, uint256 leagueId);
+    error AgentTooNew(uint256 agentId, uint64 seedBlock);
+    error StakeBelowMinimum(uint256 stake, uint256 minStake);
+    error WrongScoreCount(uint256 given, uint256 expected);
+    error ClaimExists(uint256 claimId);
+    error ChallengeWindowClosed(uint64 challengeDeadline);
+    error ClaimNotLive(uint256 claimId);
+    error ClaimNotVoided(uint256 claimId);
+    error WrongBond(uint256 given, uint256 expected);
+    error NotDisputeGame(address caller);
+    error ChallengeWindowOpen(uint64 challengeDeadline);
+    error DisputesOpen(uint32 openDisputes);
+    error RoundAlreadySettled(uint256 roundId);
+    error IncompleteRanking(uint256 given, uint256 liveClaims);
+    error BadClaimOpening(uint256 position);
+    error RankingOutOfOrder(uint256 position);
+    error InsufficientBalance(uint256 requested, uint256 available);
+    error TransferFailed(address to, uint256 amount);
+    error Reentrancy();
+
+    // ---------------------------------------------------------------- modifiers
+
+    /// @dev Transient-storage lock (slot 0): no external function of the Arena runs inside another.
+    modifier nonReentrant() {
+        assembly ("memory-safe") {
+            if tload(0) {
+                mstore(0x00, 0xab143c06) // Reentrancy()
+                revert(0x1c, 0x04)
+            }
+            tstore(0, 1)
+        }
+        _;
+        assembly ("memory-safe") {
+            tstore(0, 0)
+        }
+    }
+
+    modifier onlyGame() {
+        if (msg.sender != address(disputeGame)) revert NotDisputeGame(msg.sender);
+        _;
+    }
+
+    /// @param verifier_ Decision verifier (the on-chain WASM interpreter) used for inspect and decide.
+    /// @param unstakeDelay_ Seconds between requestUnstake and finalizeUnstake.
+    constructor(IDecisionVerifier verifier_, uint64 unstakeDelay_) {
+        verifier = verifier_;
+        unstakeDelay = unstakeDelay_;
+        disputeGame = new DisputeGame(IArenaGame(address(this)), verifier_);
+    }
+
+    // ---------------------------------------------------------------- agents
+
+    /// @notice Registers an agent module. The code stays in this call's calldata only; the Arena
+    ///         keeps its keccak256 and the ABI version found by the verifier's `inspect`.
+    /// @return agentId Sequential id, starting at 1.
+    function registerAgent(bytes calldata code) external nonReentrant returns (uint256 agentId) {
+        (bool valid, uint8 abiVersion) = verifier.inspect(code);
+        if (!valid) revert InvalidAgentModule();
+        agentId = ++agentCount;
+        bytes32 codeHash = keccak256(code);
+        Agent storage a = _agents[agentId];
+        a.owner = msg.sender;
+        a.abiVersion = abiVersion;
+        a.registeredBlock = uint56(block.number);
+        a.codeHash = codeHash;
+        emit AgentRegistered(agentId, msg.sender, codeHash, abiVersion);
+    }
+
+    /// @notice Adds msg.value to the agent's stake (owner only).
+    function stake(uint256 agentId) external payable nonReentrant {
+        Agent storage a = _ownedAgent(agentId);
+        if (msg.value == 0) revert ZeroAmount();
+        uint128 newStake = a.stake + uint128(msg.value);
+        a.stake = newStake;
+        emit Staked(agentId, msg.value, newStake);
+    }
+
+    /// @notice Moves `amount` of stake into the unstaking queue; it becomes withdrawable after
+    ///         `unstakeDelay` (the delay restarts for the whole queued amount). Refused while the
+    ///         agent has a claim in an unsettled round.
+    function requestUnstake(uint256 agentId, uint256 amount) external nonReentrant {
+        Agent storage a = _ownedAgent(agentId);
+        if (amount == 0) revert ZeroAmount();
+        if (a.openClaims != 0) revert StakeLocked(agentId, a.openClaims);
+        if (amount > a.stake) revert InsufficientStake(amount, a.stake);
+        a.stake -= uint128(amount);
+        uint128 queued = a.unstaking + uint128(amount);
+        a.unstaking = queued;
+        uint64 readyAt = uint64(block.timestamp) + unstakeDelay;
+        a.unstakeReadyAt = readyAt;
+        emit UnstakeRequested(agentId, amount, queued, readyAt);
+    }
+
+    /// @notice Credits the matured unstaking amount to the owner's withdrawable balance (anyone may call).
+    function finalizeUnstake(uint256 agentId) external nonReentrant {
+        Agent storage a = _agent(agentId);
+        uint256 amount = a.unstaking;
+        if (amount == 0) revert NothingToUnstake(agentId);
+        if (block.timestamp < a.unstakeReadyAt) revert UnstakeNotReady(a.unstakeReadyAt);
+        a.unstaking = 0;
+        balanceOf[a.owner] += amount;
+        emit UnstakeFinalized(agentId, a.owner, amount);
+    }
+
+    // ---------------------------------------------------------------- leagues and rounds
+
+    /// @notice Creates a league; msg.value seeds its reward pool.
+    function createLeague(LeagueConfig calldata c) external payable nonReentrant returns (uint256 leagueId) {
+        _checkConfig(c);
+        leagueId = ++leagueCount;
+        League storage l = _leagues[leagueId];
+        l.system = c.system;
+        l.matchesPerRound = c.matchesPerRound;
+        l.fuelPerDecision = c.fuelPerDecision;
+        l.moveWindow = c.moveWindow;
+        l.minStake = c.minStake;
+        l.slashAmount = c.slashAmount;
+        l.challengerBond = c.challengerBond;
+        l.rewardMultiplier = c.rewardMultiplier;
+        l.creator = msg.sender;
+        l.submissionWindow = c.submissionWindow;
+        l.challengeWindow = c.challengeWindow;
+        l.rewardPool = msg.value;
+        l.rewardSchedule = c.rewardSchedule;
+        l.systemParams = c.systemParams;
+        emit LeagueCreated(leagueId, msg.sender, address(c.system), msg.value);
+    }
+
+    function _checkConfig(LeagueConfig calldata c) internal view {
+        if (address(c.system).code.length == 0) revert InvalidLeagueConfig("system");
+        if (c.matchesPerRound == 0 || c.matchesPerRound > MAX_MATCHES_PER_ROUND) {
+            revert InvalidLeagueConfig("matchesPerRound");
+        }
+        if (c.fuelPerDecision == 0 || c.fuelPerDecision > MAX_FUEL_PER_DECISION) {
+            revert InvalidLeagueConfig("fuelPerDecision");
+        }
+        if (c.rewardMultiplier == 0) revert InvalidLeagueConfig("rewardMultiplier");
+        if (c.challengerBond == 0) revert InvalidLeagueConfig("challengerBond");
+        if (c.rewardSchedule.length > MAX_REWARD_RANKS) revert InvalidLeagueConfig("rewardSchedule");
+        if (c.submissionWindow == 0) revert InvalidLeagueConfig("submissionWindow");
+        if (c.challengeWindow == 0) revert InvalidLeagueConfig("challengeWindow");
+        if (c.moveWindow == 0) revert InvalidLeagueConfig("moveWindow");
+        // A league whose params the system rejects could never prove a first step: refuse it.
+        try c.system.initialState(bytes32(0), c.systemParams) returns (bytes memory) {}
+        catch {
+            revert InvalidLeagueConfig("systemParams");
+        }
+    }
+
+    /// @notice Adds msg.value to a league's reward pool (anyone).
+    function fundLeague(uint256 leagueId) external payable nonReentrant {
+        League storage l = _league(leagueId);
+        if (msg.value == 0) revert ZeroAmount();
+        uint256 pool = l.rewardPool + msg.value;
+        l.rewardPool = pool;
+        emit LeagueFunded(leagueId, msg.sender, msg.value, pool);
+    }
+
+    /// @notice Opens a round (league creator only). Its seed is the hash of block
+    ///         `block.number + SEED_DELAY_BLOCKS`, fixed by `fixSeed` once that block exists.
+    function openRound(uint256 leagueId) external nonReentrant returns (uint256 roundId) {
+        League storage l = _league(leagueId);
+        if (msg.sender != l.creator) revert NotLeagueCreator(leagueId, msg.sender);
+        roundId = ++roundCount;
+        Round storage r = _rounds[roundId];
+        r.leagueId = uint64(leagueId);
+        r.seedBlock = uint64(block.number) + SEED_DELAY_BLOCKS;
+        r.submitDeadline = uint64(block.timestamp) + l.submissionWindow;
+        r.challengeDeadline = r.submitDeadline + l.challengeWindow;
+        emit RoundOpened(roundId, leagueId, r.seedBlock, r.submitDeadline, r.challengeDeadline);
+    }
+
+    /// @notice Fixes the round seed: keccak256(abi.encode(blockhash(seedBlock), roundId)). Anyone may
+    ///         call it once the seed block exists and while its hash is available (256 blocks).
+    function fixSeed(uint256 roundId) external nonReentrant returns (bytes32 seed) {
+        Round storage r = _round(roundId);
+        if (r.seedFixed) revert SeedAlreadyFixed(roundId);
+        if (block.number <= r.seedBlock) revert SeedNotReady(r.seedBlock);
+        bytes32 hash = blockhash(r.seedBlock);
+        if (hash == bytes32(0)) revert SeedExpired(r.seedBlock);
+        seed = keccak256(abi.encode(hash, roundId));
+        r.seed = seed;
+        r.seedFixed = true;
+        emit SeedFixed(roundId, seed);
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    /// @notice Posts the claim of `agentId` for `roundId` (owner only, once): the RFC 9162 root over
+    ///         its match summaries and the per-match scores. Stores one word, the commitment.
+    /// @return claimId roundId << 64 | agentId.
+    function submitClaim(uint256 roundId, uint256 agentId, bytes32 claimRoot, int64[] calldata scores)
+        external
+        nonReentrant
+        returns (uint256 claimId)
+    {
+        Round storage r = _round(roundId);
+        Agent storage a = _ownedAgent(agentId);
+        if (!r.seedFixed) revert SeedNotFixed(roundId);
+        if (block.timestamp > r.submitDeadline) revert SubmissionClosed(r.submitDeadline);
+        uint256 leagueId = r.leagueId;
+        if (disqualified[agentId][leagueId]) revert Disqualified(agentId, leagueId);
+        if (a.registeredBlock >= r.seedBlock) revert AgentTooNew(agentId, r.seedBlock);
+        League storage l = _leagues[leagueId];
+        if (a.stake < l.minStake) revert StakeBelowMinimum(a.stake, l.minStake);
+        if (scores.length != l.matchesPerRound) revert WrongScoreCount(scores.length, l.matchesPerRound);
+        claimId = (roundId << 64) | agentId;
+        if (claimCommit[claimId] != bytes32(0)) revert ClaimExists(claimId);
+        int256 total;
+        for (uint256 i; i < scores.length; ++i) {
+            total += scores[i];
+        }
+        claimCommit[claimId] = _commit(claimRoot, scores);
+        r.liveClaims += 1;
+        a.openClaims += 1;
+        emit ClaimSubmitted(claimId, roundId, agentId, claimRoot, scores, total);
+    }
+
+    function _commit(bytes32 claimRoot, int64[] calldata scores) internal pure returns (bytes32) {
+        return keccak256(abi.encode(claimRoot, keccak256(abi.encodePacked(scores))));
+    }
+
+    // ---------------------------------------------------------------- settlement
+
+    /// @notice Settles a round after its challenge deadline once no dispute is open: `ranked` must
+    ///         open every live claim exactly once, ordered by total (descending), ties by agent id
+    ///         (ascending). Rank r earns rewardSchedule[r] * rewardMultiplier, capped by the pool.
+    function settleRound(uint256 roundId, ClaimOpening[] calldata ranked) external nonReentrant {
+        Round storage r = _round(roundId);
+        if (r.settled) revert RoundAlreadySettled(roundId);
+        if (block.timestamp <= r.challengeDeadline) revert ChallengeWindowOpen(r.challengeDeadline);
+        if (r.openDisputes != 0) revert DisputesOpen(r.openDisputes);
+        if (ranked.length != r.liveClaims) revert IncompleteRanking(ranked.length, r.liveClaims);
+        r.settled = true;
+        League storage l = _leagues[r.leagueId];
+        uint256 pool = l.rewardPool;
+        uint256 paid;
+        int256 previousTotal;
+        uint256 previousAgent;
+        for (uint256 i; i < ranked.length; ++i) {
+            uint256 agentId = ranked[i].agentId;
+            int256 total = _openedTotal(roundId, i, ranked[i]);
+            // Strict order also rules out listing a claim twice.
+            if (i > 0 && (total > previousTotal || (total == previousTotal && agentId <= previousAgent))) {
+                revert RankingOutOfOrder(i);
+            }
+            (previousTotal, previousAgent) = (total, agentId);
+            Agent storage a = _agents[agentId];
+            a.openClaims -= 1;
+            if (i < l.rewardSchedule.length) {
+                uint256 amount = uint256(l.rewardSchedule[i]) * l.rewardMultiplier;
+                if (amount > pool) amount = pool;
+                pool -= amount;
+                paid += amount;
+                balanceOf[a.owner] += amount;
+                emit RewardPaid(roundId, agentId, a.owner, i, amount);
+            }
+        }
+        l.rewardPool = pool;
+        emit RoundSettled(roundId, ranked.length, paid);
+    }
+
+    /// @dev Checks that `c` opens a live claim of the round and returns its total.
+    function _openedTotal(uint256 roundId, uint256 position, ClaimOpening calldata c)
+        internal
+        view
+        returns (int256 total)
+    {
+        bytes32 commit = claimCommit[(roundId << 64) | c.agentId];
+        if (commit == bytes32(0) || commit == VOIDED || commit != _commit(c.claimRoot, c.scores)) {
+            revert BadClaimOpening(position);
+        }
+        for (uint256 j; j < c.scores.length; ++j) {
+            total += c.scores[j];
+        }
+    }
+
+    // ---------------------------------------------------------------- withdrawals
+
+    /// @notice Sends `amount` of the caller's balance to the caller.
+    function withdraw(uint256 amount) external nonReentrant {
+        uint256 available = balanceOf[msg.sender];
+        if (amount == 0) revert ZeroAmount();
+        if (amount > available) revert InsufficientBalance(amount, available);
+        balanceOf[msg.sender] = available - amount;
+        emit Withdrawn(msg.sender, amount);
+        (bool ok,) = msg.sender.call{value: amount}("");
+        if (!ok) revert TransferFailed(msg.sender, amount);
+    }
+
+    // ---------------------------------------------------------------- dispute game hooks
+
+    /// @inheritdoc IArenaGame
+    function openDispute(uint256 claimId, address challenger)
+        external
+        payable
+        onlyGame
+        nonReentrant
+        returns (address claimant, uint32 moveWindow, uint16 matches)
+    {
+        bytes32 commit = claimCommit[claimId];
+        if (commit == bytes32(0) || commit == VOIDED) revert ClaimNotLive(claimId);
+        Round storage r = _rounds[claimId >> 64];
+        if (block.timestamp > r.challengeDeadline) revert ChallengeWindowClosed(r.challengeDeadline);
+        League storage l = _leagues[r.leagueId];
+        if (msg.value != l.challengerBond) revert WrongBond(msg.value, l.challengerBond);
+        r.openDisputes += 1;
+        emit DisputeBondLocked(claimId, challenger, msg.value);
+        return (_agents[uint64(claimId)].owner, l.moveWindow, l.matchesPerRound);
+    }
+
+    /// @inheritdoc IArenaGame
+    function resolveDispute(uint256 claimId, address challenger, Verdict verdict) external onlyGame nonReentrant {
+        uint256 roundId = claimId >> 64;
+        uint256 agentId = uint64(claimId);
+        Round storage r = _rounds[roundId];
+        League storage l = _leagues[r.leagueId];
+        Agent storage a = _agents[agentId];
+        uint256 bond = l.challengerBond;
+        r.openDisputes -= 1;
+        bool live = claimCommit[claimId] != VOIDED;
+        if (verdict == Verdict.Dismissed && live) revert ClaimNotVoided(claimId);
+        if (verdict == Verdict.ChallengerLost) {
+            balanceOf[a.owner] += bond;
+            emit BondPaid(claimId, a.owner, bond, verdict);
+            return;
+        }
+        if (verdict == Verdict.ClaimantLost && live) {
+            // Slashed once: only the dispute that voids the claim slashes.
+            claimCommit[claimId] = VOIDED;
+            r.liveClaims -= 1;
+            a.openClaims -= 1;
+            uint256 slash = l.slashAmount < a.stake ? l.slashAmount : a.stake;
+            a.stake -= uint128(slash);
+            uint256 share = slash * SLASH_CHALLENGER_SHARE_BPS / 10_000;
+            l.rewardPool += slash - share;
+            bond += share;
+            emit ClaimVoided(claimId, roundId, agentId);
+            emit Slashed(agentId, claimId, slash, share, slash - share);
+            if (!disqualified[agentId][r.leagueId]) {
+                disqualified[agentId][r.leagueId] = true;
+                emit AgentDisqualified(agentId, r.leagueId);
+            }
+        }
+        balanceOf[challenger] += bond;
+        emit BondPaid(claimId, challenger, bond, verdict);
+    }
+
+    /// @inheritdoc IArenaGame
+    function claimCommitAndSeed(uint256 claimId) external view returns (bytes32 commit, bytes32 roundSeed) {
+        return (claimCommit[claimId], _rounds[claimId >> 64].seed);
+    }
+
+    /// @inheritdoc IArenaGame
+    function stepContext(uint256 claimId) external view returns (StepContext memory ctx) {
+        Round storage r = _rounds[claimId >> 64];
+        League storage l = _leagues[r.leagueId];
+        Agent storage a = _agents[uint64(claimId)];
+        ctx = StepContext({
+            system: l.system,
+            systemParams: l.systemParams,
+            roundSeed: r.seed,
+            agentId: uint64(claimId),
+            codeHash: a.codeHash,
+            abiVersion: a.abiVersion,
+            fuelPerDecision: l.fuelPerDecision
+        });
+    }
+
+    // ---------------------------------------------------------------- views
+
+    function agent(uint256 agentId) external view returns (Agent memory) {
+        return _agents[agentId];
+    }
+
+    function league(uint256 leagueId) external view returns (League memory) {
+        return _leagues[leagueId];
+    }
+
+    function round(uint256 roundId) external view returns (Round memory) {
+        return _rounds[roundId];
+    }
+
+    /// @notice claimId of (roundId, agentId).
+    function claimIdOf(uint256 roundId, uint256 agentId) external pure returns (uint256) {
+        return (roundId << 64) | agentId;
+    }
+
+    /// @notice keccak256(abi.encode(roundSeed, agentId, matchIndex)), per DESIGN.md.
+    function matchSeed(uint256 roundId, uint256 agentId, uint256 matchIndex) external view returns (bytes32) {
+        return keccak256(abi.encode(_rounds[roundId].seed, agentId, matchIndex));
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _agent(uint256 agentId) internal view returns (Agent storage a) {
+        a = _agents[agentId];
+        if (a.owner == address(0)) revert UnknownAgent(agentId);
+    }
+
+    function _ownedAgent(uint256 agentId) internal view returns (Agent storage a) {
+        a = _agent(agentId);
+        if (a.owner != msg.sender) revert NotAgentOwner(agentId, msg.sender);
+    }
+
+    function _league(uint256 leagueId) internal view returns (League storage l) {
+        l = _leagues[leagueId];
+        if (l.creator == address(0)) revert UnknownLeague(leagueId);
+    }
+
+    function _round(uint256 roundId) internal view returns (Round storage r) {
+        r = _rounds[roundId];
+        if (r.leagueId == 0) revert UnknownRound(roundId);
+    }
+}
