@@ -6,6 +6,7 @@ import click
 
 from node.cli import demo as demo_cmd
 from node.cli import doctor as doctor_cmd
+from node.cli import match as match_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,3 +17,4 @@ def main() -> None:
 
 main.add_command(doctor_cmd.doctor)
 main.add_command(demo_cmd.demo)
+main.add_command(match_cmd.match)
