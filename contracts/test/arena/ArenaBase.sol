@@ -109,6 +109,12 @@ abstract contract ArenaBase is TestBase {
     // ------------------------------------------------------------ off-chain player
 
     function _play(bytes memory code, bytes32 seed) internal view returns (MatchTrace memory t) {
+        return _play(code, seed, type(uint256).max);
+    }
+
+    /// @notice Plays a match; at step `cheatAt` the post-state's total is raised by 30 points and
+    ///         play continues from that fake state (a cheating claimant's trace).
+    function _play(bytes memory code, bytes32 seed, uint256 cheatAt) internal view returns (MatchTrace memory t) {
         (, uint8 abiVersion) = verifier.inspect(code);
         bytes[] memory states = new bytes[](MAX_TURNS + 1);
         DisputeGame.Entry[] memory entries = new DisputeGame.Entry[](MAX_TURNS);
@@ -129,6 +135,7 @@ abstract contract ArenaBase is TestBase {
                 action = 0;
                 post = counter.forfeit(state);
             }
+            if (n == cheatAt) post = _inflate(post);
             entries[n] = DisputeGame.Entry(keccak256(state), outcome, action, keccak256(post));
             state = post;
             ++n;
@@ -144,6 +151,18 @@ abstract contract ArenaBase is TestBase {
         t.steps = n;
         t.score = counter.score(state);
         _seal(t);
+    }
+
+    /// @notice Counter state with its total (bytes 9..16) raised by 30.
+    function _inflate(bytes memory state) internal pure returns (bytes memory out) {
+        out = bytes.concat(state);
+        int64 total;
+        assembly {
+            total := shr(192, mload(add(out, 41)))
+        }
+        total += 30;
+        bytes8 packed = bytes8(uint64(total));
+        for (uint256 i; i < 8; ++i) out[9 + i] = packed[i];
     }
 
     /// @notice Recomputes leaves and root after entries changed.
@@ -208,8 +227,9 @@ abstract contract ArenaBase is TestBase {
 
     function _revealFinal(address owner, uint256 id, MatchTrace memory t) internal {
         uint256 last = t.steps - 1;
+        bytes32[] memory proof = MerkleBuilder.proof(t.leaves, last);
         vm.prank(owner);
-        game.revealFinal(id, t.entries[last], MerkleBuilder.proof(t.leaves, last));
+        game.revealFinal(id, t.entries[last], proof);
     }
 
     /// @notice Bisects until the one-step phase (or an earlier end): the claimant reveals `claimed`,
@@ -219,8 +239,9 @@ abstract contract ArenaBase is TestBase {
     {
         while (game.dispute(id).phase == DisputeGame.Phase.AwaitMid) {
             uint32 mid = game.midpoint(id);
+            bytes32[] memory proof = MerkleBuilder.proof(claimed.leaves, mid);
             vm.prank(owner);
-            game.revealMidpoint(id, claimed.entries[mid], MerkleBuilder.proof(claimed.leaves, mid));
+            game.revealMidpoint(id, claimed.entries[mid], proof);
             bool agree = claimed.entries[mid].postStateHash == keccak256(truth.states[mid + 1]);
             vm.prank(challenger);
             game.answer(id, agree);
@@ -234,6 +255,14 @@ abstract contract ArenaBase is TestBase {
         uint256 hi = uint256(uint32(d.hi));
         vm.prank(challenger);
         game.proveStep(id, claimed.entries[hi], truth.states[hi], code);
+    }
+
+    function _snapshot() internal returns (uint256) {
+        return vm.snapshotState();
+    }
+
+    function _restore(uint256 snap) internal {
+        assertTrue(vm.revertToState(snap), "revert to snapshot");
     }
 
     function _phase(uint256 id) internal view returns (DisputeGame.Phase) {

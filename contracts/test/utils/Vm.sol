@@ -21,6 +21,8 @@ interface Vm {
     function readFile(string calldata path) external view returns (string memory);
     function envOr(string calldata name, bool defaultValue) external view returns (bool);
     function getCode(string calldata artifactPath) external view returns (bytes memory);
+    function snapshotState() external returns (uint256 snapshotId);
+    function revertToState(uint256 snapshotId) external returns (bool success);
 }
 
 /// @notice Minimal test base: the cheatcode handle and assertions with messages.

@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ArenaBase} from "./ArenaBase.sol";
+import {Arena} from "../../src/arena/Arena.sol";
+import {DisputeGame} from "../../src/arena/DisputeGame.sol";
+import {IArenaGame} from "../../src/arena/IArenaGame.sol";
+import {MerkleBuilder} from "../lib/MerkleBuilder.sol";
+
+contract DisputeTest is ArenaBase {
+    uint256 internal leagueId;
+    uint256 internal roundId;
+    uint256 internal aliceAgent;
+    uint256 internal constant POOL = 20 ether;
+
+    function setUp() public override {
+        super.setUp();
+        leagueId = _league(3, POOL);
+        aliceAgent = _agent(ALICE, ECHO, 1 ether);
+        roundId = _round(leagueId);
+    }
+
+    function _honest() internal returns (ClaimData memory c, uint256 claimId) {
+        c = _claim(roundId, aliceAgent, ECHO);
+        claimId = _submit(ALICE, c);
+    }
+
+    /// @notice Alice's claim with match 1 cheated at step `k`: a fake state with 30 more points,
+    ///         play continued from it, the inflated score posted.
+    function _tampered(uint256 k) internal returns (ClaimData memory c, ClaimData memory truth, uint256 claimId) {
+        truth = _claim(roundId, aliceAgent, ECHO);
+        c = _claim(roundId, aliceAgent, ECHO);
+        c.matches[1] = _play(ECHO, c.matches[1].seed, k);
+        c.scores[1] = c.matches[1].score;
+        assertEq(int256(c.scores[1]), int256(truth.scores[1]) + 30, "inflated");
+        _sealClaim(c);
+        claimId = _submit(ALICE, c);
+    }
+
+    function _assertClaimantLost(uint256 claimId, uint256 challengerBalance) internal view {
+        assertEq(arena.claimCommit(claimId), arena.VOIDED(), "voided");
+        assertTrue(arena.disqualified(aliceAgent, leagueId), "disqualified");
+        assertEq(uint256(arena.agent(aliceAgent).stake), 1 ether - SLASH, "slashed");
+        assertEq(arena.balanceOf(CAROL), challengerBalance, "challenger paid");
+        assertEq(arena.league(leagueId).rewardPool, POOL + SLASH / 2, "half the slash to the pool");
+        assertEq(uint256(arena.round(roundId).liveClaims), 0, "no live claim");
+        assertEq(uint256(arena.round(roundId).openDisputes), 0, "no open dispute");
+        assertEq(uint256(arena.agent(aliceAgent).openClaims), 0, "stake unlocked");
+    }
+
+    function _expectResolved(uint256 id, uint256 claimId, IArenaGame.Verdict v, DisputeGame.Reason reason) internal {
+        vm.expectEmit();
+        emit DisputeGame.DisputeResolved(id, claimId, v, reason);
+    }
+
+    // ------------------------------------------------------------ full games
+
+    function test_honestClaimantBeatsChallengerWhoDisagreesWithEverything() public {
+        (ClaimData memory c, uint256 claimId) = _honest();
+        uint256 id = _challenge(CAROL, claimId, 1);
+        _revealSummary(ALICE, id, c, 1);
+        _revealFinal(ALICE, id, c.matches[1]);
+        MatchTrace memory lie = _play(PLUS_ONE, c.matches[1].seed); // the challenger's wrong belief
+        lie.states = new bytes[](c.matches[1].steps + 1);
+        for (uint256 i; i < lie.states.length; ++i) lie.states[i] = "x";
+        _bisect(ALICE, CAROL, id, c.matches[1], lie);
+        DisputeGame.Dispute memory d = game.dispute(id);
+        assertEq(int256(d.lo), -1, "lo");
+        assertEq(int256(d.hi), 0, "hi");
+        _expectResolved(id, claimId, IArenaGame.Verdict.ChallengerLost, DisputeGame.Reason.StepValid);
+        _proveStep(CAROL, id, c.matches[1], c.matches[1], ECHO);
+        assertEq(arena.balanceOf(ALICE), BOND, "bond to the owner");
+        assertTrue(arena.claimCommit(claimId) != arena.VOIDED(), "claim stands");
+        assertTrue(_phase(id) == DisputeGame.Phase.Resolved, "resolved");
+    }
+
+    function test_honestClaimantBeatsChallengerWhoAgreesWithEverything() public {
+        (ClaimData memory c, uint256 claimId) = _honest();
+        uint256 id = _challenge(CAROL, claimId, 2);
+        _revealSummary(ALICE, id, c, 2);
+        _revealFinal(ALICE, id, c.matches[2]);
+        _bisect(ALICE, CAROL, id, c.matches[2], c.matches[2]);
+        assertEq(int256(game.dispute(id).hi), int256(uint256(c.matches[2].steps - 1)), "last step");
+        _expectResolved(id, claimId, IArenaGame.Verdict.ChallengerLost, DisputeGame.Reason.StepValid);
+        _proveStep(CAROL, id, c.matches[2], c.matches[2], ECHO);
+        assertEq(arena.balanceOf(ALICE), BOND, "bond to the owner");
+    }
+
+    function test_honestChallengerCatchesTamperedStep() public {
+        for (uint256 k; k < MAX_TURNS; ++k) {
+            uint256 snap = _snapshot();
+            (ClaimData memory c, ClaimData memory truth, uint256 claimId) = _tampered(k);
+            uint256 id = _challenge(CAROL, claimId, 1);
+            _revealSummary(ALICE, id, c, 1);
+            _revealFinal(ALICE, id, c.matches[1]);
+            _bisect(ALICE, CAROL, id, c.matches[1], truth.matches[1]);
+            assertEq(int256(game.dispute(id).hi), int256(k), "found the tampered step");
+            _expectResolved(id, claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.StepMismatch);
+            _proveStep(CAROL, id, c.matches[1], truth.matches[1], ECHO);
+            _assertClaimantLost(claimId, BOND + SLASH / 2);
+            _restore(snap);
+        }
+    }
+
+    function test_postedScoreDifferentFromSummaryLosesAtOnce() public {
+        ClaimData memory c = _claim(roundId, aliceAgent, ECHO);
+        c.scores[0] += 3; // posted score inflated, summary keeps the true one
+        c.summaries = new bytes[](3);
+        for (uint256 m; m < 3; ++m) c.summaries[m] = _summary(m, c.matches[m], c.matches[m].score);
+        c.root = _root(c.summaries);
+        uint256 claimId = _submit(ALICE, c);
+        uint256 id = _challenge(CAROL, claimId, 0);
+        bytes32[] memory proof = MerkleBuilder.proof(MerkleBuilder.leafHashes(c.summaries), 0);
+        MatchTrace memory t = c.matches[0];
+        _expectResolved(id, claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.WrongScore);
+        vm.prank(ALICE);
+        game.revealSummary(id, c.root, c.scores, DisputeGame.Summary(t.seed, t.root, t.steps, t.score), proof);
+        _assertClaimantLost(claimId, BOND + SLASH / 2);
+    }
+
+    function test_wrongMatchSeedLosesAtOnce() public {
+        ClaimData memory c = _claim(roundId, aliceAgent, ECHO);
+        c.matches[2] = _play(ECHO, keccak256("my own seed"));
+        c.scores[2] = c.matches[2].score;
+        _sealClaim(c);
+        uint256 claimId = _submit(ALICE, c);
+        uint256 id = _challenge(CAROL, claimId, 2);
+        _expectResolved(id, claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.WrongSeed);
+        _revealSummary(ALICE, id, c, 2);
+        _assertClaimantLost(claimId, BOND + SLASH / 2);
+    }
+
+    function test_inflatedFinalScoreIsFinalStateFraud() public {
+        ClaimData memory c = _claim(roundId, aliceAgent, ECHO);
+        c.scores[1] += 30;
+        _sealClaim(c); // summary and posted score agree, the trace does not
+        uint256 claimId = _submit(ALICE, c);
+        uint256 id = _challenge(CAROL, claimId, 1);
+        _revealSummary(ALICE, id, c, 1);
+        _revealFinal(ALICE, id, c.matches[1]);
+        MatchTrace memory t = c.matches[1];
+        vm.prank(CAROL);
+        vm.expectRevert(DisputeGame.PreimageMismatch.selector);
+        game.proveFinalStateFraud(id, t.states[0]);
+        _expectResolved(id, claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.FinalScoreMismatch);
+        vm.prank(CAROL);
+        game.proveFinalStateFraud(id, t.states[t.steps]);
+        _assertClaimantLost(claimId, BOND + SLASH / 2);
+    }
+
+    function test_truncatedTraceIsFinalStateFraud() public {
+        ClaimData memory c = _claim(roundId, aliceAgent, ECHO);
+        MatchTrace memory t = c.matches[0];
+        DisputeGame.Entry[] memory entries = t.entries;
+        assembly {
+            mstore(entries, sub(mload(entries), 1))
+        }
+        t.steps -= 1;
+        _seal(t);
+        _sealClaim(c);
+        uint256 claimId = _submit(ALICE, c);
+        uint256 id = _challenge(CAROL, claimId, 0);
+        _revealSummary(ALICE, id, c, 0);
+        _revealFinal(ALICE, id, t);
+        _expectResolved(id, claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.FinalNotTerminal);
+        vm.prank(CAROL);
+        game.proveFinalStateFraud(id, t.states[t.steps]);
+    }
+
+    function test_finalStateFraudClaimOnHonestTraceReverts() public {
+        (ClaimData memory c, uint256 claimId) = _honest();
+        uint256 id = _challenge(CAROL, claimId, 0);
+        _revealSummary(ALICE, id, c, 0);
+        vm.prank(CAROL);
+        vm.expectRevert(DisputeGame.FinalNotRevealed.selector);
+        game.proveFinalStateFraud(id, c.matches[0].states[MAX_TURNS]);
+        _revealFinal(ALICE, id, c.matches[0]);
+        vm.prank(CAROL);
+        vm.expectRevert(DisputeGame.NoFraud.selector);
+        game.proveFinalStateFraud(id, c.matches[0].states[MAX_TURNS]);
+        vm.prank(DAVE);
+        vm.expectRevert(abi.encodeWithSelector(DisputeGame.NotChallenger.selector, DAVE));
+        game.proveFinalStateFraud(id, c.matches[0].states[MAX_TURNS]);
+    }
+
+    function test_firstEntryNotStartingAtInitialStateIsBrokenChain() public {
+        ClaimData memory c = _claim(roundId, aliceAgent, ECHO);
+        c.matches[0].entries[0].preStateHash = keccak256("elsewhere");
+        _seal(c.matches[0]);
+        _sealClaim(c);
+        uint256 claimId = _submit(ALICE, c);
+        uint256 id = _challenge(CAROL, claimId, 0);
+        _revealSummary(ALICE, id, c, 0);
+        _revealFinal(ALICE, id, c.matches[0]);
+        while (_phase(id) == DisputeGame.Phase.AwaitMid) {
+            uint32 mid = game.midpoint(id);
+            bytes32[] memory proof = MerkleBuilder.proof(c.matches[0].leaves, mid);
+            vm.prank(ALICE);
+            game.revealMidpoint(id, c.matches[0].entries[mid], proof);
+            vm.prank(CAROL);
+            game.answer(id, false);
+        }
+        _expectResolved(id, claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.BrokenChain);
+        vm.prank(CAROL);
+        game.proveStep(id, c.matches[0].entries[0], "", ECHO);
+    }
+
+    function test_stepAfterTerminalStateIsNeverValid() public {
+        ClaimData memory c = _claim(roundId, aliceAgent, ECHO);
+        MatchTrace memory t = c.matches[0];
+        // Append one more (self-consistent) step taken from the final, terminal state.
+        DisputeGame.Entry[] memory longer = new DisputeGame.Entry[](t.steps + 1);
+        for (uint256 i; i < t.steps; ++i) longer[i] = t.entries[i];
+        bytes32 finalHash = keccak256(t.states[t.steps]);
+        longer[t.steps] = DisputeGame.Entry(finalHash, 0, 1, keccak256("after the end"));
+        t.entries = longer;
+        t.steps += 1;
+        _seal(t);
+        _sealClaim(c);
+        uint256 claimId = _submit(ALICE, c);
+        uint256 id = _challenge(CAROL, claimId, 0);
+        _revealSummary(ALICE, id, c, 0);
+        _revealFinal(ALICE, id, t);
+        while (_phase(id) == DisputeGame.Phase.AwaitMid) {
+            uint32 mid = game.midpoint(id);
+            bytes32[] memory proof = MerkleBuilder.proof(t.leaves, mid);
+            vm.prank(ALICE);
+            game.revealMidpoint(id, t.entries[mid], proof);
+            vm.prank(CAROL);
+            game.answer(id, true);
+        }
+        _expectResolved(id, claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.StepFromTerminal);
+        vm.prank(CAROL);
+        game.proveStep(id, t.entries[t.steps - 1], t.states[t.steps - 1], ECHO);
+    }
+
+    function test_forfeitOutcomesMapToForfeitStepEntries() public {
+        // PLUS_ONE returns 4 when it sees target 3: invalid_action; TRAPPER traps at step 0.
+        uint256 plus = _agent(BOB, PLUS_ONE, 1 ether);
+        uint256 trap = _agent(DAVE, TRAPPER, 1 ether);
+        uint256 r = _round(leagueId);
+        ClaimData memory cp = _claim(r, plus, PLUS_ONE);
+        ClaimData memory ct = _claim(r, trap, TRAPPER);
+        assertEq(uint256(ct.matches[0].steps), 1, "trap ends at once");
+        assertEq(uint256(ct.matches[0].entries[0].outcome), 1, "trap outcome");
+        vm.prank(BOB);
+        uint256 cpId = arena.submitClaim(r, plus, cp.root, cp.scores);
+        vm.prank(DAVE);
+        uint256 ctId = arena.submitClaim(r, trap, ct.root, ct.scores);
+        // Trap: one step, straight to the one-step proof, which confirms the forfeit.
+        uint256 id = _challenge(CAROL, ctId, 0);
+        _revealSummary(DAVE, id, ct, 0);
+        _revealFinal(DAVE, id, ct.matches[0]);
+        assertTrue(_phase(id) == DisputeGame.Phase.AwaitOneStep, "one step");
+        _expectResolved(id, ctId, IArenaGame.Verdict.ChallengerLost, DisputeGame.Reason.StepValid);
+        _proveStep(CAROL, id, ct.matches[0], ct.matches[0], TRAPPER);
+        // Find a PLUS_ONE match that ended in invalid_action and prove its last step.
+        for (uint16 m; m < 3; ++m) {
+            MatchTrace memory t = cp.matches[m];
+            if (t.entries[t.steps - 1].outcome != 3) continue;
+            id = _challenge(CAROL, cpId, m);
+            _revealSummary(BOB, id, cp, m);
+            _revealFinal(BOB, id, t);
+            _bisect(BOB, CAROL, id, t, t);
+            _expectResolved(id, cpId, IArenaGame.Verdict.ChallengerLost, DisputeGame.Reason.StepValid);
+            _proveStep(CAROL, id, t, t, PLUS_ONE);
+            return;
+        }
+        revert("no invalid_action match in this seed");
+    }
+
+    function test_claimingOkForAnInvalidActionIsCaught() public {
+        uint256 plus = _agent(BOB, PLUS_ONE, 1 ether);
+        uint256 r = _round(leagueId);
+        ClaimData memory truth = _claim(r, plus, PLUS_ONE);
+        ClaimData memory c = _claim(r, plus, PLUS_ONE);
+        for (uint16 m; m < 3; ++m) {
+            MatchTrace memory t = c.matches[m];
+            uint256 last = t.steps - 1;
+            if (t.entries[last].outcome != 3) continue;
+            t.entries[last].outcome = 0;
+            _seal(t);
+            _sealClaim(c);
+            vm.prank(BOB);
+            uint256 claimId = arena.submitClaim(r, plus, c.root, c.scores);
+            uint256 id = _challenge(CAROL, claimId, m);
+            _revealSummary(BOB, id, c, m);
+            _revealFinal(BOB, id, t);
+            // The post-states are the true ones: the challenger agrees down to the last step.
+            _bisect(BOB, CAROL, id, t, truth.matches[m]);
+            _expectResolved(id, claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.StepMismatch);
+            _proveStep(CAROL, id, t, truth.matches[m], PLUS_ONE);
+            return;
+        }
+        revert("no invalid_action match in this seed");
+    }
+
+    function test_abiV1AgentStepProves() public {
+        uint256 v1 = _agent(BOB, ECHO_V1, 1 ether);
+        uint256 r = _round(leagueId);
+        ClaimData memory c = _claim(r, v1, ECHO_V1);
+        vm.prank(BOB);
+        uint256 claimId = arena.submitClaim(r, v1, c.root, c.scores);
+        uint256 id = _challenge(CAROL, claimId, 0);
+        _revealSummary(BOB, id, c, 0);
+        _revealFinal(BOB, id, c.matches[0]);
+        _bisect(BOB, CAROL, id, c.matches[0], c.matches[0]);
+        _expectResolved(id, claimId, IArenaGame.Verdict.ChallengerLost, DisputeGame.Reason.StepValid);
+        _proveStep(CAROL, id, c.matches[0], c.matches[0], ECHO_V1);
+    }
+
+    // ------------------------------------------------------------ timeouts and misuse
+
+    function test_claimantTimeoutLoses() public {
+        (, uint256 claimId) = _honest();
+        uint256 id = _challenge(CAROL, claimId, 0);
+        uint40 deadline = game.dispute(id).deadline;
+        vm.expectRevert(abi.encodeWithSelector(DisputeGame.DeadlineNotPassed.selector, deadline));
+        game.timeout(id);
+        vm.warp(uint256(deadline) + 1);
+        _expectResolved(id, claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.ClaimantTimeout);
+        game.timeout(id);
+        _assertClaimantLost(claimId, BOND + SLASH / 2);
+        vm.expectRevert(abi.encodeWithSelector(DisputeGame.DisputeOver.selector, id));
+        game.timeout(id);
+    }
+
+    function test_challengerTimeoutLosesAndLateMovesRevert() public {
+        (ClaimData memory c, uint256 claimId) = _honest();
+        uint256 id = _challenge(CAROL, claimId, 0);
+        _revealSummary(ALICE, id, c, 0);
+        _revealFinal(ALICE, id, c.matches[0]);
+        uint32 mid = game.midpoint(id);
+        bytes32[] memory proof = MerkleBuilder.proof(c.matches[0].leaves, mid);
+        vm.prank(ALICE);
+        game.revealMidpoint(id, c.matches[0].entries[mid], proof);
+        uint40 deadline = game.dispute(id).deadline;
+        vm.warp(uint256(deadline) + 1);
+        vm.prank(CAROL);
+        vm.expectRevert(abi.encodeWithSelector(DisputeGame.MoveTooLate.selector, deadline));
+        game.answer(id, true);
+        _expectResolved(id, claimId, IArenaGame.Verdict.ChallengerLost, DisputeGame.Reason.ChallengerTimeout);
+        game.timeout(id);
+        assertEq(arena.balanceOf(ALICE), BOND, "bond to the owner");
+    }
+
+    function test_movesByWrongPartyOrInWrongPhaseRevert() public {
+        (ClaimData memory c, uint256 claimId) = _honest();
+        uint256 id = _challenge(CAROL, claimId, 0);
+        MatchTrace memory t = c.matches[0];
+        bytes32[] memory proof = MerkleBuilder.proof(MerkleBuilder.leafHashes(c.summaries), 0);
+        DisputeGame.Summary memory s = DisputeGame.Summary(t.seed, t.root, t.steps, t.score);
+        vm.prank(CAROL);
+        vm.expectRevert(abi.encodeWithSelector(DisputeGame.NotClaimant.selector, CAROL));
+        game.revealSummary(id, c.root, c.scores, s, proof);
+        vm.prank(ALICE);
+        vm.expectRevert(
+            abi.encodeWithSelector(DisputeGame.WrongPhase.selector, DisputeGame.Phase.AwaitAnswer, DisputeGame.Phase.AwaitSummary)
+        );
+        game.answer(id, true);
+        vm.prank(ALICE);
+        vm.expectRevert(
+            abi.encodeWithSelector(DisputeGame.WrongPhase.selector, DisputeGame.Phase.AwaitFinal, DisputeGame.Phase.AwaitSummary)
+        );
+        game.revealFinal(id, t.entries[t.steps - 1], new bytes32[](0));
+        vm.prank(ALICE);
+        vm.expectRevert(DisputeGame.BadClaimOpening.selector);
+        game.revealSummary(id, bytes32(0), c.scores, s, proof);
+        vm.prank(ALICE);
+        vm.expectRevert(DisputeGame.BadProof.selector);
+        game.revealSummary(id, c.root, c.scores, s, new bytes32[](0));
+        s.steps += 1;
+        vm.prank(ALICE);
+        vm.expectRevert(DisputeGame.BadProof.selector);
+        game.revealSummary(id, c.root, c.scores, s, proof);
+        vm.expectRevert(abi.encodeWithSelector(DisputeGame.UnknownDispute.selector, 99));
+        game.timeout(99);
+        _revealSummary(ALICE, id, c, 0);
+        bytes32[] memory finalProof = MerkleBuilder.proof(t.leaves, t.steps - 1);
+        vm.prank(ALICE);
+        vm.expectRevert(DisputeGame.BadProof.selector);
+        game.revealFinal(id, t.entries[0], finalProof);
+        _revealFinal(ALICE, id, t);
+        _bisect(ALICE, CAROL, id, t, t);
+        uint256 hi = uint256(uint32(game.dispute(id).hi));
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(DisputeGame.NotChallenger.selector, ALICE));
+        game.proveStep(id, t.entries[hi], t.states[hi], ECHO);
+        vm.prank(CAROL);
+        vm.expectRevert(DisputeGame.BadEntry.selector);
+        game.proveStep(id, t.entries[0], t.states[hi], ECHO);
+        vm.prank(CAROL);
+        vm.expectRevert(DisputeGame.PreimageMismatch.selector);
+        game.proveStep(id, t.entries[hi], t.states[0], ECHO);
+        vm.prank(CAROL);
+        vm.expectRevert(DisputeGame.CodeMismatch.selector);
+        game.proveStep(id, t.entries[hi], t.states[hi], PLUS_ONE);
+    }
+
+    function test_challengeErrors() public {
+        (, uint256 claimId) = _honest();
+        vm.prank(CAROL);
+        vm.expectRevert(abi.encodeWithSelector(Arena.WrongBond.selector, 1, BOND));
+        game.challenge{value: 1}(claimId, 0);
+        vm.prank(CAROL);
+        vm.expectRevert(abi.encodeWithSelector(DisputeGame.BadMatchIndex.selector, 3, 3));
+        game.challenge{value: BOND}(claimId, 3);
+        vm.prank(CAROL);
+        vm.expectRevert(abi.encodeWithSelector(Arena.ClaimNotLive.selector, claimId + 1));
+        game.challenge{value: BOND}(claimId + 1, 0);
+        vm.warp(arena.round(roundId).challengeDeadline + 1);
+        uint64 deadline = arena.round(roundId).challengeDeadline;
+        vm.prank(CAROL);
+        vm.expectRevert(abi.encodeWithSelector(Arena.ChallengeWindowClosed.selector, deadline));
+        game.challenge{value: BOND}(claimId, 0);
+    }
+
+    // ------------------------------------------------------------ concurrent disputes (step 7)
+
+    function test_concurrentDisputesSlashOnceAndSettlementWaits() public {
+        (ClaimData memory c, ClaimData memory truth, uint256 claimId) = _tampered(2);
+        uint256 friendly = _challenge(DAVE, claimId, 0); // a stalling friend
+        uint256 honest = _challenge(CAROL, claimId, 1);
+        assertEq(uint256(arena.round(roundId).openDisputes), 2, "two open");
+        vm.expectRevert(abi.encodeWithSelector(Arena.ClaimNotVoided.selector, claimId));
+        game.dismiss(friendly);
+        _revealSummary(ALICE, honest, c, 1);
+        _revealFinal(ALICE, honest, c.matches[1]);
+        _bisect(ALICE, CAROL, honest, c.matches[1], truth.matches[1]);
+        _proveStep(CAROL, honest, c.matches[1], truth.matches[1], ECHO);
+        vm.expectRevert(abi.encodeWithSelector(Arena.ClaimNotLive.selector, claimId));
+        _challenge(BOB, claimId, 2);
+        vm.warp(arena.round(roundId).challengeDeadline + 1);
+        vm.expectRevert(abi.encodeWithSelector(Arena.DisputesOpen.selector, uint32(1)));
+        arena.settleRound(roundId, new Arena.ClaimOpening[](0));
+        _expectResolved(friendly, claimId, IArenaGame.Verdict.Dismissed, DisputeGame.Reason.ClaimVoidedElsewhere);
+        game.dismiss(friendly);
+        assertEq(arena.balanceOf(DAVE), BOND, "friendly bond refunded");
+        _assertClaimantLost(claimId, BOND + SLASH / 2);
+        arena.settleRound(roundId, new Arena.ClaimOpening[](0));
+        uint256 next = _round(leagueId);
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(Arena.Disqualified.selector, aliceAgent, leagueId));
+        arena.submitClaim(next, aliceAgent, bytes32(0), new int64[](3));
+    }
+
+    function test_secondWinningDisputeOnVoidedClaimOnlyRefunds() public {
+        (ClaimData memory c,, uint256 claimId) = _tampered(0);
+        uint256 first = _challenge(CAROL, claimId, 0);
+        uint256 second = _challenge(BOB, claimId, 2);
+        vm.warp(block.timestamp + MOVE_WINDOW + 1);
+        game.timeout(first);
+        game.timeout(second); // claimant late again: no second slash, bond back
+        assertEq(arena.balanceOf(BOB), BOND, "refund only");
+        _assertClaimantLost(claimId, BOND + SLASH / 2);
+        c; // silence
+    }
+
+    function test_slashNeverBelowZero() public {
+        uint256 small = _agent(BOB, ECHO, 1 ether);
+        uint256 r = _round(leagueId);
+        ClaimData memory c = _claim(r, small, ECHO);
+        vm.prank(BOB);
+        uint256 claimId = arena.submitClaim(r, small, c.root, c.scores);
+        // Raise nothing: stake 1 ether >= SLASH; check the cap with a league whose slash exceeds it.
+        Arena.LeagueConfig memory cfg = _config(3);
+        cfg.slashAmount = 5 ether;
+        vm.prank(CREATOR);
+        uint256 harsh = arena.createLeague(cfg);
+        uint256 r2 = _round(harsh);
+        ClaimData memory c2 = _claim(r2, small, ECHO);
+        vm.prank(BOB);
+        uint256 claimId2 = arena.submitClaim(r2, small, c2.root, c2.scores);
+        uint256 id = _challenge(CAROL, claimId2, 0);
+        vm.warp(block.timestamp + MOVE_WINDOW + 1);
+        game.timeout(id);
+        assertEq(uint256(arena.agent(small).stake), 0, "stake emptied, not negative");
+        assertEq(arena.balanceOf(CAROL), BOND + 0.5 ether, "half of what was there");
+        assertEq(arena.league(harsh).rewardPool, 0.5 ether, "other half to the pool");
+        claimId;
+    }
+
+    function _root(bytes[] memory entries) internal view returns (bytes32) {
+        return MerkleBuilder.root(MerkleBuilder.leafHashes(entries));
+    }
+}
