@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from node.wasm.limits import PAGE_SIZE
-from node.wasm.opcodes import CALL_ENTRY_COST, FREE_OPCODES, MEMORY, grow_extra_cost
+from node.wasm.opcodes import CALL_ENTRY_COST, FREE_OPCODES, MEMORY
 from node.wasm.validator import Function, Module
 
 M32 = 0xFFFFFFFF
@@ -168,7 +168,6 @@ class Instance:
         self.used = 0
         memory = module.memory
         self.memory = bytearray(memory.min_pages * PAGE_SIZE if memory else 0)
-        self.cap = memory.cap_pages * PAGE_SIZE if memory else 0
         for offset, payload in module.data:
             self.memory[offset : offset + len(payload)] = payload
         self.globals = [g.init for g in module.globals]
@@ -293,17 +292,6 @@ class Instance:
                     raise _Trap("unreachable")
                 elif op == 0x3F:
                     stack.append(len(mem) // PAGE_SIZE)
-                elif op == 0x40:
-                    delta = stack.pop()
-                    used += grow_extra_cost(delta)
-                    if used > budget:
-                        raise _OutOfFuel
-                    old = len(mem) // PAGE_SIZE
-                    if len(mem) + delta * PAGE_SIZE <= self.cap:
-                        mem.extend(bytes(delta * PAGE_SIZE))
-                        stack.append(old)
-                    else:
-                        stack.append(M32)
                 # 0x01 nop, 0x02 block, 0x03 loop: nothing to do
                 pc += 1
         finally:

@@ -18,15 +18,6 @@ CALL_ENTRY_COST = 1
 """Charged on entry to every function invocation (wasmtime charges each body 1 up front)."""
 
 
-GROW_CHARGED_PAGES = 128
-"""memory.grow n also costs n when u32(n) <= 128 (wasmtime 50 charges requested pages)."""
-
-
-def grow_extra_cost(pages: int) -> int:
-    """The extra fuel of ``memory.grow`` with operand ``pages`` (u32), on top of its 1."""
-    return pages if pages <= GROW_CHARGED_PAGES else 0
-
-
 def fuel_cost(opcode: int) -> int:
     """Fuel charged before executing ``opcode`` (docs/protocol/sandbox.md, section 2.1)."""
     return 0 if opcode in FREE_OPCODES else 1
@@ -122,7 +113,7 @@ CONTROL_NAMES = {
     0x00: "unreachable", 0x01: "nop", 0x02: "block", 0x03: "loop", 0x04: "if", 0x05: "else",
     0x0B: "end", 0x0C: "br", 0x0D: "br_if", 0x0E: "br_table", 0x0F: "return", 0x10: "call",
     0x1A: "drop", 0x1B: "select", 0x20: "local.get", 0x21: "local.set", 0x22: "local.tee",
-    0x23: "global.get", 0x24: "global.set", 0x3F: "memory.size", 0x40: "memory.grow",
+    0x23: "global.get", 0x24: "global.set", 0x3F: "memory.size",
     0x41: "i32.const", 0x42: "i64.const",
 }  # fmt: skip
 
@@ -175,7 +166,7 @@ OTHER_REJECTED = {
     0x12: "return_call (tail calls)", 0x13: "return_call_indirect (tail calls)",
     0x18: "delegate (exceptions)", 0x19: "catch_all (exceptions)",
     0x1C: "typed select (reference types)", 0x25: "table.get", 0x26: "table.set",
-    0xD0: "ref.null", 0xD1: "ref.is_null", 0xD2: "ref.func",
+    0x40: "memory.grow (memory has a fixed size)", 0xD0: "ref.null", 0xD1: "ref.is_null", 0xD2: "ref.func",
     0xFC: "0xfc-prefixed instruction (bulk memory, table or saturating float)",
     0xFD: "SIMD instruction", 0xFE: "atomic instruction (threads)",
 }  # fmt: skip

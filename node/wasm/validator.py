@@ -71,8 +71,7 @@ class Global:
 @dataclass(frozen=True, slots=True)
 class Memory:
     min_pages: int
-    cap_pages: int
-    """max if declared, else MAX_PAGES."""
+    """The memory's size for the whole decision (memory.grow is outside the profile)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +239,7 @@ class _Parser:
                 raise Invalid(f"memory maximum size {maximum} pages, limit {MAX_PAGES}")
             if minimum > maximum:
                 raise Invalid("memory initial size exceeds its maximum")
-        self.memory = Memory(minimum, MAX_PAGES if maximum is None else maximum)
+        self.memory = Memory(minimum)
 
     def _const_expr(self, r: Reader, valtype: int, where: str) -> int:
         opcode = r.byte()
@@ -609,14 +608,11 @@ def _compile_body(parser: _Parser, index: int, r: Reader) -> Function:
             t2 = pop(t1)
             vals.append(t1 if t1 != UNKNOWN else t2)
             code.append([opcode, 0, 0, 0])
-        else:  # 0x3F memory.size, 0x40 memory.grow
+        else:  # 0x3F memory.size
             reserved = r.byte()
-            name = CONTROL_NAMES[opcode]
-            need_memory(name)
+            need_memory("memory.size")
             if reserved != 0x00:
-                raise fail(f"{name}: reserved byte must be 0x00")
-            if opcode == 0x40:
-                pop(I32)
+                raise fail("memory.size: reserved byte must be 0x00")
             vals.append(I32)
             code.append([opcode, 0, 0, 0])
     if not r.at_end():

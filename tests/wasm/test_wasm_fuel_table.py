@@ -12,7 +12,7 @@ import wasmtime
 
 from node.wasm import AgentProgram, Outcome
 from node.wasm.engine import engine, new_store
-from node.wasm.opcodes import MEMORY, NUMERIC, fuel_cost, grow_extra_cost
+from node.wasm.opcodes import MEMORY, NUMERIC, fuel_cost
 
 I32, I64 = 0x7F, 0x7E
 BUDGET = 1_000
@@ -87,12 +87,6 @@ CONTROL_CASES: list[tuple[str, bytes, int]] = [
     ("local.set/tee", v0("(local i64) local.get 0 local.set 1 local.get 1 local.tee 1"), 5),
     ("global.get/set", v0("i64.const 3 global.set 0 global.get 0", "(global (mut i64) (i64.const 0))"), 4),
     ("memory.size", v0("memory.size i64.extend_i32_u", "(memory 1 2)"), 3),
-    ("memory.grow 0", v0("i32.const 0 memory.grow i64.extend_i32_s", "(memory 1 2)"), 4),
-    ("memory.grow ok", v0("i32.const 1 memory.grow i64.extend_i32_s", "(memory 1 2)"), 4 + 1),
-    ("memory.grow refused", v0("i32.const 5 memory.grow i64.extend_i32_s", "(memory 1 2)"), 4 + 5),
-    ("memory.grow 128", v0("i32.const 128 memory.grow i64.extend_i32_s", "(memory 1 2)"), 4 + 128),
-    ("memory.grow 129", v0("i32.const 129 memory.grow i64.extend_i32_s", "(memory 1 2)"), 4),
-    ("memory.grow -1", v0("i32.const -1 memory.grow i64.extend_i32_s", "(memory 1 2)"), 4),
     ("call empty", v0("call $g local.get 0", "(func $g)"), 4),
     ("call with work", v0("local.get 0 call $g", "(func $g (param i64) (result i64) local.get 0 i64.const 1 i64.add)"), 7),
     ("call returning early", v0("call $g local.get 0", "(func $g return)"), 4),
@@ -159,13 +153,12 @@ def test_wasmtime_overruns_straight_line_code_without_trapping() -> None:
     assert agent.decide(bytes(8), 22).fuel_used == 22
 
 
-@pytest.mark.parametrize("extra", ["(memory 0 2)", "(memory 2)", "(memory 1)"])
-def test_memory_grow_charges_requested_pages_up_to_128(extra: str) -> None:
-    pages = [*range(0, 140), 255, 256, 65_535, 65_536, 2**31 - 1, 2**31, 2**32 - 1]
-    for n in pages:
-        code = v0(f"i32.const {n - 2**32 if n >= 2**31 else n} memory.grow drop i64.const 0", extra)
-        kind, consumed = wasmtime_consumed(code)
-        assert kind == "ok"
-        expected = 4 + grow_extra_cost(n)
-        assert consumed == expected, f"memory.grow {n}: wasmtime {consumed}, model {expected}"
-        assert AgentProgram.load(code).reference(bytes(8), BUDGET) == (0, 0, expected)
+def test_wasmtime_memory_grow_fuel_depends_on_code_shape() -> None:
+    """Why memory.grow is outside the profile: the same failed grow(3) costs 3 extra fuel
+    with a constant operand and nothing with a computed one, which no interpreter can mirror."""
+    constant = "i32.const 3 memory.grow i64.extend_i32_s"
+    computed = "i32.const 7 i32.const 3 i32.and memory.grow i64.extend_i32_s"
+    _, constant_fuel = wasmtime_consumed(v0(constant, "(memory 1 2)"))
+    _, computed_fuel = wasmtime_consumed(v0(computed, "(memory 1 2)"))
+    assert constant_fuel == 1 + 1 + 1 + 1 + 3
+    assert computed_fuel == 1 + 3 + 1 + 1
