@@ -1,0 +1,223 @@
+"""Match runner throughput: steps/s per system with its good agent, hashing and trace included.
+
+For each system it runs whole matches (default params) for a few seconds and reports steps
+per second of wall time and of process CPU time (the CPU figure is what one dedicated core
+gives on a shared machine). Beside it: the raw decision rate of the sandbox on the same
+observations (node.wasm, wasmtime), and the rate of everything else the runner does
+(system transition, observation, state hashing, entry packing, leaf hashing).
+A last table times the two hashing/root fast paths against their references.
+
+    .venv/bin/python scripts/bench_match.py [--seconds 3] [--json]
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from node.match import run_match
+from node.merkle import leaf_hash, merkle_root, root_from_leaf_hashes
+from node.systems.base import System, load_system
+from node.trace import keccak256
+from node.trace.keccak import keccak256_reference
+from node.wasm import DEFAULT_FUEL, AgentProgram, Decision, load_agent_file
+
+REPO = Path(__file__).resolve().parents[1]
+GOOD_AGENTS = {
+    "snake": "greedy_v1.wat",
+    "rps": "pattern_v1.wat",
+    "connect4": "tactics_v1.wat",
+    "predict": "hypotheses_v1.wat",
+}
+
+
+@dataclass(frozen=True)
+class SystemFigures:
+    system: str
+    agent: str
+    matches: int
+    steps: int
+    steps_per_s_wall: float
+    steps_per_s_cpu: float
+    decisions_per_s_cpu: float
+    replayed_steps_per_s_cpu: float
+    """Steps/s of the runner with decisions replayed from memory: everything but the sandbox."""
+
+
+def seed_of(index: int) -> bytes:
+    return index.to_bytes(32, "big")
+
+
+def bench_system(name: str, seconds: float) -> SystemFigures:
+    system = load_system(name)
+    params = system.encode_params(system.default_params())
+    program = AgentProgram.load(
+        load_agent_file(REPO / "scenarios" / "agents" / name / GOOD_AGENTS[name])
+    )
+    run_match(system, program, seed_of(10_000), params, DEFAULT_FUEL)  # warm up
+
+    matches = steps = 0
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    while time.perf_counter() - wall0 < seconds or matches < 3:
+        steps += run_match(system, program, seed_of(matches), params, DEFAULT_FUEL).steps
+        matches += 1
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+
+    decisions_per_s = decision_rate(system, program, params, seconds / 2)
+    replayed = replayed_rate(system, program, params, seconds / 2)
+    return SystemFigures(
+        system=name,
+        agent=GOOD_AGENTS[name],
+        matches=matches,
+        steps=steps,
+        steps_per_s_wall=steps / wall,
+        steps_per_s_cpu=steps / cpu,
+        decisions_per_s_cpu=decisions_per_s,
+        replayed_steps_per_s_cpu=replayed,
+    )
+
+
+class Replay:
+    """An agent that hands back recorded decisions in order: the runner minus the sandbox."""
+
+    def __init__(self, abi: int | None, decisions: list[Decision]) -> None:
+        self.abi = abi
+        self.decisions = decisions
+        self.next = 0
+
+    def decide(self, observation: bytes, fuel: int) -> Decision:
+        decision = self.decisions[self.next]
+        self.next += 1
+        return decision
+
+
+def replayed_rate(system: System, program: AgentProgram, params: bytes, seconds: float) -> float:
+    """Runner steps per CPU second with the agent's decisions replayed from memory."""
+    recorded: list[list[Decision]] = []
+    for index in range(5):
+        recorder = Recorder(program)
+        run_match(system, recorder, seed_of(index), params, DEFAULT_FUEL)
+        recorded.append(recorder.log)
+    steps = 0
+    cpu0 = time.process_time()
+    while time.process_time() - cpu0 < seconds:
+        for index, log in enumerate(recorded):
+            replay = Replay(program.abi, log)
+            steps += run_match(system, replay, seed_of(index), params, DEFAULT_FUEL).steps
+    return steps / (time.process_time() - cpu0)
+
+
+class Recorder:
+    """The real agent, logging every decision it makes."""
+
+    def __init__(self, program: AgentProgram) -> None:
+        self.abi = program.abi
+        self.program = program
+        self.log: list[Decision] = []
+
+    def decide(self, observation: bytes, fuel: int) -> Decision:
+        decision = self.program.decide(observation, fuel)
+        self.log.append(decision)
+        return decision
+
+
+def decision_rate(system: System, program: AgentProgram, params: bytes, seconds: float) -> float:
+    """Raw sandbox decisions per CPU second on the observations of real matches."""
+    abi = program.abi
+    assert abi is not None
+    observations: list[bytes] = []
+    for index in range(3):
+        state = system.initial_state(seed_of(index), params)
+        while not system.is_done(state):
+            observation = system.observe(state, abi)
+            observations.append(observation)
+            decision = program.decide(observation, DEFAULT_FUEL)
+            action = system.to_action(state, decision.value)
+            if decision.outcome != 0 or action is None:
+                break
+            state = system.step(state, action)
+    count = 0
+    cpu0 = time.process_time()
+    while time.process_time() - cpu0 < seconds:
+        for observation in observations:
+            program.decide(observation, DEFAULT_FUEL)
+        count += len(observations)
+    return count / (time.process_time() - cpu0)
+
+
+def per_call_us(func: Callable[[], object], repeat: int) -> float:
+    start = time.process_time()
+    for _ in range(repeat):
+        func()
+    return (time.process_time() - start) / repeat * 1e6
+
+
+def micro() -> dict[str, float]:
+    """Microseconds per call of the fast paths and their references."""
+    state = bytes(range(256)) * 2
+    entries = [i.to_bytes(77, "big") for i in range(500)]
+    hashes = [leaf_hash(entry) for entry in entries]
+    return {
+        "keccak256 (512 B state), fast path": per_call_us(lambda: keccak256(state), 20_000),
+        "keccak256 (512 B state), Crypto.Hash.keccak.new": per_call_us(
+            lambda: keccak256_reference(state), 20_000
+        ),
+        "root of 500 leaf hashes, root_from_leaf_hashes": per_call_us(
+            lambda: root_from_leaf_hashes(hashes), 200
+        ),
+        "root of 500 entries, pymerkle": per_call_us(lambda: merkle_root(entries), 20),
+    }
+
+
+@click.command()
+@click.option("--seconds", default=3.0, show_default=True, help="Seconds of matches per system.")
+@click.option("--system", "systems", multiple=True, help="Only these systems (default: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def main(seconds: float, systems: tuple[str, ...], as_json: bool) -> None:
+    figures = [bench_system(name, seconds) for name in (systems or GOOD_AGENTS)]
+    costs = micro()
+    if as_json:
+        print(json.dumps({"systems": [asdict(f) for f in figures], "micro_us": costs}, indent=2))
+        return
+    table = Table(title="match runner, one core (good agent, default params, fuel 10,000)")
+    for column in (
+        "system",
+        "agent",
+        "matches",
+        "steps",
+        "steps/s wall",
+        "steps/s CPU",
+        "sandbox decisions/s CPU",
+        "replayed decisions steps/s CPU",
+    ):
+        table.add_column(column, justify="right" if column[0] in "msr" else "left")
+    for f in figures:
+        table.add_row(
+            f.system,
+            f.agent,
+            str(f.matches),
+            f"{f.steps:,}",
+            f"{f.steps_per_s_wall:,.0f}",
+            f"{f.steps_per_s_cpu:,.0f}",
+            f"{f.decisions_per_s_cpu:,.0f}",
+            f"{f.replayed_steps_per_s_cpu:,.0f}",
+        )
+    micro_table = Table(title="hashing fast paths (us per call, CPU)")
+    micro_table.add_column("operation")
+    micro_table.add_column("us", justify="right")
+    for name, value in costs.items():
+        micro_table.add_row(name, f"{value:,.1f}")
+    console = Console(width=160)
+    console.print(table)
+    console.print(micro_table)
+
+
+if __name__ == "__main__":
+    main()
