@@ -1,0 +1,220 @@
+"""Simulator commands: `nets run`, `nets scenarios`, `nets inspect`, `nets plugins`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from node.cli.common import BadInput, console, json_option, print_json
+from node.sim import engine, scenario
+from node.sim.entry import all_plugins
+from node.sim.tracestats import TraceFormatError, summarize
+
+
+def _load(source: str, seed: int | None, sets: tuple[str, ...]) -> scenario.Resolved:
+    try:
+        return scenario.load(source, overrides=sets, seed=seed)
+    except scenario.ScenarioError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.4g}" if isinstance(value, float) and not value.is_integer() else f"{value:g}"
+
+
+@click.command("run")
+@click.argument("source", metavar="NAME|FILE")
+@click.option("--seed", type=click.IntRange(0, (1 << 64) - 1), help="Override the scenario seed.")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Trace file (JSONL).")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a field, e.g. agents.count=10.",
+)
+@click.option("--no-trace", is_flag=True, help="Run without writing a trace (for timing).")
+@json_option
+def run_cmd(
+    source: str,
+    seed: int | None,
+    out: str | None,
+    sets: tuple[str, ...],
+    no_trace: bool,
+    as_json: bool,
+) -> None:
+    """Run a scenario (a built-in NAME or a YAML FILE) and print its trace Merkle root."""
+    resolved = _load(source, seed, sets)
+    trace_path = Path(out or resolved.scenario.output.trace)
+    try:
+        result = engine.run(resolved, None if no_trace else trace_path, keep_trace=not no_trace)
+    except OSError as exc:
+        raise BadInput(f"cannot write trace {trace_path}: {exc.strerror or exc}") from None
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title=f"{result.name} (seed {result.seed})", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    rows: list[tuple[str, str]] = [
+        ("agents", str(result.agents)),
+        ("events", str(result.events)),
+        ("messages sent / delivered", f"{result.sent} / {result.delivered}"),
+        ("dropped", ", ".join(f"{k} {v}" for k, v in result.dropped.items()) or "0"),
+        ("virtual end time (ticks)", str(result.end_time)),
+        ("wall time (s)", f"{result.wall_seconds:.3f}"),
+        ("events/s", f"{result.events_per_second:,.0f}"),
+    ]
+    rows += [(name, _fmt(value)) for name, value in result.metrics.items()]
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    if result.root is not None:
+        console.print(f"trace  {result.trace_path} ({result.trace_lines} lines)")
+        console.print(f"root   0x{result.root.hex()}")
+
+
+@click.group("scenarios")
+def scenarios_group() -> None:
+    """Built-in scenarios shipped with the node."""
+
+
+@scenarios_group.command("list")
+@json_option
+def scenarios_list(as_json: bool) -> None:
+    """List the built-in scenarios."""
+    items = []
+    for name, path in scenario.builtin_scenarios().items():
+        data = scenario.read_yaml(path)
+        items.append(
+            {
+                "name": name,
+                "task": str(data.get("task", {}).get("type", "")),
+                "agents": data.get("agents", {}).get("count"),
+                "description": str(data.get("description", "")),
+            }
+        )
+    if as_json:
+        print_json(items)
+        return
+    table = Table(title="built-in scenarios", title_justify="left")
+    for column in ("name", "task", "agents", "description"):
+        table.add_column(column)
+    for item in items:
+        table.add_row(item["name"], item["task"], str(item["agents"]), item["description"])
+    console.print(table)
+
+
+def _builtin(name: str) -> Path:
+    path = scenario.builtin_scenarios().get(name)
+    if path is None:
+        names = ", ".join(scenario.builtin_scenarios())
+        raise BadInput(f"no built-in scenario {name!r} (built-in: {names})")
+    return path
+
+
+@scenarios_group.command("show")
+@click.argument("name")
+def scenarios_show(name: str) -> None:
+    """Print a built-in scenario's YAML."""
+    click.echo(_builtin(name).read_text(), nl=False)
+
+
+@scenarios_group.command("cp")
+@click.argument("name")
+@click.argument("directory", type=click.Path(file_okay=False))
+def scenarios_cp(name: str, directory: str) -> None:
+    """Copy a built-in scenario into DIRECTORY to edit it."""
+    src = _builtin(name)
+    dest_dir = Path(directory)
+    dest = dest_dir / src.name
+    if dest.exists():
+        raise BadInput(f"{dest} already exists")
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+    except OSError as exc:
+        raise BadInput(f"cannot copy to {dest}: {exc.strerror or exc}") from None
+    click.echo(str(dest))
+
+
+@click.command("inspect")
+@click.argument("trace", type=click.Path(dir_okay=False))
+@click.option("--top", default=10, show_default=True, help="Agents to list (people output).")
+@json_option
+def inspect_cmd(trace: str, top: int, as_json: bool) -> None:
+    """Summarize a simulator trace: events by kind, per agent, drops, latency, root check."""
+    path = Path(trace)
+    if not path.is_file():
+        raise BadInput(f"no trace file {trace}")
+    try:
+        summary = summarize(path)
+    except TraceFormatError as exc:
+        raise BadInput(f"{trace}: {exc}") from None
+    except OSError as exc:
+        raise BadInput(f"cannot read {trace}: {exc.strerror or exc}") from None
+    if as_json:
+        print_json(summary)
+        return
+    run = summary.run
+    console.print(
+        f"[bold]{run.get('name', '?')}[/] seed {run.get('seed', '?')}, task {run.get('task', '?')}, "
+        f"{run.get('agents', '?')} agents, {summary.lines} lines"
+    )
+    kinds = Table(title="events by kind", title_justify="left")
+    kinds.add_column("kind")
+    kinds.add_column("count", justify="right")
+    for kind, count in sorted(summary.kinds.items(), key=lambda kv: -kv[1]):
+        kinds.add_row(kind, str(count))
+    console.print(kinds)
+    lat = summary.latency
+    console.print(
+        f"latency (ticks): n={lat.count} mean={_fmt(lat.mean)} p50={_fmt(lat.p50)} "
+        f"p99={_fmt(lat.p99)} max={_fmt(lat.max)}"
+    )
+    drops = ", ".join(f"{k} {v}" for k, v in sorted(summary.drops.items())) or "none"
+    console.print(f"drops: {drops}")
+    if summary.layers:
+        console.print(
+            "layer events: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.layers.items()))
+        )
+    busiest = sorted(summary.agents.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 0)]
+    agents = Table(title=f"busiest agents (of {len(summary.agents)})", title_justify="left")
+    agents.add_column("agent")
+    agents.add_column("lines", justify="right")
+    for name, count in busiest:
+        agents.add_row(name, str(count))
+    console.print(agents)
+    console.print(f"root   {summary.root}")
+    if summary.root_ok is None:
+        console.print("stored root: none beside the trace")
+    elif summary.root_ok:
+        console.print("stored root: matches")
+    else:
+        console.print(f"[red]stored root: MISMATCH ({summary.stored_root})[/]")
+
+
+@click.group("plugins")
+def plugins_group() -> None:
+    """Layer plugins found through the nets.plugins.<layer> entry points."""
+
+
+@plugins_group.command("list")
+@json_option
+def plugins_list(as_json: bool) -> None:
+    """List the installed plugins of every layer."""
+    plugins = all_plugins()
+    if as_json:
+        print_json(plugins)
+        return
+    table = Table(title="layer plugins", title_justify="left")
+    for column in ("layer", "plugin", "provider", "distribution"):
+        table.add_column(column)
+    for info in plugins:
+        table.add_row(info.layer, info.name, info.target, info.distribution)
+    console.print(table)

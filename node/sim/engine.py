@@ -1,0 +1,400 @@
+"""The discrete-event engine: virtual clock, (time, sequence) ordering, transport and failures.
+
+Cost is linear in events and memory linear in agents: one heap entry per message or timer in
+flight, one agent object and one small context per agent, and nothing that walks all agents
+per event. Random streams: one per agent (lazy), one for failures, all derived from the seed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii
+from pathlib import Path
+from typing import Any
+
+from node.sim.agent import Agent, Context, Roster, Setup
+from node.sim.layers import LAYERS, PluginEnv, Provider, TransportProvider
+from node.sim.rng import derive_seed
+from node.sim.scenario import GENERIC_METRICS, Resolved, ScenarioError
+from node.sim.trace import FLUSH_LINES, TraceWriter
+
+TRACE_FORMAT = "nets-sim/1"
+_DELIVER = 0
+_TIMER = 1
+_HEAL = 2
+_MSG_CACHE_MAX = 4096
+
+
+class SimError(RuntimeError):
+    """An agent misused the context (unknown recipient, bad delay, non-bytes payload)."""
+
+
+@dataclass
+class RunResult:
+    """What a run did; ``root`` is the trace Merkle root (None when no trace was kept)."""
+
+    name: str
+    seed: int
+    agents: int
+    events: int
+    sent: int
+    delivered: int
+    dropped: dict[str, int]
+    end_time: int
+    wall_seconds: float
+    trace_lines: int
+    root: bytes | None
+    trace_path: str | None
+    metrics: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.wall_seconds if self.wall_seconds > 0 else 0.0
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    raise TypeError(f"not JSON-serializable in a trace event: {type(value).__name__}")
+
+
+def _fields_json(fields: Mapping[str, Any]) -> str:
+    if not fields:
+        return ""
+    text = json.dumps(fields, separators=(",", ":"), allow_nan=False, default=_jsonable)
+    return "," + text[1:-1]
+
+
+class Simulation:
+    """One run of one resolved scenario."""
+
+    def __init__(self, resolved: Resolved, trace: TraceWriter | None = None) -> None:
+        sc = resolved.scenario
+        self.resolved = resolved
+        self.seed = sc.seed
+        self.now = 0
+        self.horizon = sc.max_ticks
+        self._trace = trace
+        self._w = trace.buf.append if trace is not None else None
+        self._buf: list[str] = trace.buf if trace is not None else []
+        self._heap: list[tuple[Any, ...]] = []
+        self._seq = itertools.count()
+        self._stopping = False
+        self._msg_cache: dict[bytes, str] = {}
+
+        self.roster = Roster(
+            {role.name: [f"{role.name}-{i}" for i in range(n)] for role, n in resolved.roles}
+        )
+        names = self.roster.all
+        self._names = names
+        self._index = {name: i for i, name in enumerate(names)}
+        self._q = [encode_basestring_ascii(name) for name in names]
+        self._roles: list[str] = []
+        self._agents: list[Agent] = []
+        self._ctxs: list[Context] = []
+        for role, n in resolved.roles:
+            cls = resolved.task.roles[role.name]
+            for i in range(n):
+                idx = len(self._agents)
+                name = names[idx]
+                setup = Setup(name, role.name, i, resolved.task_config, role.config, self.roster)
+                self._agents.append(cls(setup))
+                self._ctxs.append(Context(self, idx, name, role.name))
+                self._roles.append(role.name)
+
+        self.providers: dict[str, Provider] = {}
+        for layer in LAYERS:
+            plugin = getattr(sc.layers, layer)
+            config: dict[str, Any] = sc.network.model_dump() if layer == "transport" else {}
+            env = PluginEnv(
+                layer, plugin, sc.seed, self._clock, self._layer_emitter(layer, plugin), config
+            )
+            self.providers[layer] = resolved.providers[layer](env)
+        transport = self.providers["transport"]
+        if not isinstance(transport, TransportProvider):
+            raise ScenarioError("layers.transport", "the plugin does not provide delay()")
+        self._transport = transport
+        self._const_delay = transport.constant_delay
+
+        failures = sc.failures
+        self._frng = random.Random(derive_seed(sc.seed, "failures"))
+        self._drop = failures.message_drop
+        n_agents = len(names)
+        self._byz = bytearray(n_agents)
+        if failures.byzantine_agents > 0 and n_agents:
+            k = max(1, round(n_agents * failures.byzantine_agents))
+            for i in self._frng.sample(range(n_agents), k):
+                self._byz[i] = 1
+        self.byzantine = sum(self._byz)
+        self._group: list[int] | None = None
+        part = failures.network_partition
+        if part is not None:
+            self._group = [-1] * n_agents
+            for g, members in enumerate(part.groups):
+                for name in members:
+                    self._group[self._index[name]] = g
+            heal = failures.heal_at
+            if heal is not None:
+                heapq.heappush(self._heap, (heal, next(self._seq), _HEAL, -1, -1, b"", 0, 0))
+
+        self.sent = 0
+        self.delivered = 0
+        self.dropped: dict[str, int] = {}
+        self.latency_sum = 0
+        self.latency_max = 0
+        self.events = 0
+
+    # ------------------------------------------------------------------ services to agents
+
+    def _clock(self) -> int:
+        return self.now
+
+    def _msg_field(self, payload: bytes) -> str:
+        text = self._msg_cache.get(payload)
+        if text is None:
+            try:
+                text = '"msg":' + encode_basestring_ascii(payload.decode())
+            except UnicodeDecodeError:
+                text = '"msg_hex":"' + payload.hex() + '"'
+            if len(self._msg_cache) < _MSG_CACHE_MAX and len(payload) <= 64:
+                self._msg_cache[payload] = text
+        return text
+
+    def send(self, src: int, to: str, payload: bytes) -> None:
+        dst = self._index.get(to)
+        if dst is None:
+            raise SimError(f"{self._names[src]} sent to unknown agent {to!r}")
+        if type(payload) is not bytes:
+            if not isinstance(payload, bytes | bytearray | memoryview):
+                raise SimError(f"{self._names[src]} sent a {type(payload).__name__}, not bytes")
+            payload = bytes(payload)
+        self.sent += 1
+        mid = self.sent
+        now = self.now
+        garbled = self._byz[src]
+        if garbled:
+            payload = self._frng.randbytes(len(payload))
+        w = self._w
+        if w is not None:
+            w(
+                f'{{"t":{now},"kind":"send","agent":{self._q[src]},"to":{self._q[dst]},'
+                f'"id":{mid},"size":{len(payload)},{self._msg_field(payload)}'
+                + (',"garbled":true}' if garbled else "}")
+            )
+        if self._stopping:
+            self._lose(src, dst, mid, "shutdown")
+            return
+        if self._drop and self._frng.random() < self._drop:
+            self._lose(src, dst, mid, "loss")
+            return
+        group = self._group
+        if group is not None:
+            gs = group[src]
+            gd = group[dst]
+            if gs >= 0 and gd >= 0 and gs != gd:
+                self._lose(src, dst, mid, "partition")
+                return
+        delay = self._const_delay
+        if delay is None:
+            delay = self._transport.delay(self._names[src], to, len(payload))
+            if type(delay) is not int or delay < 1:
+                raise SimError(f"transport delay must be an int >= 1, got {delay!r}")
+        heapq.heappush(
+            self._heap, (now + delay, next(self._seq), _DELIVER, dst, src, payload, mid, now)
+        )
+
+    def _lose(self, src: int, dst: int, mid: int, reason: str) -> None:
+        self.dropped[reason] = self.dropped.get(reason, 0) + 1
+        if self._w is not None:
+            self._w(
+                f'{{"t":{self.now},"kind":"drop","agent":{self._q[src]},"to":{self._q[dst]},'
+                f'"id":{mid},"reason":"{reason}"}}'
+            )
+
+    def schedule(self, idx: int, delay: int, payload: bytes) -> None:
+        if type(delay) is not int or delay < 1:
+            raise SimError(f"{self._names[idx]}: timer delay must be an int >= 1, got {delay!r}")
+        if type(payload) is not bytes:
+            raise SimError(f"{self._names[idx]}: timer payload must be bytes")
+        if self._stopping:
+            return
+        now = self.now
+        heapq.heappush(
+            self._heap, (now + delay, next(self._seq), _TIMER, idx, idx, payload, 0, now)
+        )
+
+    def _layer_emitter(self, layer: str, plugin: str) -> Any:
+        prefix = f'"kind":"layer","layer":"{layer}","plugin":{encode_basestring_ascii(plugin)}'
+
+        def emit(agent_id: str, event: str, fields: dict[str, Any]) -> None:
+            w = self._w
+            if w is not None:
+                w(
+                    f'{{"t":{self.now},{prefix},"agent":{encode_basestring_ascii(agent_id)},'
+                    f'"event":{encode_basestring_ascii(event)}{_fields_json(fields)}}}'
+                )
+
+        return emit
+
+    def emit_app(self, idx: int, event: str, fields: Mapping[str, Any]) -> None:
+        w = self._w
+        if w is not None:
+            w(
+                f'{{"t":{self.now},"kind":"app","agent":{self._q[idx]},'
+                f'"event":{encode_basestring_ascii(event)}{_fields_json(fields)}}}'
+            )
+
+    # ------------------------------------------------------------------ the loop
+
+    def run(self) -> RunResult:
+        started = time.perf_counter()
+        sc = self.resolved.scenario
+        w = self._w
+        agents = self._agents
+        ctxs = self._ctxs
+        q = self._q
+        names = self._names
+        byz = self._byz
+        trace = self._trace
+        buf = self._buf
+        if w is not None:
+            header = {
+                "kind": "run",
+                "format": TRACE_FORMAT,
+                "name": sc.name,
+                "seed": sc.seed,
+                "task": sc.task.type,
+                "agents": len(agents),
+                "horizon": self.horizon,
+                "layers": sc.layers.model_dump(),
+                "failures": sc.failures.model_dump(exclude_none=True),
+                "network": sc.network.model_dump(),
+            }
+            w(json.dumps(header, separators=(",", ":")))
+        for i, agent in enumerate(agents):
+            if w is not None:
+                w(
+                    f'{{"t":0,"kind":"start","agent":{q[i]},"role":"{self._roles[i]}"'
+                    + (',"byzantine":true}' if byz[i] else "}")
+                )
+            agent.on_start(ctxs[i])
+            if len(buf) >= FLUSH_LINES and trace is not None:
+                trace.flush()
+
+        heap = self._heap
+        pop = heapq.heappop
+        horizon = self.horizon
+        events = 0
+        lat_sum = 0
+        lat_max = 0
+        delivered = 0
+        while heap:
+            ev = pop(heap)
+            t = ev[0]
+            if t > horizon:
+                heapq.heappush(heap, ev)  # still in flight at the end
+                break
+            self.now = t
+            kind = ev[2]
+            dst = ev[3]
+            if kind == _DELIVER:
+                events += 1
+                delivered += 1
+                lat = t - ev[7]
+                lat_sum += lat
+                if lat > lat_max:
+                    lat_max = lat
+                if w is not None:
+                    w(
+                        f'{{"t":{t},"kind":"receive","agent":{q[dst]},"from":{q[ev[4]]},'
+                        f'"id":{ev[6]},"lat":{lat}}}'
+                    )
+                agents[dst].on_message(ctxs[dst], names[ev[4]], ev[5])
+            elif kind == _TIMER:
+                events += 1
+                if w is not None:
+                    w(f'{{"t":{t},"kind":"timer","agent":{q[dst]},{self._msg_field(ev[5])}}}')
+                agents[dst].on_timer(ctxs[dst], ev[5])
+            else:
+                self._group = None
+                if w is not None:
+                    w(f'{{"t":{t},"kind":"heal"}}')
+            if len(buf) >= FLUSH_LINES and trace is not None:
+                trace.flush()
+        self.events = events
+        self.delivered = delivered
+        self.latency_sum = lat_sum
+        self.latency_max = lat_max
+
+        self._stopping = True
+        end_time = self.now
+        for i, agent in enumerate(agents):
+            if w is not None:
+                w(f'{{"t":{end_time},"kind":"stop","agent":{q[i]}}}')
+            agent.on_stop(ctxs[i])
+            if len(buf) >= FLUSH_LINES and trace is not None:
+                trace.flush()
+        in_flight = sum(1 for ev in heap if ev[2] == _DELIVER)
+        timers = sum(1 for ev in heap if ev[2] == _TIMER)
+        if w is not None:
+            w(
+                f'{{"t":{end_time},"kind":"end","events":{events},"sent":{self.sent},'
+                f'"delivered":{delivered},"dropped":{sum(self.dropped.values())},'
+                f'"in_flight":{in_flight},"timers_pending":{timers}}}'
+            )
+        root = trace.close() if trace is not None else None
+        wall = time.perf_counter() - started
+        return RunResult(
+            name=sc.name,
+            seed=sc.seed,
+            agents=len(agents),
+            events=events,
+            sent=self.sent,
+            delivered=delivered,
+            dropped=dict(sorted(self.dropped.items())),
+            end_time=end_time,
+            wall_seconds=wall,
+            trace_lines=trace.lines if trace is not None else 0,
+            root=root,
+            trace_path=str(trace.path) if trace is not None and trace.path is not None else None,
+            metrics=self._metrics(),
+        )
+
+    def _metrics(self) -> dict[str, float | None]:
+        sent = self.sent
+        lost = sum(self.dropped.values())
+        generic: dict[str, float | None] = {
+            "agent_count": float(len(self._agents)),
+            "byzantine_count": float(self.byzantine),
+            "delivery_rate": self.delivered / sent if sent else None,
+            "drop_rate": lost / sent if sent else None,
+            "event_count": float(self.events),
+            "mean_latency": self.latency_sum / self.delivered if self.delivered else None,
+            "max_latency": float(self.latency_max) if self.delivered else None,
+            "message_count": float(sent),
+        }
+        task = self.resolved.task
+        extra = dict(task.metrics(self._agents, self.resolved.task_config)) if task.metrics else {}
+        everything = {**generic, **extra}
+        wanted = self.resolved.scenario.metrics or [*GENERIC_METRICS, *extra]
+        return {name: everything.get(name) for name in wanted}
+
+    @property
+    def agents(self) -> list[Agent]:
+        return self._agents
+
+
+def run(
+    resolved: Resolved, trace_path: Path | None = None, *, keep_trace: bool = True
+) -> RunResult:
+    """Run a resolved scenario. ``keep_trace=False`` skips trace lines and the root entirely."""
+    writer = TraceWriter(trace_path) if keep_trace else None
+    return Simulation(resolved, writer).run()

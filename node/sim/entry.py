@@ -1,0 +1,73 @@
+"""Plugin discovery through the ``nets.plugins.<layer>`` entry point groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint, EntryPoints, distributions, entry_points
+
+from node.sim.layers import ENTRY_POINT_PREFIX, LAYERS, Provider
+
+
+class UnknownPlugin(LookupError):
+    """No plugin of that name for the layer; the message lists the installed ones."""
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    layer: str
+    name: str
+    target: str
+    distribution: str
+
+
+def _group(layer: str, eps: EntryPoints | None = None) -> EntryPoints:
+    if layer not in LAYERS:
+        raise UnknownPlugin(f"unknown layer {layer!r} (layers: {', '.join(LAYERS)})")
+    group = ENTRY_POINT_PREFIX + layer
+    return eps.select(group=group) if eps is not None else entry_points(group=group)
+
+
+def scan() -> EntryPoints:
+    """Every entry point of every installed distribution, scanned once."""
+    seen: set[str] = set()
+    found: list[EntryPoint] = []
+    for dist in distributions():
+        key = (dist.name or "").lower().replace("_", "-")
+        if key in seen:
+            continue  # the first distribution of a name on sys.path shadows later ones
+        seen.add(key)
+        found.extend(dist.entry_points)
+    return EntryPoints(found)
+
+
+def available_plugins(layer: str, eps: EntryPoints | None = None) -> list[str]:
+    """Sorted names registered for ``layer``."""
+    return sorted({ep.name for ep in _group(layer, eps)})
+
+
+def all_plugins() -> list[PluginInfo]:
+    """Every plugin of every layer, one entry point scan."""
+    eps = scan()
+    out: list[PluginInfo] = []
+    for layer in LAYERS:
+        seen: set[str] = set()
+        for ep in sorted(_group(layer, eps), key=lambda e: e.name):
+            if ep.name in seen:
+                continue
+            seen.add(ep.name)
+            dist = ep.dist.name if ep.dist is not None else "?"
+            out.append(PluginInfo(layer, ep.name, ep.value, dist))
+    return out
+
+
+def load_provider(layer: str, name: str, eps: EntryPoints | None = None) -> type[Provider]:
+    """The provider class registered as ``name`` for ``layer``."""
+    group = _group(layer, eps)
+    matches = [ep for ep in group if ep.name == name]
+    if not matches:
+        names = ", ".join(available_plugins(layer, eps)) or "none installed"
+        raise UnknownPlugin(f"unknown {layer} plugin {name!r} (allowed: {names})")
+    obj = matches[0].load()
+    if not isinstance(obj, type) or not callable(getattr(obj, "for_agent", None)):
+        raise UnknownPlugin(f"{layer} plugin {name!r} is not a provider class with for_agent()")
+    return obj

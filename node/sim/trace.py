@@ -1,0 +1,149 @@
+"""The JSONL trace writer and its streaming RFC 9162 Merkle root.
+
+One leaf per line: the exact line bytes without the newline. Lines are buffered as text and
+hashed in batches at flush time: every full block of 2**13 leaves is a perfect subtree, folded
+level by level and pushed onto a stack of peaks (O(log n) memory). Folding the peaks right to
+left gives the same root as `node.merkle.merkle_root` over all lines (tested), without ever
+holding every leaf in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import BinaryIO
+
+from node.merkle import EMPTY_ROOT, node_hash
+
+_sha256 = hashlib.sha256
+BLOCK_HEIGHT = 13
+BLOCK = 1 << BLOCK_HEIGHT
+FLUSH_LINES = BLOCK
+
+
+def _fold(level: list[bytes]) -> bytes:
+    """Root of a perfect subtree given its 2**k leaf hashes."""
+    sha = _sha256
+    while len(level) > 1:
+        level = [
+            sha(b"\x01" + a + b).digest() for a, b in zip(level[::2], level[1::2], strict=True)
+        ]
+    return level[0]
+
+
+class MerkleAccumulator:
+    """Append-only RFC 9162 tree keeping only the peaks (height, hash) of perfect subtrees."""
+
+    __slots__ = ("_peaks", "count")
+
+    def __init__(self) -> None:
+        self._peaks: list[tuple[int, bytes]] = []
+        self.count = 0
+
+    def add_entry(self, entry: bytes) -> None:
+        self.add_subtree(_sha256(b"\x00" + entry).digest(), 0)
+
+    def add_leaf_hash(self, leaf: bytes) -> None:
+        self.add_subtree(leaf, 0)
+
+    def add_subtree(self, root: bytes, height: int) -> None:
+        """Append a perfect subtree of 2**height leaves; the tree size must be a multiple of it."""
+        if self.count & ((1 << height) - 1):
+            raise ValueError("a subtree must start at a multiple of its size")
+        peaks = self._peaks
+        self.count += 1 << height
+        while peaks and peaks[-1][0] == height:
+            root = node_hash(peaks.pop()[1], root)
+            height += 1
+        peaks.append((height, root))
+
+    def add_leaf_hashes(self, leaves: list[bytes]) -> None:
+        """Append many leaves: aligned power-of-two runs are folded in one batch each."""
+        i, n = 0, len(leaves)
+        while i < n:
+            height = min((n - i).bit_length() - 1, (self.count & -self.count).bit_length() - 1)
+            if self.count == 0:
+                height = (n - i).bit_length() - 1
+            size = 1 << height
+            self.add_subtree(_fold(leaves[i : i + size]), height)
+            i += size
+
+    def root(self) -> bytes:
+        """MTH: the peaks folded right to left (the left subtree is the largest power of 2)."""
+        if not self._peaks:
+            return EMPTY_ROOT
+        acc = self._peaks[-1][1]
+        for _, peak in reversed(self._peaks[:-1]):
+            acc = node_hash(peak, acc)
+        return acc
+
+
+def root_path(trace: Path) -> Path:
+    """Where the root of ``trace`` is stored: TRACE.root beside it."""
+    return trace.with_name(trace.name + ".root")
+
+
+class TraceWriter:
+    """Buffers lines (text, no newline); flush() writes and hashes them in one batch.
+
+    The engine appends to ``buf`` directly and calls ``flush()`` when it holds FLUSH_LINES.
+    """
+
+    __slots__ = ("_file", "_merkle", "_pending", "buf", "path")
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._file: BinaryIO | None = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = path.open("wb")
+        self.buf: list[str] = []
+        self._pending: list[bytes] = []
+        self._merkle = MerkleAccumulator()
+
+    def line(self, text: str) -> None:
+        self.buf.append(text)
+        if len(self.buf) >= FLUSH_LINES:
+            self.flush()
+
+    @property
+    def lines(self) -> int:
+        return self._merkle.count + len(self._pending) + len(self.buf)
+
+    def flush(self) -> None:
+        buf = self.buf
+        if not buf:
+            return
+        blob = "\n".join(buf).encode()
+        buf.clear()
+        if self._file is not None:
+            self._file.write(blob + b"\n")
+        sha = _sha256
+        pending = self._pending
+        pending += [sha(b"\x00" + raw).digest() for raw in blob.split(b"\n")]
+        if len(pending) >= BLOCK:
+            whole = len(pending) - len(pending) % BLOCK
+            for start in range(0, whole, BLOCK):
+                self._merkle.add_subtree(_fold(pending[start : start + BLOCK]), BLOCK_HEIGHT)
+            del pending[:whole]
+
+    def close(self) -> bytes:
+        """Flush, close, store the root beside the trace, and return it."""
+        self.flush()
+        self._merkle.add_leaf_hashes(self._pending)
+        self._pending = []
+        root = self._merkle.root()
+        if self._file is not None and self.path is not None:
+            self._file.close()
+            self._file = None
+            root_path(self.path).write_text("0x" + root.hex() + "\n")
+        return root
+
+
+def file_root(path: Path) -> tuple[bytes, int]:
+    """Root and line count of a trace file as it is on disk."""
+    acc = MerkleAccumulator()
+    with path.open("rb") as fh:
+        for raw in fh:
+            acc.add_entry(raw[:-1] if raw.endswith(b"\n") else raw)
+    return acc.root(), acc.count
