@@ -66,6 +66,9 @@ class MatchResult:
     initial_state_hash: bytes
     final_state_hash: bytes
     final_state: Any
+    states: tuple[Any, ...] | None = None
+    """With ``record_states``: the state before every step, then the final state
+    (``states[i]`` is step i's pre-state), e.g. for the one-step proof of a dispute."""
 
     def step_entries(self) -> list[StepEntry]:
         """The entries decoded (kept encoded in the result, which is what gets hashed)."""
@@ -81,7 +84,13 @@ class MatchResult:
 
 
 def run_match(
-    system: System, program: AgentLike, seed: bytes, params: bytes, fuel: int
+    system: System,
+    program: AgentLike,
+    seed: bytes,
+    params: bytes,
+    fuel: int,
+    *,
+    record_states: bool = False,
 ) -> MatchResult:
     """Play ``program`` against ``system`` from the state given by ``seed`` and ``params``."""
     encode, is_done, forfeit = system.encode, system.is_done, system.forfeit
@@ -97,6 +106,7 @@ def run_match(
     abi = program.abi
     decide = program.decide
     step = 0
+    states: list[Any] | None = [state] if record_states else None
 
     while not is_done(state):
         action = 0
@@ -120,6 +130,8 @@ def run_match(
         leaf_hashes.append(sha256(b"\x00" + entry).digest())
         pre_hash = post_hash
         step += 1
+        if states is not None:
+            states.append(state)
         if outcome != OK:
             break
 
@@ -134,4 +146,5 @@ def run_match(
         initial_state_hash=initial_hash,
         final_state_hash=pre_hash,
         final_state=state,
+        states=tuple(states) if states is not None else None,
     )

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import wasmtime
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from node.match import run_match
 from node.merkle import merkle_root
@@ -115,3 +117,36 @@ def test_proofs_and_summary_of_a_result() -> None:
     summary = result.summary(7)
     assert (summary.match_index, summary.steps, summary.score) == (7, 9, result.score)
     assert (summary.trace_root, summary.match_seed) == (result.trace_root, seed_of(5))
+
+
+def test_recorded_states_are_the_pre_states_of_every_step() -> None:
+    system, params = setup("connect4")
+    result = run_match(system, v0("i64.const 0"), seed_of(2), params, FUEL, record_states=True)
+    assert result.states is not None
+    assert len(result.states) == result.steps + 1
+    assert result.states[-1] == result.final_state
+    for entry, pre, post in zip(
+        result.step_entries(), result.states[:-1], result.states[1:], strict=True
+    ):
+        assert entry.pre_state_hash == state_hash(system, pre)
+        assert entry.post_state_hash == state_hash(system, post)
+    assert run_match(system, v0("i64.const 0"), seed_of(2), params, FUEL).states is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(max_size=200))
+def test_arbitrary_module_bytes_never_crash_the_runner(code: bytes) -> None:
+    system, params = setup("rps", rounds=3)
+    result = run_match(system, AgentProgram.load(code), seed_of(0), params, FUEL)
+    assert result.steps >= 1
+    assert system.is_done(result.final_state)
+    assert result.outcome in {0, 1, 2, 3, 4}
+
+
+@pytest.mark.parametrize("value", [-1, -(2**63), 2**63 - 1, 6])
+def test_any_i64_value_becomes_a_valid_action(value: int) -> None:
+    system, params = setup("snake", max_steps=5)
+    result = run_match(system, v0(f"i64.const {value}"), seed_of(9), params, FUEL)
+    entries = result.step_entries()
+    assert entries
+    assert all(entry.action == (value % 2**64) % 4 for entry in entries)
