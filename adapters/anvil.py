@@ -66,6 +66,7 @@ class Anvil:
     block_time: float | None = None
     state_file: Path | None = None
     log_path: Path | None = None
+    detached: bool = False  # own session: outlives the Python process (`nets chain up`)
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     @property
@@ -92,7 +93,9 @@ class Anvil:
         if self.state_file is not None:
             command += ["--state", str(self.state_file)]
         log = self.log_path.open("wb")
-        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=self.detached
+        )
         log.close()
         self._wait_ready(ready_timeout)
         return self
@@ -111,6 +114,31 @@ class Anvil:
                 time.sleep(0.05)
         self.stop()
         raise AnvilError(f"anvil did not answer on {self.url} within {timeout:.0f}s")
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None else None
+
+    def rpc(self, method: str, *params: object) -> object:
+        return rpc_call(self.url, method, list(params))
+
+    def increase_time(self, seconds: int) -> None:
+        """Advance chain time and mine one block that carries it."""
+        self.rpc("evm_increaseTime", seconds)
+        self.mine()
+
+    def set_next_block_timestamp(self, timestamp: int) -> None:
+        self.rpc("evm_setNextBlockTimestamp", timestamp)
+
+    def mine(self, blocks: int = 1) -> None:
+        self.rpc("anvil_mine", hex(blocks))
+
+    def snapshot(self) -> str:
+        return str(self.rpc("evm_snapshot"))
+
+    def revert(self, snapshot_id: str) -> bool:
+        """Back to ``snapshot_id`` (which is consumed)."""
+        return bool(self.rpc("evm_revert", snapshot_id))
 
     def logs(self) -> str:
         if self.log_path is None or not self.log_path.exists():

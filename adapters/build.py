@@ -90,9 +90,8 @@ def compile_contracts(sources: dict[str, str]) -> dict[str, Artifact]:
     return artifacts
 
 
-def load_sources(directory: Path = CONTRACTS_DIR) -> dict[str, str]:
-    """Every .sol file below ``directory``, keyed by its path relative to the project root."""
+def load_sources(directory: Path = CONTRACTS_DIR, root: Path = PROJECT_ROOT) -> dict[str, str]:
+    """Every .sol file below ``directory``, keyed by its path relative to ``root``."""
     return {
-        str(path.relative_to(PROJECT_ROOT)): path.read_text()
-        for path in sorted(directory.rglob("*.sol"))
+        str(path.relative_to(root)): path.read_text() for path in sorted(directory.rglob("*.sol"))
     }

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
+from node.cli import chain as chain_cmd
 from node.cli import demo as demo_cmd
 from node.cli import doctor as doctor_cmd
 from node.cli import match as match_cmd
 from node.cli import sim as sim_cmd
-from node.cli import wasm as wasm_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,10 +18,10 @@ def main() -> None:
 
 
 main.add_command(doctor_cmd.doctor)
+main.add_command(chain_cmd.chain)
 main.add_command(demo_cmd.demo)
 main.add_command(match_cmd.match)
 main.add_command(sim_cmd.run_cmd)
 main.add_command(sim_cmd.scenarios_group)
 main.add_command(sim_cmd.inspect_cmd)
 main.add_command(sim_cmd.plugins_group)
-main.add_command(wasm_cmd.wasm)

@@ -1,0 +1,66 @@
+"""Event records and the cursor consumers resume from; shared by every ChainAdapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class EventCursor:
+    """The next position to read: events at (block, log_index) or later are still unread.
+
+    ``anchor_hash`` is the hash of the last block the consumer has read from (``block`` when
+    ``log_index`` > 0, else ``block - 1``); a reader that finds another block there raises
+    ChainReorg instead of silently skipping or repeating events.
+    """
+
+    block: int = 0
+    log_index: int = 0
+    anchor_hash: bytes | None = field(default=None, compare=False)
+
+    @property
+    def anchor_block(self) -> int:
+        return self.block if self.log_index > 0 else self.block - 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "block": self.block,
+            "log_index": self.log_index,
+            "anchor_hash": "0x" + self.anchor_hash.hex() if self.anchor_hash else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EventCursor:
+        anchor = data.get("anchor_hash")
+        return cls(
+            int(data["block"]),
+            int(data["log_index"]),
+            bytes.fromhex(anchor[2:]) if isinstance(anchor, str) else None,
+        )
+
+
+@dataclass(frozen=True)
+class ChainEvent:
+    """One decoded contract event; ``args`` in declaration order, addresses checksummed."""
+
+    name: str
+    args: dict[str, Any]
+    address: str
+    block_number: int
+    log_index: int
+    tx_hash: bytes
+    block_hash: bytes = b""
+
+    @property
+    def next_cursor(self) -> EventCursor:
+        """Where to resume after this event has been processed."""
+        return EventCursor(self.block_number, self.log_index + 1, self.block_hash or None)
+
+
+@dataclass(frozen=True)
+class EventBatch:
+    """Events after a cursor, in chain order, and the cursor to continue from."""
+
+    events: list[ChainEvent]
+    cursor: EventCursor

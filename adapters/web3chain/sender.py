@@ -1,0 +1,354 @@
+"""Transaction sender: estimate, sign locally, send, wait; nonces safe across threads.
+
+Invariants (docs/protocol/adapters.md, "Transactions"):
+- Nonces come from a local counter; taking a nonce, signing and broadcasting happen under one
+  lock, so nonces reach the endpoint in order and a refused broadcast leaves no gap.
+- A broadcast that fails at the transport level is repeated with the same signed bytes only
+  (same hash, same nonce: it cannot execute twice). "nonce too low" is answered by looking
+  our hash up: found means it landed; not found means another transaction took the nonce
+  (an out-of-band send), so the counter is resynced from the chain and the call re-signed.
+- A transaction is re-signed with a new nonce only once its old nonce is provably consumed
+  by a different transaction; until then it is kept in flight and rebroadcast on resync.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from adapters.errors import (
+    ChainError,
+    ChainUnavailable,
+    TransactionFailed,
+    TransactionOutcomeUnknown,
+)
+from adapters.web3chain.abi import ContractAbi
+from adapters.web3chain.logs import Receipt
+from adapters.web3chain.rpc import RpcClient, RpcError, TransientRpcFailure, to_hex, to_int
+
+if TYPE_CHECKING:
+    from adapters.keys import Signer
+
+GAS_MARGIN = 1.25
+FEE_TTL = 1.0
+
+
+@dataclass(frozen=True)
+class TxRequest:
+    """What to execute; the sender adds nonce, gas, fees and the signature."""
+
+    to: str | None
+    data: bytes
+    value: int = 0
+    gas: int | None = None
+
+
+@dataclass
+class PendingTx:
+    """A signed transaction handed to the endpoint and not yet seen in a receipt."""
+
+    request: TxRequest
+    nonce: int
+    gas: int
+    raw: bytes = field(repr=False)
+    tx_hash: bytes
+    dead: bool = False  # its nonce went to another transaction: it can never be mined
+
+
+class NonceConsumed(Exception):
+    """The nonce was taken by a transaction that is not ours."""
+
+
+class TransactionSender:
+    """Sends transactions from one key; share one instance between threads."""
+
+    def __init__(
+        self,
+        rpc: RpcClient,
+        signer: Signer,
+        chain_id: int,
+        *,
+        receipt_timeout: float = 60.0,
+        gas_margin: float = GAS_MARGIN,
+    ) -> None:
+        self.rpc = rpc
+        self.signer = signer
+        self.chain_id = chain_id
+        self.receipt_timeout = receipt_timeout
+        self.gas_margin = gas_margin
+        self._lock = threading.Lock()
+        self._next: int | None = None
+        self._inflight: dict[int, PendingTx] = {}
+        self._fees: tuple[float, dict[str, int]] | None = None
+
+    @property
+    def address(self) -> str:
+        return self.signer.address
+
+    # -- public API -------------------------------------------------------------------------
+
+    def transact(self, request: TxRequest, errors: ContractAbi | None = None) -> Receipt:
+        """Execute ``request`` once and return its successful receipt.
+
+        Raises ChainError (named) on revert, ChainUnavailable when the endpoint is down
+        before anything was signed, TransactionOutcomeUnknown when it went down after.
+        """
+        gas = request.gas or self.estimate_gas(request, errors)
+        while True:
+            pending = self._sign_and_broadcast(request, gas)
+            receipt = self._wait(pending)
+            if receipt is not None:
+                return self._check(receipt, pending, errors)
+
+    def resume(self, pending: PendingTx, errors: ContractAbi | None = None) -> Receipt:
+        """Finish a transaction whose outcome was unknown, never executing it twice."""
+        receipt = self._receipt(pending)
+        if receipt is not None:
+            self._forget(pending)
+            return self._check(receipt, pending, errors)
+        with self._lock:
+            if self._nonce_taken(pending):
+                pending.dead = True
+                self._inflight.pop(pending.nonce, None)
+            else:
+                self._inflight[pending.nonce] = pending
+                self._rebroadcast(pending)
+        if pending.dead:
+            return self.transact(pending.request, errors)
+        receipt = self._wait(pending)
+        if receipt is None:
+            return self.transact(pending.request, errors)
+        return self._check(receipt, pending, errors)
+
+    def estimate_gas(self, request: TxRequest, errors: ContractAbi | None = None) -> int:
+        try:
+            estimate = to_int(self.rpc.call("eth_estimateGas", self._call_object(request)))
+        except RpcError as exc:
+            revert = _revert_of(exc, errors)
+            if revert is None:
+                raise TransactionFailed(f"{self.rpc.url}: {exc}") from None
+            raise revert from None
+        return int(estimate * self.gas_margin)
+
+    def resync(self) -> None:
+        """Reload the nonce from the chain (and settle transactions in flight)."""
+        with self._lock:
+            self._resync()
+
+    # -- nonce handling (callers hold self._lock) -------------------------------------------
+
+    def _sign_and_broadcast(self, request: TxRequest, gas: int) -> PendingTx:
+        with self._lock:
+            for _ in range(5):
+                if self._next is None:
+                    self._resync()
+                nonce = self._take_nonce()
+                raw, tx_hash = self.signer.sign_transaction(self._tx_dict(request, gas, nonce))
+                pending = PendingTx(request, nonce, gas, raw, tx_hash)
+                self._inflight[nonce] = pending
+                try:
+                    self._broadcast(pending)
+                    return pending
+                except NonceConsumed:
+                    self._inflight.pop(nonce, None)
+                    self._next = None
+                except TransactionOutcomeUnknown:
+                    self._next = None  # resync on the next send; the tx stays in flight
+                    raise
+                except BaseException:
+                    self._inflight.pop(nonce, None)
+                    self._next = None
+                    raise
+        raise TransactionFailed(f"{self.rpc.url}: nonce kept being taken by other transactions")
+
+    def _take_nonce(self) -> int:
+        assert self._next is not None
+        nonce = self._next
+        while nonce in self._inflight:
+            nonce += 1
+        self._next = nonce + 1
+        return nonce
+
+    def _resync(self) -> None:
+        """Settle what is in flight against the chain, then restart the counter from it."""
+        try:
+            mined = self._count("latest")
+            for nonce in sorted(self._inflight):
+                pending = self._inflight[nonce]
+                if nonce < mined:
+                    if self._receipt(pending) is None:
+                        pending.dead = True
+                    del self._inflight[nonce]
+                else:
+                    self._rebroadcast(pending)
+            self._next = self._count("pending")
+        except ChainUnavailable as exc:
+            self._next = None
+            raise ChainUnavailable(str(exc).split("; transaction")[0]) from None
+
+    def _rebroadcast(self, pending: PendingTx) -> None:
+        try:
+            self._broadcast(pending)
+        except NonceConsumed:
+            pending.dead = True
+            self._inflight.pop(pending.nonce, None)
+
+    def _broadcast(self, pending: PendingTx) -> None:
+        last = "no attempt"
+        policy = self.rpc.retry
+        for attempt in range(policy.attempts):
+            try:
+                self.rpc.call_once("eth_sendRawTransaction", to_hex(pending.raw))
+                return
+            except TransientRpcFailure as exc:
+                last = str(exc)
+                if attempt + 1 < policy.attempts:
+                    time.sleep(policy.delay(attempt))
+            except RpcError as exc:
+                text = exc.message.lower()
+                if "already known" in text or "known transaction" in text:
+                    return
+                if "nonce too low" in text or "replacement" in text:
+                    try:
+                        if self._known(pending):
+                            return
+                    except ChainUnavailable as down:
+                        raise self._unknown(pending, str(down)) from None
+                    raise NonceConsumed from None
+                raise TransactionFailed(
+                    f"{self.rpc.url}: transaction refused: {exc.message}"
+                ) from None
+        raise self._unknown(pending, f"{self.rpc.url}: eth_sendRawTransaction failed: {last}")
+
+    def _unknown(self, pending: PendingTx, reason: str) -> TransactionOutcomeUnknown:
+        return TransactionOutcomeUnknown(
+            f"{reason}; transaction 0x{pending.tx_hash.hex()} (nonce {pending.nonce}) "
+            "may or may not be accepted: resume it once the endpoint is back",
+            pending,
+        )
+
+    # -- waiting ----------------------------------------------------------------------------
+
+    def _wait(self, pending: PendingTx) -> Receipt | None:
+        """The receipt, or None when the transaction can never be mined (nonce taken)."""
+        deadline = time.monotonic() + self.receipt_timeout
+        delay = 0.002
+        next_check = time.monotonic() + 1.0
+        while True:
+            if pending.dead:
+                return None
+            try:
+                receipt = self._receipt(pending)
+                if receipt is not None:
+                    self._forget(pending)
+                    return receipt
+                if time.monotonic() >= next_check:
+                    next_check = time.monotonic() + 1.0
+                    with self._lock:
+                        if self._nonce_taken(pending) and self._receipt(pending) is None:
+                            pending.dead = True
+                            self._inflight.pop(pending.nonce, None)
+                            return None
+            except ChainUnavailable as exc:
+                with self._lock:
+                    self._next = None
+                raise self._unknown(pending, str(exc)) from None
+            if time.monotonic() > deadline:
+                raise self._unknown(
+                    pending, f"{self.rpc.url}: not mined within {self.receipt_timeout:g}s"
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+    def _forget(self, pending: PendingTx) -> None:
+        with self._lock:
+            if self._inflight.get(pending.nonce) is pending:
+                del self._inflight[pending.nonce]
+
+    def _check(self, receipt: Receipt, pending: PendingTx, errors: ContractAbi | None) -> Receipt:
+        if receipt.status:
+            return receipt
+        raise self._replay_revert(receipt, pending, errors)
+
+    def _replay_revert(
+        self, receipt: Receipt, pending: PendingTx, errors: ContractAbi | None
+    ) -> ChainError:
+        """Receipts carry no revert data: re-run the call on the parent block's state.
+
+        Exact when the transaction was alone in its block (anvil automine); otherwise the
+        name may differ and the caller still learns that the transaction reverted.
+        """
+        call = {**self._call_object(pending.request), "gas": to_hex(pending.gas)}
+        try:
+            self.rpc.call("eth_call", call, to_hex(max(receipt.block_number - 1, 0)))
+        except RpcError as exc:
+            revert = _revert_of(exc, errors)
+            if revert is not None:
+                return ChainError(
+                    revert.name, revert.args, data=revert.data, tx_hash=receipt.tx_hash
+                )
+        return ChainError("Revert", (), tx_hash=receipt.tx_hash)
+
+    # -- RPC helpers ------------------------------------------------------------------------
+
+    def _receipt(self, pending: PendingTx) -> Receipt | None:
+        item = self.rpc.call("eth_getTransactionReceipt", to_hex(pending.tx_hash))
+        return Receipt.from_rpc(item) if item else None
+
+    def _known(self, pending: PendingTx) -> bool:
+        return self.rpc.call("eth_getTransactionByHash", to_hex(pending.tx_hash)) is not None
+
+    def _nonce_taken(self, pending: PendingTx) -> bool:
+        return self._count("latest") > pending.nonce and not self._known(pending)
+
+    def _count(self, tag: str) -> int:
+        return to_int(self.rpc.call("eth_getTransactionCount", self.address, tag))
+
+    def _call_object(self, request: TxRequest) -> dict[str, Any]:
+        call: dict[str, Any] = {"from": self.address, "data": to_hex(request.data)}
+        if request.to is not None:
+            call["to"] = request.to
+        if request.value:
+            call["value"] = to_hex(request.value)
+        return call
+
+    def _tx_dict(self, request: TxRequest, gas: int, nonce: int) -> dict[str, Any]:
+        tx: dict[str, Any] = {
+            "chainId": self.chain_id,
+            "nonce": nonce,
+            "gas": gas,
+            "value": request.value,
+            "data": request.data,
+            **self._fee_fields(),
+        }
+        if request.to is not None:
+            tx["to"] = request.to
+        return tx
+
+    def _fee_fields(self) -> dict[str, int]:
+        """EIP-1559 fees (2 x base fee + tip), cached for FEE_TTL seconds."""
+        now = time.monotonic()
+        if self._fees is not None and now - self._fees[0] < FEE_TTL:
+            return self._fees[1]
+        block = self.rpc.call("eth_getBlockByNumber", "latest", False)
+        base = block.get("baseFeePerGas") if isinstance(block, dict) else None
+        if base is None:
+            fees = {"gasPrice": to_int(self.rpc.call("eth_gasPrice"))}
+        else:
+            try:
+                tip = to_int(self.rpc.call("eth_maxPriorityFeePerGas"))
+            except RpcError:
+                tip = 10**9
+            fees = {"maxFeePerGas": 2 * to_int(base) + tip, "maxPriorityFeePerGas": tip}
+        self._fees = (now, fees)
+        return fees
+
+
+def _revert_of(exc: RpcError, errors: ContractAbi | None) -> ChainError | None:
+    """The named revert inside a node error, or None when the error is not a revert."""
+    data = exc.revert_data()
+    if data is None:
+        return None
+    return (errors or ContractAbi([])).decode_revert(data)
