@@ -9,6 +9,7 @@ from node.cli import demo as demo_cmd
 from node.cli import doctor as doctor_cmd
 from node.cli import match as match_cmd
 from node.cli import sim as sim_cmd
+from node.cli import wasm as wasm_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,3 +26,4 @@ main.add_command(sim_cmd.run_cmd)
 main.add_command(sim_cmd.scenarios_group)
 main.add_command(sim_cmd.inspect_cmd)
 main.add_command(sim_cmd.plugins_group)
+main.add_command(wasm_cmd.wasm)
