@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {TestBase} from "../utils/Vm.sol";
+import {ISystem} from "../../src/interfaces/ISystem.sol";
+import {SystemLib} from "../../src/systems/SystemLib.sol";
+import {SnakeSystem} from "../../src/systems/SnakeSystem.sol";
+import {RpsSystem} from "../../src/systems/RpsSystem.sol";
+import {Connect4System} from "../../src/systems/Connect4System.sol";
+import {PredictSystem} from "../../src/systems/PredictSystem.sol";
+
+/// @notice Unit and fuzz tests of the four system contracts: layouts, params checks, and state
+///         invariants along fuzzed matches (no revert on any action from a running state).
+contract SystemsTest is TestBase {
+    SnakeSystem internal snake = new SnakeSystem();
+    RpsSystem internal rps = new RpsSystem();
+    Connect4System internal connect4 = new Connect4System();
+    PredictSystem internal predict = new PredictSystem();
+
+    bytes internal constant SNAKE_20 = hex"141401f4"; // 20 x 20, 500 steps
+    bytes internal constant RPS_DEFAULT = hex"006410"; // 100 rounds, history 16
+    bytes internal constant C4_DEFAULT = hex"0214"; // first: PRNG, noise 20
+    bytes internal constant PREDICT_DEFAULT = hex"00640510"; // 100 values, noise 5, history 16
+
+    function _u16(bytes memory s, uint256 off) internal pure returns (uint256) {
+        return (uint256(uint8(s[off])) << 8) | uint8(s[off + 1]);
+    }
+
+    /// @dev Plays `values` (cycled) until the state is terminal or `limit` steps were taken.
+    function _play(ISystem system, bytes memory state, uint64[] memory values, uint256 limit)
+        internal
+        pure
+        returns (bytes memory, uint256 steps)
+    {
+        if (values.length == 0) return (state, 0);
+        while (!system.isDone(state) && steps < limit) {
+            (bool valid, uint64 action) = system.toAction(state, int64(values[steps % values.length]));
+            state = valid ? system.step(state, action) : system.forfeit(state);
+            ++steps;
+        }
+        return (state, steps);
+    }
+
+    function test_ids() public view {
+        assertEq(snake.systemId(), 1, "snake id");
+        assertEq(rps.systemId(), 2, "rps id");
+        assertEq(connect4.systemId(), 3, "connect4 id");
+        assertEq(predict.systemId(), 4, "predict id");
+    }
+
+    function test_snakeInitialStateLayout() public view {
+        bytes memory s = snake.initialState(bytes32(uint256(7)), SNAKE_20);
+        assertEq(s.length, 54 + 6, "length");
+        assertEq(uint8(s[0]), 0, "running");
+        assertEq(_u16(s, 52), 3, "body length");
+        assertEq(_u16(s, 54), 10 * 20 + 10, "head at the centre");
+        assertEq(uint8(s[49]), 3, "facing right");
+        uint256 apple = _u16(s, 50);
+        assertTrue(apple < 400 && apple != 210 && apple != 209 && apple != 208, "apple on a free cell");
+        assertEq(snake.observe(s, 0).length, 8, "v0 observation");
+        assertEq(snake.observe(s, 1).length, 13 + 400, "v1 observation");
+    }
+
+    function test_snakeRejectsBadParams() public {
+        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "width"));
+        snake.initialState(bytes32(0), hex"031401f4");
+        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "height"));
+        snake.initialState(bytes32(0), hex"144101f4");
+        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "max_steps"));
+        snake.initialState(bytes32(0), hex"14140000");
+        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "params"));
+        snake.initialState(bytes32(0), hex"1414");
+    }
+
+    function test_malformedStatesRevert() public {
+        bytes memory s = snake.initialState(bytes32(0), SNAKE_20);
+        bytes memory cut = new bytes(s.length - 1);
+        for (uint256 i = 0; i < cut.length; ++i) cut[i] = s[i];
+        vm.expectRevert(SystemLib.BadState.selector);
+        snake.step(cut, 0);
+        vm.expectRevert(SystemLib.BadState.selector);
+        connect4.step(hex"00", 0);
+        vm.expectRevert(SystemLib.BadState.selector);
+        rps.isDone(hex"");
+        vm.expectRevert(SystemLib.BadState.selector);
+        predict.score(hex"0102");
+    }
+
+    function test_snakeWallKills() public view {
+        bytes memory s = snake.initialState(bytes32(0), SNAKE_20);
+        uint64[] memory up = new uint64[](1); // always up: dies on the top wall
+        (s,) = _play(snake, s, up, 100);
+        assertEq(uint8(s[0]), 1, "dead");
+        assertEq(snake.score(s), 0, "no apple");
+    }
+
+    function test_terminalStatesCannotStepOrForfeit() public {
+        bytes memory s = snake.forfeit(snake.initialState(bytes32(0), SNAKE_20));
+        assertTrue(snake.isDone(s), "forfeit is terminal");
+        assertEq(snake.score(s), -1, "forfeit score");
+        vm.expectRevert(SystemLib.TerminalState.selector);
+        snake.step(s, 0);
+        vm.expectRevert(SystemLib.TerminalState.selector);
+        snake.forfeit(s);
+    }
+
+    function test_gasSnakeStep20x20() public view {
+        bytes memory s = snake.initialState(bytes32(uint256(1)), SNAKE_20);
+        uint256 before = gasleft();
+        snake.step(s, 3);
+        uint256 used = before - gasleft();
+        assertTrue(used <= 300_000, "snake 20x20 step within 300k gas");
+    }
+
+    function testFuzz_snakeInvariants(bytes32 seed, uint64[] memory values, uint8 w, uint8 h) public view {
+        w = uint8(4 + w % 12);
+        h = uint8(4 + h % 12);
+        bytes memory s = snake.initialState(seed, abi.encodePacked(w, h, uint16(300)));
+        (s,) = _play(snake, s, values, 300);
+        uint256 len = _u16(s, 52);
+        assertEq(s.length, 54 + 2 * len, "encoding length");
+        assertEq(len, 3 + _u16(s, 47), "one cell per apple");
+        assertTrue(_u16(s, 45) <= 300, "steps bounded");
+        assertEq(snake.observe(s, 1).length, 13 + uint256(w) * h, "v1 observation size");
+    }
+
+    function testFuzz_rpsInvariants(bytes32 seed, uint64[] memory values) public view {
+        bytes memory s = rps.initialState(seed, RPS_DEFAULT);
+        uint256 steps;
+        (s, steps) = _play(rps, s, values, 100);
+        uint256 round = _u16(s, 44);
+        assertEq(round, steps, "one round per step");
+        assertTrue(_u16(s, 46) + _u16(s, 48) <= round, "wins + losses <= rounds");
+        assertTrue(rps.isDone(s) == (round == 100), "done exactly after the last round");
+        assertEq(rps.observe(s, 1).length, 9 + 32, "v1 observation size");
+    }
+
+    function testFuzz_connect4Invariants(bytes32 seed, uint64[] memory values, uint8 first) public view {
+        bytes memory s = connect4.initialState(seed, abi.encodePacked(uint8(first % 3), uint8(20)));
+        (s,) = _play(connect4, s, values, 42);
+        uint256 discs;
+        for (uint256 i = 44; i < 86; ++i) {
+            uint8 cell = uint8(s[i]);
+            assertTrue(cell <= 2, "cell value");
+            if (cell != 0) ++discs;
+            if (cell == 0 && (i - 44) % 6 != 5) assertEq(uint8(s[i + 1]), 0, "no floating disc");
+        }
+        assertEq(uint8(s[43]), discs, "move count");
+        int64 score = connect4.score(s);
+        assertTrue(score >= -1 && score <= 3, "score range");
+    }
+
+    function testFuzz_predictInvariants(bytes32 seed, uint64[] memory values) public view {
+        bytes memory s = predict.initialState(seed, PREDICT_DEFAULT);
+        uint256 steps;
+        (s, steps) = _play(predict, s, values, 100);
+        int64 score = predict.score(s);
+        assertTrue(score <= int64(int256(4 * steps)), "at most 4 points per prediction");
+        assertEq(predict.observe(s, 0).length, 8, "v0 observation");
+        assertEq(predict.observe(s, 1).length, 5 + 16, "v1 observation");
+    }
+
+    function testFuzz_anyActionFromARunningStateSteps(bytes32 seed, uint64 value, uint8 which) public view {
+        ISystem[4] memory systems = [ISystem(snake), ISystem(rps), ISystem(connect4), ISystem(predict)];
+        bytes[4] memory params = [SNAKE_20, RPS_DEFAULT, C4_DEFAULT, PREDICT_DEFAULT];
+        ISystem system = systems[which % 4];
+        bytes memory s = system.initialState(seed, params[which % 4]);
+        (bool valid, uint64 action) = system.toAction(s, int64(value));
+        bytes memory next = valid ? system.step(s, action) : system.forfeit(s);
+        assertTrue(next.length > 0, "a state");
+        assertTrue(valid || system.isDone(next), "invalid actions end the match");
+    }
+}
