@@ -23,7 +23,7 @@ contract Arena is IArenaGame {
     uint256 public constant MAX_FUEL_PER_DECISION = 20_000;
     uint256 public constant MAX_REWARD_RANKS = 64;
     /// @notice The round seed is the hash of the block this many blocks after the opening block.
-    uint64 public constant SEED_DELAY_BLOCKS = 1;
+    uint256 public constant SEED_DELAY_BLOCKS = 1;
 
     // ---------------------------------------------------------------- types
 
@@ -54,28 +54,30 @@ contract Arena is IArenaGame {
         uint32 moveWindow;
     }
 
+    /// @dev Field order packs what submitClaim reads (minStake, matchesPerRound) into one word.
     struct League {
-        ISystem system;
+        uint128 minStake;
         uint16 matchesPerRound;
         uint32 fuelPerDecision;
         uint32 moveWindow;
-        uint128 minStake;
+        uint32 submissionWindow;
+        ISystem system;
+        uint32 challengeWindow;
         uint128 slashAmount;
         uint128 challengerBond;
         uint128 rewardMultiplier;
         address creator;
-        uint32 submissionWindow;
-        uint32 challengeWindow;
         uint256 rewardPool;
         uint128[] rewardSchedule;
         bytes systemParams;
     }
 
+    /// @dev One word but the seed: submitClaim reads and writes only that word.
     struct Round {
-        uint64 leagueId;
-        uint64 seedBlock;
-        uint64 submitDeadline;
-        uint64 challengeDeadline;
+        uint48 leagueId;
+        uint48 seedBlock;
+        uint40 submitDeadline;
+        uint40 challengeDeadline;
         uint32 liveClaims;
         uint32 openDisputes;
         bool seedFixed;
@@ -119,12 +121,11 @@ contract Arena is IArenaGame {
     event LeagueCreated(uint256 indexed leagueId, address indexed creator, address system, uint256 rewardPool);
     event LeagueFunded(uint256 indexed leagueId, address indexed funder, uint256 amount, uint256 rewardPool);
     event RoundOpened(
-        uint256 indexed roundId, uint256 indexed leagueId, uint64 seedBlock, uint64 submitDeadline, uint64 challengeDeadline
+        uint256 indexed roundId, uint256 indexed leagueId, uint48 seedBlock, uint40 submitDeadline, uint40 challengeDeadline
     );
     event SeedFixed(uint256 indexed roundId, bytes32 seed);
-    event ClaimSubmitted(
-        uint256 indexed claimId, uint256 indexed roundId, uint256 indexed agentId, bytes32 claimRoot, int64[] scores, int256 total
-    );
+    /// @dev claimId = roundId << 64 | agentId, so one topic identifies round and agent.
+    event ClaimSubmitted(uint256 indexed claimId, bytes32 claimRoot, int64[] scores, int256 total);
     event DisputeBondLocked(uint256 indexed claimId, address indexed challenger, uint256 bond);
     event ClaimVoided(uint256 indexed claimId, uint256 indexed roundId, uint256 indexed agentId);
     event Slashed(uint256 indexed agentId, uint256 indexed claimId, uint256 amount, uint256 challengerShare, uint256 toPool);
@@ -147,22 +148,23 @@ contract Arena is IArenaGame {
     error UnknownLeague(uint256 leagueId);
     error NotLeagueCreator(uint256 leagueId, address caller);
     error UnknownRound(uint256 roundId);
-    error SeedNotReady(uint64 seedBlock);
-    error SeedExpired(uint64 seedBlock);
+    error SeedNotReady(uint48 seedBlock);
+    error SeedExpired(uint48 seedBlock);
     error SeedAlreadyFixed(uint256 roundId);
     error SeedNotFixed(uint256 roundId);
-    error SubmissionClosed(uint64 submitDeadline);
+    error SubmissionClosed(uint40 submitDeadline);
     error Disqualified(uint256 agentId, uint256 leagueId);
-    error AgentTooNew(uint256 agentId, uint64 seedBlock);
+    error AgentTooNew(uint256 agentId, uint48 seedBlock);
     error StakeBelowMinimum(uint256 stake, uint256 minStake);
     error WrongScoreCount(uint256 given, uint256 expected);
+    error InvalidScore();
     error ClaimExists(uint256 claimId);
-    error ChallengeWindowClosed(uint64 challengeDeadline);
+    error ChallengeWindowClosed(uint40 challengeDeadline);
     error ClaimNotLive(uint256 claimId);
     error ClaimNotVoided(uint256 claimId);
     error WrongBond(uint256 given, uint256 expected);
     error NotDisputeGame(address caller);
-    error ChallengeWindowOpen(uint64 challengeDeadline);
+    error ChallengeWindowOpen(uint40 challengeDeadline);
     error DisputesOpen(uint32 openDisputes);
     error RoundAlreadySettled(uint256 roundId);
     error IncompleteRanking(uint256 given, uint256 liveClaims);
@@ -174,7 +176,9 @@ contract Arena is IArenaGame {
 
     // ---------------------------------------------------------------- modifiers
 
-    /// @dev Transient-storage lock (slot 0): no external function of the Arena runs inside another.
+    /// @dev Transient-storage lock (slot 0) on every function that calls out (withdraw, registerAgent,
+    ///      createLeague, the game hooks): none of them runs inside another. The other functions
+    ///      make no external call at all.
     modifier nonReentrant() {
         assembly ("memory-safe") {
             if tload(0) {
@@ -221,7 +225,7 @@ contract Arena is IArenaGame {
     }
 
     /// @notice Adds msg.value to the agent's stake (owner only).
-    function stake(uint256 agentId) external payable nonReentrant {
+    function stake(uint256 agentId) external payable {
         Agent storage a = _ownedAgent(agentId);
         if (msg.value == 0) revert ZeroAmount();
         uint128 newStake = a.stake + uint128(msg.value);
@@ -232,7 +236,7 @@ contract Arena is IArenaGame {
     /// @notice Moves `amount` of stake into the unstaking queue; it becomes withdrawable after
     ///         `unstakeDelay` (the delay restarts for the whole queued amount). Refused while the
     ///         agent has a claim in an unsettled round.
-    function requestUnstake(uint256 agentId, uint256 amount) external nonReentrant {
+    function requestUnstake(uint256 agentId, uint256 amount) external {
         Agent storage a = _ownedAgent(agentId);
         if (amount == 0) revert ZeroAmount();
         if (a.openClaims != 0) revert StakeLocked(agentId, a.openClaims);
@@ -246,7 +250,7 @@ contract Arena is IArenaGame {
     }
 
     /// @notice Credits the matured unstaking amount to the owner's withdrawable balance (anyone may call).
-    function finalizeUnstake(uint256 agentId) external nonReentrant {
+    function finalizeUnstake(uint256 agentId) external {
         Agent storage a = _agent(agentId);
         uint256 amount = a.unstaking;
         if (amount == 0) revert NothingToUnstake(agentId);
@@ -302,7 +306,7 @@ contract Arena is IArenaGame {
     }
 
     /// @notice Adds msg.value to a league's reward pool (anyone).
-    function fundLeague(uint256 leagueId) external payable nonReentrant {
+    function fundLeague(uint256 leagueId) external payable {
         League storage l = _league(leagueId);
         if (msg.value == 0) revert ZeroAmount();
         uint256 pool = l.rewardPool + msg.value;
@@ -312,21 +316,24 @@ contract Arena is IArenaGame {
 
     /// @notice Opens a round (league creator only). Its seed is the hash of block
     ///         `block.number + SEED_DELAY_BLOCKS`, fixed by `fixSeed` once that block exists.
-    function openRound(uint256 leagueId) external nonReentrant returns (uint256 roundId) {
+    function openRound(uint256 leagueId) external returns (uint256 roundId) {
         League storage l = _league(leagueId);
         if (msg.sender != l.creator) revert NotLeagueCreator(leagueId, msg.sender);
         roundId = ++roundCount;
         Round storage r = _rounds[roundId];
-        r.leagueId = uint64(leagueId);
-        r.seedBlock = uint64(block.number) + SEED_DELAY_BLOCKS;
-        r.submitDeadline = uint64(block.timestamp) + l.submissionWindow;
-        r.challengeDeadline = r.submitDeadline + l.challengeWindow;
-        emit RoundOpened(roundId, leagueId, r.seedBlock, r.submitDeadline, r.challengeDeadline);
+        uint48 seedBlock = uint48(block.number + SEED_DELAY_BLOCKS);
+        uint40 submitDeadline = uint40(block.timestamp + l.submissionWindow);
+        uint40 challengeDeadline = submitDeadline + l.challengeWindow;
+        r.leagueId = uint48(leagueId);
+        r.seedBlock = seedBlock;
+        r.submitDeadline = submitDeadline;
+        r.challengeDeadline = challengeDeadline;
+        emit RoundOpened(roundId, leagueId, seedBlock, submitDeadline, challengeDeadline);
     }
 
     /// @notice Fixes the round seed: keccak256(abi.encode(blockhash(seedBlock), roundId)). Anyone may
     ///         call it once the seed block exists and while its hash is available (256 blocks).
-    function fixSeed(uint256 roundId) external nonReentrant returns (bytes32 seed) {
+    function fixSeed(uint256 roundId) external returns (bytes32 seed) {
         Round storage r = _round(roundId);
         if (r.seedFixed) revert SeedAlreadyFixed(roundId);
         if (block.number <= r.seedBlock) revert SeedNotReady(r.seedBlock);
@@ -345,7 +352,6 @@ contract Arena is IArenaGame {
     /// @return claimId roundId << 64 | agentId.
     function submitClaim(uint256 roundId, uint256 agentId, bytes32 claimRoot, int64[] calldata scores)
         external
-        nonReentrant
         returns (uint256 claimId)
     {
         Round storage r = _round(roundId);
@@ -360,14 +366,43 @@ contract Arena is IArenaGame {
         if (scores.length != l.matchesPerRound) revert WrongScoreCount(scores.length, l.matchesPerRound);
         claimId = (roundId << 64) | agentId;
         if (claimCommit[claimId] != bytes32(0)) revert ClaimExists(claimId);
-        int256 total;
-        for (uint256 i; i < scores.length; ++i) {
-            total += scores[i];
-        }
-        claimCommit[claimId] = _commit(claimRoot, scores);
         r.liveClaims += 1;
         a.openClaims += 1;
-        emit ClaimSubmitted(claimId, roundId, agentId, claimRoot, scores, total);
+        _recordClaim(claimId, claimRoot, scores);
+    }
+
+    /// @dev Stores the commitment and emits ClaimSubmitted in one pass over the scores (the
+    ///      submitClaim gas target): each word must be a canonical int64 (InvalidScore otherwise),
+    ///      the scores hash is keccak256(abi.encodePacked(scores)) and the event data is laid out
+    ///      in memory as abi.encode(claimRoot, scores, total) would.
+    function _recordClaim(uint256 claimId, bytes32 claimRoot, int64[] calldata scores) internal {
+        bytes32 topic = ClaimSubmitted.selector;
+        bytes32 commit;
+        assembly ("memory-safe") {
+            let n := scores.length
+            let ptr := mload(0x40)
+            let body := add(ptr, 0x80)
+            let size := shl(5, n)
+            calldatacopy(body, scores.offset, size)
+            let total := 0
+            for { let i := 0 } lt(i, size) { i := add(i, 0x20) } {
+                let w := mload(add(body, i))
+                if iszero(eq(signextend(7, w), w)) {
+                    mstore(0x00, 0x15561365) // InvalidScore()
+                    revert(0x1c, 0x04)
+                }
+                total := add(total, w)
+            }
+            mstore(0x00, claimRoot)
+            mstore(0x20, keccak256(body, size))
+            commit := keccak256(0x00, 0x40)
+            mstore(ptr, claimRoot)
+            mstore(add(ptr, 0x20), 0x60)
+            mstore(add(ptr, 0x40), total)
+            mstore(add(ptr, 0x60), n)
+            log2(ptr, add(0x80, size), topic, claimId)
+        }
+        claimCommit[claimId] = commit;
     }
 
     function _commit(bytes32 claimRoot, int64[] calldata scores) internal pure returns (bytes32) {
@@ -379,7 +414,7 @@ contract Arena is IArenaGame {
     /// @notice Settles a round after its challenge deadline once no dispute is open: `ranked` must
     ///         open every live claim exactly once, ordered by total (descending), ties by agent id
     ///         (ascending). Rank r earns rewardSchedule[r] * rewardMultiplier, capped by the pool.
-    function settleRound(uint256 roundId, ClaimOpening[] calldata ranked) external nonReentrant {
+    function settleRound(uint256 roundId, ClaimOpening[] calldata ranked) external {
         Round storage r = _round(roundId);
         if (r.settled) revert RoundAlreadySettled(roundId);
         if (block.timestamp <= r.challengeDeadline) revert ChallengeWindowOpen(r.challengeDeadline);

@@ -57,12 +57,11 @@ contract DisputeGame {
         // slot 3
         int64 score;
         uint16 matches;
-        // slots 4-9
+        // slots 4-8: leaf hashes of entries lo, hi and the pending midpoint
         bytes32 traceRoot;
-        bytes32 loPost;
+        bytes32 loLeaf;
         bytes32 hiLeaf;
         bytes32 midLeaf;
-        bytes32 midPost;
         bytes32 finalPost;
     }
 
@@ -139,9 +138,8 @@ contract DisputeGame {
         d.lo = -1;
         d.claimId = claimId;
         d.matches = matches;
-        d.loPost = PLACEHOLDER;
+        d.loLeaf = PLACEHOLDER;
         d.midLeaf = PLACEHOLDER;
-        d.midPost = PLACEHOLDER;
         emit DisputeOpened(disputeId, claimId, msg.sender, matchIndex, deadline);
     }
 
@@ -236,7 +234,6 @@ contract DisputeGame {
         Dispute storage d = _claimantMove(disputeId, Phase.AwaitMid);
         uint32 mid = uint32(int32(d.lo + (d.hi - d.lo) / 2));
         d.midLeaf = _provenLeaf(d, mid, entry, proof);
-        d.midPost = entry.postStateHash;
         uint40 deadline = _advance(d, Phase.AwaitAnswer);
         emit EntryRevealed(disputeId, mid, entry, deadline);
     }
@@ -250,7 +247,7 @@ contract DisputeGame {
         if (agree) {
             lo = mid;
             d.lo = mid;
-            d.loPost = d.midPost;
+            d.loLeaf = d.midLeaf;
         } else {
             hi = mid;
             d.hi = mid;
@@ -262,22 +259,27 @@ contract DisputeGame {
 
     // ---------------------------------------------------------------- step 5: one-step proof
 
-    /// @notice At hi = lo + 1 the challenger supplies entry hi, the full pre-state encoding and the
-    ///         agent code. The contract re-executes the step (decision on the verifier, transition on
-    ///         the system) and compares outcome, action and post-state hash with entry hi.
-    function proveStep(uint256 disputeId, Entry calldata entry, bytes calldata preState, bytes calldata code)
-        external
-    {
+    /// @notice At hi = lo + 1 the challenger supplies entries lo and hi (as revealed; `loEntry` is
+    ///         ignored when lo = -1), the full pre-state encoding and the agent code. The contract
+    ///         re-executes the step (decision on the verifier, transition on the system) and compares
+    ///         outcome, action and post-state hash with entry hi.
+    function proveStep(
+        uint256 disputeId,
+        Entry calldata loEntry,
+        Entry calldata entry,
+        bytes calldata preState,
+        bytes calldata code
+    ) external {
         Dispute storage d = _challengerMove(disputeId, Phase.AwaitOneStep);
-        uint32 hi = uint32(d.hi);
-        if (Rfc9162.leafHash(_entryBytes(hi, entry)) != d.hiLeaf) revert BadEntry();
+        if (Rfc9162.leafHash(_entryBytes(uint32(d.hi), entry)) != d.hiLeaf) revert BadEntry();
         IArenaGame.StepContext memory ctx = arena.stepContext(d.claimId);
         bytes32 expectedPre;
         if (d.lo < 0) {
             bytes32 seed = keccak256(abi.encode(ctx.roundSeed, uint256(ctx.agentId), uint256(d.matchIndex)));
             expectedPre = keccak256(ctx.system.initialState(seed, ctx.systemParams));
         } else {
-            expectedPre = d.loPost;
+            if (Rfc9162.leafHash(_entryBytes(uint32(d.lo), loEntry)) != d.loLeaf) revert BadEntry();
+            expectedPre = loEntry.postStateHash;
         }
         if (entry.preStateHash != expectedPre) {
             _resolve(disputeId, d, IArenaGame.Verdict.ClaimantLost, Reason.BrokenChain);

@@ -254,7 +254,7 @@ contract ArenaTest is ArenaBase {
         ClaimData memory c = _claim(r, id, ECHO);
         int256 total = int256(c.scores[0]) + c.scores[1] + c.scores[2];
         vm.expectEmit();
-        emit Arena.ClaimSubmitted((r << 64) | id, r, id, c.root, c.scores, total);
+        emit Arena.ClaimSubmitted((r << 64) | id, c.root, c.scores, total);
         uint256 claimId = _submit(ALICE, c);
         assertEq(claimId, arena.claimIdOf(r, id), "claim id");
         assertEq(
@@ -306,6 +306,28 @@ contract ArenaTest is ArenaBase {
         vm.prank(ALICE);
         vm.expectRevert(abi.encodeWithSelector(Arena.UnknownRound.selector, 77));
         arena.submitClaim(77, id, bytes32(0), scores);
+    }
+
+    function test_submitClaimRejectsNonCanonicalScoreWords() public {
+        uint256 l = _league(2, 0);
+        uint256 id = _agent(ALICE, ECHO, 1 ether);
+        uint256 r = _round(l);
+        int64[] memory scores = new int64[](2);
+        scores[0] = -5;
+        bytes memory data = abi.encodeCall(Arena.submitClaim, (r, id, bytes32(0), scores));
+        // Word of scores[1] (last 32 bytes): 2^64 is no int64.
+        data[data.length - 9] = 0x01;
+        vm.prank(ALICE);
+        (bool ok, bytes memory err) = address(arena).call(data);
+        assertTrue(!ok, "refused");
+        assertEq(err, abi.encodeWithSelector(Arena.InvalidScore.selector), "InvalidScore");
+        vm.prank(ALICE);
+        arena.submitClaim(r, id, bytes32(0), scores);
+        assertEq(
+            arena.claimCommit((r << 64) | id),
+            keccak256(abi.encode(bytes32(0), keccak256(abi.encodePacked(scores)))),
+            "commit of negative scores"
+        );
     }
 
     // ------------------------------------------------------------ settlement

@@ -253,8 +253,9 @@ abstract contract ArenaBase is TestBase {
     {
         DisputeGame.Dispute memory d = game.dispute(id);
         uint256 hi = uint256(uint32(d.hi));
+        DisputeGame.Entry memory lo = d.lo < 0 ? DisputeGame.Entry(0, 0, 0, 0) : claimed.entries[hi - 1];
         vm.prank(challenger);
-        game.proveStep(id, claimed.entries[hi], truth.states[hi], code);
+        game.proveStep(id, lo, claimed.entries[hi], truth.states[hi], code);
     }
 
     function _snapshot() internal returns (uint256) {

@@ -202,7 +202,7 @@ contract DisputeTest is ArenaBase {
         }
         _expectResolved(id, claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.BrokenChain);
         vm.prank(CAROL);
-        game.proveStep(id, c.matches[0].entries[0], "", ECHO);
+        game.proveStep(id, DisputeGame.Entry(0, 0, 0, 0), c.matches[0].entries[0], "", ECHO);
     }
 
     function test_stepAfterTerminalStateIsNeverValid() public {
@@ -231,7 +231,7 @@ contract DisputeTest is ArenaBase {
         }
         _expectResolved(id, claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.StepFromTerminal);
         vm.prank(CAROL);
-        game.proveStep(id, t.entries[t.steps - 1], t.states[t.steps - 1], ECHO);
+        game.proveStep(id, t.entries[t.steps - 2], t.entries[t.steps - 1], t.states[t.steps - 1], ECHO);
     }
 
     function test_forfeitOutcomesMapToForfeitStepEntries() public {
@@ -383,18 +383,22 @@ contract DisputeTest is ArenaBase {
         _revealFinal(ALICE, id, t);
         _bisect(ALICE, CAROL, id, t, t);
         uint256 hi = uint256(uint32(game.dispute(id).hi));
+        DisputeGame.Entry memory lo = t.entries[hi - 1];
         vm.prank(ALICE);
         vm.expectRevert(abi.encodeWithSelector(DisputeGame.NotChallenger.selector, ALICE));
-        game.proveStep(id, t.entries[hi], t.states[hi], ECHO);
+        game.proveStep(id, lo, t.entries[hi], t.states[hi], ECHO);
         vm.prank(CAROL);
         vm.expectRevert(DisputeGame.BadEntry.selector);
-        game.proveStep(id, t.entries[0], t.states[hi], ECHO);
+        game.proveStep(id, lo, t.entries[0], t.states[hi], ECHO);
+        vm.prank(CAROL);
+        vm.expectRevert(DisputeGame.BadEntry.selector);
+        game.proveStep(id, t.entries[hi], t.entries[hi], t.states[hi], ECHO);
         vm.prank(CAROL);
         vm.expectRevert(DisputeGame.PreimageMismatch.selector);
-        game.proveStep(id, t.entries[hi], t.states[0], ECHO);
+        game.proveStep(id, lo, t.entries[hi], t.states[0], ECHO);
         vm.prank(CAROL);
         vm.expectRevert(DisputeGame.CodeMismatch.selector);
-        game.proveStep(id, t.entries[hi], t.states[hi], PLUS_ONE);
+        game.proveStep(id, lo, t.entries[hi], t.states[hi], PLUS_ONE);
     }
 
     function test_challengeErrors() public {

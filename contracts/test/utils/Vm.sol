@@ -3,6 +3,14 @@ pragma solidity 0.8.30;
 
 /// @notice The few forge cheatcodes the project's tests use (forge-std is not vendored).
 interface Vm {
+    struct Gas {
+        uint64 gasLimit;
+        uint64 gasTotalUsed;
+        uint64 gasMemoryUsed;
+        int64 gasRefunded;
+        uint64 gasRemaining;
+    }
+
     function warp(uint256 timestamp) external;
     function roll(uint256 blockNumber) external;
     function prank(address sender) external;
@@ -23,6 +31,8 @@ interface Vm {
     function getCode(string calldata artifactPath) external view returns (bytes memory);
     function snapshotState() external returns (uint256 snapshotId);
     function revertToState(uint256 snapshotId) external returns (bool success);
+    function cool(address target) external;
+    function lastCallGas() external view returns (Gas memory gas);
 }
 
 /// @notice Minimal test base: the cheatcode handle and assertions with messages.
