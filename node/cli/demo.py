@@ -51,7 +51,7 @@ def _row(entry: StepEntry) -> tuple[str, str, str, str, str]:
 @click.option("--seed", default="0", show_default=True, help="Match seed: INT or 0xHEX.")
 @click.option(
     "--out",
-    default="nets-demo-trace.jsonl",
+    default="runs/demo/snake-trace.jsonl",
     show_default=True,
     help="Where to write the match trace (JSONL, one step entry per line).",
 )
@@ -65,6 +65,10 @@ def demo(seed: str, out: str, as_json: bool) -> None:
     result = setup.run()
     elapsed = time.perf_counter() - started
     trace_path = Path(out)
+    try:
+        trace_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"--out: cannot create {trace_path.parent}: {exc.strerror or exc}") from None
     write_trace(result, trace_path)
     proof = result.prove_step(result.steps - 1) if result.steps else None
     report = match_report(setup, result) | {

@@ -192,7 +192,7 @@ def test_prove_out_of_range_exits_2(step: str) -> None:
 
 
 def test_demo_runs_the_showcase_match(tmp_path: Path) -> None:
-    out = tmp_path / "demo.jsonl"
+    out = tmp_path / "nested" / "demo.jsonl"
     code, stdout, err = invoke("demo", "--out", str(out), "--json")
     assert code == 0, err
     report = json.loads(stdout)
