@@ -7,10 +7,12 @@ fuel is stale, so `run` reports `None` and the caller asks the reference interpr
 
 from __future__ import annotations
 
+import ctypes
 from functools import cache
 
 import wasmtime
 
+from node.wasm.fastcall import I32_KIND, I64_KIND, call
 from node.wasm.limits import MAX_PAGES, PAGE_SIZE
 
 OK, OUT_OF_FUEL = 0, 2
@@ -60,14 +62,14 @@ class Compiled:
             decide = exports["decide"]
             assert isinstance(decide, wasmtime.Func)
             if self.abi == 0:
-                result = decide(store, int.from_bytes(observation, "big", signed=True))
+                arg = int.from_bytes(observation, "big", signed=True)
+                result = call(store, decide, ((I64_KIND, arg),))
             else:
                 obs_ptr = exports["obs_ptr"]
                 memory = exports["memory"]
                 assert isinstance(obs_ptr, wasmtime.Func)
                 assert isinstance(memory, wasmtime.Memory)
-                ptr = obs_ptr(store)
-                assert isinstance(ptr, int)
+                ptr = call(store, obs_ptr, ())
                 remaining = store.get_fuel()
                 if remaining == 0 or given - remaining > budget:
                     return OUT_OF_FUEL, 0, budget
@@ -75,8 +77,12 @@ class Compiled:
                 if ptr + len(observation) > memory.data_len(store):
                     return None  # host write out of bounds: a trap, exact fuel from the interpreter
                 if observation:
-                    memory.write(store, observation, ptr)
-                result = decide(store, len(observation))
+                    ctypes.memmove(
+                        ctypes.addressof(memory.data_ptr(store).contents) + ptr,
+                        observation,
+                        len(observation),
+                    )
+                result = call(store, decide, ((I32_KIND, len(observation)),))
         except wasmtime.Trap as trap:
             if trap.trap_code == wasmtime.TrapCode.OUT_OF_FUEL:
                 return OUT_OF_FUEL, 0, budget
@@ -87,5 +93,4 @@ class Compiled:
         used = given - remaining
         if remaining == 0 or used > budget:
             return OUT_OF_FUEL, 0, budget
-        assert isinstance(result, int)
         return OK, result, used

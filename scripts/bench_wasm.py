@@ -1,0 +1,74 @@
+"""Raw sandbox throughput: host->wasm decisions per second with fresh-instance semantics.
+
+    .venv/bin/python scripts/bench_wasm.py [--seconds 3]
+
+Measures `AgentProgram.decide` (new store + instance per decision, fuel metering, outcome
+classification) for a trivial ABI v0 agent and a trivial ABI v1 agent, plus a v0 agent
+that runs a 1,000-iteration loop, and the reference interpreter on the trivial v0 agent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from collections.abc import Callable
+
+import wasmtime
+
+from node.wasm import AgentProgram
+
+TRIVIAL_V0 = (
+    '(module (func (export "decide") (param i64) (result i64) local.get 0 i64.const 1 i64.add))'
+)
+TRIVIAL_V1 = """(module (memory (export "memory") 1)
+  (func (export "obs_ptr") (result i32) i32.const 0)
+  (func (export "decide") (param i32) (result i64) i32.const 0 i64.load8_u))"""
+LOOP_V0 = """(module (func (export "decide") (param i64) (result i64) (local i32)
+  i32.const 1000 local.set 1
+  loop local.get 1 i32.const 1 i32.sub local.tee 1 br_if 0 end
+  local.get 0))"""
+
+
+def rate(call: Callable[[], object], seconds: float) -> tuple[float, int]:
+    """Calls per second over at least ``seconds`` (after a short warm-up)."""
+    for _ in range(50):
+        call()
+    count = 0
+    start = time.perf_counter()
+    deadline = start + seconds
+    while True:
+        for _ in range(100):
+            call()
+        count += 100
+        now = time.perf_counter()
+        if now >= deadline:
+            return count / (now - start), count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
+    args = parser.parse_args()
+    v0 = AgentProgram.load(wasmtime.wat2wasm(TRIVIAL_V0))
+    v1 = AgentProgram.load(wasmtime.wat2wasm(TRIVIAL_V1))
+    loop = AgentProgram.load(wasmtime.wat2wasm(LOOP_V0))
+    obs8 = (7).to_bytes(8, "big")
+    obs64 = bytes(range(64))
+    cases: list[tuple[str, Callable[[], object]]] = [
+        ("v0 trivial (wasmtime)", lambda: v0.decide(obs8, 10_000)),
+        ("v1 trivial, 64-byte observation (wasmtime)", lambda: v1.decide(obs64, 10_000)),
+        ("v0 1,000-iteration loop, 5,004 fuel (wasmtime)", lambda: loop.decide(obs8, 10_000)),
+        ("v0 trivial (reference interpreter)", lambda: v0.reference(obs8, 10_000)),
+        ("v0 1,000-iteration loop (reference interpreter)", lambda: loop.reference(obs8, 10_000)),
+    ]
+    print(
+        f"python {platform.python_version()}, wasmtime {wasmtime.__version__ if hasattr(wasmtime, '__version__') else '50'}, {platform.machine()}"
+    )
+    for name, call in cases:
+        per_second, count = rate(call, args.seconds)
+        print(f"{name:<52} {per_second:>10,.0f} decisions/s  ({count} calls)")
+
+
+if __name__ == "__main__":
+    main()
