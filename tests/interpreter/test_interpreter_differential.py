@@ -1,0 +1,106 @@
+"""The on-chain interpreter against the off-chain sandbox: same acceptance, same decisions.
+
+Random profile-v1 programs (wasm_fuzz.generate), byte mutations of them, and every agent under
+scenarios/agents/ run on node.wasm and on WasmInterpreter (anvil); outcome, value and fuel_used
+must be identical, and so must valid/invalid and the ABI version.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from wasm_fuzz import Batch, Outcome3, generate, mutate, sandbox
+
+from adapters.anvil import Anvil
+from node.wasm import AgentProgram, load_agent_file, validate_profile
+
+pytestmark = pytest.mark.anvil
+
+AGENTS = Path(__file__).resolve().parents[2] / "scenarios" / "agents"
+
+
+@pytest.fixture(scope="module")
+def batch(anvil: Anvil) -> Batch:
+    return Batch(anvil.url)
+
+
+def _compare(batch: Batch, cases: list[tuple[bytes, bytes, int]], labels: list[str]) -> None:
+    got = batch.decide_many(cases)
+    mismatches = []
+    for (code, obs, fuel), label, onchain in zip(cases, labels, got, strict=True):
+        expected = sandbox(code, obs, fuel)
+        actual = onchain[0] if onchain else None
+        if actual != expected:
+            mismatches.append(f"{label} obs={obs.hex()} fuel={fuel}: {expected} != {actual}")
+    assert not mismatches, "\n".join(mismatches[:10])
+
+
+def test_random_programs_agree(batch: Batch) -> None:
+    cases: list[tuple[bytes, bytes, int]] = []
+    labels: list[str] = []
+    for seed in range(150):
+        case = generate(seed)
+        for obs in case.observations:
+            cases.append((case.code, obs, case.fuel))
+            labels.append(f"seed {seed}")
+    assert len(cases) >= 250
+    _compare(batch, cases, labels)
+
+
+def test_mutated_modules_agree_on_acceptance(batch: Batch) -> None:
+    rng = random.Random(7)
+    codes = [mutate(generate(seed).code, rng) for seed in range(200) for _ in range(2)]
+    got = batch.inspect_many(codes)
+    mismatches = []
+    for code, onchain in zip(codes, got, strict=True):
+        reason = validate_profile(code)
+        program = AgentProgram.load(code)
+        expected = (reason is None, program.abi if program.abi is not None else 0)
+        if onchain != expected:
+            mismatches.append(f"{code.hex()}: sandbox {expected} ({reason}) != chain {onchain}")
+    assert not mismatches, "\n".join(mismatches[:5])
+    assert any(v is not None and not v[0] for v in got), "mutations should hit invalid modules"
+
+
+def test_scenario_agents_agree(batch: Batch) -> None:
+    files = sorted(p for p in AGENTS.rglob("*") if p.suffix in (".wat", ".wasm"))
+    rng = random.Random(11)
+    cases: list[tuple[bytes, bytes, int]] = []
+    labels: list[str] = []
+    codes: list[bytes] = []
+    for path in files:
+        try:
+            code = load_agent_file(path)
+        except Exception:
+            continue  # a hostile file that is not even WAT is the CLI's business
+        codes.append(code)
+        program = AgentProgram.load(code)
+        for _ in range(3):
+            if program.abi == 1:
+                obs = bytes(rng.getrandbits(8) for _ in range(rng.choice((0, 8, 16, 42))))
+            else:
+                obs = rng.getrandbits(64).to_bytes(8, "big")
+            cases.append((code, obs, rng.choice((50, 10_000))))
+            labels.append(str(path.relative_to(AGENTS)))
+    if not cases:
+        pytest.skip("no agents under scenarios/agents yet")
+    got = batch.inspect_many(codes)
+    for code, onchain in zip(codes, got, strict=True):
+        assert onchain is not None
+        assert onchain[0] == (validate_profile(code) is None)
+    _compare(batch, cases, labels)
+
+
+def test_known_decisions(batch: Batch) -> None:
+    """A fixed program with a known answer, so a broken generator cannot hide a broken chain."""
+    import wasmtime
+
+    wat = """(module (func (export "decide") (param i64) (result i64) (local i64)
+      (loop (local.set 1 (i64.add (local.get 1) (i64.const 1)))
+            (br_if 0 (i64.lt_u (local.get 1) (local.get 0)))) (local.get 1)))"""
+    code = bytes(wasmtime.wat2wasm(wat))
+    got = batch.decide_many([(code, (50).to_bytes(8, "big"), 10_000)])
+    assert got[0] is not None
+    assert got[0][0] == Outcome3(0, 50, 402)
