@@ -8,7 +8,6 @@ per event. Random streams: one per agent (lazy), one for failures, all derived f
 from __future__ import annotations
 
 import heapq
-import itertools
 import json
 import random
 import time
@@ -85,8 +84,12 @@ class Simulation:
         self._trace = trace
         self._w = trace.buf.append if trace is not None else None
         self._buf: list[str] = trace.buf if trace is not None else []
-        self._heap: list[tuple[Any, ...]] = []
-        self._seq = itertools.count()
+        # The event queue: one FIFO bucket per virtual time plus a heap of the distinct times.
+        # Every delay is >= 1 tick, so a bucket never grows while it is being processed, and
+        # FIFO order within a bucket is creation order: the (time, sequence) order, with no
+        # per-event heap operation.
+        self._buckets: dict[int, list[tuple[Any, ...]]] = {}
+        self._times: list[int] = []
         self._stopping = False
         self._msg_cache: dict[bytes, str] = {}
 
@@ -143,8 +146,10 @@ class Simulation:
                     self._group[self._index[name]] = g
             heal = failures.heal_at
             if heal is not None:
-                heapq.heappush(self._heap, (heal, next(self._seq), _HEAL, -1, -1, b"", 0, 0))
+                self._push(heal, (_HEAL, -1, -1, b"", 0, 0))
 
+        self._faulty = False
+        self._update_faulty()
         self.sent = 0
         self.delivered = 0
         self.dropped: dict[str, int] = {}
@@ -176,8 +181,35 @@ class Simulation:
             if not isinstance(payload, bytes | bytearray | memoryview):
                 raise SimError(f"{self._names[src]} sent a {type(payload).__name__}, not bytes")
             payload = bytes(payload)
-        self.sent += 1
-        mid = self.sent
+        self.sent = mid = self.sent + 1
+        if self._faulty:
+            self._send_faulty(src, dst, mid, payload)
+            return
+        now = self.now
+        w = self._w
+        if w is not None:
+            q = self._q
+            msg = self._msg_cache.get(payload) or self._msg_field(payload)
+            w(
+                f'{{"t":{now},"kind":"send","agent":{q[src]},"to":{q[dst]},'
+                f'"id":{mid},"size":{len(payload)},{msg}}}'
+            )
+        at = now + (self._const_delay or self._delay(src, dst, payload))
+        bucket = self._buckets.get(at)
+        if bucket is None:
+            self._buckets[at] = [(_DELIVER, dst, src, payload, mid, now)]
+            heapq.heappush(self._times, at)
+        else:
+            bucket.append((_DELIVER, dst, src, payload, mid, now))
+
+    def _delay(self, src: int, dst: int, payload: bytes) -> int:
+        delay = self._transport.delay(self._names[src], self._names[dst], len(payload))
+        if type(delay) is not int or delay < 1:
+            raise SimError(f"transport delay must be an int >= 1, got {delay!r}")
+        return delay
+
+    def _send_faulty(self, src: int, dst: int, mid: int, payload: bytes) -> None:
+        """The send path when any failure is configured: garble, trace, then drop or deliver."""
         now = self.now
         garbled = self._byz[src]
         if garbled:
@@ -202,13 +234,14 @@ class Simulation:
             if gs >= 0 and gd >= 0 and gs != gd:
                 self._lose(src, dst, mid, "partition")
                 return
-        delay = self._const_delay
-        if delay is None:
-            delay = self._transport.delay(self._names[src], to, len(payload))
-            if type(delay) is not int or delay < 1:
-                raise SimError(f"transport delay must be an int >= 1, got {delay!r}")
-        heapq.heappush(
-            self._heap, (now + delay, next(self._seq), _DELIVER, dst, src, payload, mid, now)
+        self._push(
+            now + (self._const_delay or self._delay(src, dst, payload)),
+            (_DELIVER, dst, src, payload, mid, now),
+        )
+
+    def _update_faulty(self) -> None:
+        self._faulty = bool(
+            self._stopping or self._drop or self._group is not None or self.byzantine
         )
 
     def _lose(self, src: int, dst: int, mid: int, reason: str) -> None:
@@ -227,9 +260,15 @@ class Simulation:
         if self._stopping:
             return
         now = self.now
-        heapq.heappush(
-            self._heap, (now + delay, next(self._seq), _TIMER, idx, idx, payload, 0, now)
-        )
+        self._push(now + delay, (_TIMER, idx, idx, payload, 0, now))
+
+    def _push(self, at: int, event: tuple[Any, ...]) -> None:
+        bucket = self._buckets.get(at)
+        if bucket is None:
+            self._buckets[at] = [event]
+            heapq.heappush(self._times, at)
+        else:
+            bucket.append(event)
 
     def _layer_emitter(self, layer: str, plugin: str) -> Any:
         prefix = f'"kind":"layer","layer":"{layer}","plugin":{encode_basestring_ascii(plugin)}'
@@ -289,52 +328,55 @@ class Simulation:
             if len(buf) >= FLUSH_LINES and trace is not None:
                 trace.flush()
 
-        heap = self._heap
+        buckets = self._buckets
+        times = self._times
         pop = heapq.heappop
         horizon = self.horizon
         events = 0
         lat_sum = 0
         lat_max = 0
         delivered = 0
-        while heap:
-            ev = pop(heap)
-            t = ev[0]
+        while times:
+            t = pop(times)
             if t > horizon:
-                heapq.heappush(heap, ev)  # still in flight at the end
+                heapq.heappush(times, t)  # its events are still in flight at the end
                 break
             self.now = t
-            kind = ev[2]
-            dst = ev[3]
-            if kind == _DELIVER:
-                events += 1
-                delivered += 1
-                lat = t - ev[7]
-                lat_sum += lat
-                if lat > lat_max:
-                    lat_max = lat
-                if w is not None:
-                    w(
-                        f'{{"t":{t},"kind":"receive","agent":{q[dst]},"from":{q[ev[4]]},'
-                        f'"id":{ev[6]},"lat":{lat}}}'
-                    )
-                agents[dst].on_message(ctxs[dst], names[ev[4]], ev[5])
-            elif kind == _TIMER:
-                events += 1
-                if w is not None:
-                    w(f'{{"t":{t},"kind":"timer","agent":{q[dst]},{self._msg_field(ev[5])}}}')
-                agents[dst].on_timer(ctxs[dst], ev[5])
-            else:
-                self._group = None
-                if w is not None:
-                    w(f'{{"t":{t},"kind":"heal"}}')
-            if len(buf) >= FLUSH_LINES and trace is not None:
-                trace.flush()
+            for ev in buckets.pop(t):
+                kind = ev[0]
+                dst = ev[1]
+                if kind == _DELIVER:
+                    events += 1
+                    delivered += 1
+                    lat = t - ev[5]
+                    lat_sum += lat
+                    if lat > lat_max:
+                        lat_max = lat
+                    if w is not None:
+                        w(
+                            f'{{"t":{t},"kind":"receive","agent":{q[dst]},"from":{q[ev[2]]},'
+                            f'"id":{ev[4]},"lat":{lat}}}'
+                        )
+                    agents[dst].on_message(ctxs[dst], names[ev[2]], ev[3])
+                elif kind == _TIMER:
+                    events += 1
+                    if w is not None:
+                        w(f'{{"t":{t},"kind":"timer","agent":{q[dst]},{self._msg_field(ev[3])}}}')
+                    agents[dst].on_timer(ctxs[dst], ev[3])
+                else:
+                    self._group = None
+                    self._update_faulty()
+                    if w is not None:
+                        w(f'{{"t":{t},"kind":"heal"}}')
+                if len(buf) >= FLUSH_LINES and trace is not None:
+                    trace.flush()
         self.events = events
         self.delivered = delivered
         self.latency_sum = lat_sum
         self.latency_max = lat_max
 
         self._stopping = True
+        self._update_faulty()
         end_time = self.now
         for i, agent in enumerate(agents):
             if w is not None:
@@ -342,8 +384,9 @@ class Simulation:
             agent.on_stop(ctxs[i])
             if len(buf) >= FLUSH_LINES and trace is not None:
                 trace.flush()
-        in_flight = sum(1 for ev in heap if ev[2] == _DELIVER)
-        timers = sum(1 for ev in heap if ev[2] == _TIMER)
+        pending = [ev[0] for bucket in buckets.values() for ev in bucket]
+        in_flight = pending.count(_DELIVER)
+        timers = pending.count(_TIMER)
         if w is not None:
             w(
                 f'{{"t":{end_time},"kind":"end","events":{events},"sent":{self.sent},'

@@ -60,7 +60,7 @@ class SplitMix64:
         return out >> (have - k)
 
     def randbelow(self, n: int) -> int:
-        """Unbiased integer in [0, n) by rejection."""
+        """Unbiased integer in [0, n): Lemire's multiply-shift with rejection (n < 2**64)."""
         if n <= 0:
             raise ValueError("randbelow needs n > 0")
         if n > _MASK:
@@ -69,11 +69,16 @@ class SplitMix64:
                 x = self.getrandbits(bits)
                 if x < n:
                     return x
-        limit = (_MASK + 1) - ((_MASK + 1) % n)
-        while True:
-            x = self.next64()
-            if x < limit:
-                return x % n
+        s = (self._state + _GOLDEN) & _MASK
+        self._state = s
+        z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        m = (z ^ (z >> 31)) * n
+        if (m & _MASK) < n:
+            threshold = (_MASK + 1 - n) % n
+            while (m & _MASK) < threshold:
+                m = self.next64() * n
+        return m >> 64
 
     def randrange(self, start: int, stop: int | None = None) -> int:
         if stop is None:

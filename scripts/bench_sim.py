@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Simulator benchmark: events/s and peak RSS for ping-pong and gossip at 1k, 10k, 100k agents.
+
+Every (workload, size, trace) cell runs in a fresh subprocess so its peak RSS is its own.
+
+    .venv/bin/python scripts/bench_sim.py                  # the full table (a few minutes)
+    .venv/bin/python scripts/bench_sim.py --sizes 1000 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKLOADS: dict[str, dict[str, Any]] = {
+    "pingpong": {"type": "pingpong", "config": {"rounds": 10, "timeout": 8}},
+    "gossip": {"type": "gossip", "config": {"fanout": 3, "rounds": 3, "period": 2, "seeds": 10}},
+}
+
+
+def _scenario(workload: str, agents: int) -> dict[str, Any]:
+    return {
+        "name": f"bench-{workload}-{agents}",
+        "seed": 1,
+        "agents": {"count": agents},
+        "task": WORKLOADS[workload],
+        "duration": "ticks: 1000000",
+    }
+
+
+def child(workload: str, agents: int, trace_dir: str | None) -> dict[str, Any]:
+    """One measurement, in this (fresh) process."""
+    sys.path.insert(0, str(ROOT))
+    from node.sim import engine, scenario
+    from node.sim.trace import TraceWriter
+
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    resolved = scenario.validate(_scenario(workload, agents))
+    started = time.perf_counter()
+    writer = TraceWriter(Path(trace_dir) / "bench.jsonl") if trace_dir else None
+    sim = engine.Simulation(resolved, writer)
+    setup = time.perf_counter() - started
+    result = sim.run()
+    trace_bytes = (Path(trace_dir) / "bench.jsonl").stat().st_size if trace_dir else 0
+    return {
+        "workload": workload,
+        "agents": agents,
+        "trace": bool(trace_dir),
+        "events": result.events,
+        "messages": result.sent,
+        "trace_lines": result.trace_lines,
+        "trace_mb": round(trace_bytes / 1e6, 1),
+        "setup_s": round(setup, 3),
+        "run_s": round(result.wall_seconds, 3),
+        "events_per_s": round(result.events / result.wall_seconds),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "base_rss_mb": round(base_rss / 1024, 1),
+        "root": result.root.hex() if result.root else None,
+    }
+
+
+def measure(workload: str, agents: int, trace: bool) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-sim-") as tmp:
+        args = [sys.executable, __file__, "--child", workload, str(agents)]
+        if trace:
+            args.append(tmp)
+        out = subprocess.run(args, check=True, capture_output=True, text=True, cwd=ROOT)
+        return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Simulator benchmark (events/s, peak RSS).")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=list(WORKLOADS))
+    parser.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        trace_dir = args.child[2] if len(args.child) > 2 else None
+        print(json.dumps(child(args.child[0], int(args.child[1]), trace_dir)))
+        return
+    rows = []
+    for workload in args.workloads:
+        for size in args.sizes:
+            for trace in (False, True):
+                rows.append(measure(workload, size, trace))
+                if not args.json:
+                    r = rows[-1]
+                    print(
+                        f"| {r['workload']} | {r['agents']:,} | {'yes' if r['trace'] else 'no'} | "
+                        f"{r['events']:,} | {r['run_s']} | {r['events_per_s']:,} | "
+                        f"{r['peak_rss_mb']} | {r['trace_mb']} |",
+                        flush=True,
+                    )
+    if args.json:
+        print(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()
