@@ -10,7 +10,7 @@ from eth_abi.exceptions import DecodingError
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
-from adapters.errors import ChainError
+from adapters.errors import AdapterError, ChainError
 
 ERROR_STRING = keccak(text="Error(string)")[:4]
 PANIC = keccak(text="Panic(uint256)")[:4]
@@ -47,6 +47,10 @@ def _normalize_tuple_types(kind: str, value: tuple[Any, ...]) -> list[Any]:
     parsed = parse(kind)
     components = getattr(parsed, "components", ())
     return [_normalize(c.to_type_str(), v) for c, v in zip(components, value, strict=False)]
+
+
+class AbiEncodingError(AdapterError, ValueError):
+    """Arguments that do not fit the function's ABI types (or an unknown function)."""
 
 
 @dataclass(frozen=True)
@@ -122,11 +126,16 @@ class ContractAbi:
         try:
             return self.functions[name]
         except KeyError:
-            raise KeyError(f"no function {name!r} in the ABI") from None
+            raise AbiEncodingError(f"no function {name!r} in the ABI") from None
 
     def encode_call(self, name: str, args: tuple[Any, ...]) -> bytes:
         fn = self.function(name)
-        return fn.selector + encode(fn.inputs, list(args))
+        try:
+            return fn.selector + encode(fn.inputs, list(args))
+        except Exception as exc:  # eth-abi raises several unrelated types for bad values
+            raise AbiEncodingError(
+                f"{name}({', '.join(fn.inputs)}): cannot encode {args!r}: {exc}"
+            ) from None
 
     def encode_constructor(self, args: tuple[Any, ...]) -> bytes:
         return encode(self.constructor_inputs, list(args)) if self.constructor_inputs else b""
@@ -134,9 +143,11 @@ class ContractAbi:
     def decode_output(self, name: str, data: bytes) -> Any:
         """A single return value as itself, several as a tuple, none as None."""
         fn = self.function(name)
-        values = tuple(
-            _normalize(t, v) for t, v in zip(fn.outputs, decode(fn.outputs, data), strict=True)
-        )
+        try:
+            raw = decode(fn.outputs, data)
+        except (DecodingError, ValueError, OverflowError) as exc:
+            raise AbiEncodingError(f"{name}: cannot decode the return data: {exc}") from None
+        values = tuple(_normalize(t, v) for t, v in zip(fn.outputs, raw, strict=True))
         if not values:
             return None
         return values[0] if len(values) == 1 else values

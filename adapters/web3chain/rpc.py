@@ -17,13 +17,13 @@ from typing import Any
 
 import requests
 
-from adapters.errors import ChainUnavailable
+from adapters.errors import AdapterError, ChainUnavailable
 
 TRANSIENT_HTTP = frozenset({429, 500, 502, 503, 504})
 
 
-class RpcError(Exception):
-    """The endpoint answered with a JSON-RPC error object."""
+class RpcError(AdapterError):
+    """The endpoint answered with a JSON-RPC error object (e.g. a method it does not offer)."""
 
     def __init__(self, method: str, code: int, message: str, data: Any = None) -> None:
         super().__init__(f"{method}: {message} (code {code})")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from hypothesis import given
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from adapters.build import Artifact
 from adapters.errors import ChainError
 from adapters.web3chain import ContractAbi
+from adapters.web3chain.abi import AbiEncodingError
 
 OWNER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 
@@ -85,3 +87,17 @@ def test_log_decoding_splits_indexed_and_data(probe_artifacts: dict[str, Artifac
     assert decoded == ("Hit", {"id": 42, "by": OWNER, "note": "hello"})
     assert abi.decode_log(topics[:2], b"") is None  # wrong topic count: not this event
     assert abi.decode_log([b"\x00" * 32], b"") is None
+
+
+def test_bad_arguments_and_return_data_are_adapter_errors(
+    probe_artifacts: dict[str, Artifact],
+) -> None:
+    abi = ContractAbi(probe_artifacts["Probe"].abi)
+    with pytest.raises(AbiEncodingError, match="hit"):
+        abi.encode_call("hit", ("x", 1))
+    with pytest.raises(AbiEncodingError, match="no function"):
+        abi.encode_call("nope", ())
+    with pytest.raises(AbiEncodingError, match="cannot decode"):
+        abi.decode_output("count", b"\x01")
+    assert abi.decode_output("count", (5).to_bytes(32, "big")) == 5
+    assert abi.decode_output("bump", b"") is None

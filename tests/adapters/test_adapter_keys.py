@@ -23,7 +23,9 @@ ADDRESS = Account.from_key(KEY).address
 
 
 def write_keystore(path: Path, password: str) -> Path:
-    path.write_text(json.dumps(Account.encrypt(bytes.fromhex(KEY[2:]), password, kdf="pbkdf2", iterations=2)))
+    path.write_text(
+        json.dumps(Account.encrypt(bytes.fromhex(KEY[2:]), password, kdf="pbkdf2", iterations=2))
+    )
     return path
 
 
