@@ -39,7 +39,9 @@ def _load_fuzz() -> ModuleType:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description="Differential fuzzing of the on-chain interpreter."
+    )
     parser.add_argument("--decisions", type=int, default=10_000, help="decision cases")
     parser.add_argument("--mutations", type=int, default=3_000, help="mutated modules")
     parser.add_argument("--seed", type=int, default=1_000_000, help="first generator seed")
