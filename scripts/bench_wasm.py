@@ -10,6 +10,7 @@ that runs a 1,000-iteration loop, and the reference interpreter on the trivial v
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import platform
 import time
 from collections.abc import Callable
@@ -47,7 +48,7 @@ def rate(call: Callable[[], object], seconds: float) -> tuple[float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Sandbox decisions per second.")
     parser.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
     args = parser.parse_args()
     v0 = AgentProgram.load(wasmtime.wat2wasm(TRIVIAL_V0))
@@ -62,9 +63,8 @@ def main() -> None:
         ("v0 trivial (reference interpreter)", lambda: v0.reference(obs8, 10_000)),
         ("v0 1,000-iteration loop (reference interpreter)", lambda: loop.reference(obs8, 10_000)),
     ]
-    print(
-        f"python {platform.python_version()}, wasmtime {wasmtime.__version__ if hasattr(wasmtime, '__version__') else '50'}, {platform.machine()}"
-    )
+    version = importlib.metadata.version("wasmtime")
+    print(f"python {platform.python_version()}, wasmtime {version}, {platform.machine()}")
     for name, call in cases:
         per_second, count = rate(call, args.seconds)
         print(f"{name:<52} {per_second:>10,.0f} decisions/s  ({count} calls)")

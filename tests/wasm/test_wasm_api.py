@@ -76,3 +76,37 @@ def test_invalid_module_decides_invalid_module() -> None:
 def test_fuel_out_of_range_is_a_caller_error() -> None:
     with pytest.raises(ValueError, match="fuel"):
         program(V0_ECHO).decide(bytes(8), 20_001)
+
+
+STATEFUL_V1 = """(module
+  (memory (export "memory") 1)
+  (global $calls (mut i64) (i64.const 0))
+  (func (export "obs_ptr") (result i32) i32.const 0)
+  (func (export "decide") (param i32) (result i64)
+    global.get $calls i64.const 1 i64.add global.set $calls
+    i32.const 100 i32.const 100 i64.load i64.const 1 i64.add i64.store
+    i32.const 100 i64.load global.get $calls i64.const 1000 i64.mul i64.add))"""
+
+
+def test_every_decision_sees_a_fresh_instance() -> None:
+    """Globals and memory never carry over, across store rollovers and after traps."""
+    agent = program(STATEFUL_V1)
+    trapping = program('(module (func (export "decide") (param i64) (result i64) unreachable))')
+    for index in range(150):
+        assert agent.decide(b"x", 10_000) == Decision(
+            Outcome.OK, 1001, agent.decide(b"x", 10_000).fuel_used
+        )
+        if index % 50 == 0:
+            assert trapping.decide(bytes(8), 100).outcome is Outcome.TRAP
+            assert agent.decide(b"x", 3).outcome is Outcome.OUT_OF_FUEL
+
+
+def test_v1_obs_ptr_out_of_fuel_wins_over_out_of_bounds_write() -> None:
+    """obs_ptr burns the budget, then points outside memory: out_of_fuel, not trap."""
+    agent = program("""(module (memory (export "memory") 1)
+      (func (export "obs_ptr") (result i32)
+        i32.const 1 drop i32.const 1 drop i32.const 1 drop i32.const 1 drop
+        i32.const 70000)
+      (func (export "decide") (param i32) (result i64) i64.const 0))""")
+    assert agent.decide(b"abc", 3) == Decision(Outcome.OUT_OF_FUEL, 0, 3)
+    assert agent.decide(b"abc", 100) == Decision(Outcome.TRAP, 0, 6)

@@ -179,7 +179,7 @@ def programs(draw: st.DrawFn) -> bytes:
     return agent(stmts + expr(draw, I64, draw(st.integers(0, 4))) + b"\x0b")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs(), st.integers(0, 2**64 - 1), st.data())
 def test_fast_path_matches_interpreter(code: bytes, obs: int, data: st.DataObject) -> None:
     program = AgentProgram.load(code)
@@ -195,7 +195,7 @@ def test_fast_path_matches_interpreter(code: bytes, obs: int, data: st.DataObjec
             assert decision.fuel_used == budget
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs(), st.data())
 def test_edited_bodies_agree_with_wasmtime(code: bytes, data: st.DataObject) -> None:
     """Near-valid code is where type validation bugs hide: edit one byte of a valid body."""

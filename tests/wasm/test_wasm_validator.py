@@ -178,7 +178,7 @@ def test_memory_size_reserved_byte() -> None:
     assert_agrees_with_wasmtime(code)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=200))
 def test_random_bytes_never_raise(data: bytes) -> None:
     for code in (data, b"\x00asm\x01\x00\x00\x00" + data):
@@ -209,7 +209,7 @@ def mutated(draw: st.DrawFn) -> bytes:
     return bytes(code)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutated_modules_agree_with_wasmtime(code: bytes) -> None:
     assert_agrees_with_wasmtime(code)
@@ -266,7 +266,7 @@ def soup_module(code: bytes) -> bytes:
     )
 
 
-@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(instruction(), max_size=14), st.integers(0, 3))
 def test_instruction_soup_agrees_with_wasmtime(instructions: list[bytes], ends: int) -> None:
     """Type validation is exactly WebAssembly's: random bodies, wasmtime is the judge."""
