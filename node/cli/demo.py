@@ -15,7 +15,7 @@ from rich.table import Table
 
 from node.cli.common import BadInput, console, json_option, print_json
 from node.cli.match import DEFAULT_FUEL, MatchSetup, match_report, outcome_name, write_trace
-from node.trace import StepEntry
+from node.trace import StepEntry, claim_root
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHOWCASE_SYSTEM = "snake"
@@ -71,7 +71,10 @@ def demo(seed: str, out: str, as_json: bool) -> None:
         raise BadInput(f"--out: cannot create {trace_path.parent}: {exc.strerror or exc}") from None
     write_trace(result, trace_path)
     proof = result.prove_step(result.steps - 1) if result.steps else None
+    summary_leaf = result.summary(0)
     report = match_report(setup, result) | {
+        "match_summary": "0x" + summary_leaf.encode().hex(),
+        "claim_root": "0x" + claim_root([summary_leaf]).hex(),
         "agent": str(SHOWCASE_AGENT.relative_to(REPO_ROOT)),
         "trace_file": str(trace_path.resolve()),
         "last_step_proof_verifies": proof.verify() if proof else None,
@@ -97,6 +100,8 @@ def demo(seed: str, out: str, as_json: bool) -> None:
             "last step proof",
             f"{len(proof.proof)} hashes, verifies: {report['last_step_proof_verifies']}",
         )
+    summary.add_row("claim leaf", report["match_summary"])
+    summary.add_row("claim root (1 match)", report["claim_root"])
     summary.add_row("speed", f"{report['steps_per_second']:,} steps/s (hashing included)")
     console.print(Panel(summary, title="nets demo: one snake match", expand=False))
     console.print(_entries_table(result.step_entries()))

@@ -199,6 +199,7 @@ def test_demo_runs_the_showcase_match(tmp_path: Path) -> None:
     assert report["system"] == "snake"
     assert report["outcome"] == "ok"
     assert report["last_step_proof_verifies"] is True
+    assert len(bytes.fromhex(report["match_summary"][2:])) == 80
     assert report["trace_file"] == str(out.resolve())
     assert len(out.read_text().splitlines()) == report["steps"] > 0
     code, stdout, _ = invoke("demo", "--out", str(out))
