@@ -15,6 +15,9 @@ import socket
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, TypeAdapter, ValidationError
 
 from adapters.anvil import Anvil
 from adapters.deployments import nets_home
@@ -24,13 +27,16 @@ STATE_NAME = "chain.json"
 
 @dataclass(frozen=True)
 class ChainProcess:
-    pid: int
-    port: int
+    pid: Annotated[int, Field(gt=1)]
+    port: Annotated[int, Field(gt=0, lt=65536)]
     url: str
     chain_id: int
     log_path: str
     state_file: str | None
     started_at: float
+
+
+_STATE = TypeAdapter(ChainProcess)
 
 
 def state_path(home: Path | None = None) -> Path:
@@ -39,11 +45,9 @@ def state_path(home: Path | None = None) -> Path:
 
 def read_state(home: Path | None = None) -> ChainProcess | None:
     """The recorded process, or None when nothing (readable) is recorded."""
-    path = state_path(home)
     try:
-        data = json.loads(path.read_text())
-        return ChainProcess(**data)
-    except (OSError, ValueError, TypeError):
+        return _STATE.validate_json(state_path(home).read_bytes())
+    except (OSError, ValidationError):
         return None
 
 

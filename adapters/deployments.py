@@ -16,6 +16,8 @@ from adapters.errors import AdapterError
 
 FORMAT_VERSION = 1
 HOME_ENV = "NETS_HOME"
+ADDRESS = r"^0x[0-9a-fA-F]{40}$"
+HASH = r"^0x[0-9a-fA-F]{64}$"
 
 
 def nets_home() -> Path:
@@ -34,11 +36,11 @@ class DeploymentsError(AdapterError):
 class DeployedContract(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    address: str
-    init_code_hash: str = Field(description="keccak256 of creation code + constructor args")
-    runtime_code_hash: str = Field(description="keccak256 of the code found at the address")
-    tx_hash: str
-    block: int
+    address: str = Field(pattern=ADDRESS)
+    init_code_hash: str = Field(pattern=HASH, description="keccak256(creation code ++ args)")
+    runtime_code_hash: str = Field(pattern=HASH, description="keccak256 of the code on chain")
+    tx_hash: str = Field(pattern=HASH)
+    block: int = Field(ge=0)
     args: list[str] = Field(default_factory=list, description="constructor args, as text")
 
 

@@ -13,6 +13,7 @@ Invariants (docs/protocol/adapters.md, "Transactions"):
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
 GAS_MARGIN = 1.25
 FEE_TTL = 1.0
+STUCK_CHECK_AFTER = 0.25  # seconds without a receipt before looking for a dead nonce or a gap
+STUCK_CHECK_EVERY = 1.0
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,7 @@ class TransactionSender:
             for nonce in sorted(self._inflight):
                 pending = self._inflight[nonce]
                 if nonce < mined:
-                    if self._receipt(pending) is None:
+                    if not self._known(pending):
                         pending.dead = True
                     del self._inflight[nonce]
                 else:
@@ -235,7 +238,7 @@ class TransactionSender:
         """The receipt, or None when the transaction can never be mined (nonce taken)."""
         deadline = time.monotonic() + self.receipt_timeout
         delay = 0.002
-        next_check = time.monotonic() + 1.0
+        next_check = time.monotonic() + STUCK_CHECK_AFTER
         while True:
             if pending.dead:
                 return None
@@ -245,12 +248,11 @@ class TransactionSender:
                     self._forget(pending)
                     return receipt
                 if time.monotonic() >= next_check:
-                    next_check = time.monotonic() + 1.0
+                    next_check = time.monotonic() + STUCK_CHECK_EVERY
                     with self._lock:
-                        if self._nonce_taken(pending) and self._receipt(pending) is None:
-                            pending.dead = True
-                            self._inflight.pop(pending.nonce, None)
-                            return None
+                        self._unstick(pending)
+                    if pending.dead:
+                        return None
             except ChainUnavailable as exc:
                 with self._lock:
                     self._next = None
@@ -261,6 +263,30 @@ class TransactionSender:
                 )
             time.sleep(delay)
             delay = min(delay * 2, 0.2)
+
+    def _unstick(self, pending: PendingTx) -> None:
+        """A transaction that is not being mined: dead (nonce taken) or behind a nonce gap.
+
+        A gap below it (the endpoint lost our earlier transactions, e.g. a devnet restarted
+        without state) is filled with zero-value transfers to ourselves, so the transaction
+        itself executes: nothing is re-signed, so nothing can execute twice.
+        """
+        mined = self._count("latest")
+        if mined > pending.nonce:
+            if not self._known(pending):
+                pending.dead = True
+                self._inflight.pop(pending.nonce, None)
+            return
+        start = self._count("pending")
+        for nonce in range(start, pending.nonce):
+            if nonce in self._inflight:
+                continue
+            filler = TxRequest(self.address, b"", 0, 21_000)
+            raw, tx_hash = self.signer.sign_transaction(self._tx_dict(filler, 21_000, nonce))
+            with contextlib.suppress(NonceConsumed):
+                self._broadcast(PendingTx(filler, nonce, 21_000, raw, tx_hash))
+        if self._next is not None:
+            self._next = max(self._next, pending.nonce + 1)
 
     def _forget(self, pending: PendingTx) -> None:
         with self._lock:

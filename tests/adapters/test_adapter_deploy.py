@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -45,8 +46,26 @@ def test_plan_files_are_validated(tmp_path: Path) -> None:
 
 def test_corrupt_deployments_file_is_one_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "deployments.json"
-    path.write_text('{"version": 1, "chains": {"1": {"chain_id": "x"}}}')
-    with pytest.raises(DeploymentsError, match="not a deployments file"):
+    entry = {
+        "address": "0x12",
+        "init_code_hash": "0x",
+        "runtime_code_hash": "0x",
+        "tx_hash": "0x",
+        "block": 1,
+    }
+    for bad in (
+        '{"version": 1, "chains": {"1": {"chain_id": "x"}}}',
+        json.dumps(
+            {"chains": {"1": {"chain_id": 1, "source_hash": "", "contracts": {"A": entry}}}}
+        ),
+        "[]",
+        "\x00\xff",
+    ):
+        path.write_text(bad)
+        with pytest.raises(DeploymentsError, match="not a deployments file"):
+            DeploymentsFile(path).get(1)
+    path.write_text('{"version": 2}')
+    with pytest.raises(DeploymentsError, match="version 2"):
         DeploymentsFile(path).get(1)
 
 

@@ -110,3 +110,23 @@ def test_failed_deployment_stops_the_chain(home: Path, tmp_path: Path) -> None:
         in result.stderr
     )
     assert not (home / "chain.json").exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "garbage",
+        '{"pid": "abc"}',
+        '{"pid": 1, "port": 8545, "url": "x", "chain_id": 1, "log_path": "", "state_file": null, "started_at": 0}',
+        '{"pid": 999999999, "port": 8545, "url": "x", "chain_id": 1, "log_path": "", "state_file": null, "started_at": 0}',
+    ],
+)
+def test_hostile_state_file_never_crashes_or_signals(home: Path, content: str) -> None:
+    home.mkdir(parents=True)
+    (home / "chain.json").write_text(content)
+    status = nets(home, "chain", "status", "--json")
+    assert status.exit_code == 0
+    assert json.loads(status.stdout)["running"] is False
+    down = nets(home, "chain", "down", "--json")
+    assert down.exit_code == 0
+    assert json.loads(down.stdout)["stopped"] is False

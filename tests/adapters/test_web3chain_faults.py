@@ -196,3 +196,20 @@ def test_revert_after_faults_is_still_named(anvil: Anvil, chain: Web3Chain) -> N
     with pytest.raises(ChainError) as caught:
         faulty.transact("Probe", "setLimited", 1000)
     assert caught.value.name == "TooLarge"
+
+
+def test_nonce_gap_after_a_lost_chain_is_filled_not_resigned(
+    fresh_anvil: Anvil, probe_artifacts: dict[str, Artifact]
+) -> None:
+    chain = Web3Chain(fresh_anvil.url, anvil_account(0), receipt_timeout=15)
+    deploy_probe(chain, probe_artifacts, chain.sender.address)
+    chain.transact("Probe", "bump")
+    chain.transact("Probe", "bump")
+    fresh_anvil.stop()  # the devnet restarts empty: our counter (3) is now ahead of it (0)
+    fresh_anvil.start()
+    address = deploy_probe(chain, probe_artifacts, chain.sender.address)
+    sent = to_int(chain.rpc.call("eth_getTransactionCount", chain.sender.address, "latest"))
+    assert sent == 4  # three gap fillers below the one deployment
+    assert chain.code_at(address)
+    chain.transact("Probe", "bump")
+    assert chain.call("Probe", "count") == 1
