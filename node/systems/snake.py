@@ -177,26 +177,27 @@ class Snake:
             new_head = head + (-w, w, -1, 1)[action]
             eats = new_head == s.apple
             dead = new_head in body and (eats or new_head != body[-1])
+        seed, counter, max_steps, score, apple = s.seed, s.counter, s.max_steps, s.score, s.apple
         if dead:
-            return replace(s, status=DEAD, steps=steps, direction=action)
+            return SnakeState(
+                DEAD, seed, counter, w, h, max_steps, steps, score, action, apple, body
+            )
+        status = OUT_OF_STEPS if steps == max_steps else RUNNING
         if not eats:
-            status = OUT_OF_STEPS if steps == s.max_steps else RUNNING
-            return replace(
-                s, status=status, steps=steps, direction=action, body=(new_head, *body[:-1])
+            new_body = (new_head, *body[:-1])
+            return SnakeState(
+                status, seed, counter, w, h, max_steps, steps, score, action, apple, new_body
             )
         new_body = (new_head, *body)
         cells = w * h
-        counter, apple = s.counter, NO_APPLE
         if len(new_body) == cells:
-            status = BOARD_FULL
+            status, apple = BOARD_FULL, NO_APPLE
         else:
-            apple = _place_apple(s.seed, counter, cells, set(new_body))
+            apple = _place_apple(seed, counter, cells, set(new_body))
             counter += 1
-            status = OUT_OF_STEPS if steps == s.max_steps else RUNNING
-        return replace(
-            s, status=status, counter=counter, steps=steps, score=s.score + 1,
-            direction=action, apple=apple, body=new_body,
-        )  # fmt: skip
+        return SnakeState(
+            status, seed, counter, w, h, max_steps, steps, score + 1, action, apple, new_body
+        )
 
     def forfeit(self, state: SnakeState) -> SnakeState:
         if state.status != RUNNING:

@@ -180,27 +180,40 @@ contract SnakeSystem is ISystem {
     }
 
     /// @dev True when one of the first n body cells is `cell`.
-    function _hits(bytes calldata state, uint256 cell, uint256 n) private pure returns (bool) {
-        for (uint256 i = 0; i < n; ++i) {
-            if (state.cd16(HEADER + 2 * i) == cell) return true;
+    function _hits(bytes calldata state, uint256 cell, uint256 n) private pure returns (bool hit) {
+        assembly ("memory-safe") {
+            let p := add(state.offset, HEADER)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                if eq(shr(240, calldataload(add(p, shl(1, i)))), cell) {
+                    hit := 1
+                    break
+                }
+            }
         }
-        return false;
     }
 
-    /// @dev First free cell scanning forward (wrapping) from draw(seed, counter) % cells.
+    /// @dev First free cell scanning forward (wrapping) from draw(seed, counter) % cells. The
+    ///      occupancy bitmap lives in scratch memory past the free memory pointer.
     function _placeApple(bytes32 seed, uint256 counter, uint256 cells, bytes memory s, uint256 len)
         private
         pure
         returns (uint256 cell)
     {
-        uint256[] memory occupied = new uint256[]((cells + 255) / 256);
-        for (uint256 i = 0; i < len; ++i) {
-            uint256 c = SystemLib.mem16(s, HEADER + 2 * i);
-            occupied[c >> 8] |= 1 << (c & 255);
-        }
         cell = SystemLib.draw(seed, counter) % cells;
-        while ((occupied[cell >> 8] >> (cell & 255)) & 1 == 1) {
-            cell = cell + 1 == cells ? 0 : cell + 1;
+        assembly ("memory-safe") {
+            let bitmap := mload(0x40)
+            let words := shr(8, add(cells, 255))
+            for { let i := 0 } lt(i, words) { i := add(i, 1) } { mstore(add(bitmap, shl(5, i)), 0) }
+            let body := add(add(s, 32), HEADER)
+            for { let i := 0 } lt(i, len) { i := add(i, 1) } {
+                let c := shr(240, mload(add(body, shl(1, i))))
+                let slot := add(bitmap, shl(5, shr(8, c)))
+                mstore(slot, or(mload(slot), shl(and(c, 255), 1)))
+            }
+            for {} and(shr(and(cell, 255), mload(add(bitmap, shl(5, shr(8, cell))))), 1) {} {
+                cell := add(cell, 1)
+                if eq(cell, cells) { cell := 0 }
+            }
         }
     }
 
