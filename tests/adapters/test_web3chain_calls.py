@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from adapters.anvil import Anvil
-from adapters.base import ChainAdapter
+from adapters.base import ChainAdapter, adapter_factory, adapter_names
 from adapters.build import Artifact
-from adapters.errors import ChainError, ChainReorg
+from adapters.errors import AdapterError, ChainError, ChainReorg
 from adapters.events import EventCursor
 from adapters.keys import anvil_account
 from adapters.web3chain import Web3Chain
@@ -97,3 +97,14 @@ def test_time_control_and_reorg_detection(
     fresh_anvil.set_next_block_timestamp(before + 10_000)
     fresh_anvil.mine()
     assert chain.block_time() == before + 10_000
+
+
+def test_adapters_are_found_through_entry_points(anvil: Anvil) -> None:
+    assert "web3" in adapter_names()
+    opened = adapter_factory("web3")(anvil.url, signer=anvil_account(9))
+    assert isinstance(opened, ChainAdapter)
+    assert opened.chain_id == 31337
+    with pytest.raises(AdapterError, match="needs an RPC URL"):
+        adapter_factory("web3")()
+    with pytest.raises(AdapterError, match="unknown chain adapter 'nope'"):
+        adapter_factory("nope")
