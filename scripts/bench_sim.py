@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -48,7 +49,9 @@ def child(workload: str, agents: int, trace_dir: str | None) -> dict[str, Any]:
     writer = TraceWriter(Path(trace_dir) / "bench.jsonl") if trace_dir else None
     sim = engine.Simulation(resolved, writer)
     setup = time.perf_counter() - started
+    cpu = time.process_time()
     result = sim.run()
+    cpu = time.process_time() - cpu
     trace_bytes = (Path(trace_dir) / "bench.jsonl").stat().st_size if trace_dir else 0
     return {
         "workload": workload,
@@ -61,9 +64,12 @@ def child(workload: str, agents: int, trace_dir: str | None) -> dict[str, Any]:
         "setup_s": round(setup, 3),
         "run_s": round(result.wall_seconds, 3),
         "events_per_s": round(result.events / result.wall_seconds),
+        "cpu_s": round(cpu, 3),
+        "events_per_cpu_s": round(result.events / cpu) if cpu > 0 else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "base_rss_mb": round(base_rss / 1024, 1),
         "root": result.root.hex() if result.root else None,
+        "load_1m": round(os.getloadavg()[0], 1),
     }
 
 
@@ -97,7 +103,8 @@ def main() -> None:
                     print(
                         f"| {r['workload']} | {r['agents']:,} | {'yes' if r['trace'] else 'no'} | "
                         f"{r['events']:,} | {r['run_s']} | {r['events_per_s']:,} | "
-                        f"{r['peak_rss_mb']} | {r['trace_mb']} |",
+                        f"{r['events_per_cpu_s']:,} | "
+                        f"{r['peak_rss_mb']} | {r['trace_mb']} | {(r['root'] or '-')[:12]} |",
                         flush=True,
                     )
     if args.json:

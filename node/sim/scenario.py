@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from node.sim.entry import UnknownPlugin, load_provider, scan
 from node.sim.layers import LAYERS, Provider
-from node.sim.tasktypes import TaskType, UnknownTask, available_tasks, get_task
+from node.sim.tasktypes import TaskType, UnknownTask, get_task
 
 MAX_FILE_BYTES = 1 << 20
 MAX_AGENTS = 5_000_000
@@ -408,6 +408,3 @@ def load(
         data["seed"] = seed
     return validate(data)
 
-
-def tasks_hint() -> str:
-    return ", ".join(available_tasks())

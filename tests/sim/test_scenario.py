@@ -82,6 +82,19 @@ def test_nanda_style_file_parses_and_runs(tmp_path: Path) -> None:
     assert [(r.name, n) for r, n in resolved.roles] == [("node", 7)]
 
 
+def test_nanda_task_we_lack_fails_only_on_the_task_type(tmp_path: Path) -> None:
+    text = NANDA_STYLE.replace("type: gossip", "type: marketplace").replace(
+        "    fanout: 2\n", "    rounds: 10\n"
+    )
+    path = tmp_path / "market.yaml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        scenario.load(path)
+    assert info.value.path == "task.type"
+    assert "allowed: gossip" in str(info.value)
+    assert "pingpong" in str(info.value)
+
+
 def test_builtin_scenarios_all_validate() -> None:
     names = scenario.builtin_scenarios()
     assert {"pingpong", "gossip", "pingpong_faults", "gossip_signed"} <= set(names)
