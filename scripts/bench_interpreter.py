@@ -1,0 +1,132 @@
+"""Gas of the on-chain WASM interpreter: per executed instruction on the example agents'
+real match decisions, and for 10,000- and 20,000-fuel decisions.
+
+Plays each example agent (scenarios/agents/*/, hostile ones excluded) in its system for a
+few decisions, then runs the same decisions on WasmInterpreter on a throwaway anvil.
+"gas" is eth_estimateGas of `decide(code, observation, fuel)`: the whole transaction, with
+the 21,000 base, calldata, validation/compilation and execution. Prints a markdown report.
+
+    .venv/bin/python scripts/bench_interpreter.py
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import wasmtime  # noqa: E402
+
+from adapters.anvil import Anvil  # noqa: E402
+from node.onchain import OnchainInterpreter  # noqa: E402
+from node.systems.base import load_system  # noqa: E402
+from node.wasm import AgentProgram, load_agent_file  # noqa: E402
+
+AGENTS = ROOT / "scenarios" / "agents"
+DECISIONS_PER_AGENT = 8
+FUEL = 10_000
+
+HEAVY = """(module (memory 1)
+  (func $mix (param $a i64) (param $b i64) (result i64)
+    (i64.xor (i64.rotl (local.get $a) (i64.const 13)) (i64.mul (local.get $b) (i64.const 0x9e3779b97f4a7c15))))
+  (func (export "decide") (param $x i64) (result i64) (local $i i32) (local $acc i64)
+    (local.set $acc (local.get $x))
+    (loop $l
+      (i64.store (i32.and (i32.shl (local.get $i) (i32.const 3)) (i32.const 0xfff)) (local.get $acc))
+      (local.set $acc (call $mix (local.get $acc)
+        (i64.load (i32.and (i32.shl (i32.add (local.get $i) (i32.const 7)) (i32.const 3)) (i32.const 0xfff)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.wrap_i64 (local.get $x)))))
+    (local.get $acc)))"""
+
+
+@dataclass
+class Row:
+    name: str
+    decisions: int
+    fuel: int
+    gas: int
+    inspect_gas: int
+
+
+def _observations(path: Path, program: AgentProgram) -> list[bytes]:
+    """Observations of the agent's own match, as its system produces them."""
+    system = load_system(path.parent.name)
+    params = system.encode_params(system.default_params())
+    state = system.initial_state(b"\x07" * 32, params)
+    abi = program.abi or 0
+    out: list[bytes] = []
+    while not system.is_done(state) and len(out) < DECISIONS_PER_AGENT:
+        obs = system.observe(state, abi)
+        out.append(obs)
+        decision = program.decide(obs, FUEL)
+        action = system.to_action(state, decision.value) if decision.outcome == 0 else None
+        if action is None:
+            break
+        state = system.step(state, action)
+    return out
+
+
+def main() -> int:
+    rows: list[Row] = []
+    with Anvil() as node:
+        chain = OnchainInterpreter.deploy(node.url)
+        for path in sorted(AGENTS.glob("*/*.wat")):
+            if path.parent.name == "hostile":
+                continue
+            code = load_agent_file(path)
+            program = AgentProgram.load(code)
+            if not program.valid:
+                continue
+            row = Row(str(path.relative_to(AGENTS)), 0, 0, 0, 0)
+            row.inspect_gas = chain.contract.functions.inspect(code).estimate_gas()
+            for obs in _observations(path, program):
+                expected = program.decide(obs, FUEL)
+                got = chain.decide(code, obs, FUEL)
+                if (got.outcome, got.value, got.fuel_used) != (
+                    expected.outcome,
+                    expected.value,
+                    expected.fuel_used,
+                ):
+                    print(f"MISMATCH {row.name}: {expected} != {got}")
+                    return 1
+                row.decisions += 1
+                row.fuel += got.fuel_used
+                row.gas += got.gas_used
+            rows.append(row)
+        heavy = bytes(wasmtime.wat2wasm(HEAVY))
+        big = [
+            (label, fuel, chain.decide(heavy, n.to_bytes(8, "big"), fuel))
+            for label, fuel, n in (
+                ("10,000-fuel decision, runs out of fuel", 10_000, 10**6),
+                ("20,000-fuel decision, runs out of fuel", 20_000, 10**6),
+                ("~10,000-fuel decision, ok", 10_000, 285),
+            )
+        ]
+    print("| agent | decisions | fuel/decision | gas/decision | gas/fuel | inspect gas |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r.name} | {r.decisions} | {r.fuel / r.decisions:.0f} | {r.gas / r.decisions:,.0f} |"
+            f" {r.gas / max(r.fuel, 1):,.0f} | {r.inspect_gas:,} |"
+        )
+    fuel = sum(r.fuel for r in rows)
+    gas = sum(r.gas for r in rows)
+    decisions = sum(r.decisions for r in rows)
+    base = sum(r.inspect_gas * r.decisions for r in rows)
+    print(
+        f"\nAll {decisions} decisions: {gas / fuel:,.0f} gas per executed instruction (fuel unit),"
+    )
+    print(f"{(gas - base) / fuel:,.0f} gas per instruction beyond the module's inspect cost.\n")
+    print("| synthetic agent (loop: call, load, store, arithmetic) | fuel used | outcome | gas |")
+    print("|---|---:|---|---:|")
+    for label, _, d in big:
+        print(f"| {label} | {d.fuel_used:,} | {d.outcome.name.lower()} | {d.gas_used:,} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
