@@ -36,6 +36,7 @@ GAS_MARGIN = 1.25
 FEE_TTL = 1.0
 STUCK_CHECK_AFTER = 0.25  # seconds without a receipt before looking for a dead nonce or a gap
 STUCK_CHECK_EVERY = 1.0
+MAX_RESIGN = 5  # a call whose nonce is taken this often in a row gives up
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,17 @@ class TransactionSender:
         before anything was signed, TransactionOutcomeUnknown when it went down after.
         """
         gas = request.gas or self.estimate_gas(request, errors)
-        while True:
+        for _ in range(MAX_RESIGN):
             pending = self._sign_and_broadcast(request, gas)
             receipt = self._wait(pending)
             if receipt is not None:
                 return self._check(receipt, pending, errors)
+        raise TransactionFailed(f"{self.rpc.url}: nonce kept being taken by other transactions")
 
     def resume(self, pending: PendingTx, errors: ContractAbi | None = None) -> Receipt:
         """Finish a transaction whose outcome was unknown, never executing it twice."""
+        if pending.dead:
+            return self.transact(pending.request, errors)
         receipt = self._receipt(pending)
         if receipt is not None:
             self._forget(pending)
@@ -115,9 +119,10 @@ class TransactionSender:
             if self._nonce_taken(pending):
                 pending.dead = True
                 self._inflight.pop(pending.nonce, None)
-            else:
-                self._inflight[pending.nonce] = pending
+            elif self._inflight.setdefault(pending.nonce, pending) is pending:
                 self._rebroadcast(pending)
+            else:  # its nonce was handed to another of our transactions: this one is void
+                pending.dead = True
         if pending.dead:
             return self.transact(pending.request, errors)
         receipt = self._wait(pending)
@@ -144,7 +149,7 @@ class TransactionSender:
 
     def _sign_and_broadcast(self, request: TxRequest, gas: int) -> PendingTx:
         with self._lock:
-            for _ in range(5):
+            for _ in range(MAX_RESIGN):
                 if self._next is None:
                     self._resync()
                 nonce = self._take_nonce()
@@ -192,9 +197,11 @@ class TransactionSender:
             raise ChainUnavailable(str(exc).split("; transaction")[0]) from None
 
     def _rebroadcast(self, pending: PendingTx) -> None:
+        """Hand the same bytes over again. One the endpoint refuses is in none of its pools
+        (single-endpoint assumption, true on anvil): it is void and its caller re-signs."""
         try:
             self._broadcast(pending)
-        except NonceConsumed:
+        except (NonceConsumed, TransactionFailed):
             pending.dead = True
             self._inflight.pop(pending.nonce, None)
 
