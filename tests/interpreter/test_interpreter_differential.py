@@ -93,6 +93,64 @@ def test_scenario_agents_agree(batch: Batch) -> None:
     _compare(batch, cases, labels)
 
 
+def _deep_chain(depth: int) -> str:
+    funcs = [
+        f"(func $f{i} (param i64) (result i64) (local i64 i32)"
+        f" (local.set 1 (i64.mul (local.get 0) (i64.const 3)))"
+        f" (i64.add (call $f{i + 1} (i64.add (local.get 1) (i64.const {i}))) (local.get 1)))"
+        for i in range(depth - 2)
+    ]
+    funcs.append(
+        f"(func $f{depth - 2} (param i64) (result i64) (i64.rotl (local.get 0) (i64.const 7)))"
+    )
+    return (
+        "(module "
+        + " ".join(funcs)
+        + ' (func (export "decide") (param i64) (result i64) (call $f0 (local.get 0))))'
+    )
+
+
+HAND_WRITTEN = [
+    ("64 frames with locals", _deep_chain(64)),
+    (
+        "overlapping data segments, unaligned little-endian loads",
+        '(module (memory 1) (data (i32.const 3) "\\01\\02\\03\\04\\05\\06\\07\\08\\09")'
+        ' (data (i32.const 5) "\\aa\\bb") (func (export "decide") (param i64) (result i64)'
+        " (i64.add (i64.load offset=1 (i32.const 2)) (i64.load32_s (i32.const 6)))))",
+    ),
+    (
+        "v1 observation at the very end of memory",
+        '(module (memory (export "memory") 1) (func (export "obs_ptr") (result i32)'
+        ' (i32.const 65528)) (func (export "decide") (param i32) (result i64)'
+        " (i64.add (i64.load (i32.const 65528)) (i64.extend_i32_u (local.get 0)))))",
+    ),
+    (
+        "many params and globals",
+        "(module (global $a (mut i64) (i64.const -5)) (global $b i32 (i32.const -1))"
+        " (func $p (param i32 i64 i32 i64 i32 i64 i32 i64) (result i64)"
+        " (i64.sub (local.get 7) (i64.extend_i32_s (local.get 6))))"
+        ' (func (export "decide") (param i64) (result i64) (global.set $a (i64.mul (global.get $a)'
+        " (local.get 0))) (call $p (global.get $b) (global.get $a) (i32.const 2) (i64.const 3)"
+        " (i32.const 4) (i64.const 5) (global.get $b) (global.get $a))))",
+    ),
+]
+
+
+def test_hand_written_programs_agree(batch: Batch) -> None:
+    import wasmtime
+
+    cases: list[tuple[bytes, bytes, int]] = []
+    labels: list[str] = []
+    for label, wat in HAND_WRITTEN:
+        code = bytes(wasmtime.wat2wasm(wat))
+        assert validate_profile(code) is None, label
+        for obs in (bytes(8), (12345).to_bytes(8, "big"), b"\xff" * 8):
+            for fuel in (0, 5, 100, 20_000):
+                cases.append((code, obs, fuel))
+                labels.append(label)
+    _compare(batch, cases, labels)
+
+
 def test_known_decisions(batch: Batch) -> None:
     """A fixed program with a known answer, so a broken generator cannot hide a broken chain."""
     import wasmtime
