@@ -7,6 +7,7 @@ fuel is stale, so `run` reports `None` and the caller asks the reference interpr
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 from functools import cache
 
@@ -40,7 +41,10 @@ def engine() -> wasmtime.Engine:
     config.memory_reservation = MAX_PAGES * PAGE_SIZE
     config.memory_guard_size = 0
     config.memory_reservation_for_growth = 0
-    return wasmtime.Engine(config)
+    shared = wasmtime.Engine(config)
+    # Release it before interpreter teardown, when wasmtime-py's finalizers can no longer run.
+    atexit.register(shared.close)
+    return shared
 
 
 INSTANCES_PER_STORE = 64

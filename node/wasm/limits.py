@@ -9,6 +9,11 @@ MAX_LOCALS = 256
 """Params plus declared locals of one function."""
 MAX_CALL_DEPTH = 64
 """Functions on the longest path of the (acyclic) call graph."""
+MAX_FUNCTIONS = 1_024
+"""Functions in the module (wasmtime compile time grows with their number)."""
+MAX_CONTROL = 2_048
+"""block/loop/if/br/br_if/br_table instructions in the whole module, counted where they are
+written (reachable or not): wasmtime compile time grows faster than linearly with them."""
 DEFAULT_FUEL = 10_000
 MAX_FUEL = 20_000
 V0_OBSERVATION_BYTES = 8

@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from node.wasm.binary import Malformed, Reader
-from node.wasm.limits import MAX_CALL_DEPTH, MAX_LOCALS, MAX_MODULE_BYTES, MAX_PAGES, PAGE_SIZE
+from node.wasm.limits import (
+    MAX_CALL_DEPTH,
+    MAX_CONTROL,
+    MAX_FUNCTIONS,
+    MAX_LOCALS,
+    MAX_MODULE_BYTES,
+    MAX_PAGES,
+    PAGE_SIZE,
+)
 from node.wasm.opcodes import (
     CONTROL_NAMES,
     I32,
@@ -28,6 +36,7 @@ SECTION_NAMES = {
 }  # fmt: skip
 ALLOWED_SECTIONS = frozenset({1, 3, 5, 6, 7, 10, 11})
 UNKNOWN = 0
+CONTROL_COUNTED = frozenset({0x02, 0x03, 0x04, 0x0C, 0x0D, 0x0E})
 """Operand type of the polymorphic stack in unreachable code."""
 
 Instr = tuple[int, int, int, int]
@@ -131,8 +140,7 @@ class _Parser:
         self.globals: list[Global] = []
         self.exports: dict[str, tuple[int, int]] = {}
         self.data: list[tuple[int, bytes]] = []
-        self.saw_function_section = False
-        self.saw_code_section = False
+        self.control_count = 0
 
     def parse(self) -> Module:
         if len(self.code) > MAX_MODULE_BYTES:
@@ -215,7 +223,10 @@ class _Parser:
             self.types.append(FuncType(params, results))
 
     def _function_section(self, r: Reader) -> None:
-        for _ in range(r.u32()):
+        count = r.u32()
+        if count > MAX_FUNCTIONS:
+            raise Invalid(f"{count} functions, limit {MAX_FUNCTIONS}")
+        for _ in range(count):
             index = r.u32()
             if index >= len(self.types):
                 raise Invalid(f"malformed module: unknown type {index}")
@@ -461,6 +472,12 @@ def _compile_body(parser: _Parser, index: int, r: Reader) -> Function:
             raise fail("malformed module: body ends before its final end")
         pc = len(code)
         opcode = r.byte()
+        if opcode in CONTROL_COUNTED:
+            parser.control_count += 1
+            if parser.control_count > MAX_CONTROL:
+                raise Invalid(
+                    f"more than {MAX_CONTROL} block/loop/if/br/br_if/br_table instructions"
+                )
         if opcode in NUMERIC:
             spec = NUMERIC[opcode]
             pop_all(spec.params)

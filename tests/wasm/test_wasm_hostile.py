@@ -33,6 +33,8 @@ EXPECTED_FILES = {
     "malformed.wasm": Outcome.INVALID_MODULE,
 }
 EXPECTED_GENERATED = {
+    "compile_bomb": Outcome.INVALID_MODULE,
+    "many_functions": Outcome.INVALID_MODULE,
     "oversized": Outcome.INVALID_MODULE,
     "straight_line_overrun": Outcome.OUT_OF_FUEL,
     "long_call_chain": Outcome.INVALID_MODULE,

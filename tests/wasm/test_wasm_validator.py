@@ -21,6 +21,7 @@ PROFILE_REASON = re.compile(
     r"float|SIMD|reference type|not allowed|multi-value|more than one memory|memory initial"
     r"|memory maximum|memory limits flag|locals|recursion|call depth|no ABI|ABI v1|does not fit"
     r"|module is \d+ bytes|initializer must be|reserved byte|data segment \d+ flag"
+    r"|functions, limit|more than 2048 block"
 )
 
 
@@ -137,6 +138,34 @@ def test_call_depth_limit_is_64_functions() -> None:
 
     assert validate_profile(chain(64)) is None
     assert validate_profile(chain(65)) == "call depth 65 exceeds 64"
+
+
+def test_function_limit_is_1024() -> None:
+    def functions(n: int) -> bytes:
+        return module(
+            section(1, vec([func_type([I64], [I64]), func_type([], [])])),
+            section(3, vec([uleb(0)] + [uleb(1)] * (n - 1))),
+            section(7, vec([name("decide") + b"\x00" + uleb(0)])),
+            section(10, vec([body(b"\x20\x00\x0b")] + [body(b"\x0b")] * (n - 1))),
+        )
+
+    assert validate_profile(functions(1024)) is None
+    assert validate_profile(functions(1025)) == "1025 functions, limit 1024"
+
+
+def test_control_instruction_limit_is_2048_per_module() -> None:
+    def loops(n: int) -> bytes:
+        return decide_module(b"\x03\x40\x0b" * n + b"\x20\x00\x0b")
+
+    assert validate_profile(loops(2048)) is None
+    assert "more than 2048 block/loop/if/br/br_if/br_table" in (validate_profile(loops(2049)) or "")
+    mixed = decide_module(
+        b"\x02\x40"
+        + b"\x41\x00\x0d\x00" * 1024
+        + b"\x41\x00\x04\x40\x0b" * 1024
+        + b"\x0b\x20\x00\x0b"
+    )
+    assert "more than 2048" in (validate_profile(mixed) or "")
 
 
 def test_custom_sections_are_allowed_anywhere() -> None:

@@ -44,8 +44,8 @@ def straight_line_overrun() -> bytes:
 
 
 def deep_nesting() -> bytes:
-    """5,000 nested blocks: the validator must not recurse. Expected: ok (value = observation)."""
-    return _v0(b"\x02\x40" * 5_000 + b"\x0b" * 5_000 + b"\x20\x00\x0b")
+    """2,048 nested blocks: the validator must not recurse. Expected: ok (value = observation)."""
+    return _v0(b"\x02\x40" * 2_048 + b"\x0b" * 2_048 + b"\x20\x00\x0b")
 
 
 def long_call_chain() -> bytes:
@@ -63,12 +63,32 @@ def long_call_chain() -> bytes:
 
 
 def huge_br_table() -> bytes:
-    """A br_table with 20,000 targets. Expected: ok (value = observation)."""
+    """One br_table with 20,000 targets (one control instruction). Expected: ok (value =
+    observation)."""
     table = b"\x0e" + uleb(20_000) + b"\x00" * 20_000 + b"\x00"
     return _v0(b"\x02\x40\x41\x05" + table + b"\x0b\x20\x00\x0b")
 
 
+def compile_bomb() -> bytes:
+    """21,000 empty loops in one function: wasmtime would take tens of seconds to compile it.
+    Expected: invalid_module (more than 2,048 block/loop/if/br/br_if/br_table)."""
+    return _v0(b"\x03\x40\x0b" * 21_000 + b"\x20\x00\x0b")
+
+
+def many_functions() -> bytes:
+    """15,000 empty functions (seconds of compile time). Expected: invalid_module (> 1,024)."""
+    n = 15_000
+    return module(
+        section(1, vec([func_type([I64], [I64]), func_type([], [])])),
+        section(3, vec([uleb(0)] + [uleb(1)] * n)),
+        section(7, vec([name("decide") + b"\x00" + uleb(0)])),
+        section(10, vec([body(b"\x20\x00\x0b")] + [body(b"\x0b")] * n)),
+    )
+
+
 GENERATED: dict[str, Callable[[], bytes]] = {
+    "compile_bomb": compile_bomb,
+    "many_functions": many_functions,
     "oversized": oversized,
     "straight_line_overrun": straight_line_overrun,
     "deep_nesting": deep_nesting,
