@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,9 @@ def _send_until_failure(chain: Web3Chain, ids: list[int], outcome: dict[int, obj
         except ChainUnavailable:
             outcome[i] = None  # nothing was signed for this one
             return
+        except BaseException as exc:  # surfaces in the test instead of a silent dead thread
+            outcome[i] = exc
+            return
 
 
 def test_killed_endpoint_then_restart_loses_and_duplicates_nothing(
@@ -168,8 +172,10 @@ def test_killed_endpoint_then_restart_loses_and_duplicates_nothing(
         for thread in pool:
             thread.start()
         started.wait()
-        while len(outcome) < 12:
-            threading.Event().wait(0.01)
+        deadline = time.monotonic() + 30
+        while len(outcome) < 12 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(outcome) >= 12, outcome
         node.stop()  # SIGTERM mid-flight: anvil dumps its state
         for thread in pool:
             thread.join(timeout=30)
@@ -177,6 +183,7 @@ def test_killed_endpoint_then_restart_loses_and_duplicates_nothing(
         with pytest.raises(ChainUnavailable, match=node.url):
             chain.transact("Probe", "hit", 99_999, "down")
 
+        assert not [r for r in outcome.values() if isinstance(r, BaseException)]
         node = Anvil(port=node.port, state_file=state).start()
         for i, result in sorted(outcome.items()):
             if isinstance(result, PendingTx):
