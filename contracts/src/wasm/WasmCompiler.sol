@@ -753,7 +753,13 @@ contract WasmCompiler {
             pushCtrl(s, 0, mload(add(s, 0x280)), 0)
 
             for { } mload(add(s, 0xc0)) { } {
-                let op := rb(s)
+                let op := 0
+                {
+                    let p := mload(s)
+                    if iszero(lt(p, mload(add(s, 0x20)))) { fail() }
+                    op := shr(248, calldataload(p))
+                    mstore(s, add(p, 1))
+                }
                 // numeric
                 if and(gt(op, 0x44), lt(op, 0xc5)) {
                     let a := 0 // operand type
@@ -839,72 +845,6 @@ contract WasmCompiler {
                     pushT(s, 0x7f)
                     emit5(s, op, v)
                 }
-                case 0x42 {
-                    let v := rs64(s)
-                    pushT(s, 0x7e)
-                    let o := mload(add(s, 0x40))
-                    mstore(o, or(shl(248, 0x42), shl(184, v)))
-                    mstore(add(s, 0x40), add(o, 9))
-                }
-                case 0x0d {
-                    let depth := ru32(s)
-                    pop(popT(s, 0x7f))
-                    let fa := label(s, depth)
-                    let th := mload(add(s, 0x60))
-                    let o := mload(add(s, 0x40))
-                    let target, drop, arity := branch(s, fa, th, add(rel(s), 1))
-                    mstore(o, or(or(shl(248, 0x0d), shl(216, target)), or(shl(184, drop), shl(176, arity))))
-                    mstore(add(s, 0x40), add(o, 10))
-                    let t := labelType(mload(fa))
-                    if t {
-                        pop(popT(s, t))
-                        pushT(s, t)
-                    }
-                }
-                case 0x0c {
-                    let depth := ru32(s)
-                    let fa := label(s, depth)
-                    let th := mload(add(s, 0x60))
-                    let o := mload(add(s, 0x40))
-                    let target, drop, arity := branch(s, fa, th, add(rel(s), 1))
-                    mstore(o, or(or(shl(248, 0x0c), shl(216, target)), or(shl(184, drop), shl(176, arity))))
-                    mstore(add(s, 0x40), add(o, 10))
-                    let t := labelType(mload(fa))
-                    if t { pop(popT(s, t)) }
-                    setUnreachable(s)
-                }
-                case 0x02 {
-                    let bt := blocktype(s)
-                    pushCtrl(s, 2, bt, 0)
-                }
-                case 0x03 {
-                    let bt := blocktype(s)
-                    pushCtrl(s, 3, bt, rel(s))
-                }
-                case 0x04 {
-                    let bt := blocktype(s)
-                    pop(popT(s, 0x7f))
-                    let fieldRel := add(rel(s), 1)
-                    emit5(s, 0x04, 0)
-                    pushCtrl(s, 4, bt, fieldRel)
-                }
-                case 0x05 {
-                    let fa := add(mload(add(s, 0xa0)), shl(5, sub(mload(add(s, 0xc0)), 1)))
-                    let fw := mload(fa)
-                    if iszero(eq(and(fw, 0xff), 4)) { fail() }
-                    let res := and(shr(8, fw), 0xff)
-                    if res { pop(popT(s, res)) }
-                    if iszero(eq(mload(add(s, 0x60)), mload(add(s, 0xe0)))) { fail() }
-                    // then-branch falls through to the end: a jump joining the patch list
-                    let head := and(shr(56, fw), 0xffffffff)
-                    let fieldRel := add(rel(s), 1)
-                    emit5(s, 0x05, head)
-                    write4(add(mload(add(s, 0x140)), and(shr(88, fw), 0xffffffff)), rel(s))
-                    fw := and(fw, not(or(0xff, or(shl(48, 0xff), shl(56, 0xffffffff)))))
-                    fw := or(fw, or(5, shl(56, fieldRel)))
-                    mstore(fa, fw)
-                    mstore(add(s, 0x100), 0)
-                }
                 case 0x0b {
                     let cd := mload(add(s, 0xc0))
                     let fa := add(mload(add(s, 0xa0)), shl(5, sub(cd, 1)))
@@ -933,6 +873,36 @@ contract WasmCompiler {
                         if res { pushT(s, res) }
                     }
                 }
+                case 0x1a {
+                    pop(popT(s, 0))
+                    emit1(s, 0x1a)
+                }
+                case 0x0d {
+                    let depth := ru32(s)
+                    pop(popT(s, 0x7f))
+                    let fa := label(s, depth)
+                    let th := mload(add(s, 0x60))
+                    let o := mload(add(s, 0x40))
+                    let target, drop, arity := branch(s, fa, th, add(rel(s), 1))
+                    mstore(o, or(or(shl(248, 0x0d), shl(216, target)), or(shl(184, drop), shl(176, arity))))
+                    mstore(add(s, 0x40), add(o, 10))
+                    let t := labelType(mload(fa))
+                    if t {
+                        pop(popT(s, t))
+                        pushT(s, t)
+                    }
+                }
+                case 0x04 {
+                    let bt := blocktype(s)
+                    pop(popT(s, 0x7f))
+                    let fieldRel := add(rel(s), 1)
+                    emit5(s, 0x04, 0)
+                    pushCtrl(s, 4, bt, fieldRel)
+                }
+                case 0x02 {
+                    let bt := blocktype(s)
+                    pushCtrl(s, 2, bt, 0)
+                }
                 case 0x10 {
                     let f := ru32(s)
                     let funcs := mload(add(s, 0x1e0))
@@ -949,18 +919,28 @@ contract WasmCompiler {
                     mstore(add(mload(add(s, 0x240)), shl(2, ne)), shl(224, f))
                     mstore(add(s, 0x260), add(ne, 1))
                 }
-                case 0x1a {
-                    pop(popT(s, 0))
-                    emit1(s, 0x1a)
+                case 0x03 {
+                    let bt := blocktype(s)
+                    pushCtrl(s, 3, bt, rel(s))
                 }
-                case 0x1b {
-                    pop(popT(s, 0x7f))
-                    let t1 := popT(s, 0)
-                    let t2 := popT(s, t1)
-                    switch t1
-                    case 0 { pushT(s, t2) }
-                    default { pushT(s, t1) }
-                    emit1(s, 0x1b)
+                case 0x0c {
+                    let depth := ru32(s)
+                    let fa := label(s, depth)
+                    let th := mload(add(s, 0x60))
+                    let o := mload(add(s, 0x40))
+                    let target, drop, arity := branch(s, fa, th, add(rel(s), 1))
+                    mstore(o, or(or(shl(248, 0x0c), shl(216, target)), or(shl(184, drop), shl(176, arity))))
+                    mstore(add(s, 0x40), add(o, 10))
+                    let t := labelType(mload(fa))
+                    if t { pop(popT(s, t)) }
+                    setUnreachable(s)
+                }
+                case 0x42 {
+                    let v := rs64(s)
+                    pushT(s, 0x7e)
+                    let o := mload(add(s, 0x40))
+                    mstore(o, or(shl(248, 0x42), shl(184, v)))
+                    mstore(add(s, 0x40), add(o, 9))
                 }
                 case 0x23 {
                     let idx := ru32(s)
@@ -977,6 +957,40 @@ contract WasmCompiler {
                     if iszero(shr(8, gw)) { fail() }
                     pop(popT(s, and(gw, 0xff)))
                     emit5(s, op, shl(5, idx))
+                }
+                case 0x05 {
+                    let fa := add(mload(add(s, 0xa0)), shl(5, sub(mload(add(s, 0xc0)), 1)))
+                    let fw := mload(fa)
+                    if iszero(eq(and(fw, 0xff), 4)) { fail() }
+                    let res := and(shr(8, fw), 0xff)
+                    if res { pop(popT(s, res)) }
+                    if iszero(eq(mload(add(s, 0x60)), mload(add(s, 0xe0)))) { fail() }
+                    // then-branch falls through to the end: a jump joining the patch list
+                    let head := and(shr(56, fw), 0xffffffff)
+                    let fieldRel := add(rel(s), 1)
+                    emit5(s, 0x05, head)
+                    write4(add(mload(add(s, 0x140)), and(shr(88, fw), 0xffffffff)), rel(s))
+                    fw := and(fw, not(or(0xff, or(shl(48, 0xff), shl(56, 0xffffffff)))))
+                    fw := or(fw, or(5, shl(56, fieldRel)))
+                    mstore(fa, fw)
+                    mstore(add(s, 0x100), 0)
+                }
+                case 0x0f {
+                    let res := mload(add(s, 0x280))
+                    if res { pop(popT(s, res)) }
+                    let o := mload(add(s, 0x40))
+                    mstore(o, or(shl(248, 0x0f), shl(240, iszero(iszero(res)))))
+                    mstore(add(s, 0x40), add(o, 2))
+                    setUnreachable(s)
+                }
+                case 0x1b {
+                    pop(popT(s, 0x7f))
+                    let t1 := popT(s, 0)
+                    let t2 := popT(s, t1)
+                    switch t1
+                    case 0 { pushT(s, t2) }
+                    default { pushT(s, t1) }
+                    emit1(s, 0x1b)
                 }
                 case 0x0e {
                     let count := ru32(s)
@@ -1007,14 +1021,6 @@ contract WasmCompiler {
                     mstore(add(s, 0x40), e)
                     if iszero(eq(mload(s), pEnd)) { fail() }
                     if dt { pop(popT(s, dt)) }
-                    setUnreachable(s)
-                }
-                case 0x0f {
-                    let res := mload(add(s, 0x280))
-                    if res { pop(popT(s, res)) }
-                    let o := mload(add(s, 0x40))
-                    mstore(o, or(shl(248, 0x0f), shl(240, iszero(iszero(res)))))
-                    mstore(add(s, 0x40), add(o, 2))
                     setUnreachable(s)
                 }
                 case 0x00 {
