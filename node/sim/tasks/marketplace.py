@@ -1,0 +1,215 @@
+"""Marketplace: buyers and sellers discover each other in the registry and haggle bilaterally.
+
+Sellers list a few catalog items in the registry layer and hold a small stock of numbered units.
+Each round a buyer picks an item, looks its sellers up, prefers the better trusted of two, and
+negotiates with the negotiation layer (alternating offers) over comms messages. A deal reserves
+one unit, the buyer pays through the payments layer (the request id is the payment ref) and
+rates the seller in the trust layer. Every request gets exactly one answer from the seller:
+``deal``, ``no_deal`` or ``sold_out``. Trace evidence (``app`` events) is what the marketplace
+validators read: request, offer, answer, sell, buy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from node.sim.agent import Agent, Context, Setup
+from node.sim.layers import LayerError, Session
+from node.sim.tasks.wire import as_int, as_str, receive, send
+from node.sim.tasktypes import TaskType, register_task
+
+
+class MarketplaceConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: int = Field(default=10, ge=1, le=10_000)
+    items_per_seller: int = Field(default=2, ge=1, le=100)
+    stock: int = Field(default=3, ge=0, le=10_000)
+    rounds: int = Field(default=3, ge=1, le=1000)
+    period: int = Field(default=30, ge=1, le=1_000_000)
+    base_price: int = Field(default=100, ge=10, le=1_000_000)
+
+
+def item_name(k: int) -> str:
+    return f"item-{k}"
+
+
+class Seller(Agent):
+    __slots__ = ("answered", "cfg", "items", "sessions", "sold", "stock")
+
+    def __init__(self, setup: Setup) -> None:
+        cfg: MarketplaceConfig = setup.task_config
+        self.cfg = cfg
+        first = setup.role_index * cfg.items_per_seller
+        per = min(cfg.items_per_seller, cfg.items)
+        self.items = [item_name((first + j) % cfg.items) for j in range(per)]
+        self.stock = cfg.stock
+        self.sold = 0
+        self.answered = 0
+        self.sessions: dict[str, Session] = {}
+
+    def on_start(self, ctx: Context) -> None:
+        ctx.plugins.registry.register(self.items, {"role": "seller"})
+
+    def _answer(self, ctx: Context, req: str, buyer: str, result: str, **extra: Any) -> None:
+        self.sessions.pop(req, None)
+        self.answered += 1
+        ctx.emit("answer", req=req, buyer=buyer, result=result)
+        send(ctx, buyer, result, req=req, **extra)
+
+    def _sell(self, ctx: Context, req: str, buyer: str, price: int) -> None:
+        unit = f"{ctx.agent_id}/u{self.cfg.stock - self.stock}"
+        self.stock -= 1
+        self.sold += 1
+        ctx.emit("sell", req=req, buyer=buyer, unit=unit, price=price)
+        self._answer(ctx, req, buyer, "deal", unit=unit, price=price)
+
+    def on_message(self, ctx: Context, sender: str, payload: bytes) -> None:
+        env = receive(ctx, payload)
+        if env is None:
+            return
+        req = as_str(env.body.get("req"))
+        price = as_int(env.body.get("price"))
+        if not req.startswith(sender + "/"):
+            return  # a request id names its buyer; anything else is not a request from it
+        neg = ctx.plugins.negotiation
+        if env.kind == "offer":
+            session = self.sessions.get(req)
+            if session is None:
+                item = as_str(env.body.get("item"))
+                if item not in self.items or self.stock <= 0:
+                    self._answer(ctx, req, sender, "sold_out")
+                    return
+                reserve = self.cfg.base_price * (80 + ctx.rng.randbelow(21)) // 100
+                session = neg.open(req, sender, reserve, selling=True)
+                self.sessions[req] = session
+            if price <= 0:
+                return
+            reply = neg.respond(session, price)
+            if reply.action == "accept":
+                self._sell(ctx, req, sender, price)
+            elif reply.action == "counter":
+                send(ctx, sender, "counter", req=req, price=reply.price)
+            else:
+                self._answer(ctx, req, sender, "no_deal")
+        elif env.kind == "accept":
+            session = self.sessions.get(req)
+            if session is None or session.last_offer != price:
+                return
+            if self.stock <= 0:
+                self._answer(ctx, req, sender, "sold_out")
+            else:
+                self._sell(ctx, req, sender, price)
+        elif env.kind == "withdraw" and req in self.sessions:
+            self._answer(ctx, req, sender, "no_deal")
+
+
+class Buyer(Agent):
+    __slots__ = ("bought", "cfg", "requests", "round", "session", "spent")
+
+    def __init__(self, setup: Setup) -> None:
+        self.cfg: MarketplaceConfig = setup.task_config
+        self.round = 0
+        self.requests = 0
+        self.bought = 0
+        self.spent = 0
+        self.session: Session | None = None
+
+    def on_start(self, ctx: Context) -> None:
+        ctx.schedule(1 + ctx.rng.randbelow(self.cfg.period // 2 + 1))
+
+    def on_timer(self, ctx: Context, payload: bytes) -> None:
+        self._shop(ctx)
+        self.round += 1
+        if self.round < self.cfg.rounds:
+            ctx.schedule(self.cfg.period)
+
+    def _shop(self, ctx: Context) -> None:
+        rng = ctx.rng
+        item = item_name(rng.randbelow(self.cfg.items))
+        cards = ctx.plugins.registry.lookup(item)
+        if not cards:
+            return
+        seller = cards[rng.randbelow(len(cards))].agent_id
+        other = cards[rng.randbelow(len(cards))].agent_id
+        trust = ctx.plugins.trust
+        if other != seller and trust.score(other) > trust.score(seller):
+            seller = other
+        req = f"{ctx.agent_id}/{self.round}"
+        budget = self.cfg.base_price * (95 + rng.randbelow(36)) // 100
+        neg = ctx.plugins.negotiation
+        self.session = neg.open(req, seller, budget, selling=False)
+        price = neg.first_offer(self.session)
+        self.requests += 1
+        ctx.emit("request", req=req, seller=seller, item=item)
+        ctx.emit("offer", req=req, price=price)
+        send(ctx, seller, "offer", req=req, item=item, price=price)
+
+    def on_message(self, ctx: Context, sender: str, payload: bytes) -> None:
+        env = receive(ctx, payload)
+        session = self.session
+        if env is None or session is None or sender != session.counterparty:
+            return
+        req = as_str(env.body.get("req"))
+        if req != session.session_id:
+            return
+        price = as_int(env.body.get("price"))
+        if env.kind == "counter" and price > 0 and session.state == "open":
+            reply = ctx.plugins.negotiation.respond(session, price)
+            if reply.action == "accept":
+                ctx.emit("offer", req=req, price=price)
+                send(ctx, sender, "accept", req=req, price=price)
+            elif reply.action == "counter":
+                ctx.emit("offer", req=req, price=reply.price)
+                send(ctx, sender, "offer", req=req, price=reply.price)
+            else:
+                send(ctx, sender, "withdraw", req=req)
+        elif env.kind == "deal" and price > 0:
+            self.session = None
+            unit = as_str(env.body.get("unit"))
+            try:
+                ctx.plugins.payments.pay(sender, price, req)
+            except LayerError as exc:
+                ctx.emit("unpaid", req=req, seller=sender, reason=str(exc))
+                return
+            self.bought += 1
+            self.spent += price
+            ctx.emit("buy", req=req, seller=sender, unit=unit, price=price)
+            ctx.plugins.trust.report(sender, 1.0)
+        elif env.kind in ("no_deal", "sold_out"):
+            self.session = None
+
+
+def _metrics(agents: Sequence[Agent], cfg: Any) -> dict[str, float | None]:
+    buyers = [a for a in agents if isinstance(a, Buyer)]
+    requests = sum(b.requests for b in buyers)
+    bought = sum(b.bought for b in buyers)
+    return {
+        "requests": float(requests),
+        "deals": float(bought),
+        "success_rate": bought / requests if requests else None,
+        "mean_price": sum(b.spent for b in buyers) / bought if bought else None,
+    }
+
+
+def _check(counts: Mapping[str, int], cfg: Any) -> str | None:
+    if counts.get("buyer", 0) and not counts.get("seller", 0):
+        return "marketplace needs at least one seller"
+    return None
+
+
+TASK = register_task(
+    TaskType(
+        name="marketplace",
+        description="buyers find sellers in the registry and negotiate prices bilaterally",
+        roles={"buyer": Buyer, "seller": Seller},
+        config_model=MarketplaceConfig,
+        default_roles=lambda count: [("buyer", (count + 1) // 2), ("seller", count // 2)],
+        metrics=_metrics,
+        metric_names=("requests", "deals", "success_rate", "mean_price"),
+        check_roles=_check,
+    )
+)

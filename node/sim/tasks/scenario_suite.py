@@ -1,0 +1,21 @@
+"""The scenario suite's task types (marketplace, auction, voting, ...); importing registers them."""
+
+from node.sim.tasks import (
+    auction,
+    consensus,
+    marketplace,
+    private_commerce,
+    reputation,
+    supply_chain,
+    voting,
+)
+
+__all__ = [
+    "auction",
+    "consensus",
+    "marketplace",
+    "private_commerce",
+    "reputation",
+    "supply_chain",
+    "voting",
+]
