@@ -167,32 +167,38 @@ contract Connect4System is ISystem {
 
     /// @dev Would `p` have four in a row through (col, row) if it held that cell?
     function _wins(bytes memory s, uint256 col, uint256 row, uint8 p) private pure returns (bool) {
-        int256[4] memory dc = [int256(1), int256(0), int256(1), int256(1)];
-        int256[4] memory dr = [int256(0), int256(1), int256(1), int256(-1)];
-        for (uint256 d = 0; d < 4; ++d) {
-            uint256 run = 1 + _run(s, col, row, dc[d], dr[d], p) + _run(s, col, row, -dc[d], -dr[d], p);
-            if (run >= 4) return true;
-        }
-        return false;
+        if (_run(s, col, row, 1, 0, p) + _run(s, col, row, -1, 0, p) >= 3) return true;
+        if (_run(s, col, row, 0, 1, p) + _run(s, col, row, 0, -1, p) >= 3) return true;
+        if (_run(s, col, row, 1, 1, p) + _run(s, col, row, -1, -1, p) >= 3) return true;
+        return _run(s, col, row, 1, -1, p) + _run(s, col, row, -1, 1, p) >= 3;
     }
 
-    /// @dev Number of `p` discs in a line from (col, row), exclusive, stepping (dc, dr).
+    /// @dev Number of `p` discs in a line from (col, row), exclusive, stepping (dc, dr). A step
+    ///      below zero wraps to a huge unsigned value and fails the bounds test.
     function _run(bytes memory s, uint256 col, uint256 row, int256 dc, int256 dr, uint8 p)
         private
         pure
         returns (uint256 n)
     {
-        int256 c = int256(col) + dc;
-        int256 r = int256(row) + dr;
-        while (c >= 0 && c < 7 && r >= 0 && r < 6 && uint8(s[HEADER + uint256(c) * ROWS + uint256(r)]) == p) {
-            ++n;
-            c += dc;
-            r += dr;
+        assembly ("memory-safe") {
+            let board := add(s, add(32, HEADER))
+            let c := add(col, dc)
+            let r := add(row, dr)
+            for {} 1 {} {
+                if iszero(and(lt(c, COLS), lt(r, ROWS))) { break }
+                if iszero(eq(byte(0, mload(add(board, add(mul(c, ROWS), r)))), p)) { break }
+                n := add(n, 1)
+                c := add(c, dc)
+                r := add(r, dr)
+            }
         }
     }
 
     function _height(bytes memory s, uint256 col) private pure returns (uint256 h) {
-        while (h < ROWS && s[HEADER + col * ROWS + h] != 0) ++h;
+        assembly ("memory-safe") {
+            let column := add(add(s, add(32, HEADER)), mul(col, ROWS))
+            for {} and(lt(h, ROWS), iszero(iszero(byte(0, mload(add(column, h)))))) {} { h := add(h, 1) }
+        }
     }
 
     function _heightCd(bytes calldata s, uint256 col) private pure returns (uint256 h) {
