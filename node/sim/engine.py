@@ -126,6 +126,10 @@ class Simulation:
             raise ScenarioError("layers.transport", "the plugin does not provide delay()")
         self._transport = transport
         self._const_delay = transport.constant_delay
+        if self._const_delay is not None and (
+            type(self._const_delay) is not int or self._const_delay < 1
+        ):
+            raise ScenarioError("layers.transport", "constant_delay must be an int >= 1 or None")
 
         failures = sc.failures
         self._frng = random.Random(derive_seed(sc.seed, "failures"))

@@ -367,8 +367,15 @@ def resolve(scenario: Scenario) -> Resolved:
 
     part = scenario.failures.network_partition
     if part is not None:
+        placed: set[str] = set()
         for g, group in enumerate(part.groups):
             for j, agent_id in enumerate(group):
+                if agent_id in placed:
+                    raise ScenarioError(
+                        f"failures.network_partition.groups.{g}.{j}",
+                        f"agent {agent_id!r} is in more than one group",
+                    )
+                placed.add(agent_id)
                 if not _agent_exists(agent_id, counts):
                     raise ScenarioError(
                         f"failures.network_partition.groups.{g}.{j}",
@@ -407,4 +414,3 @@ def load(
     if seed is not None:
         data["seed"] = seed
     return validate(data)
-

@@ -152,6 +152,11 @@ def _error(data: dict[str, Any]) -> ScenarioError:
             "failures.network_partition.groups.1.0",
             "no agent 'pong-9'",
         ),
+        (
+            {"failures": {"network_partition": {"groups": [["ping-0"], ["ping-0"]]}}},
+            "failures.network_partition.groups.1.0",
+            "more than one group",
+        ),
         ({"metrics": ["deal_rate"]}, "metrics.0", "allowed: agent_count"),
         ({"network": {"latency": 0}}, "network.latency", "greater"),
     ],
