@@ -121,16 +121,24 @@ contract Arena is IArenaGame {
     event LeagueCreated(uint256 indexed leagueId, address indexed creator, address system, uint256 rewardPool);
     event LeagueFunded(uint256 indexed leagueId, address indexed funder, uint256 amount, uint256 rewardPool);
     event RoundOpened(
-        uint256 indexed roundId, uint256 indexed leagueId, uint48 seedBlock, uint40 submitDeadline, uint40 challengeDeadline
+        uint256 indexed roundId,
+        uint256 indexed leagueId,
+        uint48 seedBlock,
+        uint40 submitDeadline,
+        uint40 challengeDeadline
     );
     event SeedFixed(uint256 indexed roundId, bytes32 seed);
     /// @dev claimId = roundId << 64 | agentId, so one topic identifies round and agent.
     event ClaimSubmitted(uint256 indexed claimId, bytes32 claimRoot, int64[] scores, int256 total);
     event DisputeBondLocked(uint256 indexed claimId, address indexed challenger, uint256 bond);
     event ClaimVoided(uint256 indexed claimId, uint256 indexed roundId, uint256 indexed agentId);
-    event Slashed(uint256 indexed agentId, uint256 indexed claimId, uint256 amount, uint256 challengerShare, uint256 toPool);
+    event Slashed(
+        uint256 indexed agentId, uint256 indexed claimId, uint256 amount, uint256 challengerShare, uint256 toPool
+    );
     event BondPaid(uint256 indexed claimId, address indexed to, uint256 amount, Verdict verdict);
-    event RewardPaid(uint256 indexed roundId, uint256 indexed agentId, address indexed owner, uint256 rank, uint256 amount);
+    event RewardPaid(
+        uint256 indexed roundId, uint256 indexed agentId, address indexed owner, uint256 rank, uint256 amount
+    );
     event RoundSettled(uint256 indexed roundId, uint256 rankedClaims, uint256 totalPaid);
     event Withdrawn(address indexed account, uint256 amount);
 

@@ -83,6 +83,8 @@ contract DisputeGame {
 
     /// @dev Nonzero placeholder written at challenge time so later moves rewrite warm-priced words.
     bytes32 private constant PLACEHOLDER = bytes32(uint256(1));
+    /// @notice The Arena's commitment value of a voided claim.
+    bytes32 private constant VOIDED = bytes32(uint256(1));
     uint256 public constant MAX_STEPS = uint256(uint32(type(int32).max));
 
     IArenaGame public immutable arena;
@@ -91,12 +93,18 @@ contract DisputeGame {
     mapping(uint256 disputeId => Dispute) internal _disputes;
 
     event DisputeOpened(
-        uint256 indexed disputeId, uint256 indexed claimId, address indexed challenger, uint16 matchIndex, uint40 deadline
+        uint256 indexed disputeId,
+        uint256 indexed claimId,
+        address indexed challenger,
+        uint16 matchIndex,
+        uint40 deadline
     );
     event SummaryRevealed(uint256 indexed disputeId, Summary summary, uint40 deadline);
     event EntryRevealed(uint256 indexed disputeId, uint32 step, Entry entry, uint40 deadline);
     event MidpointAnswered(uint256 indexed disputeId, bool agree, int32 lo, int32 hi, uint40 deadline);
-    event DisputeResolved(uint256 indexed disputeId, uint256 indexed claimId, IArenaGame.Verdict verdict, Reason reason);
+    event DisputeResolved(
+        uint256 indexed disputeId, uint256 indexed claimId, IArenaGame.Verdict verdict, Reason reason
+    );
 
     error UnknownDispute(uint256 disputeId);
     error WrongPhase(Phase expected, Phase actual);
@@ -113,6 +121,7 @@ contract DisputeGame {
     error FinalNotRevealed();
     error NoFraud();
     error DisputeOver(uint256 disputeId);
+    error ClaimVoided(uint256 claimId);
 
     constructor(IArenaGame arena_, IDecisionVerifier verifier_) {
         arena = arena_;
@@ -181,8 +190,11 @@ contract DisputeGame {
     {
         bytes32 commit;
         (commit, roundSeed) = arena.claimCommitAndSeed(d.claimId);
-        if (scores.length != d.matches || commit != keccak256(abi.encode(claimRoot, keccak256(abi.encodePacked(scores)))))
-        {
+        if (commit == VOIDED) revert ClaimVoided(d.claimId);
+        if (
+            scores.length != d.matches
+                || commit != keccak256(abi.encode(claimRoot, keccak256(abi.encodePacked(scores))))
+        ) {
             revert BadClaimOpening();
         }
     }

@@ -34,7 +34,8 @@ contract ReentrantReceiver {
 
     receive() external payable {
         received += msg.value;
-        try arena.withdraw(msg.value) {} catch (bytes memory err) {
+        try arena.withdraw(msg.value) {}
+        catch (bytes memory err) {
             reentryError = err;
         }
     }

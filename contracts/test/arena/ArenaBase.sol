@@ -62,7 +62,9 @@ abstract contract ArenaBase is TestBase {
         arena = new Arena(verifier, 1 days);
         game = arena.disputeGame();
         address[5] memory actors = [CREATOR, ALICE, BOB, CAROL, DAVE];
-        for (uint256 i; i < actors.length; ++i) vm.deal(actors[i], 1_000 ether);
+        for (uint256 i; i < actors.length; ++i) {
+            vm.deal(actors[i], 1_000 ether);
+        }
     }
 
     function _config(uint16 matches) internal view returns (Arena.LeagueConfig memory c) {
@@ -162,7 +164,9 @@ abstract contract ArenaBase is TestBase {
         }
         total += 30;
         bytes8 packed = bytes8(uint64(total));
-        for (uint256 i; i < 8; ++i) out[9 + i] = packed[i];
+        for (uint256 i; i < 8; ++i) {
+            out[9 + i] = packed[i];
+        }
     }
 
     /// @notice Recomputes leaves and root after entries changed.
@@ -176,7 +180,9 @@ abstract contract ArenaBase is TestBase {
 
     function _copy(bytes32[] memory a) internal pure returns (bytes32[] memory b) {
         b = new bytes32[](a.length);
-        for (uint256 i; i < a.length; ++i) b[i] = a[i];
+        for (uint256 i; i < a.length; ++i) {
+            b[i] = a[i];
+        }
     }
 
     function _claim(uint256 roundId, uint256 agentId, bytes memory code) internal view returns (ClaimData memory c) {
@@ -198,7 +204,9 @@ abstract contract ArenaBase is TestBase {
 
     function _sealClaim(ClaimData memory c) internal view {
         c.summaries = new bytes[](c.matches.length);
-        for (uint256 m; m < c.matches.length; ++m) c.summaries[m] = _summary(m, c.matches[m], c.scores[m]);
+        for (uint256 m; m < c.matches.length; ++m) {
+            c.summaries[m] = _summary(m, c.matches[m], c.scores[m]);
+        }
         c.root = Rfc9162.rootOf(c.summaries);
     }
 
@@ -248,9 +256,13 @@ abstract contract ArenaBase is TestBase {
         }
     }
 
-    function _proveStep(address challenger, uint256 id, MatchTrace memory claimed, MatchTrace memory truth, bytes memory code)
-        internal
-    {
+    function _proveStep(
+        address challenger,
+        uint256 id,
+        MatchTrace memory claimed,
+        MatchTrace memory truth,
+        bytes memory code
+    ) internal {
         DisputeGame.Dispute memory d = game.dispute(id);
         uint256 hi = uint256(uint32(d.hi));
         DisputeGame.Entry memory lo = d.lo < 0 ? DisputeGame.Entry(0, 0, 0, 0) : claimed.entries[hi - 1];
@@ -273,7 +285,9 @@ abstract contract ArenaBase is TestBase {
     /// @notice Transaction gas of a call: intrinsic (EIP-2028 calldata, EIP-7623 floor) + execution.
     function _txGas(bytes memory data, uint256 execution) internal pure returns (uint256) {
         uint256 zeros;
-        for (uint256 i; i < data.length; ++i) if (data[i] == 0) ++zeros;
+        for (uint256 i; i < data.length; ++i) {
+            if (data[i] == 0) ++zeros;
+        }
         uint256 tokens = zeros + 4 * (data.length - zeros);
         uint256 standard = 21_000 + 4 * tokens + execution;
         uint256 floor = 21_000 + 10 * tokens;

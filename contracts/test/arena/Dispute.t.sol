@@ -62,7 +62,9 @@ contract DisputeTest is ArenaBase {
         _revealFinal(ALICE, id, c.matches[1]);
         MatchTrace memory lie = _play(PLUS_ONE, c.matches[1].seed); // the challenger's wrong belief
         lie.states = new bytes[](c.matches[1].steps + 1);
-        for (uint256 i; i < lie.states.length; ++i) lie.states[i] = "x";
+        for (uint256 i; i < lie.states.length; ++i) {
+            lie.states[i] = "x";
+        }
         _bisect(ALICE, CAROL, id, c.matches[1], lie);
         DisputeGame.Dispute memory d = game.dispute(id);
         assertEq(int256(d.lo), -1, "lo");
@@ -106,7 +108,9 @@ contract DisputeTest is ArenaBase {
         ClaimData memory c = _claim(roundId, aliceAgent, ECHO);
         c.scores[0] += 3; // posted score inflated, summary keeps the true one
         c.summaries = new bytes[](3);
-        for (uint256 m; m < 3; ++m) c.summaries[m] = _summary(m, c.matches[m], c.matches[m].score);
+        for (uint256 m; m < 3; ++m) {
+            c.summaries[m] = _summary(m, c.matches[m], c.matches[m].score);
+        }
         c.root = _root(c.summaries);
         uint256 claimId = _submit(ALICE, c);
         uint256 id = _challenge(CAROL, claimId, 0);
@@ -210,7 +214,9 @@ contract DisputeTest is ArenaBase {
         MatchTrace memory t = c.matches[0];
         // Append one more (self-consistent) step taken from the final, terminal state.
         DisputeGame.Entry[] memory longer = new DisputeGame.Entry[](t.steps + 1);
-        for (uint256 i; i < t.steps; ++i) longer[i] = t.entries[i];
+        for (uint256 i; i < t.steps; ++i) {
+            longer[i] = t.entries[i];
+        }
         bytes32 finalHash = keccak256(t.states[t.steps]);
         longer[t.steps] = DisputeGame.Entry(finalHash, 0, 1, keccak256("after the end"));
         t.entries = longer;
@@ -355,12 +361,16 @@ contract DisputeTest is ArenaBase {
         game.revealSummary(id, c.root, c.scores, s, proof);
         vm.prank(ALICE);
         vm.expectRevert(
-            abi.encodeWithSelector(DisputeGame.WrongPhase.selector, DisputeGame.Phase.AwaitAnswer, DisputeGame.Phase.AwaitSummary)
+            abi.encodeWithSelector(
+                DisputeGame.WrongPhase.selector, DisputeGame.Phase.AwaitAnswer, DisputeGame.Phase.AwaitSummary
+            )
         );
         game.answer(id, true);
         vm.prank(ALICE);
         vm.expectRevert(
-            abi.encodeWithSelector(DisputeGame.WrongPhase.selector, DisputeGame.Phase.AwaitFinal, DisputeGame.Phase.AwaitSummary)
+            abi.encodeWithSelector(
+                DisputeGame.WrongPhase.selector, DisputeGame.Phase.AwaitFinal, DisputeGame.Phase.AwaitSummary
+            )
         );
         game.revealFinal(id, t.entries[t.steps - 1], new bytes32[](0));
         vm.prank(ALICE);
@@ -434,6 +444,13 @@ contract DisputeTest is ArenaBase {
         _proveStep(CAROL, honest, c.matches[1], truth.matches[1], ECHO);
         vm.expectRevert(abi.encodeWithSelector(Arena.ClaimNotLive.selector, claimId));
         _challenge(BOB, claimId, 2);
+        bytes32[] memory proof0 = MerkleBuilder.proof(MerkleBuilder.leafHashes(c.summaries), 0);
+        MatchTrace memory t0 = c.matches[0];
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(DisputeGame.ClaimVoided.selector, claimId));
+        game.revealSummary(
+            friendly, c.root, c.scores, DisputeGame.Summary(t0.seed, t0.root, t0.steps, t0.score), proof0
+        );
         vm.warp(arena.round(roundId).challengeDeadline + 1);
         vm.expectRevert(abi.encodeWithSelector(Arena.DisputesOpen.selector, uint32(1)));
         arena.settleRound(roundId, new Arena.ClaimOpening[](0));

@@ -37,13 +37,17 @@ contract GasTest is ArenaBase {
         _agent(BOB, ECHO, 1 ether);
         uint256 r = _round(l);
         int64[] memory scores = new int64[](10);
-        for (uint256 i; i < 10; ++i) scores[i] = int64(int256(i * 7)) - 20;
+        for (uint256 i; i < 10; ++i) {
+            scores[i] = int64(int256(i * 7)) - 20;
+        }
         bytes memory data = abi.encodeCall(Arena.submitClaim, (r, id, keccak256("root"), scores));
         uint256 gas = _measure(ALICE, address(arena), data);
         emit GasUsed("submitClaim(10 matches)", gas);
         assertTrue(gas <= SUBMIT_TARGET, "submitClaim over 80k");
         // Worst calldata: ten negative scores (sign-extended words), second claim of the round.
-        for (uint256 i; i < 10; ++i) scores[i] = -100 - int64(int256(i));
+        for (uint256 i; i < 10; ++i) {
+            scores[i] = -100 - int64(int256(i));
+        }
         bytes memory data2 = abi.encodeCall(Arena.submitClaim, (r, id + 1, keccak256("root2"), scores));
         uint256 gas2 = _measure(BOB, address(arena), data2);
         emit GasUsed("submitClaim(10 negative scores, 2nd in round)", gas2);
@@ -60,11 +64,15 @@ contract GasTest is ArenaBase {
 
     function _buildTree() internal returns (bytes32 root) {
         bytes32[] memory level = new bytes32[](STEPS);
-        for (uint256 i; i < STEPS; ++i) level[i] = Rfc9162.leafHash(game.entryBytes(uint32(i), _entry(i)));
+        for (uint256 i; i < STEPS; ++i) {
+            level[i] = Rfc9162.leafHash(game.entryBytes(uint32(i), _entry(i)));
+        }
         levels.push(level);
         while (level.length > 1) {
             bytes32[] memory up = new bytes32[](level.length / 2);
-            for (uint256 i; i < up.length; ++i) up[i] = Rfc9162.nodeHash(level[2 * i], level[2 * i + 1]);
+            for (uint256 i; i < up.length; ++i) {
+                up[i] = Rfc9162.nodeHash(level[2 * i], level[2 * i + 1]);
+            }
             levels.push(up);
             level = up;
         }
@@ -73,7 +81,9 @@ contract GasTest is ArenaBase {
 
     function _proofOf(uint256 index) internal view returns (bytes32[] memory proof) {
         proof = new bytes32[](levels.length - 1);
-        for (uint256 h; h < proof.length; ++h) proof[h] = levels[h][(index >> h) ^ 1];
+        for (uint256 h; h < proof.length; ++h) {
+            proof[h] = levels[h][(index >> h) ^ 1];
+        }
     }
 
     function test_bisectionMovesUnder60kAtDepth12() public {

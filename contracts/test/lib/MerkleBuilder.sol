@@ -29,14 +29,19 @@ library MerkleBuilder {
         bytes32[] memory buffer = new bytes32[](256);
         uint256 len = _path(hashes, index, 0, hashes.length, buffer, 0);
         out = new bytes32[](len);
-        for (uint256 i; i < len; ++i) out[i] = buffer[i];
+        for (uint256 i; i < len; ++i) {
+            out[i] = buffer[i];
+        }
     }
 
-    function _path(bytes32[] memory hashes, uint256 index, uint256 from, uint256 to, bytes32[] memory buf, uint256 depth)
-        private
-        view
-        returns (uint256 len)
-    {
+    function _path(
+        bytes32[] memory hashes,
+        uint256 index,
+        uint256 from,
+        uint256 to,
+        bytes32[] memory buf,
+        uint256 depth
+    ) private view returns (uint256 len) {
         uint256 n = to - from;
         if (n <= 1) return depth;
         uint256 k = splitPoint(n);
@@ -52,6 +57,8 @@ library MerkleBuilder {
 
     function leafHashes(bytes[] memory entries) internal view returns (bytes32[] memory hashes) {
         hashes = new bytes32[](entries.length);
-        for (uint256 i; i < entries.length; ++i) hashes[i] = Rfc9162.leafHash(entries[i]);
+        for (uint256 i; i < entries.length; ++i) {
+            hashes[i] = Rfc9162.leafHash(entries[i]);
+        }
     }
 }

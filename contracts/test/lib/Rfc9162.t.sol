@@ -15,7 +15,9 @@ contract Rfc9162Test is TestBase {
 
     function _entries(uint256 n, uint256 salt) internal pure returns (bytes[] memory entries) {
         entries = new bytes[](n);
-        for (uint256 i; i < n; ++i) entries[i] = abi.encodePacked(keccak256(abi.encode(salt, i)), uint8(i));
+        for (uint256 i; i < n; ++i) {
+            entries[i] = abi.encodePacked(keccak256(abi.encode(salt, i)), uint8(i));
+        }
     }
 
     function test_emptyRootIsSha256OfNothing() public view {
@@ -39,9 +41,7 @@ contract Rfc9162Test is TestBase {
         e[2] = "c";
         bytes32 expected = sha256(
             abi.encodePacked(
-                hex"01",
-                sha256(abi.encodePacked(hex"01", sha256(hex"0061"), sha256(hex"0062"))),
-                sha256(hex"0063")
+                hex"01", sha256(abi.encodePacked(hex"01", sha256(hex"0061"), sha256(hex"0062"))), sha256(hex"0063")
             )
         );
         assertEq(h.rootOf(e), expected, "root abc");
@@ -106,12 +106,16 @@ contract Rfc9162Test is TestBase {
         bytes32[] memory hashes = MerkleBuilder.leafHashes(entries);
         bytes32[] memory proof = MerkleBuilder.proof(hashes, index);
         bytes32[] memory longer = new bytes32[](proof.length + 1);
-        for (uint256 i; i < proof.length; ++i) longer[i] = proof[i];
+        for (uint256 i; i < proof.length; ++i) {
+            longer[i] = proof[i];
+        }
         (bool ok,) = h.rootFromProof(entries[index], index, size, longer);
         assertTrue(!ok, "longer proof");
         if (proof.length > 0) {
             bytes32[] memory shorter = new bytes32[](proof.length - 1);
-            for (uint256 i; i < shorter.length; ++i) shorter[i] = proof[i];
+            for (uint256 i; i < shorter.length; ++i) {
+                shorter[i] = proof[i];
+            }
             (ok,) = h.rootFromProof(entries[index], index, size, shorter);
             assertTrue(!ok, "shorter proof");
         }

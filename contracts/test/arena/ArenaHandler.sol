@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ArenaBase} from "./ArenaBase.sol";
+import {Arena} from "../../src/arena/Arena.sol";
+import {DisputeGame} from "../../src/arena/DisputeGame.sol";
+import {MerkleBuilder} from "../lib/MerkleBuilder.sol";
+
+/// @notice Drives random stake/unstake/claim/challenge/move/timeout/dismiss/settle/withdraw
+///         sequences against the Arena and keeps an independent ghost model of what every account
+///         is owed. It acts only when the model says the action is allowed, so any revert is a
+///         model/contract disagreement (the invariant suite runs with fail-on-revert).
+contract ArenaHandler is ArenaBase {
+    struct GClaim {
+        uint256 roundId;
+        uint256 agentId;
+        address owner;
+        uint256 cheatAt; // >= MAX_TURNS: honest; else match 1 is cheated at that step
+        bool live;
+    }
+
+    struct GDispute {
+        uint256 id;
+        uint256 claim;
+        address challenger;
+        uint16 matchIndex;
+        bool open;
+    }
+
+    address[4] internal actors;
+    uint256 public leagueId;
+    uint256[] internal rounds;
+    mapping(uint256 roundId => bool) internal roundSettled;
+    mapping(uint256 roundId => uint256) internal roundOpenDisputes;
+    mapping(uint256 claimId => bool) internal submitted;
+    GClaim[] internal claims;
+    mapping(uint256 claim => bytes32) internal cachedRoot;
+    mapping(uint256 claim => int64[]) internal cachedScores;
+    GDispute[] internal disputes;
+
+    mapping(address => uint256) public owed;
+    mapping(uint256 agentId => uint256) public gStake;
+    mapping(uint256 agentId => uint256) public gUnstaking;
+    mapping(uint256 agentId => uint256) internal gOpenClaims;
+    mapping(uint256 agentId => bool) internal gDisqualified;
+    uint256 public gPool;
+    uint256 public gOpenBonds;
+    uint256 public calls;
+    uint256 public resolvedByProof;
+    uint256 public resolvedByTimeout;
+    uint256 public dismissed;
+    uint256 public settledRounds;
+
+    constructor() {
+        setUp();
+        vm.deal(address(this), 1_000_000 ether); // pays bonds and stakes sent under vm.prank
+        leagueId = _league(3, 50 ether);
+        gPool = 50 ether;
+        actors = [ALICE, BOB, CAROL, DAVE];
+        for (uint256 i; i < 4; ++i) {
+            uint256 id = _agent(actors[i], ECHO, 2 ether);
+            gStake[id] = 2 ether;
+        }
+        _newRound();
+    }
+
+    // ------------------------------------------------------------ views for the invariants
+
+    function actorList() external view returns (address[4] memory) {
+        return actors;
+    }
+
+    function arenaAddress() external view returns (address) {
+        return address(arena);
+    }
+
+    function gameAddress() external view returns (address) {
+        return address(game);
+    }
+
+    // ------------------------------------------------------------ actions
+
+    function stake(uint256 who, uint256 amount) external {
+        ++calls;
+        uint256 agentId = who % 4 + 1;
+        amount = 1 + amount % 3 ether;
+        vm.prank(actors[agentId - 1]);
+        arena.stake{value: amount}(agentId);
+        gStake[agentId] += amount;
+    }
+
+    function requestUnstake(uint256 who, uint256 amount) external {
+        ++calls;
+        uint256 agentId = who % 4 + 1;
+        if (gOpenClaims[agentId] != 0 || gStake[agentId] == 0) return;
+        amount = 1 + amount % gStake[agentId];
+        vm.prank(actors[agentId - 1]);
+        arena.requestUnstake(agentId, amount);
+        gStake[agentId] -= amount;
+        gUnstaking[agentId] += amount;
+    }
+
+    function finalizeUnstake(uint256 who) external {
+        ++calls;
+        uint256 agentId = who % 4 + 1;
+        if (gUnstaking[agentId] == 0) return;
+        uint64 readyAt = arena.agent(agentId).unstakeReadyAt;
+        if (block.timestamp < readyAt) vm.warp(readyAt);
+        arena.finalizeUnstake(agentId);
+        owed[actors[agentId - 1]] += gUnstaking[agentId];
+        gUnstaking[agentId] = 0;
+    }
+
+    function openRound() external {
+        ++calls;
+        if (rounds.length >= 40) return;
+        _newRound();
+    }
+
+    function submit(uint256 who, uint256 cheat) external {
+        ++calls;
+        uint256 agentId = who % 4 + 1;
+        uint256 roundId = rounds[rounds.length - 1];
+        uint256 claimId = (roundId << 64) | agentId;
+        if (submitted[claimId] || gDisqualified[agentId] || gStake[agentId] < MIN_STAKE) return;
+        if (block.timestamp > arena.round(roundId).submitDeadline) return;
+        uint256 cheatAt = cheat % (2 * MAX_TURNS);
+        ClaimData memory c = _claimData(roundId, agentId, cheatAt);
+        _submit(actors[agentId - 1], c);
+        submitted[claimId] = true;
+        claims.push(GClaim(roundId, agentId, actors[agentId - 1], cheatAt, true));
+        cachedRoot[claims.length - 1] = c.root;
+        cachedScores[claims.length - 1] = c.scores;
+        gOpenClaims[agentId] += 1;
+    }
+
+    function challenge(uint256 claimSeed, uint256 m, uint256 who) external {
+        ++calls;
+        if (claims.length == 0) return;
+        uint256 idx = claimSeed % claims.length;
+        GClaim storage g = claims[idx];
+        if (!g.live || block.timestamp > arena.round(g.roundId).challengeDeadline) return;
+        address challenger = actors[who % 4];
+        uint256 id = _challenge(challenger, (g.roundId << 64) | g.agentId, uint16(m % 3));
+        disputes.push(GDispute(id, idx, challenger, uint16(m % 3), true));
+        roundOpenDisputes[g.roundId] += 1;
+        gOpenBonds += BOND;
+    }
+
+    /// @notice The next move of an open dispute, played honestly by both sides; a late party times out.
+    function advance(uint256 seed) external {
+        ++calls;
+        (bool found, uint256 di) = _openDispute(seed);
+        if (!found) return;
+        GDispute storage g = disputes[di];
+        GClaim storage gc = claims[g.claim];
+        if (!gc.live) {
+            // Another dispute voided the claim: the claim can no longer be opened; dismiss.
+            game.dismiss(g.id);
+            _modelResolve(g, false, true);
+            ++dismissed;
+            return;
+        }
+        DisputeGame.Dispute memory d = game.dispute(g.id);
+        if (block.timestamp > d.deadline) {
+            game.timeout(g.id);
+            _modelResolve(g, d.phase <= DisputeGame.Phase.AwaitMid, false);
+            return;
+        }
+        ClaimData memory c = _claimData(gc.roundId, gc.agentId, gc.cheatAt);
+        MatchTrace memory t = c.matches[g.matchIndex];
+        if (d.phase == DisputeGame.Phase.AwaitSummary) {
+            _revealSummary(gc.owner, g.id, c, g.matchIndex);
+        } else if (d.phase == DisputeGame.Phase.AwaitFinal) {
+            _revealFinal(gc.owner, g.id, t);
+        } else if (d.phase == DisputeGame.Phase.AwaitMid) {
+            uint32 mid = game.midpoint(g.id);
+            bytes32[] memory proof = MerkleBuilder.proof(t.leaves, mid);
+            vm.prank(gc.owner);
+            game.revealMidpoint(g.id, t.entries[mid], proof);
+        } else if (d.phase == DisputeGame.Phase.AwaitAnswer) {
+            MatchTrace memory truth = _claimData(gc.roundId, gc.agentId, MAX_TURNS).matches[g.matchIndex];
+            uint32 mid = game.midpoint(g.id);
+            vm.prank(g.challenger);
+            game.answer(g.id, t.entries[mid].postStateHash == keccak256(truth.states[mid + 1]));
+        } else {
+            MatchTrace memory truth = _claimData(gc.roundId, gc.agentId, MAX_TURNS).matches[g.matchIndex];
+            _proveStep(g.challenger, g.id, t, truth, ECHO);
+            _modelResolve(g, gc.cheatAt < MAX_TURNS && g.matchIndex == 1, false);
+            ++resolvedByProof;
+        }
+    }
+
+    function timeout(uint256 seed) external {
+        ++calls;
+        (bool found, uint256 di) = _openDispute(seed);
+        if (!found) return;
+        GDispute storage g = disputes[di];
+        DisputeGame.Dispute memory d = game.dispute(g.id);
+        if (block.timestamp <= d.deadline) vm.warp(uint256(d.deadline) + 1);
+        game.timeout(g.id);
+        _modelResolve(g, d.phase <= DisputeGame.Phase.AwaitMid, false);
+        ++resolvedByTimeout;
+    }
+
+    function dismiss(uint256 seed) external {
+        ++calls;
+        (bool found, uint256 di) = _openDispute(seed);
+        if (!found || claims[disputes[di].claim].live) return;
+        game.dismiss(disputes[di].id);
+        _modelResolve(disputes[di], false, true);
+        ++dismissed;
+    }
+
+    function settle(uint256 seed) external {
+        ++calls;
+        uint256 roundId = rounds[seed % rounds.length];
+        if (roundSettled[roundId] || roundOpenDisputes[roundId] != 0) return;
+        uint64 deadline = arena.round(roundId).challengeDeadline;
+        if (block.timestamp <= deadline) vm.warp(uint256(deadline) + 1);
+        // The model's ranking: live claims by total (descending), ties by agent id (ascending).
+        uint256[] memory idx = new uint256[](claims.length);
+        int256[] memory totals = new int256[](claims.length);
+        uint256 n;
+        for (uint256 i; i < claims.length; ++i) {
+            if (claims[i].roundId != roundId || !claims[i].live) continue;
+            int64[] storage sc = cachedScores[i];
+            int256 total = int256(sc[0]) + sc[1] + sc[2];
+            uint256 j = n++;
+            while (j > 0 && _before(total, claims[i].agentId, totals[j - 1], claims[idx[j - 1]].agentId)) {
+                (idx[j], totals[j]) = (idx[j - 1], totals[j - 1]);
+                --j;
+            }
+            (idx[j], totals[j]) = (i, total);
+        }
+        Arena.ClaimOpening[] memory ranked = new Arena.ClaimOpening[](n);
+        for (uint256 r; r < n; ++r) {
+            ranked[r] = Arena.ClaimOpening(uint64(claims[idx[r]].agentId), cachedRoot[idx[r]], cachedScores[idx[r]]);
+        }
+        arena.settleRound(roundId, ranked);
+        roundSettled[roundId] = true;
+        ++settledRounds;
+        uint256[2] memory schedule = [uint256(3 ether), 1 ether];
+        for (uint256 r; r < n; ++r) {
+            GClaim storage g = claims[idx[r]];
+            gOpenClaims[g.agentId] -= 1;
+            if (r < 2) {
+                uint256 amount = schedule[r] * 2;
+                if (amount > gPool) amount = gPool;
+                gPool -= amount;
+                owed[g.owner] += amount;
+            }
+        }
+    }
+
+    function withdraw(uint256 who, uint256 amount) external {
+        ++calls;
+        address a = actors[who % 4];
+        if (owed[a] == 0) return;
+        amount = 1 + amount % owed[a];
+        uint256 before = a.balance;
+        vm.prank(a);
+        arena.withdraw(amount);
+        owed[a] -= amount;
+        assertEq(a.balance - before, amount, "paid exactly");
+    }
+
+    function fund(uint256 amount) external {
+        ++calls;
+        amount = 1 + amount % 5 ether;
+        vm.prank(CREATOR);
+        arena.fundLeague{value: amount}(leagueId);
+        gPool += amount;
+    }
+
+    // ------------------------------------------------------------ model
+
+    function _newRound() internal {
+        rounds.push(_round(leagueId));
+    }
+
+    function _claimData(uint256 roundId, uint256 agentId, uint256 cheatAt) internal view returns (ClaimData memory c) {
+        c = _claim(roundId, agentId, ECHO);
+        if (cheatAt < MAX_TURNS) {
+            c.matches[1] = _play(ECHO, c.matches[1].seed, cheatAt);
+            c.scores[1] = c.matches[1].score;
+            _sealClaim(c);
+        }
+    }
+
+    function _openDispute(uint256 seed) internal view returns (bool found, uint256 index) {
+        uint256 n = disputes.length;
+        for (uint256 k; k < n; ++k) {
+            index = (seed % n + k) % n;
+            if (disputes[index].open) return (true, index);
+        }
+        return (false, 0);
+    }
+
+    function _before(int256 total, uint256 agentId, int256 otherTotal, uint256 otherAgent)
+        internal
+        pure
+        returns (bool)
+    {
+        return total > otherTotal || (total == otherTotal && agentId < otherAgent);
+    }
+
+    /// @notice Applies DESIGN.md step 6 to the ghost balances, independently of the contract.
+    function _modelResolve(GDispute storage g, bool claimantLost, bool dismissed) internal {
+        assertTrue(game.dispute(g.id).phase == DisputeGame.Phase.Resolved, "resolved");
+        g.open = false;
+        GClaim storage gc = claims[g.claim];
+        roundOpenDisputes[gc.roundId] -= 1;
+        gOpenBonds -= BOND;
+        if (dismissed) {
+            owed[g.challenger] += BOND;
+        } else if (!claimantLost) {
+            owed[gc.owner] += BOND;
+        } else if (gc.live) {
+            gc.live = false;
+            gOpenClaims[gc.agentId] -= 1;
+            uint256 slash = SLASH < gStake[gc.agentId] ? SLASH : gStake[gc.agentId];
+            gStake[gc.agentId] -= slash;
+            gPool += slash - slash / 2;
+            owed[g.challenger] += BOND + slash / 2;
+            gDisqualified[gc.agentId] = true;
+        } else {
+            owed[g.challenger] += BOND;
+        }
+    }
+}

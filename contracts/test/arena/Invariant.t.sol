@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {TestBase} from "../utils/Vm.sol";
+import {Arena} from "../../src/arena/Arena.sol";
+import {ArenaHandler} from "./ArenaHandler.sol";
+
+/// @notice Money invariants over random stake/claim/challenge/move/timeout/settle/withdraw runs
+///         (runs x depth >= 10,000 calls): the Arena holds exactly what it owes, and every account,
+///         stake and pool equals the handler's independent model of DESIGN.md's rules.
+contract ArenaInvariantTest is TestBase {
+    struct FuzzSelector {
+        address addr;
+        bytes4[] selectors;
+    }
+
+    ArenaHandler internal handler;
+
+    function setUp() public {
+        handler = new ArenaHandler();
+    }
+
+    function targetSelectors() public view returns (FuzzSelector[] memory targets) {
+        bytes4[] memory s = new bytes4[](12);
+        s[0] = ArenaHandler.stake.selector;
+        s[1] = ArenaHandler.requestUnstake.selector;
+        s[2] = ArenaHandler.finalizeUnstake.selector;
+        s[3] = ArenaHandler.openRound.selector;
+        s[4] = ArenaHandler.submit.selector;
+        s[5] = ArenaHandler.challenge.selector;
+        s[6] = ArenaHandler.advance.selector;
+        s[7] = ArenaHandler.timeout.selector;
+        s[8] = ArenaHandler.dismiss.selector;
+        s[9] = ArenaHandler.settle.selector;
+        s[10] = ArenaHandler.withdraw.selector;
+        s[11] = ArenaHandler.advance.selector; // disputes need many moves: weight them
+        targets = new FuzzSelector[](1);
+        targets[0] = FuzzSelector(address(handler), s);
+    }
+
+    function targetContracts() public view returns (address[] memory t) {
+        t = new address[](1);
+        t[0] = address(handler);
+    }
+
+    /// forge-config: default.invariant.runs = 20
+    /// forge-config: default.invariant.depth = 500
+    /// forge-config: default.invariant.fail-on-revert = true
+    function invariant_moneyIsConservedAndMatchesTheModel() public view {
+        Arena arena = Arena(handler.arenaAddress());
+        uint256 liabilities = handler.gPool() + handler.gOpenBonds();
+        address[4] memory actors = handler.actorList();
+        for (uint256 i; i < 4; ++i) {
+            Arena.Agent memory a = arena.agent(i + 1);
+            liabilities += uint256(a.stake) + a.unstaking + arena.balanceOf(actors[i]);
+        }
+        assertEq(handler.arenaAddress().balance, liabilities, "arena balance == stakes + bonds + owed + pools");
+        assertEq(handler.gameAddress().balance, 0, "the game holds no money");
+        _everyAccountMatchesTheModel();
+    }
+
+    /// @notice The handler's paths do what the model says: a cheated match lost by proof, an honest
+    ///         one won by proof, a dismissal, a settlement and withdrawals.
+    function test_handlerPlaysEveryEnding() public {
+        handler.submit(0, 2); // agent 1 cheats at step 2 of match 1
+        handler.submit(1, 6); // agent 2 honest
+        handler.challenge(0, 1, 2); // CAROL on the cheated match
+        handler.challenge(0, 1, 3); // DAVE too: dismissed after the first one wins
+        handler.challenge(1, 0, 2); // CAROL on an honest match
+        for (uint256 i; i < 40; ++i) {
+            handler.advance(0);
+        }
+        assertEq(handler.resolvedByProof(), 2, "two games played to the one-step proof");
+        assertEq(handler.dismissed(), 1, "one dismissal");
+        handler.settle(0);
+        assertEq(handler.settledRounds(), 1, "settled");
+        for (uint256 i; i < 4; ++i) {
+            handler.withdraw(i, type(uint256).max);
+        }
+        invariant_moneyIsConservedAndMatchesTheModel();
+    }
+
+    function _everyAccountMatchesTheModel() internal view {
+        Arena arena = Arena(handler.arenaAddress());
+        address[4] memory actors = handler.actorList();
+        for (uint256 i; i < 4; ++i) {
+            assertEq(arena.balanceOf(actors[i]), handler.owed(actors[i]), "withdrawable == owed by the rules");
+            Arena.Agent memory a = arena.agent(i + 1);
+            assertEq(uint256(a.stake), handler.gStake(i + 1), "stake");
+            assertEq(uint256(a.unstaking), handler.gUnstaking(i + 1), "unstaking");
+        }
+        assertEq(arena.league(handler.leagueId()).rewardPool, handler.gPool(), "pool");
+    }
+}
