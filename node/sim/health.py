@@ -10,9 +10,9 @@ from node.sim.layers import LAYERS
 _TINY = {
     "name": "doctor-tiny",
     "seed": 7,
-    "agents": {"count": 6},
-    "task": {"type": "gossip", "config": {"fanout": 2, "rounds": 2, "sign": True}},
-    "failures": {"message_drop": 0.2, "byzantine_agents": 0.2},
+    "agents": {"count": 12},
+    "task": {"type": "gossip", "config": {"fanout": 2, "seeds": 2, "rounds": 2, "sign": True}},
+    "failures": {"message_drop": 0.1, "byzantine_agents": 0.1},
     "duration": "ticks: 50",
 }
 
