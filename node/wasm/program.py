@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 
 from eth_hash.auto import keccak
@@ -50,8 +51,12 @@ class AgentProgram:
 
     @classmethod
     def load(cls, code: bytes | bytearray) -> AgentProgram:
-        """Validate against profile v1 and compile. Never raises for any bytes."""
-        code = bytes(code)
+        """Validate against profile v1 and compile, once per distinct code (the last 64 are
+        kept). Never raises for any bytes."""
+        return _load_cached(bytes(code))
+
+    @classmethod
+    def _load_uncached(cls, code: bytes) -> AgentProgram:
         try:
             module = parse_module(code)
         except Invalid as exc:
@@ -88,3 +93,8 @@ class AgentProgram:
         """The reference interpreter's (outcome, value, fuel_used) for this decision."""
         assert self._module is not None
         return interpreter.run(self._module, observation, fuel)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_cached(code: bytes) -> AgentProgram:
+    return AgentProgram._load_uncached(code)
