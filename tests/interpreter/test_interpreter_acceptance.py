@@ -306,3 +306,57 @@ def test_contract_agrees_on_every_case(batch: Batch) -> None:
         if result is None or result[0] != (validate_profile(code) is None)
     ]
     assert not wrong, "\n".join(wrong)
+
+
+def _many_functions(n: int) -> bytes:
+    funcs = " ".join("(func)" for _ in range(n - 1))
+    return _wat(f"(module {V0} {funcs})")
+
+
+def _control(n: int) -> bytes:
+    return _wat(f"(module {V0} (func " + "(block) " * n + "))")
+
+
+LIMIT_CASES: list[tuple[str, bytes, bool]] = [
+    ("1,024 functions", _many_functions(1024), True),
+    ("1,025 functions", _many_functions(1025), False),
+    ("2,048 control instructions", _control(2048), True),
+    ("2,049 control instructions", _control(2049), False),
+    (
+        "control instructions counted across functions and in dead code",
+        _wat(
+            f"(module {V0} (func "
+            + "(block) " * 1024
+            + ") (func unreachable "
+            + "(br 0) " * 1025
+            + "))"
+        ),
+        False,
+    ),
+    (
+        "a long br_table counts once",
+        _wat(
+            f"(module {V0} (func (block "
+            + "(block) " * 2045
+            + " (br_table "
+            + "0 " * 3000
+            + "0 (i32.const 0)))))"
+        ),
+        True,
+    ),
+]
+
+
+def test_limits_state_the_sandbox_verdict() -> None:
+    wrong = [name for name, code, valid in LIMIT_CASES if (validate_profile(code) is None) != valid]
+    assert not wrong, wrong
+
+
+def test_contract_agrees_on_limits(batch: Batch) -> None:
+    got = batch.inspect_many([code for _, code, _ in LIMIT_CASES])
+    wrong = [
+        f"{name}: sandbox {validate_profile(code)!r}, chain {result}"
+        for (name, code, _), result in zip(LIMIT_CASES, got, strict=True)
+        if result is None or result[0] != (validate_profile(code) is None)
+    ]
+    assert not wrong, "\n".join(wrong)

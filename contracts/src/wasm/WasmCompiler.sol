@@ -14,6 +14,8 @@ contract WasmCompiler {
     uint256 private constant MAX_MODULE = 65536;
     uint256 private constant MAX_LOCALS = 256;
     uint256 private constant MAX_DEPTH = 64;
+    uint256 private constant MAX_FUNCTIONS = 1024;
+    uint256 private constant MAX_CONTROL = 2048;
     uint256 private constant PAGE = 65536;
     uint256 private constant MAX_PAGES = 2;
     uint256 private constant I32 = 0x7f;
@@ -41,7 +43,8 @@ contract WasmCompiler {
     uint256 private constant ST_EDGES = 0x240; // call edges base (4 bytes each)
     uint256 private constant ST_NE = 0x260; // number of call edges
     uint256 private constant ST_RES = 0x280; // result type of this function (0: none)
-    uint256 private constant ST_SIZE = 0x2a0;
+    uint256 private constant ST_CTRL = 0x2a0; // control instructions so far (whole module)
+    uint256 private constant ST_SIZE = 0x2c0;
 
     struct Module {
         uint256 p; // read position (absolute calldata offset)
@@ -248,7 +251,7 @@ contract WasmCompiler {
 
     function _functionSection(Module memory m) private pure {
         uint256 count = _u32(m);
-        if (count > m.end - m.p) revert InvalidModule();
+        if (count > MAX_FUNCTIONS || count > m.end - m.p) revert InvalidModule();
         m.funcs = new uint256[](count);
         for (uint256 i = 0; i < count; ++i) {
             uint256 idx = _u32(m);
@@ -486,8 +489,9 @@ contract WasmCompiler {
         if (count != m.funcs.length) revert InvalidModule();
         uint256 secLeft = m.end - m.p;
         m.info = new uint256[](count);
-        // Reserves sized by the section: a frame needs >= 2 bytes, a push >= 1, a call >= 2.
-        uint256 ctrlBytes = (secLeft / 2 + 4) * 32;
+        // Reserves sized by the section: a frame needs >= 2 bytes and is a counted control
+        // instruction, a push >= 1 byte, a call >= 2.
+        uint256 ctrlBytes = ((secLeft / 2 < MAX_CONTROL ? secLeft / 2 : MAX_CONTROL) + 4) * 32;
         uint256 typeBytes = secLeft + 64;
         uint256 edgeBytes = (secLeft / 2 + 2) * 4 + 32;
         uint256 ts;
@@ -513,6 +517,7 @@ contract WasmCompiler {
             mstore(add(st, ST_LT), ltb)
             mstore(add(st, ST_EDGES), edges)
             mstore(add(st, ST_NE), 0)
+            mstore(add(st, ST_CTRL), 0)
             mstore(add(st, ST_FUNCS), funcs)
             mstore(add(st, ST_GLOBS), globals)
             mstore(add(st, ST_MEM), hasMem)
@@ -691,6 +696,12 @@ contract WasmCompiler {
                 mstore(add(s, 0xc0), add(cd, 1))
                 mstore(add(s, 0xe0), th)
                 mstore(add(s, 0x100), 0)
+            }
+            // block, loop, if, br, br_if, br_table: at most 2,048 in the module
+            function countControl(s) {
+                let n := add(mload(add(s, 0x2a0)), 1)
+                if gt(n, 2048) { fail() }
+                mstore(add(s, 0x2a0), n)
             }
             function rel(s) -> r { r := sub(mload(add(s, 0x40)), mload(add(s, 0x140))) }
             function write4(addr, v) {
@@ -878,6 +889,7 @@ contract WasmCompiler {
                     emit1(s, 0x1a)
                 }
                 case 0x0d {
+                    countControl(s)
                     let depth := ru32(s)
                     pop(popT(s, 0x7f))
                     let fa := label(s, depth)
@@ -893,6 +905,7 @@ contract WasmCompiler {
                     }
                 }
                 case 0x04 {
+                    countControl(s)
                     let bt := blocktype(s)
                     pop(popT(s, 0x7f))
                     let fieldRel := add(rel(s), 1)
@@ -900,6 +913,7 @@ contract WasmCompiler {
                     pushCtrl(s, 4, bt, fieldRel)
                 }
                 case 0x02 {
+                    countControl(s)
                     let bt := blocktype(s)
                     pushCtrl(s, 2, bt, 0)
                 }
@@ -920,10 +934,12 @@ contract WasmCompiler {
                     mstore(add(s, 0x260), add(ne, 1))
                 }
                 case 0x03 {
+                    countControl(s)
                     let bt := blocktype(s)
                     pushCtrl(s, 3, bt, rel(s))
                 }
                 case 0x0c {
+                    countControl(s)
                     let depth := ru32(s)
                     let fa := label(s, depth)
                     let th := mload(add(s, 0x60))
@@ -993,6 +1009,7 @@ contract WasmCompiler {
                     emit1(s, 0x1b)
                 }
                 case 0x0e {
+                    countControl(s)
                     let count := ru32(s)
                     if gt(count, sub(mload(add(s, 0x20)), mload(s))) { fail() }
                     let p0 := mload(s)
