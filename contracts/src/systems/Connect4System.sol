@@ -10,6 +10,9 @@ import {SystemLib} from "./SystemLib.sol";
 ///         noise u8 | moves u8 | board u8[42] (index column * 6 + row, row 0 at the bottom;
 ///         0 empty, 1 agent, 2 opponent).
 contract Connect4System is ISystem {
+    // Every narrowing cast below writes a value already bounded by the system's rules (cells,
+    // counts, moves, bytes), which the differential test pins against the Python twin.
+    // forge-lint: disable-start(unsafe-typecast)
     using SystemLib for bytes;
 
     uint256 private constant HEADER = 44;
@@ -54,6 +57,7 @@ contract Connect4System is ISystem {
                 uint256 h = _heightCd(state, c);
                 uint256 mask;
                 for (uint256 r = 0; r < h; ++r) {
+                    // forge-lint: disable-next-line(incorrect-shift)
                     if (state.cd8(HEADER + c * ROWS + r) == AGENT) mask |= 1 << r;
                 }
                 v |= (mask | (h << 6)) << (9 * c);
@@ -208,4 +212,5 @@ contract Connect4System is ISystem {
     function _check(bytes calldata state) private pure {
         if (state.length != SIZE) revert SystemLib.BadState();
     }
+    // forge-lint: disable-end(unsafe-typecast)
 }

@@ -9,6 +9,9 @@ import {SystemLib} from "./SystemLib.sol";
 ///         State: status u8 | seed bytes32 | counter u64 | width u8 | height u8 | maxSteps u16 |
 ///         steps u16 | score u16 | dir u8 | apple u16 | length u16 | body u16[length] (head first).
 contract SnakeSystem is ISystem {
+    // Every narrowing cast below writes a value already bounded by the system's rules (cells,
+    // counts, moves, bytes), which the differential test pins against the Python twin.
+    // forge-lint: disable-start(unsafe-typecast)
     using SystemLib for bytes;
 
     uint256 private constant HEADER = 54;
@@ -31,7 +34,8 @@ contract SnakeSystem is ISystem {
         if (w < 4 || w > 64) revert SystemLib.BadParams("width");
         if (h < 4 || h > 64) revert SystemLib.BadParams("height");
         if (maxSteps == 0) revert SystemLib.BadParams("max_steps");
-        uint256 head = (h / 2) * w + w / 2;
+        // forge-lint: disable-next-line(divide-before-multiply)
+        uint256 head = (h / 2) * w + w / 2; // row h/2 (integer division), column w/2
         out = abi.encodePacked(
             uint8(0), seed, uint64(1), uint8(w), uint8(h), uint16(maxSteps), uint32(0), uint8(3)
         );
@@ -227,4 +231,5 @@ contract SnakeSystem is ISystem {
             revert SystemLib.BadState();
         }
     }
+    // forge-lint: disable-end(unsafe-typecast)
 }

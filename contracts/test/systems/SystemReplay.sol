@@ -11,7 +11,7 @@ contract SystemReplay {
     /// @return scores score of every state.
     function replay(ISystem system, bytes32 seed, bytes calldata params, int64[] calldata values)
         external
-        view
+        pure
         returns (bytes32[] memory hashes, bytes32[] memory observations, int64[] memory scores)
     {
         bytes memory state = system.initialState(seed, params);

@@ -155,7 +155,7 @@ contract SystemsTest is TestBase {
         uint256 steps;
         (s, steps) = _play(predict, s, values, 100);
         int64 score = predict.score(s);
-        assertTrue(score <= int64(int256(4 * steps)), "at most 4 points per prediction");
+        assertTrue(int256(score) <= int256(4 * steps), "at most 4 points per prediction");
         assertEq(predict.observe(s, 0).length, 8, "v0 observation");
         assertEq(predict.observe(s, 1).length, 5 + 16, "v1 observation");
     }
@@ -165,7 +165,8 @@ contract SystemsTest is TestBase {
         bytes[4] memory params = [SNAKE_20, RPS_DEFAULT, C4_DEFAULT, PREDICT_DEFAULT];
         ISystem system = systems[which % 4];
         bytes memory s = system.initialState(seed, params[which % 4]);
-        (bool valid, uint64 action) = system.toAction(s, int64(value));
+        // forge-lint: disable-next-line(unsafe-typecast)
+        (bool valid, uint64 action) = system.toAction(s, int64(value)); // any bit pattern
         bytes memory next = valid ? system.step(s, action) : system.forfeit(s);
         assertTrue(next.length > 0, "a state");
         assertTrue(valid || system.isDone(next), "invalid actions end the match");
