@@ -112,6 +112,36 @@ contract SystemsTest is TestBase {
         assertTrue(used <= 300_000, "snake 20x20 step within 300k gas");
     }
 
+    /// @dev Cell i of a serpentine walk over a 20-wide grid (row 0 left to right, row 1 back...).
+    function _serpentine(uint256 i) internal pure returns (uint256) {
+        uint256 y = i / 20;
+        uint256 x = i % 20;
+        return y * 20 + (y % 2 == 1 ? 19 - x : x);
+    }
+
+    /// @dev The most expensive kind of transition: a long snake eating on 20 x 20 (occupancy
+    ///      bitmap over the whole body, forward scan for a free cell, one keccak draw).
+    function test_gasSnakeLongSnakeEats20x20() public view {
+        uint256 len = 380;
+        bytes memory body;
+        for (uint256 j = 0; j < len; ++j) {
+            body = abi.encodePacked(body, uint16(_serpentine(len - 1 - j)));
+        }
+        uint256 head = _serpentine(len - 1);
+        uint256 apple = _serpentine(len);
+        bytes memory s = abi.encodePacked(
+            uint8(0), bytes32(uint256(42)), uint64(9), uint8(20), uint8(20), uint16(1000), uint16(500)
+        );
+        s = abi.encodePacked(s, uint16(len - 3), uint8(3), uint16(apple), uint16(len), body);
+        uint64 action = apple == head + 1 ? 3 : apple + 1 == head ? 2 : 1;
+        uint256 before = gasleft();
+        bytes memory next = snake.step(s, action);
+        uint256 used = before - gasleft();
+        assertEq(_u16(next, 52), len + 1, "grew");
+        assertEq(_u16(next, 47), len - 2, "ate");
+        assertTrue(used <= 300_000, "long snake eating step within 300k gas");
+    }
+
     function testFuzz_snakeInvariants(bytes32 seed, uint64[] memory values, uint8 w, uint8 h) public view {
         w = uint8(4 + w % 12);
         h = uint8(4 + h % 12);
