@@ -224,3 +224,26 @@ def test_edited_bodies_agree_with_wasmtime(code: bytes, data: st.DataObject) -> 
         assert accepted
     elif accepted:
         assert PROFILE_REASON.search(reason), reason
+
+
+def test_example_agents_agree_with_interpreter() -> None:
+    """The systems' example agents (scenarios/agents/<system>/), on random observations."""
+    import random
+    from pathlib import Path
+
+    from node.wasm import load_agent_file
+
+    agents = Path(__file__).resolve().parents[2] / "scenarios" / "agents"
+    rng = random.Random(7)
+    paths = [p for p in sorted(agents.glob("*/*.wat")) if p.parent.name != "hostile"]
+    for path in paths:
+        program = AgentProgram.load(load_agent_file(path))
+        if not program.valid:
+            continue
+        for _ in range(4):
+            size = 8 if program.abi == 0 else rng.choice([0, 8, 24, 64])
+            observation = rng.randbytes(size)
+            for fuel in (10_000, rng.randint(0, 2_000)):
+                decision = program.decide(observation, fuel)
+                expected = program.reference(observation, fuel)
+                assert (decision.outcome, decision.value, decision.fuel_used) == expected, path
