@@ -8,7 +8,9 @@ from node.cli import chain as chain_cmd
 from node.cli import demo as demo_cmd
 from node.cli import doctor as doctor_cmd
 from node.cli import match as match_cmd
+from node.cli import report as report_cmd
 from node.cli import sim as sim_cmd
+from node.cli import validate as validate_cmd
 from node.cli import wasm as wasm_cmd
 
 
@@ -26,4 +28,6 @@ main.add_command(sim_cmd.run_cmd)
 main.add_command(sim_cmd.scenarios_group)
 main.add_command(sim_cmd.inspect_cmd)
 main.add_command(sim_cmd.plugins_group)
+main.add_command(validate_cmd.validate_cmd)
+main.add_command(report_cmd.report_cmd)
 main.add_command(wasm_cmd.wasm)

@@ -108,7 +108,7 @@ class Seller(Agent):
 
 
 class Buyer(Agent):
-    __slots__ = ("bought", "cfg", "requests", "round", "session", "spent")
+    __slots__ = ("bought", "cfg", "requests", "round", "sessions", "spent")
 
     def __init__(self, setup: Setup) -> None:
         self.cfg: MarketplaceConfig = setup.task_config
@@ -116,7 +116,7 @@ class Buyer(Agent):
         self.requests = 0
         self.bought = 0
         self.spent = 0
-        self.session: Session | None = None
+        self.sessions: dict[str, Session] = {}  # open negotiations, by request id
 
     def on_start(self, ctx: Context) -> None:
         ctx.schedule(1 + ctx.rng.randbelow(self.cfg.period // 2 + 1))
@@ -141,8 +141,8 @@ class Buyer(Agent):
         req = f"{ctx.agent_id}/{self.round}"
         budget = self.cfg.base_price * (95 + rng.randbelow(36)) // 100
         neg = ctx.plugins.negotiation
-        self.session = neg.open(req, seller, budget, selling=False)
-        price = neg.first_offer(self.session)
+        session = self.sessions[req] = neg.open(req, seller, budget, selling=False)
+        price = neg.first_offer(session)
         self.requests += 1
         ctx.emit("request", req=req, seller=seller, item=item)
         ctx.emit("offer", req=req, price=price)
@@ -150,11 +150,11 @@ class Buyer(Agent):
 
     def on_message(self, ctx: Context, sender: str, payload: bytes) -> None:
         env = receive(ctx, payload)
-        session = self.session
-        if env is None or session is None or sender != session.counterparty:
+        if env is None:
             return
         req = as_str(env.body.get("req"))
-        if req != session.session_id:
+        session = self.sessions.get(req)
+        if session is None or sender != session.counterparty:
             return
         price = as_int(env.body.get("price"))
         if env.kind == "counter" and price > 0 and session.state == "open":
@@ -168,7 +168,7 @@ class Buyer(Agent):
             else:
                 send(ctx, sender, "withdraw", req=req)
         elif env.kind == "deal" and price > 0:
-            self.session = None
+            del self.sessions[req]
             unit = as_str(env.body.get("unit"))
             try:
                 ctx.plugins.payments.pay(sender, price, req)
@@ -180,7 +180,7 @@ class Buyer(Agent):
             ctx.emit("buy", req=req, seller=sender, unit=unit, price=price)
             ctx.plugins.trust.report(sender, 1.0)
         elif env.kind in ("no_deal", "sold_out"):
-            self.session = None
+            del self.sessions[req]
 
 
 def _metrics(agents: Sequence[Agent], cfg: Any) -> dict[str, float | None]:

@@ -1,0 +1,54 @@
+"""`nets report TRACE -o report.html`: a self-contained HTML report of a simulator trace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from node.cli.common import BadInput, console
+from node.sim.report import collect, render
+from node.sim.validators import TraceError, UnknownSuite, load_trace, resolve_suite, run_suite
+
+
+@click.command("report")
+@click.argument("trace", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    default="report.html",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="HTML file to write.",
+)
+@click.option("--scenario", metavar="NAME", help="Validator suite (default: from the trace).")
+@click.option("--no-validate", is_flag=True, help="Leave the validator section empty.")
+def report_cmd(trace: str, out: str, scenario: str | None, no_validate: bool) -> None:
+    """Write metrics, plots and validator verdicts of TRACE as one offline HTML file."""
+    path = Path(trace)
+    if not path.is_file():
+        raise BadInput(f"no trace file {trace}")
+    try:
+        data = collect(path)
+        suite = resolve_suite(scenario) if scenario else None
+    except (TraceError, UnknownSuite) as exc:
+        raise BadInput(str(exc)) from None
+    verdicts = None
+    note = "validation skipped (--no-validate)"
+    if not no_validate:
+        try:
+            if suite is None:
+                task = data.run.get("task")
+                suite = resolve_suite(str(task))
+            verdicts = run_suite(load_trace(path), suite)
+        except UnknownSuite as exc:
+            note = str(exc)
+        except TraceError as exc:
+            raise BadInput(str(exc)) from None
+    html = render(data, verdicts, suite, note)
+    try:
+        Path(out).write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot write {out}: {exc.strerror or exc}") from None
+    console.print(f"report {out} ({len(html):,} bytes)")

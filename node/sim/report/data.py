@@ -1,0 +1,127 @@
+"""What a report shows, gathered from a trace in one streaming pass (memory linear in agents)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from node.sim.validators.core import TRACE_FORMAT, TraceError
+
+MAX_BUCKETS = 120
+
+
+@dataclass
+class AgentActivity:
+    sent: int = 0
+    received: int = 0
+    app: int = 0
+
+
+@dataclass
+class ReportData:
+    trace: str
+    run: dict[str, Any]
+    end: dict[str, Any]
+    lines: int = 0
+    end_time: int = 0
+    sends: dict[int, int] = field(default_factory=dict)  # per tick
+    receives: dict[int, int] = field(default_factory=dict)
+    drops: dict[int, int] = field(default_factory=dict)
+    drop_reasons: dict[str, int] = field(default_factory=dict)
+    latency: dict[int, int] = field(default_factory=dict)  # ticks -> deliveries
+    agents: dict[str, AgentActivity] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)
+    heals: list[int] = field(default_factory=list)
+    app_events: dict[str, int] = field(default_factory=dict)
+    layer_events: dict[str, int] = field(default_factory=dict)
+
+    def activity(self, agent: str) -> AgentActivity:
+        act = self.agents.get(agent)
+        if act is None:
+            act = self.agents[agent] = AgentActivity()
+        return act
+
+
+def _tick(event: dict[str, Any]) -> int:
+    t = event.get("t")
+    return t if type(t) is int and t >= 0 else 0
+
+
+def collect(path: Path) -> ReportData:
+    """Read ``path``; TraceError when it is not a nets-sim/1 trace."""
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise TraceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    data: ReportData | None = None
+    with fh:
+        for number, raw in enumerate(fh, 1):
+            try:
+                event = json.loads(raw)
+            except (ValueError, RecursionError):
+                raise TraceError(f"{path}: line {number} is not JSON") from None
+            if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
+                raise TraceError(f"{path}: line {number} is not a JSON object with a kind")
+            kind: str = event["kind"]
+            if data is None:
+                if kind != "run" or event.get("format") != TRACE_FORMAT:
+                    raise TraceError(f"{path}: not a {TRACE_FORMAT} trace (no run header)")
+                data = ReportData(str(path), event, {})
+            data.lines = number
+            t = _tick(event)
+            data.end_time = max(data.end_time, t)
+            agent = str(event.get("agent", ""))
+            if kind == "send":
+                data.sends[t] = data.sends.get(t, 0) + 1
+                data.activity(agent).sent += 1
+            elif kind == "receive":
+                data.receives[t] = data.receives.get(t, 0) + 1
+                data.activity(agent).received += 1
+                lat = event.get("lat")
+                if type(lat) is int:
+                    data.latency[lat] = data.latency.get(lat, 0) + 1
+            elif kind == "drop":
+                data.drops[t] = data.drops.get(t, 0) + 1
+                reason = str(event.get("reason", "?"))[:40]
+                data.drop_reasons[reason] = data.drop_reasons.get(reason, 0) + 1
+            elif kind == "app":
+                data.activity(agent).app += 1
+                name = str(event.get("event", "?"))[:60]
+                data.app_events[name] = data.app_events.get(name, 0) + 1
+            elif kind == "layer":
+                name = f"{event.get('layer')}.{event.get('event')}"[:80]
+                data.layer_events[name] = data.layer_events.get(name, 0) + 1
+            elif kind == "start":
+                data.roles[agent] = str(event.get("role", ""))
+            elif kind == "heal":
+                data.heals.append(t)
+            elif kind == "end":
+                data.end = event
+    if data is None:
+        raise TraceError(f"{path}: empty trace")
+    return data
+
+
+def bucketed(series: dict[int, int], end: int, buckets: int = MAX_BUCKETS) -> tuple[int, list[int]]:
+    """Per-tick counts summed into at most ``buckets`` equal-width bins: (width, counts)."""
+    width = max(1, -(-(end + 1) // buckets))
+    out = [0] * (end // width + 1)
+    for t, n in series.items():
+        if 0 <= t <= end:
+            out[t // width] += n
+    return width, out
+
+
+def percentile(hist: dict[int, int], q: float) -> int | None:
+    total = sum(hist.values())
+    if not total:
+        return None
+    rank = max(1, -(-int(q * total * 1000) // 1000))
+    seen = 0
+    for value in sorted(hist):
+        seen += hist[value]
+        if seen >= rank:
+            return value
+    return max(hist)

@@ -1,0 +1,110 @@
+"""Validator plumbing: the parsed trace, verdicts, and the rule that nothing passes vacuously.
+
+A validator is a function from a parsed trace to a Verdict. It counts the pieces of evidence
+it checked; with none it fails ("no evidence"), because a property that was never exercised
+has not been shown to hold (a trace with the wrong plugin, task or no activity must not pass).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TRACE_FORMAT = "nets-sim/1"
+MAX_DETAILS = 5
+
+
+class TraceError(ValueError):
+    """An unreadable trace: missing, not JSON lines, or not a nets-sim/1 trace."""
+
+
+Event = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One property over one trace: passed only with evidence and no counterexample."""
+
+    name: str
+    passed: bool
+    checked: int
+    detail: str
+
+
+@dataclass
+class Trace:
+    """A nets-sim/1 trace, indexed the ways validators read it. ``line`` numbers from 1."""
+
+    path: str
+    run: Event
+    events: list[Event]
+    apps: dict[str, list[Event]] = field(default_factory=dict)
+    layers: dict[str, list[Event]] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)
+    end: Event = field(default_factory=dict)
+
+    def app(self, event: str) -> list[Event]:
+        return self.apps.get(event, [])
+
+    def layer(self, layer: str, event: str) -> list[Event]:
+        return self.layers.get(f"{layer}.{event}", [])
+
+    def agents_with_role(self, role: str) -> list[str]:
+        return [a for a, r in self.roles.items() if r == role]
+
+    def sends(self) -> Iterable[Event]:
+        return (e for e in self.events if e.get("kind") == "send")
+
+
+def load_trace(path: Path) -> Trace:
+    """Parse a trace file; TraceError on anything that is not a nets-sim/1 trace."""
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise TraceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    events: list[Event] = []
+    with fh:
+        for number, raw in enumerate(fh, 1):
+            try:
+                event = json.loads(raw)
+            except (ValueError, RecursionError):
+                raise TraceError(f"{path}: line {number} is not JSON") from None
+            if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
+                raise TraceError(f"{path}: line {number} is not a JSON object with a kind")
+            event["line"] = number
+            events.append(event)
+    if not events or events[0].get("kind") != "run":
+        raise TraceError(f"{path}: the first line is not a run header")
+    run = events[0]
+    if run.get("format") != TRACE_FORMAT:
+        raise TraceError(f"{path}: trace format {run.get('format')!r} is not {TRACE_FORMAT}")
+    trace = Trace(str(path), run, events)
+    for event in events:
+        kind = event["kind"]
+        if kind == "app":
+            trace.apps.setdefault(str(event.get("event")), []).append(event)
+        elif kind == "layer":
+            key = f"{event.get('layer')}.{event.get('event')}"
+            trace.layers.setdefault(key, []).append(event)
+        elif kind == "start":
+            trace.roles[str(event.get("agent"))] = str(event.get("role"))
+        elif kind == "end":
+            trace.end = event
+    return trace
+
+
+def verdict(name: str, checked: int, failures: list[str], what: str = "evidence") -> Verdict:
+    """Passed iff something was checked and nothing failed; the detail names the first problems."""
+    if checked == 0:
+        return Verdict(name, False, 0, f"no {what} in the trace: nothing to check")
+    if failures:
+        shown = "; ".join(failures[:MAX_DETAILS])
+        more = f" (+{len(failures) - MAX_DETAILS} more)" if len(failures) > MAX_DETAILS else ""
+        return Verdict(name, False, checked, f"{len(failures)} of {checked} failed: {shown}{more}")
+    return Verdict(name, True, checked, f"{checked} checked")
+
+
+Check = Callable[[Trace], Verdict]
