@@ -37,7 +37,7 @@ def _scenario(workload: str, agents: int) -> dict[str, Any]:
     }
 
 
-def child(workload: str, agents: int, trace_dir: str | None) -> dict[str, Any]:
+def child(workload: str, agents: int, trace_dir: str | None, worker: bool) -> dict[str, Any]:
     """One measurement, in this (fresh) process."""
     sys.path.insert(0, str(ROOT))
     from node.sim import engine, scenario
@@ -46,7 +46,7 @@ def child(workload: str, agents: int, trace_dir: str | None) -> dict[str, Any]:
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     resolved = scenario.validate(_scenario(workload, agents))
     started = time.perf_counter()
-    writer = TraceWriter(Path(trace_dir) / "bench.jsonl") if trace_dir else None
+    writer = TraceWriter(Path(trace_dir) / "bench.jsonl", hash_worker=worker) if trace_dir else None
     sim = engine.Simulation(resolved, writer)
     setup = time.perf_counter() - started
     cpu = time.process_time()
@@ -56,7 +56,7 @@ def child(workload: str, agents: int, trace_dir: str | None) -> dict[str, Any]:
     return {
         "workload": workload,
         "agents": agents,
-        "trace": bool(trace_dir),
+        "trace": ("worker" if worker else "yes") if trace_dir else "no",
         "events": result.events,
         "messages": result.sent,
         "trace_lines": result.trace_lines,
@@ -73,10 +73,10 @@ def child(workload: str, agents: int, trace_dir: str | None) -> dict[str, Any]:
     }
 
 
-def measure(workload: str, agents: int, trace: bool) -> dict[str, Any]:
+def measure(workload: str, agents: int, trace: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-sim-") as tmp:
-        args = [sys.executable, __file__, "--child", workload, str(agents)]
-        if trace:
+        args = [sys.executable, __file__, "--child", workload, str(agents), trace]
+        if trace != "no":
             args.append(tmp)
         out = subprocess.run(args, check=True, capture_output=True, text=True, cwd=ROOT)
         return json.loads(out.stdout)
@@ -86,22 +86,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Simulator benchmark (events/s, peak RSS).")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=list(WORKLOADS))
+    parser.add_argument(
+        "--trace",
+        nargs="+",
+        default=["no", "yes", "worker"],
+        choices=["no", "yes", "worker"],
+        help="no trace / trace hashed in process / trace hashed in a second process",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        trace_dir = args.child[2] if len(args.child) > 2 else None
-        print(json.dumps(child(args.child[0], int(args.child[1]), trace_dir)))
+        trace_dir = args.child[3] if len(args.child) > 3 else None
+        result = child(args.child[0], int(args.child[1]), trace_dir, args.child[2] == "worker")
+        print(json.dumps(result))
         return
     rows = []
     for workload in args.workloads:
         for size in args.sizes:
-            for trace in (False, True):
+            for trace in args.trace:
                 rows.append(measure(workload, size, trace))
                 if not args.json:
                     r = rows[-1]
                     print(
-                        f"| {r['workload']} | {r['agents']:,} | {'yes' if r['trace'] else 'no'} | "
+                        f"| {r['workload']} | {r['agents']:,} | {r['trace']} | "
                         f"{r['events']:,} | {r['run_s']} | {r['events_per_s']:,} | "
                         f"{r['events_per_cpu_s']:,} | "
                         f"{r['peak_rss_mb']} | {r['trace_mb']} | {(r['root'] or '-')[:12]} |",

@@ -11,6 +11,7 @@ from rich.table import Table
 from node.cli.common import BadInput, console, json_option, print_json
 from node.sim import engine, scenario
 from node.sim.entry import all_plugins
+from node.sim.trace import worker_hashing_available
 from node.sim.tracestats import TraceFormatError, summarize
 
 
@@ -39,6 +40,11 @@ def _fmt(value: float | None) -> str:
     help="Override a field, e.g. agents.count=10.",
 )
 @click.option("--no-trace", is_flag=True, help="Run without writing a trace (for timing).")
+@click.option(
+    "--hash-worker/--no-hash-worker",
+    default=None,
+    help="Hash the trace in a second process (default: when there are >= 4 CPUs).",
+)
 @json_option
 def run_cmd(
     source: str,
@@ -46,13 +52,19 @@ def run_cmd(
     out: str | None,
     sets: tuple[str, ...],
     no_trace: bool,
+    hash_worker: bool | None,
     as_json: bool,
 ) -> None:
     """Run a scenario (a built-in NAME or a YAML FILE) and print its trace Merkle root."""
     resolved = _load(source, seed, sets)
     trace_path = Path(out or resolved.scenario.output.trace)
     try:
-        result = engine.run(resolved, None if no_trace else trace_path, keep_trace=not no_trace)
+        result = engine.run(
+            resolved,
+            None if no_trace else trace_path,
+            keep_trace=not no_trace,
+            hash_worker=worker_hashing_available() if hash_worker is None else hash_worker,
+        )
     except OSError as exc:
         raise BadInput(f"cannot write trace {trace_path}: {exc.strerror or exc}") from None
     if as_json:

@@ -298,6 +298,14 @@ class Simulation:
     # ------------------------------------------------------------------ the loop
 
     def run(self) -> RunResult:
+        try:
+            return self._run()
+        except BaseException:
+            if self._trace is not None:
+                self._trace.abort()
+            raise
+
+    def _run(self) -> RunResult:
         started = time.perf_counter()
         sc = self.resolved.scenario
         w = self._w
@@ -440,8 +448,19 @@ class Simulation:
 
 
 def run(
-    resolved: Resolved, trace_path: Path | None = None, *, keep_trace: bool = True
+    resolved: Resolved,
+    trace_path: Path | None = None,
+    *,
+    keep_trace: bool = True,
+    hash_worker: bool = False,
 ) -> RunResult:
-    """Run a resolved scenario. ``keep_trace=False`` skips trace lines and the root entirely."""
-    writer = TraceWriter(trace_path) if keep_trace else None
-    return Simulation(resolved, writer).run()
+    """Run a resolved scenario. ``keep_trace=False`` skips trace lines and the root entirely;
+    ``hash_worker`` hashes the trace in a second process (same root, less wall time)."""
+    writer = TraceWriter(trace_path, hash_worker=hash_worker) if keep_trace else None
+    try:
+        sim = Simulation(resolved, writer)
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    return sim.run()

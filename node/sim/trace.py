@@ -10,6 +10,9 @@ holding every leaf in memory.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import BinaryIO
 
@@ -83,41 +86,16 @@ def root_path(trace: Path) -> Path:
     return trace.with_name(trace.name + ".root")
 
 
-class TraceWriter:
-    """Buffers lines (text, no newline); flush() writes and hashes them in one batch.
+class BlockHasher:
+    """Leaf-hashes newline-joined blobs of lines and folds every full block of 2**13 leaves."""
 
-    The engine appends to ``buf`` directly and calls ``flush()`` when it holds FLUSH_LINES.
-    """
+    __slots__ = ("_merkle", "_pending")
 
-    __slots__ = ("_file", "_merkle", "_pending", "buf", "path")
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._file: BinaryIO | None = None
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = path.open("wb")
-        self.buf: list[str] = []
-        self._pending: list[bytes] = []
+    def __init__(self) -> None:
         self._merkle = MerkleAccumulator()
+        self._pending: list[bytes] = []
 
-    def line(self, text: str) -> None:
-        self.buf.append(text)
-        if len(self.buf) >= FLUSH_LINES:
-            self.flush()
-
-    @property
-    def lines(self) -> int:
-        return self._merkle.count + len(self._pending) + len(self.buf)
-
-    def flush(self) -> None:
-        buf = self.buf
-        if not buf:
-            return
-        blob = "\n".join(buf).encode()
-        buf.clear()
-        if self._file is not None:
-            self._file.write(blob + b"\n")
+    def feed(self, blob: bytes) -> None:
         sha = _sha256
         pending = self._pending
         pending += [sha(b"\x00" + raw).digest() for raw in blob.split(b"\n")]
@@ -127,17 +105,117 @@ class TraceWriter:
                 self._merkle.add_subtree(_fold(pending[start : start + BLOCK]), BLOCK_HEIGHT)
             del pending[:whole]
 
+    def finish(self) -> tuple[bytes, int]:
+        self._merkle.add_leaf_hashes(self._pending)
+        self._pending = []
+        return self._merkle.root(), self._merkle.count
+
+
+def _hash_worker(conn: Connection) -> None:
+    hasher = BlockHasher()
+    while blob := conn.recv_bytes():
+        hasher.feed(blob)
+    root, count = hasher.finish()
+    conn.send_bytes(root + count.to_bytes(8, "big"))
+    conn.close()
+
+
+class _HashWorker:
+    """A BlockHasher in a child process: the run keeps one core, hashing gets another."""
+
+    def __init__(self) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_hash_worker, args=(child,), daemon=True)
+        self._proc.start()
+        child.close()
+
+    def feed(self, blob: bytes) -> None:
+        self._conn.send_bytes(blob)
+
+    def finish(self) -> tuple[bytes, int]:
+        self._conn.send_bytes(b"")
+        answer = self._conn.recv_bytes()
+        self._conn.close()
+        self._proc.join()
+        return answer[:32], int.from_bytes(answer[32:], "big")
+
+    def abort(self) -> None:
+        self._conn.close()
+        self._proc.terminate()
+        self._proc.join()
+
+
+def worker_hashing_available() -> bool:
+    """Worth hashing in a second process: fork exists and there are cores to spare."""
+    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) >= 4
+
+
+class TraceWriter:
+    """Buffers lines (text, no newline); flush() writes and hashes them in one batch.
+
+    The engine appends to ``buf`` directly and calls ``flush()`` when it holds FLUSH_LINES.
+    With ``hash_worker`` the hashing runs in a child process; the root is the same.
+    """
+
+    __slots__ = ("_file", "_flushed", "_hasher", "_worker", "buf", "path")
+
+    def __init__(self, path: Path | None, *, hash_worker: bool = False) -> None:
+        self.path = path
+        self._file: BinaryIO | None = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = path.open("wb")
+        self.buf: list[str] = []
+        self._flushed = 0
+        self._hasher = BlockHasher()
+        self._worker = _HashWorker() if hash_worker else None
+
+    def line(self, text: str) -> None:
+        self.buf.append(text)
+        if len(self.buf) >= FLUSH_LINES:
+            self.flush()
+
+    @property
+    def lines(self) -> int:
+        return self._flushed + len(self.buf)
+
+    def flush(self) -> None:
+        buf = self.buf
+        if not buf:
+            return
+        self._flushed += len(buf)
+        blob = "\n".join(buf).encode()
+        buf.clear()
+        if self._file is not None:
+            self._file.write(blob + b"\n")
+        if self._worker is not None:
+            self._worker.feed(blob)
+        else:
+            self._hasher.feed(blob)
+
     def close(self) -> bytes:
         """Flush, close, store the root beside the trace, and return it."""
         self.flush()
-        self._merkle.add_leaf_hashes(self._pending)
-        self._pending = []
-        root = self._merkle.root()
+        if self._worker is not None:
+            root, _count = self._worker.finish()
+            self._worker = None
+        else:
+            root, _count = self._hasher.finish()
         if self._file is not None and self.path is not None:
             self._file.close()
             self._file = None
             root_path(self.path).write_text("0x" + root.hex() + "\n")
         return root
+
+    def abort(self) -> None:
+        """Stop without a root (the run failed): close the file, stop the hashing process."""
+        if self._worker is not None:
+            self._worker.abort()
+            self._worker = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 def file_root(path: Path) -> tuple[bytes, int]:

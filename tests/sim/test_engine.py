@@ -138,6 +138,28 @@ register_task(
 )
 
 
+def test_failed_run_stops_its_hash_worker(tmp_path: Path) -> None:
+    data = make(
+        "test_misbehave",
+        1,
+        agents={"count": 1, "roles": [{"name": "bad", "count": 1, "config": {"mode": "unknown"}}]},
+    )
+    writer = engine.TraceWriter(tmp_path / "x.jsonl", hash_worker=True)
+    worker = writer._worker
+    assert worker is not None
+    with pytest.raises(SimError):
+        engine.Simulation(scenario.validate(data), writer).run()
+    assert not worker._proc.is_alive()
+
+
+def test_worker_and_local_hashing_agree(tmp_path: Path) -> None:
+    data = make("gossip", 300, failures={"message_drop": 0.1})
+    local = engine.run(scenario.validate(data), tmp_path / "l.jsonl")
+    worker = engine.run(scenario.validate(data), tmp_path / "w.jsonl", hash_worker=True)
+    assert local.root == worker.root
+    assert local.trace_lines == worker.trace_lines
+
+
 @pytest.mark.parametrize("mode", ["unknown", "delay", "type"])
 def test_context_misuse_raises(mode: str) -> None:
     data = make(

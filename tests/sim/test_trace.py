@@ -57,3 +57,25 @@ def test_in_memory_writer_needs_no_file() -> None:
     writer = TraceWriter(None)
     writer.line('{"a":1}')
     assert writer.close() == merkle_root([b'{"a":1}'])
+
+
+def test_hash_worker_gives_the_same_root(tmp_path: Path) -> None:
+    lines = [f'{{"n":{i}}}' for i in range(20_000)]
+    roots = []
+    for worker in (False, True):
+        writer = TraceWriter(tmp_path / f"w{worker}.jsonl", hash_worker=worker)
+        for line in lines:
+            writer.line(line)
+        roots.append(writer.close())
+        assert writer.lines == len(lines)
+    assert roots[0] == roots[1] == merkle_root([line.encode() for line in lines])
+
+
+def test_abort_stops_the_worker(tmp_path: Path) -> None:
+    writer = TraceWriter(tmp_path / "a.jsonl", hash_worker=True)
+    writer.line("{}")
+    writer.flush()
+    worker = writer._worker
+    assert worker is not None
+    writer.abort()
+    assert not worker._proc.is_alive()
