@@ -72,6 +72,23 @@ contract SystemsTest is TestBase {
         snake.initialState(bytes32(0), hex"1414");
     }
 
+    function test_otherSystemsRejectBadParams() public {
+        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "rounds"));
+        rps.initialState(bytes32(0), hex"000010");
+        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "history"));
+        rps.initialState(bytes32(0), hex"006421");
+        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "first"));
+        connect4.initialState(bytes32(0), hex"0314");
+        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "noise"));
+        connect4.initialState(bytes32(0), hex"0265");
+        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "length"));
+        predict.initialState(bytes32(0), hex"00000510");
+        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "noise"));
+        predict.initialState(bytes32(0), hex"00643310");
+        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "history"));
+        predict.initialState(bytes32(0), hex"00640501");
+    }
+
     function test_malformedStatesRevert() public {
         bytes memory s = snake.initialState(bytes32(0), SNAKE_20);
         bytes memory cut = new bytes(s.length - 1);
