@@ -24,7 +24,7 @@ text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
 svg{width:100%;height:auto;background:#fafafa;border:1px solid #eee}
 .grid{stroke:#e5e5e5}.mk{stroke:#f59e0b;stroke-dasharray:4 3}
 .yl{font-size:10px;text-anchor:end;fill:#666}.xl{font-size:10px;text-anchor:end;fill:#666}
-.lg{font-size:11px}.bl{font-size:8px;text-anchor:middle;fill:#666}
+.lg{font-size:11px}.bl{font-size:9px;text-anchor:end;fill:#666}
 .pass{color:#15803d;font-weight:600}.fail{color:#b91c1c;font-weight:600}
 .muted{color:#666}
 """

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-WIDTH, HEIGHT = 720, 220
-PAD_L, PAD_R, PAD_T, PAD_B = 48, 12, 12, 28
+WIDTH, HEIGHT = 720, 240
+PAD_L, PAD_R, PAD_T, PAD_B = 48, 12, 24, 44
 COLORS = ("#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c")
 
 
@@ -14,7 +14,7 @@ def _scale(value: float, top: float, span: float) -> float:
     return span * value / top if top > 0 else 0.0
 
 
-def _frame(body: str, top: float, x_label: str, x_max: float, title: str) -> str:
+def _frame(body: str, top: float, x_label: str, title: str) -> str:
     plot_h = HEIGHT - PAD_T - PAD_B
     ticks = "".join(
         f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{PAD_T + plot_h * (1 - f):.1f}" '
@@ -26,8 +26,7 @@ def _frame(body: str, top: float, x_label: str, x_max: float, title: str) -> str
     return (
         f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-label="{escape(title)}">{ticks}{body}'
-        f'<text x="{WIDTH - PAD_R}" y="{HEIGHT - 6}" class="xl">{escape(x_label)} '
-        f"(0..{x_max:.4g})</text></svg>"
+        f'<text x="{WIDTH - PAD_R}" y="{HEIGHT - 4}" class="xl">{escape(x_label)}</text></svg>'
     )
 
 
@@ -53,7 +52,7 @@ def line_chart(
         color = COLORS[i % len(COLORS)]
         body.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.5" points="{pts}"/>')
         body.append(
-            f'<text x="{PAD_L + 8 + 110 * i}" y="{PAD_T + 10}" fill="{color}" class="lg">'
+            f'<text x="{PAD_L + 8 + 110 * i}" y="{PAD_T - 8}" fill="{color}" class="lg">'
             f"{escape(name)}</text>"
         )
     for x, label in markers:
@@ -62,7 +61,7 @@ def line_chart(
             f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{PAD_T}" y2="{PAD_T + plot_h}" class="mk"/>'
             f'<text x="{px + 3:.1f}" y="{PAD_T + plot_h - 4}" class="lg">{escape(label)}</text>'
         )
-    return _frame("".join(body), top, x_label, x_max, title)
+    return _frame("".join(body), top, f"{x_label} (0..{x_max:.4g})", title)
 
 
 def bar_chart(
@@ -84,13 +83,14 @@ def bar_chart(
                 f"<title>{escape(label)} {escape(names[k])}: {v}</title></rect>"
             )
         if len(bars) <= 40:
+            cx, cy = PAD_L + g * group + group / 2, HEIGHT - PAD_B + 10
             body.append(
-                f'<text x="{PAD_L + g * group + group / 2:.1f}" y="{HEIGHT - PAD_B + 12}" '
-                f'class="bl">{escape(label[:12])}</text>'
+                f'<text x="{cx:.1f}" y="{cy}" class="bl" transform="rotate(-35 {cx:.1f} {cy})">'
+                f"{escape(label[:14])}</text>"
             )
     for k, name in enumerate(names):
         body.append(
-            f'<text x="{PAD_L + 8 + 110 * k}" y="{PAD_T + 10}" fill="{COLORS[k % len(COLORS)]}" '
+            f'<text x="{PAD_L + 8 + 110 * k}" y="{PAD_T - 8}" fill="{COLORS[k % len(COLORS)]}" '
             f'class="lg">{escape(name)}</text>'
         )
-    return _frame("".join(body), top, x_label, len(bars), title)
+    return _frame("".join(body), top, x_label, title)
