@@ -41,6 +41,35 @@ contract ReentrantReceiver {
     }
 }
 
+/// @notice Receiver that tries to open a dispute (moving its bond through the Arena) while being paid.
+contract GameReentrant {
+    Arena internal immutable arena;
+    bytes public reentryError;
+    uint256 internal claimId;
+
+    constructor(Arena arena_) {
+        arena = arena_;
+    }
+
+    function setUp(uint256 claimId_) external returns (uint256 agentId) {
+        claimId = claimId_;
+        agentId = arena.registerAgent(hex"00");
+        arena.stake{value: 1 ether}(agentId);
+        arena.requestUnstake(agentId, 1 ether);
+    }
+
+    function pull(uint256 amount) external {
+        arena.withdraw(amount);
+    }
+
+    receive() external payable {
+        try arena.disputeGame().challenge{value: 0.2 ether}(claimId, 0) {}
+        catch (bytes memory err) {
+            reentryError = err;
+        }
+    }
+}
+
 /// @notice Receiver whose receive hook always reverts.
 contract RejectingReceiver {
     Arena internal immutable arena;
@@ -437,6 +466,21 @@ contract ArenaTest is ArenaBase {
         assertEq(address(evil).balance, 1 ether, "balance");
         assertEq(evil.reentryError(), abi.encodeWithSelector(Arena.Reentrancy.selector), "reentry refused");
         assertEq(arena.balanceOf(address(evil)), 0, "nothing left");
+    }
+
+    function test_receiverCannotReenterThroughTheDisputeGame() public {
+        GameReentrant evil = new GameReentrant(arena);
+        vm.deal(address(evil), 10 ether);
+        uint256 l = _league(2, 0);
+        uint256 id = _agent(ALICE, ECHO, 1 ether);
+        uint256 r = _round(l);
+        uint256 claimId = _submit(ALICE, _claim(r, id, ECHO));
+        uint256 agentId = evil.setUp(claimId);
+        vm.warp(block.timestamp + 1 days);
+        arena.finalizeUnstake(agentId);
+        evil.pull(1 ether);
+        assertEq(evil.reentryError(), abi.encodeWithSelector(Arena.Reentrancy.selector), "challenge inside withdraw refused");
+        assertEq(uint256(arena.round(r).openDisputes), 0, "no dispute opened");
     }
 
     function test_rejectingReceiverKeepsItsBalance() public {

@@ -315,6 +315,47 @@ contract DisputeTest is ArenaBase {
         _proveStep(CAROL, id, c.matches[0], c.matches[0], ECHO_V1);
     }
 
+    /// @notice Whatever a challenger answers, an honest claimant wins (DESIGN.md: an honest claimant
+    ///         wins every dispute against any challenger).
+    function testFuzz_honestClaimantBeatsAnyChallenger(uint256 answers, uint8 rawMatch, bool tryFraud) public {
+        (ClaimData memory c, uint256 claimId) = _honest();
+        uint16 m = uint16(rawMatch % 3);
+        MatchTrace memory t = c.matches[m];
+        uint256 id = _challenge(CAROL, claimId, m);
+        _revealSummary(ALICE, id, c, m);
+        _revealFinal(ALICE, id, t);
+        if (tryFraud) {
+            vm.prank(CAROL);
+            vm.expectRevert(DisputeGame.NoFraud.selector);
+            game.proveFinalStateFraud(id, t.states[t.steps]);
+        }
+        while (_phase(id) == DisputeGame.Phase.AwaitMid) {
+            uint32 mid = game.midpoint(id);
+            bytes32[] memory proof = MerkleBuilder.proof(t.leaves, mid);
+            vm.prank(ALICE);
+            game.revealMidpoint(id, t.entries[mid], proof);
+            vm.prank(CAROL);
+            game.answer(id, answers & 1 == 1);
+            answers >>= 1;
+        }
+        _expectResolved(id, claimId, IArenaGame.Verdict.ChallengerLost, DisputeGame.Reason.StepValid);
+        _proveStep(CAROL, id, t, t, ECHO);
+        assertEq(arena.balanceOf(ALICE), BOND, "bond to the owner");
+        assertEq(uint256(arena.agent(aliceAgent).stake), 1 ether, "no slash");
+    }
+
+    /// @notice Wherever a claimant cheats, an honest challenger wins.
+    function testFuzz_honestChallengerBeatsAnyCheat(uint8 rawStep) public {
+        uint256 k = rawStep % MAX_TURNS;
+        (ClaimData memory c, ClaimData memory truth, uint256 claimId) = _tampered(k);
+        uint256 id = _challenge(CAROL, claimId, 1);
+        _revealSummary(ALICE, id, c, 1);
+        _revealFinal(ALICE, id, c.matches[1]);
+        _bisect(ALICE, CAROL, id, c.matches[1], truth.matches[1]);
+        _proveStep(CAROL, id, c.matches[1], truth.matches[1], ECHO);
+        _assertClaimantLost(claimId, BOND + SLASH / 2);
+    }
+
     // ------------------------------------------------------------ timeouts and misuse
 
     function test_claimantTimeoutLoses() public {
