@@ -6,7 +6,11 @@ negotiates with the negotiation layer (alternating offers) over comms messages. 
 one unit, the buyer pays through the payments layer (the request id is the payment ref) and
 rates the seller in the trust layer. Every request gets exactly one answer from the seller:
 ``deal``, ``no_deal`` or ``sold_out``. Trace evidence (``app`` events) is what the marketplace
-validators read: request, offer, answer, sell, buy.
+validators read: request, answer, sell, buy, plus the buyers' offers as sent on the wire.
+
+Messages use a compact text wire, ``<kind> <req> <price> <item-or-unit>``, rather than the comms
+layer's JSON envelope: a negotiation is a dozen short messages, and at 4,000 agents JSON
+encoding and decoding was the largest single cost of the run.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from node.sim.agent import Agent, Context, Setup
 from node.sim.layers import LayerError, Session
-from node.sim.tasks.wire import as_int, as_str, receive, send
 from node.sim.tasktypes import TaskType, register_task
 
 
@@ -35,6 +38,25 @@ class MarketplaceConfig(BaseModel):
 
 def item_name(k: int) -> str:
     return f"item-{k}"
+
+
+KINDS = frozenset({"offer", "counter", "accept", "withdraw", "deal", "no_deal", "sold_out"})
+
+
+def send(ctx: Context, to: str, kind: str, req: str, price: int = 0, extra: str = "-") -> None:
+    ctx.send(to, f"{kind} {req} {price} {extra}".encode())
+
+
+def parse(payload: bytes) -> tuple[str, str, int, str] | None:
+    """(kind, req, price, extra), or None for anything malformed (garbled bytes included)."""
+    try:
+        kind, req, price, extra = payload.decode("ascii").split(" ")
+        value = int(price)
+    except ValueError:
+        return None
+    if kind not in KINDS or not 0 <= value < 1 << 53 or len(req) > 200 or len(extra) > 200:
+        return None
+    return kind, req, value, extra
 
 
 class Seller(Agent):
@@ -54,11 +76,13 @@ class Seller(Agent):
     def on_start(self, ctx: Context) -> None:
         ctx.plugins.registry.register(self.items, {"role": "seller"})
 
-    def _answer(self, ctx: Context, req: str, buyer: str, result: str, **extra: Any) -> None:
+    def _answer(
+        self, ctx: Context, req: str, buyer: str, result: str, price: int = 0, unit: str = "-"
+    ) -> None:
         self.sessions.pop(req, None)
         self.answered += 1
         ctx.emit("answer", req=req, buyer=buyer, result=result)
-        send(ctx, buyer, result, req=req, **extra)
+        send(ctx, buyer, result, req, price, unit)
 
     def _sell(self, ctx: Context, req: str, buyer: str, price: int) -> None:
         unit = f"{ctx.agent_id}/u{self.cfg.stock - self.stock}"
@@ -68,18 +92,16 @@ class Seller(Agent):
         self._answer(ctx, req, buyer, "deal", unit=unit, price=price)
 
     def on_message(self, ctx: Context, sender: str, payload: bytes) -> None:
-        env = receive(ctx, payload)
-        if env is None:
+        msg = parse(payload)
+        if msg is None:
             return
-        req = as_str(env.body.get("req"))
-        price = as_int(env.body.get("price"))
+        kind, req, price, item = msg
         if not req.startswith(sender + "/"):
             return  # a request id names its buyer; anything else is not a request from it
         neg = ctx.plugins.negotiation
-        if env.kind == "offer":
+        if kind == "offer":
             session = self.sessions.get(req)
             if session is None:
-                item = as_str(env.body.get("item"))
                 if item not in self.items or self.stock <= 0:
                     self._answer(ctx, req, sender, "sold_out")
                     return
@@ -91,11 +113,11 @@ class Seller(Agent):
             reply = neg.respond(session, price)
             if reply.action == "accept":
                 self._sell(ctx, req, sender, price)
-            elif reply.action == "counter":
-                send(ctx, sender, "counter", req=req, price=reply.price)
+            elif reply.action == "counter" and reply.price is not None:
+                send(ctx, sender, "counter", req, reply.price)
             else:
                 self._answer(ctx, req, sender, "no_deal")
-        elif env.kind == "accept":
+        elif kind == "accept":
             session = self.sessions.get(req)
             if session is None or session.last_offer != price:
                 return
@@ -103,7 +125,7 @@ class Seller(Agent):
                 self._answer(ctx, req, sender, "sold_out")
             else:
                 self._sell(ctx, req, sender, price)
-        elif env.kind == "withdraw" and req in self.sessions:
+        elif kind == "withdraw" and req in self.sessions:
             self._answer(ctx, req, sender, "no_deal")
 
 
@@ -145,31 +167,26 @@ class Buyer(Agent):
         price = neg.first_offer(session)
         self.requests += 1
         ctx.emit("request", req=req, seller=seller, item=item)
-        ctx.emit("offer", req=req, price=price)
-        send(ctx, seller, "offer", req=req, item=item, price=price)
+        send(ctx, seller, "offer", req, price, item)
 
     def on_message(self, ctx: Context, sender: str, payload: bytes) -> None:
-        env = receive(ctx, payload)
-        if env is None:
+        msg = parse(payload)
+        if msg is None:
             return
-        req = as_str(env.body.get("req"))
+        kind, req, price, unit = msg
         session = self.sessions.get(req)
         if session is None or sender != session.counterparty:
             return
-        price = as_int(env.body.get("price"))
-        if env.kind == "counter" and price > 0 and session.state == "open":
+        if kind == "counter" and price > 0 and session.state == "open":
             reply = ctx.plugins.negotiation.respond(session, price)
             if reply.action == "accept":
-                ctx.emit("offer", req=req, price=price)
-                send(ctx, sender, "accept", req=req, price=price)
-            elif reply.action == "counter":
-                ctx.emit("offer", req=req, price=reply.price)
-                send(ctx, sender, "offer", req=req, price=reply.price)
+                send(ctx, sender, "accept", req, price)
+            elif reply.action == "counter" and reply.price is not None:
+                send(ctx, sender, "offer", req, reply.price)
             else:
-                send(ctx, sender, "withdraw", req=req)
-        elif env.kind == "deal" and price > 0:
+                send(ctx, sender, "withdraw", req)
+        elif kind == "deal" and price > 0:
             del self.sessions[req]
-            unit = as_str(env.body.get("unit"))
             try:
                 ctx.plugins.payments.pay(sender, price, req)
             except LayerError as exc:
@@ -179,7 +196,7 @@ class Buyer(Agent):
             self.spent += price
             ctx.emit("buy", req=req, seller=sender, unit=unit, price=price)
             ctx.plugins.trust.report(sender, 1.0)
-        elif env.kind in ("no_deal", "sold_out"):
+        elif kind in ("no_deal", "sold_out"):
             del self.sessions[req]
 
 

@@ -37,11 +37,28 @@ def every_buy_answered(trace: Trace) -> Verdict:
     return verdict("every_buy_answered", len(requests), failures, "buy requests")
 
 
+def buyer_offers(trace: Trace) -> dict[str, list[Event]]:
+    """The buyers' offers and acceptances as sent on the wire (``offer|accept <req> <price> ..``),
+    by request id; only messages from the buyer that the request id names count."""
+    offers: dict[str, list[Event]] = {}
+    for send in trace.sends():
+        msg = send.get("msg")
+        if not isinstance(msg, str) or not msg.startswith(("offer ", "accept ")):
+            continue
+        parts = msg.split(" ")
+        if len(parts) != 4 or not parts[1].startswith(f"{send.get('agent')}/"):
+            continue
+        try:
+            price = int(parts[2])
+        except ValueError:
+            continue
+        offers.setdefault(parts[1], []).append({"line": send["line"], "price": price})
+    return offers
+
+
 def sold_price_matches_offer(trace: Trace) -> Verdict:
     """A sale's price is the buyer's last offer, the buy and the payment carry the same price."""
-    offers: dict[str, list[Event]] = {}
-    for offer in trace.app("offer"):
-        offers.setdefault(str(offer.get("req")), []).append(offer)
+    offers = buyer_offers(trace)
     buys = {str(b.get("req")): b for b in trace.app("buy")}
     pays = {(str(p.get("agent")), str(p.get("ref"))): p for p in trace.layer("payments", "pay")}
     failures: list[str] = []
