@@ -13,7 +13,7 @@ from functools import cache
 
 import wasmtime
 
-from node.wasm.fastcall import I32_KIND, I64_KIND, call
+from node.wasm.fastcall import I32_KIND, I64_KIND, call, export
 from node.wasm.limits import MAX_PAGES, PAGE_SIZE
 
 OK, OUT_OF_FUEL = 0, 2
@@ -71,6 +71,8 @@ class Compiled:
     def __init__(self, code: bytes, abi: int, memory_bytes: int) -> None:
         self.module = wasmtime.Module(engine(), code)
         self.abi = abi
+        self.positions = {e.name: i for i, e in enumerate(self.module.exports)}
+        """Where decide, obs_ptr and memory sit in the export list."""
         self.memory_bytes = memory_bytes
         """The memory's fixed size (memory.grow is outside the profile)."""
         self._store: wasmtime.Store | None = None
@@ -92,15 +94,14 @@ class Compiled:
         store = self._fresh_store(given)
         try:
             instance = wasmtime.Instance(store, self.module, [])
-            exports = instance.exports(store)
-            decide = exports["decide"]
+            decide = export(store, instance, "decide", self.positions["decide"])
             assert isinstance(decide, wasmtime.Func)
             if self.abi == 0:
                 arg = int.from_bytes(observation, "big", signed=True)
                 result = call(store, decide, ((I64_KIND, arg),))
             else:
-                obs_ptr = exports["obs_ptr"]
-                memory = exports["memory"]
+                obs_ptr = export(store, instance, "obs_ptr", self.positions["obs_ptr"])
+                memory = export(store, instance, "memory", self.positions["memory"])
                 assert isinstance(obs_ptr, wasmtime.Func)
                 assert isinstance(memory, wasmtime.Memory)
                 ptr = call(store, obs_ptr, ()) & 0xFFFFFFFF

@@ -18,10 +18,12 @@ I64_KIND = 1
 
 try:
     from wasmtime import _ffi as ffi
+    from wasmtime._extern import wrap_extern
     from wasmtime._func import enter_wasm
 except ImportError:  # pragma: no cover - other wasmtime-py layouts
     ffi = None
     enter_wasm = None
+    wrap_extern = None
 
 FAST = (
     ffi is not None
@@ -55,3 +57,32 @@ def call(store: wasmtime.Store, func: wasmtime.Func, args: tuple[tuple[int, int]
             raise wasmtime.WasmtimeError._from_ptr(error)
     result = results[0]
     return int(result.of.i64 if result.kind == I64_KIND else result.of.i32)
+
+
+def export(
+    store: wasmtime.Store, instance: wasmtime.Instance, name: str, position: int
+) -> wasmtime.Func | wasmtime.Memory:
+    """The export ``name``, at ``position`` in the module's export list.
+
+    Fetches only that one export, where `Instance.exports` wraps and decodes all of them.
+    """
+    if not FAST or ffi is None or wrap_extern is None:
+        extern = instance.exports(store)[name]
+    else:
+        item: Any = ffi.wasmtime_extern_t()
+        name_ptr: Any = ctypes.POINTER(ctypes.c_char)()
+        name_len = ctypes.c_size_t(0)
+        found = ffi.wasmtime_instance_export_nth(
+            store._context(),
+            ctypes.byref(instance._instance),
+            position,
+            ctypes.byref(name_ptr),
+            ctypes.byref(name_len),
+            ctypes.byref(item),
+        )
+        if not found:
+            raise wasmtime.WasmtimeError(f"no export at position {position}")
+        extern = wrap_extern(item)
+    if not isinstance(extern, wasmtime.Func | wasmtime.Memory):
+        raise wasmtime.WasmtimeError(f"export {name!r} is not a function or memory")
+    return extern

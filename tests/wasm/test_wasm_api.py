@@ -110,3 +110,19 @@ def test_v1_obs_ptr_out_of_fuel_wins_over_out_of_bounds_write() -> None:
       (func (export "decide") (param i32) (result i64) i64.const 0))""")
     assert agent.decide(b"abc", 3) == Decision(Outcome.OUT_OF_FUEL, 0, 3)
     assert agent.decide(b"abc", 100) == Decision(Outcome.TRAP, 0, 6)
+
+
+def test_public_wasmtime_call_path_gives_the_same_decisions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """If wasmtime-py's internals change, the sandbox falls back to the public API."""
+    from node.wasm import fastcall
+
+    observations = [bytes([1, 2, 3, 250]), b"", b"x" * 100]
+    fast = [program(V1_SUM).decide(obs, 10_000) for obs in observations]
+    v0_fast = program(V0_ECHO).decide((41).to_bytes(8, "big"), 100)
+    monkeypatch.setattr(fastcall, "FAST", False)
+    fresh_v1 = AgentProgram._load_uncached(bytes(wasmtime.wat2wasm(V1_SUM)))
+    fresh_v0 = AgentProgram._load_uncached(bytes(wasmtime.wat2wasm(V0_ECHO)))
+    assert [fresh_v1.decide(obs, 10_000) for obs in observations] == fast
+    assert fresh_v0.decide((41).to_bytes(8, "big"), 100) == v0_fast
