@@ -611,6 +611,17 @@ contract WasmCompiler {
                 mstore(add(s, 0x00), add(p, 1))
             }
             function ru32(s) -> v {
+                {
+                    let p := mload(s)
+                    if lt(p, mload(add(s, 0x20))) {
+                        let b := shr(248, calldataload(p))
+                        if lt(b, 0x80) {
+                            mstore(s, add(p, 1))
+                            v := b
+                            leave
+                        }
+                    }
+                }
                 for { let i := 0 } 1 { i := add(i, 1) } {
                     let b := rb(s)
                     if and(eq(i, 4), iszero(iszero(and(b, 0xf0)))) { fail() }
@@ -619,6 +630,18 @@ contract WasmCompiler {
                 }
             }
             function rs32(s) -> v {
+                {
+                    let p := mload(s)
+                    if lt(p, mload(add(s, 0x20))) {
+                        let b := shr(248, calldataload(p))
+                        if lt(b, 0x80) {
+                            mstore(s, add(p, 1))
+                            v := b
+                            if and(b, 0x40) { v := and(or(b, not(0x7f)), 0xffffffff) }
+                            leave
+                        }
+                    }
+                }
                 let shift := 0
                 for { let i := 0 } 1 { i := add(i, 1) } {
                     let b := rb(s)
@@ -636,6 +659,18 @@ contract WasmCompiler {
                 v := and(v, 0xffffffff)
             }
             function rs64(s) -> v {
+                {
+                    let p := mload(s)
+                    if lt(p, mload(add(s, 0x20))) {
+                        let b := shr(248, calldataload(p))
+                        if lt(b, 0x80) {
+                            mstore(s, add(p, 1))
+                            v := b
+                            if and(b, 0x40) { v := and(or(b, not(0x7f)), 0xffffffffffffffff) }
+                            leave
+                        }
+                    }
+                }
                 let shift := 0
                 for { let i := 0 } 1 { i := add(i, 1) } {
                     let b := rb(s)
@@ -771,6 +806,223 @@ contract WasmCompiler {
                     op := shr(248, calldataload(p))
                     mstore(s, add(p, 1))
                 }
+                if lt(op, 0x25) {
+                    if gt(op, 0x1f) {
+                        switch op
+                        case 0x20 {
+                            let idx := ru32(s)
+                            pushT(s, localType(s, idx))
+                            emit5(s, op, shl(5, idx))
+                        }
+                        case 0x21 {
+                            let idx := ru32(s)
+                            pop(popT(s, localType(s, idx)))
+                            emit5(s, op, shl(5, idx))
+                        }
+                        case 0x22 {
+                            let idx := ru32(s)
+                            let t := localType(s, idx)
+                            pop(popT(s, t))
+                            pushT(s, t)
+                            emit5(s, op, shl(5, idx))
+                        }
+                        case 0x23 {
+                            let idx := ru32(s)
+                            let g := mload(add(s, 0x200))
+                            if iszero(lt(idx, mload(g))) { fail() }
+                            pushT(s, and(mload(add(g, shl(5, add(idx, 1)))), 0xff))
+                            emit5(s, op, shl(5, idx))
+                        }
+                        case 0x24 {
+                            let idx := ru32(s)
+                            let g := mload(add(s, 0x200))
+                            if iszero(lt(idx, mload(g))) { fail() }
+                            let gw := mload(add(g, shl(5, add(idx, 1))))
+                            if iszero(shr(8, gw)) { fail() }
+                            pop(popT(s, and(gw, 0xff)))
+                            emit5(s, op, shl(5, idx))
+                        }
+                        default { fail() }
+                        continue
+                    }
+                }
+                if eq(op, 0x41) {
+                    let v := rs32(s)
+                    pushT(s, 0x7f)
+                    emit5(s, op, v)
+                    continue
+                }
+                if lt(op, 0x20) {
+                    switch op
+                    case 0x0b {
+                        let cd := mload(add(s, 0xc0))
+                        let fa := add(mload(add(s, 0xa0)), shl(5, sub(cd, 1)))
+                        let fw := mload(fa)
+                        let kind := and(fw, 0xff)
+                        let res := and(shr(8, fw), 0xff)
+                        if res { pop(popT(s, res)) }
+                        if iszero(eq(mload(add(s, 0x60)), mload(add(s, 0xe0)))) { fail() }
+                        if eq(kind, 4) {
+                            if res { fail() }
+                            write4(add(mload(add(s, 0x140)), and(shr(88, fw), 0xffffffff)), rel(s))
+                        }
+                        let endRel := rel(s)
+                        if iszero(kind) {
+                            let o := mload(add(s, 0x40))
+                            mstore(o, or(shl(248, 0x0f), shl(240, iszero(iszero(res)))))
+                            mstore(add(s, 0x40), add(o, 2))
+                        }
+                        patchList(s, and(shr(56, fw), 0xffffffff), endRel)
+                        cd := sub(cd, 1)
+                        mstore(add(s, 0xc0), cd)
+                        if cd {
+                            let pw := mload(add(mload(add(s, 0xa0)), shl(5, sub(cd, 1))))
+                            mstore(add(s, 0xe0), and(shr(16, pw), 0xffffffff))
+                            mstore(add(s, 0x100), and(shr(48, pw), 0xff))
+                            if res { pushT(s, res) }
+                        }
+                    }
+                    case 0x1a {
+                        pop(popT(s, 0))
+                        emit1(s, 0x1a)
+                    }
+                    case 0x0d {
+                        countControl(s)
+                        let depth := ru32(s)
+                        pop(popT(s, 0x7f))
+                        let fa := label(s, depth)
+                        let th := mload(add(s, 0x60))
+                        let o := mload(add(s, 0x40))
+                        let target, drop, arity := branch(s, fa, th, add(rel(s), 1))
+                        mstore(o, or(or(shl(248, 0x0d), shl(216, target)), or(shl(184, drop), shl(176, arity))))
+                        mstore(add(s, 0x40), add(o, 10))
+                        let t := labelType(mload(fa))
+                        if t {
+                            pop(popT(s, t))
+                            pushT(s, t)
+                        }
+                    }
+                    case 0x04 {
+                        countControl(s)
+                        let bt := blocktype(s)
+                        pop(popT(s, 0x7f))
+                        let fieldRel := add(rel(s), 1)
+                        emit5(s, 0x04, 0)
+                        pushCtrl(s, 4, bt, fieldRel)
+                    }
+                    case 0x02 {
+                        countControl(s)
+                        let bt := blocktype(s)
+                        pushCtrl(s, 2, bt, 0)
+                    }
+                    case 0x10 {
+                        let f := ru32(s)
+                        let funcs := mload(add(s, 0x1e0))
+                        if iszero(lt(f, mload(funcs))) { fail() }
+                        let t := mload(add(funcs, shl(5, add(f, 1))))
+                        let np := and(shr(8, t), 0xffffffff)
+                        let pp := shr(64, t)
+                        for { let i := np } i { i := sub(i, 1) } {
+                            pop(popT(s, shr(248, calldataload(add(pp, sub(i, 1))))))
+                        }
+                        if and(t, 0xff) { pushT(s, and(t, 0xff)) }
+                        emit5(s, 0x10, f)
+                        let ne := mload(add(s, 0x260))
+                        mstore(add(mload(add(s, 0x240)), shl(2, ne)), shl(224, f))
+                        mstore(add(s, 0x260), add(ne, 1))
+                    }
+                    case 0x03 {
+                        countControl(s)
+                        let bt := blocktype(s)
+                        pushCtrl(s, 3, bt, rel(s))
+                    }
+                    case 0x0c {
+                        countControl(s)
+                        let depth := ru32(s)
+                        let fa := label(s, depth)
+                        let th := mload(add(s, 0x60))
+                        let o := mload(add(s, 0x40))
+                        let target, drop, arity := branch(s, fa, th, add(rel(s), 1))
+                        mstore(o, or(or(shl(248, 0x0c), shl(216, target)), or(shl(184, drop), shl(176, arity))))
+                        mstore(add(s, 0x40), add(o, 10))
+                        let t := labelType(mload(fa))
+                        if t { pop(popT(s, t)) }
+                        setUnreachable(s)
+                    }
+                    case 0x05 {
+                        let fa := add(mload(add(s, 0xa0)), shl(5, sub(mload(add(s, 0xc0)), 1)))
+                        let fw := mload(fa)
+                        if iszero(eq(and(fw, 0xff), 4)) { fail() }
+                        let res := and(shr(8, fw), 0xff)
+                        if res { pop(popT(s, res)) }
+                        if iszero(eq(mload(add(s, 0x60)), mload(add(s, 0xe0)))) { fail() }
+                        // then-branch falls through to the end: a jump joining the patch list
+                        let head := and(shr(56, fw), 0xffffffff)
+                        let fieldRel := add(rel(s), 1)
+                        emit5(s, 0x05, head)
+                        write4(add(mload(add(s, 0x140)), and(shr(88, fw), 0xffffffff)), rel(s))
+                        fw := and(fw, not(or(0xff, or(shl(48, 0xff), shl(56, 0xffffffff)))))
+                        fw := or(fw, or(5, shl(56, fieldRel)))
+                        mstore(fa, fw)
+                        mstore(add(s, 0x100), 0)
+                    }
+                    case 0x0f {
+                        let res := mload(add(s, 0x280))
+                        if res { pop(popT(s, res)) }
+                        let o := mload(add(s, 0x40))
+                        mstore(o, or(shl(248, 0x0f), shl(240, iszero(iszero(res)))))
+                        mstore(add(s, 0x40), add(o, 2))
+                        setUnreachable(s)
+                    }
+                    case 0x1b {
+                        pop(popT(s, 0x7f))
+                        let t1 := popT(s, 0)
+                        let t2 := popT(s, t1)
+                        switch t1
+                        case 0 { pushT(s, t2) }
+                        default { pushT(s, t1) }
+                        emit1(s, 0x1b)
+                    }
+                    case 0x0e {
+                        countControl(s)
+                        let count := ru32(s)
+                        if gt(count, sub(mload(add(s, 0x20)), mload(s))) { fail() }
+                        let p0 := mload(s)
+                        for { let i := 0 } lt(i, count) { i := add(i, 1) } { pop(ru32(s)) }
+                        let dflt := ru32(s)
+                        let pEnd := mload(s)
+                        pop(popT(s, 0x7f))
+                        let dt := labelType(mload(label(s, dflt)))
+                        let arity := iszero(iszero(dt))
+                        let o := mload(add(s, 0x40))
+                        mstore(o, or(shl(248, 0x0e), shl(216, count)))
+                        let e := add(o, 5)
+                        let out := mload(add(s, 0x140))
+                        mstore(s, p0)
+                        let th := mload(add(s, 0x60))
+                        for { let i := 0 } iszero(gt(i, count)) { i := add(i, 1) } {
+                            let d := ru32(s)
+                            let fa := label(s, d)
+                            let t := labelType(mload(fa))
+                            if iszero(eq(iszero(iszero(t)), arity)) { fail() }
+                            if t { pushT(s, popT(s, t)) }
+                            let target, drop, ar := branch(s, fa, th, sub(e, out))
+                            mstore(e, or(or(shl(224, target), shl(192, drop)), shl(184, ar)))
+                            e := add(e, 9)
+                        }
+                        mstore(add(s, 0x40), e)
+                        if iszero(eq(mload(s), pEnd)) { fail() }
+                        if dt { pop(popT(s, dt)) }
+                        setUnreachable(s)
+                    }
+                    case 0x00 {
+                        emit1(s, 0x00)
+                        setUnreachable(s)
+                    }
+                    case 0x01 { }
+                    default { fail() }
+                    continue
+                }
                 // numeric
                 if and(gt(op, 0x44), lt(op, 0xc5)) {
                     let a := 0 // operand type
@@ -834,123 +1086,6 @@ contract WasmCompiler {
                     continue
                 }
                 switch op
-                case 0x20 {
-                    let idx := ru32(s)
-                    pushT(s, localType(s, idx))
-                    emit5(s, op, shl(5, idx))
-                }
-                case 0x21 {
-                    let idx := ru32(s)
-                    pop(popT(s, localType(s, idx)))
-                    emit5(s, op, shl(5, idx))
-                }
-                case 0x22 {
-                    let idx := ru32(s)
-                    let t := localType(s, idx)
-                    pop(popT(s, t))
-                    pushT(s, t)
-                    emit5(s, op, shl(5, idx))
-                }
-                case 0x41 {
-                    let v := rs32(s)
-                    pushT(s, 0x7f)
-                    emit5(s, op, v)
-                }
-                case 0x0b {
-                    let cd := mload(add(s, 0xc0))
-                    let fa := add(mload(add(s, 0xa0)), shl(5, sub(cd, 1)))
-                    let fw := mload(fa)
-                    let kind := and(fw, 0xff)
-                    let res := and(shr(8, fw), 0xff)
-                    if res { pop(popT(s, res)) }
-                    if iszero(eq(mload(add(s, 0x60)), mload(add(s, 0xe0)))) { fail() }
-                    if eq(kind, 4) {
-                        if res { fail() }
-                        write4(add(mload(add(s, 0x140)), and(shr(88, fw), 0xffffffff)), rel(s))
-                    }
-                    let endRel := rel(s)
-                    if iszero(kind) {
-                        let o := mload(add(s, 0x40))
-                        mstore(o, or(shl(248, 0x0f), shl(240, iszero(iszero(res)))))
-                        mstore(add(s, 0x40), add(o, 2))
-                    }
-                    patchList(s, and(shr(56, fw), 0xffffffff), endRel)
-                    cd := sub(cd, 1)
-                    mstore(add(s, 0xc0), cd)
-                    if cd {
-                        let pw := mload(add(mload(add(s, 0xa0)), shl(5, sub(cd, 1))))
-                        mstore(add(s, 0xe0), and(shr(16, pw), 0xffffffff))
-                        mstore(add(s, 0x100), and(shr(48, pw), 0xff))
-                        if res { pushT(s, res) }
-                    }
-                }
-                case 0x1a {
-                    pop(popT(s, 0))
-                    emit1(s, 0x1a)
-                }
-                case 0x0d {
-                    countControl(s)
-                    let depth := ru32(s)
-                    pop(popT(s, 0x7f))
-                    let fa := label(s, depth)
-                    let th := mload(add(s, 0x60))
-                    let o := mload(add(s, 0x40))
-                    let target, drop, arity := branch(s, fa, th, add(rel(s), 1))
-                    mstore(o, or(or(shl(248, 0x0d), shl(216, target)), or(shl(184, drop), shl(176, arity))))
-                    mstore(add(s, 0x40), add(o, 10))
-                    let t := labelType(mload(fa))
-                    if t {
-                        pop(popT(s, t))
-                        pushT(s, t)
-                    }
-                }
-                case 0x04 {
-                    countControl(s)
-                    let bt := blocktype(s)
-                    pop(popT(s, 0x7f))
-                    let fieldRel := add(rel(s), 1)
-                    emit5(s, 0x04, 0)
-                    pushCtrl(s, 4, bt, fieldRel)
-                }
-                case 0x02 {
-                    countControl(s)
-                    let bt := blocktype(s)
-                    pushCtrl(s, 2, bt, 0)
-                }
-                case 0x10 {
-                    let f := ru32(s)
-                    let funcs := mload(add(s, 0x1e0))
-                    if iszero(lt(f, mload(funcs))) { fail() }
-                    let t := mload(add(funcs, shl(5, add(f, 1))))
-                    let np := and(shr(8, t), 0xffffffff)
-                    let pp := shr(64, t)
-                    for { let i := np } i { i := sub(i, 1) } {
-                        pop(popT(s, shr(248, calldataload(add(pp, sub(i, 1))))))
-                    }
-                    if and(t, 0xff) { pushT(s, and(t, 0xff)) }
-                    emit5(s, 0x10, f)
-                    let ne := mload(add(s, 0x260))
-                    mstore(add(mload(add(s, 0x240)), shl(2, ne)), shl(224, f))
-                    mstore(add(s, 0x260), add(ne, 1))
-                }
-                case 0x03 {
-                    countControl(s)
-                    let bt := blocktype(s)
-                    pushCtrl(s, 3, bt, rel(s))
-                }
-                case 0x0c {
-                    countControl(s)
-                    let depth := ru32(s)
-                    let fa := label(s, depth)
-                    let th := mload(add(s, 0x60))
-                    let o := mload(add(s, 0x40))
-                    let target, drop, arity := branch(s, fa, th, add(rel(s), 1))
-                    mstore(o, or(or(shl(248, 0x0c), shl(216, target)), or(shl(184, drop), shl(176, arity))))
-                    mstore(add(s, 0x40), add(o, 10))
-                    let t := labelType(mload(fa))
-                    if t { pop(popT(s, t)) }
-                    setUnreachable(s)
-                }
                 case 0x42 {
                     let v := rs64(s)
                     pushT(s, 0x7e)
@@ -958,93 +1093,6 @@ contract WasmCompiler {
                     mstore(o, or(shl(248, 0x42), shl(184, v)))
                     mstore(add(s, 0x40), add(o, 9))
                 }
-                case 0x23 {
-                    let idx := ru32(s)
-                    let g := mload(add(s, 0x200))
-                    if iszero(lt(idx, mload(g))) { fail() }
-                    pushT(s, and(mload(add(g, shl(5, add(idx, 1)))), 0xff))
-                    emit5(s, op, shl(5, idx))
-                }
-                case 0x24 {
-                    let idx := ru32(s)
-                    let g := mload(add(s, 0x200))
-                    if iszero(lt(idx, mload(g))) { fail() }
-                    let gw := mload(add(g, shl(5, add(idx, 1))))
-                    if iszero(shr(8, gw)) { fail() }
-                    pop(popT(s, and(gw, 0xff)))
-                    emit5(s, op, shl(5, idx))
-                }
-                case 0x05 {
-                    let fa := add(mload(add(s, 0xa0)), shl(5, sub(mload(add(s, 0xc0)), 1)))
-                    let fw := mload(fa)
-                    if iszero(eq(and(fw, 0xff), 4)) { fail() }
-                    let res := and(shr(8, fw), 0xff)
-                    if res { pop(popT(s, res)) }
-                    if iszero(eq(mload(add(s, 0x60)), mload(add(s, 0xe0)))) { fail() }
-                    // then-branch falls through to the end: a jump joining the patch list
-                    let head := and(shr(56, fw), 0xffffffff)
-                    let fieldRel := add(rel(s), 1)
-                    emit5(s, 0x05, head)
-                    write4(add(mload(add(s, 0x140)), and(shr(88, fw), 0xffffffff)), rel(s))
-                    fw := and(fw, not(or(0xff, or(shl(48, 0xff), shl(56, 0xffffffff)))))
-                    fw := or(fw, or(5, shl(56, fieldRel)))
-                    mstore(fa, fw)
-                    mstore(add(s, 0x100), 0)
-                }
-                case 0x0f {
-                    let res := mload(add(s, 0x280))
-                    if res { pop(popT(s, res)) }
-                    let o := mload(add(s, 0x40))
-                    mstore(o, or(shl(248, 0x0f), shl(240, iszero(iszero(res)))))
-                    mstore(add(s, 0x40), add(o, 2))
-                    setUnreachable(s)
-                }
-                case 0x1b {
-                    pop(popT(s, 0x7f))
-                    let t1 := popT(s, 0)
-                    let t2 := popT(s, t1)
-                    switch t1
-                    case 0 { pushT(s, t2) }
-                    default { pushT(s, t1) }
-                    emit1(s, 0x1b)
-                }
-                case 0x0e {
-                    countControl(s)
-                    let count := ru32(s)
-                    if gt(count, sub(mload(add(s, 0x20)), mload(s))) { fail() }
-                    let p0 := mload(s)
-                    for { let i := 0 } lt(i, count) { i := add(i, 1) } { pop(ru32(s)) }
-                    let dflt := ru32(s)
-                    let pEnd := mload(s)
-                    pop(popT(s, 0x7f))
-                    let dt := labelType(mload(label(s, dflt)))
-                    let arity := iszero(iszero(dt))
-                    let o := mload(add(s, 0x40))
-                    mstore(o, or(shl(248, 0x0e), shl(216, count)))
-                    let e := add(o, 5)
-                    let out := mload(add(s, 0x140))
-                    mstore(s, p0)
-                    let th := mload(add(s, 0x60))
-                    for { let i := 0 } iszero(gt(i, count)) { i := add(i, 1) } {
-                        let d := ru32(s)
-                        let fa := label(s, d)
-                        let t := labelType(mload(fa))
-                        if iszero(eq(iszero(iszero(t)), arity)) { fail() }
-                        if t { pushT(s, popT(s, t)) }
-                        let target, drop, ar := branch(s, fa, th, sub(e, out))
-                        mstore(e, or(or(shl(224, target), shl(192, drop)), shl(184, ar)))
-                        e := add(e, 9)
-                    }
-                    mstore(add(s, 0x40), e)
-                    if iszero(eq(mload(s), pEnd)) { fail() }
-                    if dt { pop(popT(s, dt)) }
-                    setUnreachable(s)
-                }
-                case 0x00 {
-                    emit1(s, 0x00)
-                    setUnreachable(s)
-                }
-                case 0x01 { }
                 case 0x3f {
                     let reserved := rb(s)
                     if iszero(mload(add(s, 0x220))) { fail() }
