@@ -215,3 +215,55 @@ def test_no_trace_gives_same_counts_as_trace(tmp_path: Path) -> None:
         without.dropped,
     )
     assert without.root is None
+
+
+class _Talker(Agent):
+    def __init__(self, setup: Setup) -> None:
+        self.heard: list[str] = []
+
+    def on_start(self, ctx: Context) -> None:
+        if ctx.agent_id == "talk-0":
+            ctx.broadcast(b"hello")
+            ctx.emit("said", words=["hello"], raw=b"\x01")
+            ctx.plugins.payments.pay("talk-1", 5, "r1")
+
+    def on_message(self, ctx: Context, sender: str, payload: bytes) -> None:
+        self.heard.append(sender)
+
+
+register_task(
+    TaskType(
+        name="test_talk",
+        description="broadcast, app and layer events",
+        roles={"talk": _Talker},
+        config_model=_RecorderConfig,
+        default_roles=lambda n: [("talk", n)],
+    )
+)
+
+
+def test_broadcast_app_and_layer_events(tmp_path: Path) -> None:
+    result, lines = run_lines(make("test_talk", 4), tmp_path / "b.jsonl")
+    assert result.sent == 3
+    assert sorted(ln["agent"] for ln in lines if ln["kind"] == "receive") == [
+        "talk-1",
+        "talk-2",
+        "talk-3",
+    ]
+    app = next(ln for ln in lines if ln["kind"] == "app")
+    assert app == {
+        "t": 0,
+        "kind": "app",
+        "agent": "talk-0",
+        "event": "said",
+        "words": ["hello"],
+        "raw": "0x01",
+    }
+    pay = next(ln for ln in lines if ln["kind"] == "layer")
+    assert (pay["layer"], pay["plugin"], pay["event"], pay["to"], pay["amount"]) == (
+        "payments",
+        "prepaid_credits",
+        "pay",
+        "talk-1",
+        5,
+    )
