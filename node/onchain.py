@@ -13,6 +13,7 @@ from typing import Any
 
 from eth_account import Account
 from web3 import Web3
+from web3.types import TxParams
 
 from adapters.anvil import DEFAULT_KEYS, Anvil
 from adapters.build import CONTRACTS_DIR, Artifact, compile_contracts, load_sources
@@ -98,12 +99,19 @@ class OnchainInterpreter:
         valid, abi = self.contract.functions.inspect(code).call()
         return bool(valid), int(abi)
 
-    def decide(self, code: bytes, observation: bytes, fuel: int) -> OnchainDecision:
-        """One decision via eth_call, with the call's estimated gas."""
+    def decide(
+        self, code: bytes, observation: bytes, fuel: int, gas: int | None = None
+    ) -> OnchainDecision:
+        """One decision via eth_call, with the call's estimated gas.
+
+        ``gas`` caps both calls; by default the endpoint's own cap applies (anvil: the block
+        gas limit), which is what a one-step proof would have at most.
+        """
         call = self.contract.functions.decide(code, observation, fuel)
-        outcome, value, fuel_used = call.call({"gas": 90_000_000})
-        gas = call.estimate_gas({"gas": 90_000_000})
-        return OnchainDecision(Outcome(outcome), int(value), int(fuel_used), int(gas))
+        params: TxParams = {} if gas is None else {"gas": gas}
+        outcome, value, fuel_used = call.call(params)
+        estimate = call.estimate_gas(params)
+        return OnchainDecision(Outcome(outcome), int(value), int(fuel_used), int(estimate))
 
 
 def run_onchain(

@@ -9,9 +9,11 @@ import {WasmInterpreter} from "../../src/wasm/WasmInterpreter.sol";
 ///         wasmtime.wat2wasm); the expected results are node.wasm's answers.
 contract WasmInterpreterTest is TestBase {
     WasmInterpreter internal interp;
+    WasmCompiler internal compiler;
 
     function setUp() public {
-        interp = new WasmInterpreter(new WasmCompiler());
+        compiler = new WasmCompiler();
+        interp = new WasmInterpreter(compiler);
     }
 
     function _check(bytes memory code, bytes memory obs, uint64 fuel, uint8 outcome, int64 value, uint64 used)
@@ -118,6 +120,23 @@ contract WasmInterpreterTest is TestBase {
 
     function testInvalidModuleFloat() public view {
         _check(hex"0061736d0100000001060160017e017e03020100070a010664656369646500000a0c010a00430000803f1a42000b", hex"0000000000000000", 100, 4, 0, 0);
+    }
+
+    /// @notice Compile once (registration), then run the stored program (proof): same answer,
+    ///         and the run alone skips validation.
+    function testCompileOnceThenRun() public view {
+        bytes memory code = hex"0061736d01000000010c0260027e7e017e60017e017e030302000105030100010606017e0142050b070a010664656369646500010a3f020700200020017d0b3502017f017e41002101024003402001410a4f0d0120022001410171047e42010542e4000b7c2102200141016a21010c000b0b20020b0b0e010041080b080102030485868788002e046e616d65010401000168020e0101030001780101690203616363030b01010200036f757401016c070401000167";
+        (uint8 abiVersion, bytes memory prog) = compiler.compile(code);
+        uint256 before = gasleft();
+        (uint8 o, int64 v, uint64 u) = interp.run(prog, abiVersion, hex"0000000000000000", 1000);
+        uint256 runGas = before - gasleft();
+        before = gasleft();
+        interp.decide(code, hex"0000000000000000", 1000);
+        uint256 decideGas = before - gasleft();
+        assertEq(o, 0, "outcome");
+        assertEq(int256(v), int256(505), "value");
+        assertEq(u, 178, "fuel used");
+        assertTrue(runGas < decideGas, "run skips validation");
     }
 
     function testInspect() public view {
