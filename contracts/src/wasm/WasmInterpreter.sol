@@ -67,18 +67,17 @@ contract WasmInterpreter is IDecisionVerifier {
         if (abiVersion == 0 && observation.length != 8) revert BadObservation(observation.length);
         uint256 ctx = _setup(prog, abiVersion, observation, fuel);
         _loop(ctx);
-        uint256 r;
+        // status:8 | consumed:64 << 8 | result:64 << 128, each field written in range
         assembly {
-            r := mload(add(ctx, 0x1c0))
-        }
-        outcome = uint8(r & 0xff);
-        if (outcome == 0) {
-            value = int64(uint64(r >> 128));
-            fuelUsed = uint64(r >> 8);
-        } else if (outcome == 1) {
-            fuelUsed = uint64(r >> 8);
-        } else {
-            fuelUsed = fuel;
+            let r := mload(add(ctx, 0x1c0))
+            outcome := and(r, 0xff)
+            switch outcome
+            case 0 {
+                value := signextend(7, shr(128, r))
+                fuelUsed := and(shr(8, r), 0xffffffffffffffff)
+            }
+            case 1 { fuelUsed := and(shr(8, r), 0xffffffffffffffff) }
+            default { fuelUsed := fuel }
         }
     }
 
