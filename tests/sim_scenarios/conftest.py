@@ -19,6 +19,7 @@ SUITE_SCENARIOS = (
     "supply_chain",
     "reputation",
     "private_commerce",
+    "llm_marketplace",
 )
 
 Runner = Callable[..., Path]

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from node.sim.agent import Agent, Context, Setup
-from node.sim.layers import LayerError, Session
+from node.sim.layers import LayerError, Reply, Session
 from node.sim.tasktypes import TaskType, register_task
 
 
@@ -76,6 +76,10 @@ class Seller(Agent):
     def on_start(self, ctx: Context) -> None:
         ctx.plugins.registry.register(self.items, {"role": "seller"})
 
+    def decide(self, ctx: Context, session: Session, offer: int) -> Reply:
+        """The answer to a buyer's offer; the negotiation layer's unless a subclass decides."""
+        return ctx.plugins.negotiation.respond(session, offer)
+
     def _answer(
         self, ctx: Context, req: str, buyer: str, result: str, price: int = 0, unit: str = "-"
     ) -> None:
@@ -110,7 +114,7 @@ class Seller(Agent):
                 self.sessions[req] = session
             if price <= 0:
                 return
-            reply = neg.respond(session, price)
+            reply = self.decide(ctx, session, price)
             if reply.action == "accept":
                 self._sell(ctx, req, sender, price)
             elif reply.action == "counter" and reply.price is not None:
@@ -139,6 +143,10 @@ class Buyer(Agent):
         self.bought = 0
         self.spent = 0
         self.sessions: dict[str, Session] = {}  # open negotiations, by request id
+
+    def decide(self, ctx: Context, session: Session, offer: int) -> Reply:
+        """The answer to a seller's counter; the negotiation layer's unless a subclass decides."""
+        return ctx.plugins.negotiation.respond(session, offer)
 
     def on_start(self, ctx: Context) -> None:
         ctx.schedule(1 + ctx.rng.randbelow(self.cfg.period // 2 + 1))
@@ -178,7 +186,7 @@ class Buyer(Agent):
         if session is None or sender != session.counterparty:
             return
         if kind == "counter" and price > 0 and session.state == "open":
-            reply = ctx.plugins.negotiation.respond(session, price)
+            reply = self.decide(ctx, session, price)
             if reply.action == "accept":
                 send(ctx, sender, "accept", req, price)
             elif reply.action == "counter" and reply.price is not None:

@@ -3,6 +3,7 @@
 from node.sim.tasks import (
     auction,
     consensus,
+    llm_marketplace,
     marketplace,
     private_commerce,
     reputation,
@@ -13,6 +14,7 @@ from node.sim.tasks import (
 __all__ = [
     "auction",
     "consensus",
+    "llm_marketplace",
     "marketplace",
     "private_commerce",
     "reputation",

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Scenario benchmark: wall time, CPU time and peak RSS of built-in scenarios at scale.
+
+Each (scenario, trace) cell runs in a fresh subprocess so its peak RSS is its own; times are
+the run itself (agents built, events processed, trace written and hashed), not interpreter
+start-up. The 1-minute load average is reported: on a shared machine it explains outliers.
+
+    .venv/bin/python scripts/bench_scenarios.py                       # marketplace_1k and _4k
+    .venv/bin/python scripts/bench_scenarios.py --scenarios private_commerce --repeat 3 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def child(name: str, trace_dir: str | None) -> dict[str, Any]:
+    """One measurement, in this (fresh) process."""
+    sys.path.insert(0, str(ROOT))
+    from node.sim import engine, scenario
+    from node.sim.trace import TraceWriter
+
+    resolved = scenario.load(name)
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu = time.process_time()
+    started = time.perf_counter()
+    writer = TraceWriter(Path(trace_dir) / "bench.jsonl") if trace_dir else None
+    result = engine.Simulation(resolved, writer).run()
+    wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    return {
+        "scenario": name,
+        "agents": result.agents,
+        "trace": "yes" if trace_dir else "no",
+        "events": result.events,
+        "messages": result.sent,
+        "trace_lines": result.trace_lines,
+        "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "base_rss_mb": round(base_rss / 1024, 1),
+        "root": result.root.hex() if result.root else None,
+        "load_1m": round(os.getloadavg()[0], 1),
+    }
+
+
+def measure(name: str, trace: bool) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-scenarios-") as tmp:
+        args = [sys.executable, __file__, "--child", name, *([tmp] if trace else [])]
+        out = subprocess.run(args, check=True, capture_output=True, text=True, cwd=ROOT)
+        return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Scenario benchmark (wall time, peak RSS).")
+    parser.add_argument("--scenarios", nargs="+", default=["marketplace_1k", "marketplace_4k"])
+    parser.add_argument("--trace", nargs="+", default=["yes", "no"], choices=["yes", "no"])
+    parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the fastest is kept")
+    parser.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child[0], args.child[1] if len(args.child) > 1 else None)))
+        return
+    rows = []
+    for name in args.scenarios:
+        for trace in args.trace:
+            runs = [measure(name, trace == "yes") for _ in range(max(args.repeat, 1))]
+            rows.append(min(runs, key=lambda r: r["wall_s"]))
+            if not args.json:
+                r = rows[-1]
+                print(
+                    f"| {r['scenario']} | {r['agents']:,} | {r['trace']} | {r['events']:,} | "
+                    f"{r['trace_lines']:,} | {r['wall_s']} | {r['cpu_s']} | {r['peak_rss_mb']} | "
+                    f"{r['load_1m']} |",
+                    flush=True,
+                )
+    if args.json:
+        print(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()
