@@ -479,7 +479,9 @@ contract ArenaTest is ArenaBase {
         vm.warp(block.timestamp + 1 days);
         arena.finalizeUnstake(agentId);
         evil.pull(1 ether);
-        assertEq(evil.reentryError(), abi.encodeWithSelector(Arena.Reentrancy.selector), "challenge inside withdraw refused");
+        assertEq(
+            evil.reentryError(), abi.encodeWithSelector(Arena.Reentrancy.selector), "challenge inside withdraw refused"
+        );
         assertEq(uint256(arena.round(r).openDisputes), 0, "no dispute opened");
     }
 

@@ -82,19 +82,19 @@ contract ArenaHandler is ArenaBase {
 
     function stake(uint256 who, uint256 amount) external {
         ++calls;
-        uint256 agentId = who % 4 + 1;
+        uint256 agentId = who % arena.agentCount() + 1;
         amount = 1 + amount % 3 ether;
-        vm.prank(actors[agentId - 1]);
+        vm.prank(_owner(agentId));
         arena.stake{value: amount}(agentId);
         gStake[agentId] += amount;
     }
 
     function requestUnstake(uint256 who, uint256 amount) external {
         ++calls;
-        uint256 agentId = who % 4 + 1;
+        uint256 agentId = who % arena.agentCount() + 1;
         if (gOpenClaims[agentId] != 0 || gStake[agentId] == 0) return;
         amount = 1 + amount % gStake[agentId];
-        vm.prank(actors[agentId - 1]);
+        vm.prank(_owner(agentId));
         arena.requestUnstake(agentId, amount);
         gStake[agentId] -= amount;
         gUnstaking[agentId] += amount;
@@ -102,12 +102,12 @@ contract ArenaHandler is ArenaBase {
 
     function finalizeUnstake(uint256 who) external {
         ++calls;
-        uint256 agentId = who % 4 + 1;
+        uint256 agentId = who % arena.agentCount() + 1;
         if (gUnstaking[agentId] == 0) return;
         uint64 readyAt = arena.agent(agentId).unstakeReadyAt;
         if (block.timestamp < readyAt) vm.warp(readyAt);
         arena.finalizeUnstake(agentId);
-        owed[actors[agentId - 1]] += gUnstaking[agentId];
+        owed[_owner(agentId)] += gUnstaking[agentId];
         gUnstaking[agentId] = 0;
     }
 
@@ -119,16 +119,29 @@ contract ArenaHandler is ArenaBase {
 
     function submit(uint256 who, uint256 cheat) external {
         ++calls;
-        uint256 agentId = who % 4 + 1;
+        uint256 agentId = who % arena.agentCount() + 1;
+        if (gDisqualified[agentId]) {
+            // A disqualified owner comes back with a new agent, eligible from the next round.
+            if (rounds.length >= 60) return;
+            address owner = _owner(agentId);
+            agentId = _agent(owner, ECHO, 2 ether);
+            gStake[agentId] = 2 ether;
+            _newRound();
+        }
+        if (gStake[agentId] < MIN_STAKE) return;
         uint256 roundId = rounds[rounds.length - 1];
+        if (block.timestamp > arena.round(roundId).submitDeadline) {
+            if (rounds.length >= 60) return;
+            _newRound();
+            roundId = rounds[rounds.length - 1];
+        }
         uint256 claimId = (roundId << 64) | agentId;
-        if (submitted[claimId] || gDisqualified[agentId] || gStake[agentId] < MIN_STAKE) return;
-        if (block.timestamp > arena.round(roundId).submitDeadline) return;
+        if (submitted[claimId]) return;
         uint256 cheatAt = cheat % (2 * MAX_TURNS);
         ClaimData memory c = _claimData(roundId, agentId, cheatAt);
-        _submit(actors[agentId - 1], c);
+        _submit(_owner(agentId), c);
         submitted[claimId] = true;
-        claims.push(GClaim(roundId, agentId, actors[agentId - 1], cheatAt, true));
+        claims.push(GClaim(roundId, agentId, _owner(agentId), cheatAt, true));
         cachedRoot[claims.length - 1] = c.root;
         cachedScores[claims.length - 1] = c.scores;
         gOpenClaims[agentId] += 1;
@@ -138,8 +151,16 @@ contract ArenaHandler is ArenaBase {
         ++calls;
         if (claims.length == 0) return;
         uint256 idx = claimSeed % claims.length;
+        (bool busy, uint256 di) = _openDispute(claimSeed);
+        if (busy && who % 3 == 0) {
+            idx = disputes[di].claim; // pile onto a disputed claim (step 7)
+        } else {
+            for (uint256 k; k < claims.length && !_challengeable(idx); ++k) {
+                idx = (idx + 1) % claims.length;
+            }
+        }
+        if (!_challengeable(idx)) return;
         GClaim storage g = claims[idx];
-        if (!g.live || block.timestamp > arena.round(g.roundId).challengeDeadline) return;
         address challenger = actors[who % 4];
         uint256 id = _challenge(challenger, (g.roundId << 64) | g.agentId, uint16(m % 3));
         disputes.push(GDispute(id, idx, challenger, uint16(m % 3), true));
@@ -147,11 +168,19 @@ contract ArenaHandler is ArenaBase {
         gOpenBonds += BOND;
     }
 
-    /// @notice The next move of an open dispute, played honestly by both sides; a late party times out.
+    /// @notice Up to 1-12 next moves of one open dispute, played honestly by both sides; a late
+    ///         party times out.
     function advance(uint256 seed) external {
         ++calls;
         (bool found, uint256 di) = _openDispute(seed);
         if (!found) return;
+        uint256 moves = 1 + (seed >> 128) % 12;
+        for (uint256 i; i < moves && disputes[di].open; ++i) {
+            _move(di);
+        }
+    }
+
+    function _move(uint256 di) internal {
         GDispute storage g = disputes[di];
         GClaim storage gc = claims[g.claim];
         if (!gc.live) {
@@ -286,6 +315,14 @@ contract ArenaHandler is ArenaBase {
             c.scores[1] = c.matches[1].score;
             _sealClaim(c);
         }
+    }
+
+    function _owner(uint256 agentId) internal view returns (address) {
+        return arena.agent(agentId).owner;
+    }
+
+    function _challengeable(uint256 idx) internal view returns (bool) {
+        return claims[idx].live && block.timestamp <= arena.round(claims[idx].roundId).challengeDeadline;
     }
 
     function _openDispute(uint256 seed) internal view returns (bool found, uint256 index) {
