@@ -43,6 +43,36 @@ HEAVY = """(module (memory 1)
     (local.get $acc)))"""
 
 
+LOOP = """(module (memory 1) (global $g (mut i32) (i32.const 3))
+  (func $f (result i32) (i32.const 1))
+  (func (export "decide") (param i64) (result i64) (local $i i32) (local $a i32) (local $b i64)
+    (loop $l BODY (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.wrap_i64 (local.get 0)))))
+    (i64.const 0)))"""
+CLASSES = {
+    "local.get; drop": "(drop (local.get $a))",
+    "i32.const; local.set": "(local.set $a (i32.const 7))",
+    "local.get; i32.const; i32.add; local.set": "(local.set $a (i32.add (local.get $a) (i32.const 3)))",
+    "... i64.mul ...": "(local.set $b (i64.mul (local.get $b) (i64.const 3)))",
+    "... i32.div_u ...": "(local.set $a (i32.div_u (local.get $a) (i32.const 3)))",
+    "... i32.lt_s ...": "(local.set $a (i32.lt_s (local.get $a) (i32.const 3)))",
+    "i32.const; i32.load; local.set": "(local.set $a (i32.load (i32.const 64)))",
+    "i32.const; local.get; i64.store": "(i64.store (i32.const 64) (local.get $b))",
+    "global.get; global.set": "(global.set $g (global.get $g))",
+    "call (callee: i32.const; return); drop": "(drop (call $f))",
+}
+
+
+def _per_class(chain: OnchainInterpreter) -> list[tuple[str, float]]:
+    """Marginal gas per fuel unit of loops whose body repeats one pattern 8 times."""
+    out: list[tuple[str, float]] = []
+    for name, pattern in CLASSES.items():
+        code = bytes(wasmtime.wat2wasm(LOOP.replace("BODY", pattern * 8)))
+        short, long = (chain.decide(code, n.to_bytes(8, "big"), 20_000) for n in (20, 120))
+        out.append((name, (long.gas_used - short.gas_used) / (long.fuel_used - short.fuel_used)))
+    return out
+
+
 @dataclass
 class Row:
     name: str
@@ -106,6 +136,7 @@ def main() -> int:
                 ("~10,000-fuel decision, ok", 10_000, 285),
             )
         ]
+        classes = _per_class(chain)
     print("| agent | decisions | fuel/decision | gas/decision | gas/fuel | inspect gas |")
     print("|---|---:|---:|---:|---:|---:|")
     for r in rows:
@@ -125,6 +156,10 @@ def main() -> int:
     print("|---|---:|---|---:|")
     for label, _, d in big:
         print(f"| {label} | {d.fuel_used:,} | {d.outcome.name.lower()} | {d.gas_used:,} |")
+    print("\n| loop body pattern (x8, plus the loop's own counter and br_if) | gas per fuel unit |")
+    print("|---|---:|")
+    for name, gas_per_fuel in classes:
+        print(f"| {name} | {gas_per_fuel:,.0f} |")
     return 0
 
 
