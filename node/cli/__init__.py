@@ -10,6 +10,7 @@ from node.cli import doctor as doctor_cmd
 from node.cli import match as match_cmd
 from node.cli import report as report_cmd
 from node.cli import sim as sim_cmd
+from node.cli import sim_verify as sim_verify_cmd
 from node.cli import validate as validate_cmd
 from node.cli import wasm as wasm_cmd
 
@@ -30,4 +31,5 @@ main.add_command(sim_cmd.inspect_cmd)
 main.add_command(sim_cmd.plugins_group)
 main.add_command(validate_cmd.validate_cmd)
 main.add_command(report_cmd.report_cmd)
+main.add_command(sim_verify_cmd.sim_group)
 main.add_command(wasm_cmd.wasm)
