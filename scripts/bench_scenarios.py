@@ -5,7 +5,7 @@ Each (scenario, trace) cell runs in a fresh subprocess so its peak RSS is its ow
 the run itself (agents built, events processed, trace written and hashed), not interpreter
 start-up. The 1-minute load average is reported: on a shared machine it explains outliers.
 
-    .venv/bin/python scripts/bench_scenarios.py                       # marketplace_1k and _4k
+    .venv/bin/python scripts/bench_scenarios.py --repeat 3            # marketplace_1k and _4k
     .venv/bin/python scripts/bench_scenarios.py --scenarios private_commerce --repeat 3 --json
 """
 
@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def child(name: str, trace_dir: str | None) -> dict[str, Any]:
+def child(name: str, trace_dir: str | None, worker: bool = False) -> dict[str, Any]:
     """One measurement, in this (fresh) process."""
     sys.path.insert(0, str(ROOT))
     from node.sim import engine, scenario
@@ -35,14 +35,15 @@ def child(name: str, trace_dir: str | None) -> dict[str, Any]:
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     cpu = time.process_time()
     started = time.perf_counter()
-    writer = TraceWriter(Path(trace_dir) / "bench.jsonl") if trace_dir else None
+    path = Path(trace_dir) / "bench.jsonl" if trace_dir else None
+    writer = TraceWriter(path, hash_worker=worker) if path else None
     result = engine.Simulation(resolved, writer).run()
     wall = time.perf_counter() - started
     cpu = time.process_time() - cpu
     return {
         "scenario": name,
         "agents": result.agents,
-        "trace": "yes" if trace_dir else "no",
+        "trace": ("worker" if worker else "yes") if trace_dir else "no",
         "events": result.events,
         "messages": result.sent,
         "trace_lines": result.trace_lines,
@@ -55,9 +56,9 @@ def child(name: str, trace_dir: str | None) -> dict[str, Any]:
     }
 
 
-def measure(name: str, trace: bool) -> dict[str, Any]:
+def measure(name: str, trace: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-scenarios-") as tmp:
-        args = [sys.executable, __file__, "--child", name, *([tmp] if trace else [])]
+        args = [sys.executable, __file__, "--child", name, trace, *([tmp] if trace != "no" else [])]
         out = subprocess.run(args, check=True, capture_output=True, text=True, cwd=ROOT)
         return json.loads(out.stdout)
 
@@ -65,18 +66,25 @@ def measure(name: str, trace: bool) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Scenario benchmark (wall time, peak RSS).")
     parser.add_argument("--scenarios", nargs="+", default=["marketplace_1k", "marketplace_4k"])
-    parser.add_argument("--trace", nargs="+", default=["yes", "no"], choices=["yes", "no"])
+    parser.add_argument(
+        "--trace",
+        nargs="+",
+        default=["yes", "worker", "no"],
+        choices=["yes", "worker", "no"],
+        help="trace hashed in process / hashed in a second process / no trace",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the fastest is kept")
     parser.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child[0], args.child[1] if len(args.child) > 1 else None)))
+        name, mode, *rest = args.child
+        print(json.dumps(child(name, rest[0] if rest else None, mode == "worker")))
         return
     rows = []
     for name in args.scenarios:
         for trace in args.trace:
-            runs = [measure(name, trace == "yes") for _ in range(max(args.repeat, 1))]
+            runs = [measure(name, trace) for _ in range(max(args.repeat, 1))]
             rows.append(min(runs, key=lambda r: r["wall_s"]))
             if not args.json:
                 r = rows[-1]
