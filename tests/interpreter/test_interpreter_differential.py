@@ -125,6 +125,20 @@ HAND_WRITTEN = [
         " (i64.add (i64.load (i32.const 65528)) (i64.extend_i32_u (local.get 0)))))",
     ),
     (
+        "branches to the function label, dead code after them",
+        '(module (func (export "decide") (param i64) (result i64)'
+        " (i64.add (i64.const 100) (block (result i64)"
+        " (br_if 1 (i64.const 5) (i64.eqz (local.get 0)))"
+        " (br_table 0 1 1 (i64.const 6) (i32.and (i32.wrap_i64 (local.get 0)) (i32.const 3)))"
+        " (i64.const 9) i64.add drop unreachable))))",
+    ),
+    (
+        "values below a branch survive",
+        '(module (func (export "decide") (param i64) (result i64)'
+        " (i64.sub (i64.mul (local.get 0) (i64.const 3)) (block (result i64) (i64.const 1)"
+        " (i64.const 2) (i64.const 3) (br 0 (i64.const 4)) drop drop))))",
+    ),
+    (
         "many params and globals",
         "(module (global $a (mut i64) (i64.const -5)) (global $b i32 (i32.const -1))"
         " (func $p (param i32 i64 i32 i64 i32 i64 i32 i64) (result i64)"
@@ -144,7 +158,7 @@ def test_hand_written_programs_agree(batch: Batch) -> None:
     for label, wat in HAND_WRITTEN:
         code = bytes(wasmtime.wat2wasm(wat))
         assert validate_profile(code) is None, label
-        for obs in (bytes(8), (12345).to_bytes(8, "big"), b"\xff" * 8):
+        for obs in (bytes(8), (12345).to_bytes(8, "big"), b"\xff" * 8, (2).to_bytes(8, "big")):
             for fuel in (0, 5, 100, 20_000):
                 cases.append((code, obs, fuel))
                 labels.append(label)
