@@ -306,7 +306,11 @@ class Seller(Party):
                 return
             self.on_paid(ctx, sender, req, stream, chunk)
         elif env.kind == "receipt":
-            self.countersign(ctx, sender, body, as_str(json_field(body, "stream")))
+            self.on_receipt(ctx, sender, body)
+
+    def on_receipt(self, ctx: Context, sender: str, body: Mapping[str, Any]) -> None:
+        """An honest seller never bought anything, so it countersigns no receipt: signing one
+        would attest a delivery it did not receive (and let a ring link itself to it)."""
 
     def _sealed_bid(self, ctx: Context, sender: str, sealed: bytes) -> None:
         try:
@@ -361,6 +365,10 @@ class Shill(Seller):
                 self._wash_back(ctx, buyer, req, st.paid)
             return
         self.drained += 1  # the victim's chunk stays paid and undelivered
+
+    def on_receipt(self, ctx: Context, sender: str, body: Mapping[str, Any]) -> None:
+        if sender in self.puppets:  # the wash-back leg: the ring attests its own trades
+            self.countersign(ctx, sender, body, as_str(json_field(body, "stream")))
 
     def _wash_back(self, ctx: Context, puppet: str, req: str, amount: int) -> None:
         payments = _streams(ctx)
