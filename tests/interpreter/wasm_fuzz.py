@@ -135,6 +135,8 @@ class _Gen:
             return "(memory.size)"
         if choice < 0.92:
             return self.br_table_value(t, d)
+        if choice < 0.95 and self.fn is not None:
+            return self.break_with_value(t, d)
         return f"({t}.{r.choice(('add', 'xor', 'mul'))} {self.expr(t, d)} {self.const(t)})"
 
     def body_value(self, t: str, depth: int) -> str:
@@ -179,6 +181,8 @@ class _Gen:
             return f"(if {self.expr('i32', d)} (then unreachable))"
         if choice < 0.82 and depth > 0:
             return f"(block {self.stmts(d, 2)} (br_if 0 {self.expr('i32', d)}) {self.stmts(d, 2)})"
+        if choice < 0.84 and depth > 0:
+            return self.switch_loop(d)
         if (
             choice < 0.86
             and self.fn is not None
@@ -187,6 +191,33 @@ class _Gen:
         ):
             return f"(if {self.expr('i32', d)} (then (return {self.expr(self.fn.result, d)})))"
         return f"(drop {self.expr(t, d)})"
+
+    def switch_loop(self, depth: int) -> str:
+        """A loop around a br_table over void blocks, the loop itself and the exit."""
+        r = self.rng
+        assert self.fn is not None
+        counter = len(self.fn.params) + len(self.fn.locals)
+        self.fn.locals.append("i32")
+        targets = " ".join(str(r.randint(0, 3)) for _ in range(r.randint(0, 6)))
+        return (
+            f"(local.set {counter} (i32.const 0)) (block (loop (block (block "
+            f"(br_table {targets} {r.randint(0, 3)} {self.expr('i32', depth)})) {self.stmts(depth, 2)})"
+            f" {self.stmts(depth, 2)} (local.set {counter} (i32.add (local.get {counter}) (i32.const 1)))"
+            f" (br_if 0 (i32.lt_u (local.get {counter}) (i32.const {r.choice((3, 20, 300))})))))"
+        )
+
+    def break_with_value(self, t: str, depth: int) -> str:
+        """A value computed in a loop that leaves through br_if to the enclosing block."""
+        assert self.fn is not None
+        counter = len(self.fn.params) + len(self.fn.locals)
+        self.fn.locals.append("i32")
+        limit = self.rng.choice((1, 4, 30))
+        return (
+            f"(block (result {t}) (local.set {counter} (i32.const 0)) (loop "
+            f"(drop (br_if 1 {self.expr(t, depth)} (i32.ge_u (local.get {counter}) (i32.const {limit}))))"
+            f" {self.stmts(depth, 2)} (local.set {counter} (i32.add (local.get {counter}) (i32.const 1))) (br 0))"
+            f" {self.expr(t, depth)})"
+        )
 
     def loop(self, depth: int) -> str:
         r = self.rng
