@@ -57,3 +57,23 @@ def test_scenarios_cp_copies_a_suite_scenario(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     copied = tmp_path / "auction.yaml"
     assert scenario.load(copied).scenario.name == "auction"
+
+
+def test_private_commerce_is_byte_identical_across_processes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = "import sys; from node.cli import main; sys.exit(main())"
+    outs = []
+    for i in range(2):
+        out = tmp_path / f"p{i}.jsonl"
+        subprocess.run(
+            [sys.executable, "-c", code, "run", "private_commerce", "-o", str(out), "--json"],
+            check=True,
+            capture_output=True,
+            env={"PYTHONHASHSEED": str(i + 11), "PATH": "/usr/bin:/bin"},
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    assert b'"event":"sever"' in outs[0]
