@@ -6,11 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from node.sim import engine, scenario
 from node.sim.report import collect, render
-from node.sim.validators import SUITES, load_trace, run_suite
+from node.sim.validators import SUITES, load_trace, run_suite, validate_file
+from tests.sim_scenarios.conftest import SUITE_SCENARIOS
 
 EVENTS = [
     "sell",
@@ -130,3 +133,16 @@ def test_validators_and_report_survive_any_events(
             assert isinstance(verdict.passed, bool)
     html = render(collect(path), run_suite(trace, "private_commerce"), "private_commerce")
     assert "<script" not in html
+
+
+@pytest.mark.parametrize("name", SUITE_SCENARIOS)
+def test_agents_survive_garbling_loss_and_partitions(tmp_path: Path, name: str) -> None:
+    """Byzantine senders garble 30% of agents' messages and 20% are lost: no agent crashes,
+    and the validators still give verdicts (they may fail: the faults break properties)."""
+    resolved = scenario.load(
+        name, overrides=["failures.byzantine_agents=0.3", "failures.message_drop=0.2"]
+    )
+    trace = tmp_path / "faulty.jsonl"
+    result = engine.run(resolved, trace)
+    assert result.events > 0
+    assert validate_file(trace).verdicts

@@ -119,7 +119,7 @@ class Party(Agent):
         try:
             sig = bytes.fromhex(sig_hex)
             doc = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return False
         if not isinstance(doc, dict):
             return False
@@ -315,7 +315,7 @@ class Seller(Party):
     def _sealed_bid(self, ctx: Context, sender: str, sealed: bytes) -> None:
         try:
             doc: Any = json.loads(ctx.plugins.privacy.open(sender, sealed))
-        except (LayerError, ValueError):
+        except (LayerError, ValueError, RecursionError):
             return
         if not isinstance(doc, dict):
             return
@@ -341,7 +341,7 @@ def json_field(body: Mapping[str, Any], key: str) -> Any:
     """A field of the JSON document carried as text in ``body["body"]`` (a receipt)."""
     try:
         doc = json.loads(as_str(body.get("body")))
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return doc.get(key) if isinstance(doc, dict) else None
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from node.sim.agent import Agent, Context, Setup
-from node.sim.tasks.wire import as_str, receive, send
+from node.sim.tasks.wire import as_int, as_str, receive, send
 from node.sim.tasktypes import TaskType, register_task
 
 
@@ -51,7 +51,14 @@ class Proposer(Agent):
         env = receive(ctx, payload)
         if env is not None and env.kind == "result":
             self.results += 1
-            ctx.emit("result", **{k: env.body[k] for k in sorted(env.body)})
+            body = env.body
+            ctx.emit(
+                "result",
+                proposal=as_str(body.get("proposal")),
+                yes=as_int(body.get("yes")),
+                no=as_int(body.get("no")),
+                passed=body.get("passed") is True,
+            )
 
 
 class Coordinator(Agent):
