@@ -566,14 +566,17 @@ contract Arena is IArenaGame {
 
     // ---------------------------------------------------------------- views
 
+    /// @notice An agent's record (owner zero: unknown id).
     function agent(uint256 agentId) external view returns (Agent memory) {
         return _agents[agentId];
     }
 
+    /// @notice A league's terms and reward pool (creator zero: unknown id).
     function league(uint256 leagueId) external view returns (League memory) {
         return _leagues[leagueId];
     }
 
+    /// @notice A round's schedule, seed and counters (leagueId zero: unknown id).
     function round(uint256 roundId) external view returns (Round memory) {
         return _rounds[roundId];
     }

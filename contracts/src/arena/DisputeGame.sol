@@ -353,6 +353,7 @@ contract DisputeGame {
 
     // ---------------------------------------------------------------- views
 
+    /// @notice A dispute's stored record (phase None: unknown id).
     function dispute(uint256 disputeId) external view returns (Dispute memory) {
         return _disputes[disputeId];
     }
