@@ -9,7 +9,7 @@ import wasmtime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from node.wasm import validate_profile
+from node.wasm import AgentProgram, Decision, Outcome, validate_profile
 from node.wasm.builder import body, func_type, module, name, section, sleb, uleb, vec
 from node.wasm.engine import engine
 
@@ -138,6 +138,11 @@ def test_call_depth_limit_is_64_functions() -> None:
 
     assert validate_profile(chain(64)) is None
     assert validate_profile(chain(65)) == "call depth 65 exceeds 64"
+    deepest = AgentProgram.load(chain(64))
+    decision = deepest.decide((9).to_bytes(8, "big"), 1_000)
+    # decide: entry 1 + call 1 + local.get 1; 63 callees: entry 1 each, 62 calls 1 each.
+    assert decision == Decision(Outcome.OK, 9, 1 + 1 + 1 + 63 + 62)
+    assert deepest.reference((9).to_bytes(8, "big"), 1_000) == (0, 9, decision.fuel_used)
 
 
 def test_function_limit_is_1024() -> None:
