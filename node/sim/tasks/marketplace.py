@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from node.sim.agent import Agent, Context, Setup
-from node.sim.layers import LayerError, Reply, Session
+from node.sim.layers import LayerError, Negotiation, Reply, Session
 from node.sim.tasktypes import TaskType, register_task
 
 
@@ -59,8 +59,16 @@ def parse(payload: bytes) -> tuple[str, str, int, str] | None:
     return kind, req, value, extra
 
 
+def negotiator(agent: Seller | Buyer, ctx: Context) -> Negotiation:
+    """The agent's negotiation layer, looked up once (it is asked on every message)."""
+    neg = agent.neg
+    if neg is None:
+        neg = agent.neg = ctx.plugins.negotiation
+    return neg
+
+
 class Seller(Agent):
-    __slots__ = ("answered", "cfg", "items", "sessions", "sold", "stock")
+    __slots__ = ("answered", "cfg", "items", "neg", "sessions", "sold", "stock")
 
     def __init__(self, setup: Setup) -> None:
         cfg: MarketplaceConfig = setup.task_config
@@ -69,6 +77,7 @@ class Seller(Agent):
         per = min(cfg.items_per_seller, cfg.items)
         self.items = [item_name((first + j) % cfg.items) for j in range(per)]
         self.stock = cfg.stock
+        self.neg: Negotiation | None = None  # the negotiation layer, fetched once
         self.sold = 0
         self.answered = 0
         self.sessions: dict[str, Session] = {}
@@ -78,7 +87,7 @@ class Seller(Agent):
 
     def decide(self, ctx: Context, session: Session, offer: int) -> Reply:
         """The answer to a buyer's offer; the negotiation layer's unless a subclass decides."""
-        return ctx.plugins.negotiation.respond(session, offer)
+        return negotiator(self, ctx).respond(session, offer)
 
     def _answer(
         self, ctx: Context, req: str, buyer: str, result: str, price: int = 0, unit: str = "-"
@@ -102,7 +111,7 @@ class Seller(Agent):
         kind, req, price, item = msg
         if not req.startswith(sender + "/"):
             return  # a request id names its buyer; anything else is not a request from it
-        neg = ctx.plugins.negotiation
+        neg = negotiator(self, ctx)
         if kind == "offer":
             session = self.sessions.get(req)
             if session is None:
@@ -134,7 +143,7 @@ class Seller(Agent):
 
 
 class Buyer(Agent):
-    __slots__ = ("bought", "cfg", "requests", "round", "sessions", "spent")
+    __slots__ = ("bought", "cfg", "neg", "requests", "round", "sessions", "spent")
 
     def __init__(self, setup: Setup) -> None:
         self.cfg: MarketplaceConfig = setup.task_config
@@ -143,10 +152,11 @@ class Buyer(Agent):
         self.bought = 0
         self.spent = 0
         self.sessions: dict[str, Session] = {}  # open negotiations, by request id
+        self.neg: Negotiation | None = None  # the negotiation layer, fetched once
 
     def decide(self, ctx: Context, session: Session, offer: int) -> Reply:
         """The answer to a seller's counter; the negotiation layer's unless a subclass decides."""
-        return ctx.plugins.negotiation.respond(session, offer)
+        return negotiator(self, ctx).respond(session, offer)
 
     def on_start(self, ctx: Context) -> None:
         ctx.schedule(1 + ctx.rng.randbelow(self.cfg.period // 2 + 1))
@@ -170,7 +180,7 @@ class Buyer(Agent):
             seller = other
         req = f"{ctx.agent_id}/{self.round}"
         budget = self.cfg.base_price * (95 + rng.randbelow(36)) // 100
-        neg = ctx.plugins.negotiation
+        neg = negotiator(self, ctx)
         session = self.sessions[req] = neg.open(req, seller, budget, selling=False)
         price = neg.first_offer(session)
         self.requests += 1
