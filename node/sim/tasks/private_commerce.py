@@ -158,10 +158,12 @@ class Trade:
 
 
 class Buyer(Party):
-    __slots__ = ("completed", "failed", "round", "trade")
+    __slots__ = ("completed", "failed", "round", "sellers", "trade")
 
     def __init__(self, setup: Setup) -> None:
         super().__init__(setup)
+        # Gossip cards are unauthenticated: only agents that exist in the run can be bid to.
+        self.sellers = frozenset([*setup.roster.ids("seller"), *setup.roster.ids("shill")])
         self.round = 0
         self.trade: Trade | None = None
         self.completed = 0
@@ -189,7 +191,7 @@ class Buyer(Party):
         sellers = [
             c.agent_id
             for c in ctx.plugins.registry.lookup(CAPABILITY)
-            if trust.score(c.agent_id) >= self.cfg.trust_threshold
+            if c.agent_id in self.sellers and trust.score(c.agent_id) >= self.cfg.trust_threshold
         ]
         if not sellers:
             ctx.emit("no_seller", round=self.round)
