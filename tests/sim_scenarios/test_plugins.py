@@ -76,9 +76,12 @@ def test_isolated_ring_is_severed_connected_ring_is_not() -> None:
     assert view.score("puppet") == 0.0
     assert view.score("seller-0") == 1.0
     assert any(e[1] == "sever" and e[2]["members"] == ["puppet", "shill"] for e in p.events)
-    # an honest trade with the ring connects it to the rest: no longer isolated
+    # one honest trade with the ring connects it to the rest: no longer isolated, no penalty,
+    # but praise inside the ring still does not count: only the complaint does
     assert p.trade("buyer-0", "shill", 1)
-    assert view.score("shill") == 0.5  # the puppet's praise counts again, next to the complaint
+    assert view.score("shill") == 0.0
+    p.trust.for_agent("buyer-0").report("shill", 1.0)
+    assert view.score("shill") == 0.5  # the outside buyer's backed praise and the complaint
 
 
 def test_unbacked_praise_is_ignored_and_forged_receipts_refused() -> None:

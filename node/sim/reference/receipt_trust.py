@@ -7,9 +7,10 @@ both Ed25519 over did:key. Recorded receipts are edges buyer -> seller of a dire
 Scoring, and why:
 - a complaint (score < 0.5) always counts: a victim who was never delivered has no receipt;
 - praise (score >= 0.5) counts only when the reporter holds a receipt with the subject;
-- wash trading is caught structurally: a strongly connected component (Tarjan) of two or more
-  agents with no receipt to or from anyone outside it is a ring that only trades with itself.
-  Its members are severed: their receipts back no praise and their score is 0.0.
+- wash trading is caught structurally: agents that pay each other round a cycle are one
+  strongly connected component (Tarjan). Praise between members of the same such ring never
+  counts, and a ring with no receipt to or from anyone outside it (it only trades with itself)
+  is severed: its members' receipts back no praise and their score is 0.0.
 Honest commerce (buyers pay sellers) has no cycles, so its components are single agents.
 Known limit: complaints are unauthenticated slander; one per reporter, like praise.
 
@@ -108,6 +109,7 @@ class ReceiptGraphTrust:
         self._edges: dict[str, dict[str, None]] = {}
         self._dids: dict[str, str] = {}
         self._severed: set[str] = set()
+        self._ring: dict[str, int] = {}  # agent -> index of its SCC, for SCCs of 2 or more
         self._announced: set[tuple[str, ...]] = set()
         self._dirty = False
 
@@ -159,14 +161,16 @@ class ReceiptGraphTrust:
         if self._dirty:
             self._dirty = False
             severed: set[str] = set()
+            ring: dict[str, int] = {}
             incoming: dict[str, set[str]] = {}
             for src, dsts in self._edges.items():
                 for dst in dsts:
                     incoming.setdefault(dst, set()).add(src)
-            for comp in strongly_connected(self._edges):
+            for index, comp in enumerate(strongly_connected(self._edges)):
                 if len(comp) < 2:
                     continue
                 members = set(comp)
+                ring.update(dict.fromkeys(comp, index))
                 isolated = all(
                     set(self._edges.get(m, {})) <= members and incoming.get(m, set()) <= members
                     for m in comp
@@ -178,7 +182,12 @@ class ReceiptGraphTrust:
                         self._announced.add(key)
                         self._env.emit(comp[0], "sever", {"members": comp})
             self._severed = severed
+            self._ring = ring
         return self._severed
+
+    def _same_ring(self, a: str, b: str) -> bool:
+        ring = self._ring.get(a)
+        return ring is not None and ring == self._ring.get(b)
 
     # ---------------------------------------------------------------- ratings
 
@@ -197,7 +206,12 @@ class ReceiptGraphTrust:
         counted = [
             s
             for reporter, s in self._votes.get(subject, {}).items()
-            if s < NEUTRAL or (reporter not in severed and self._linked(reporter, subject))
+            if s < NEUTRAL
+            or (
+                reporter not in severed
+                and self._linked(reporter, subject)
+                and not self._same_ring(reporter, subject)
+            )
         ]
         return sum(counted) / len(counted) if counted else NEUTRAL
 
