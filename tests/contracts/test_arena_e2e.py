@@ -1,11 +1,13 @@
 """End to end on anvil: matches played off chain by node.match (wasmtime) are claimed on the
-Arena and disputed down to the one-step proof, which runs the real RpsSystem and the real
-on-chain WASM interpreter. Python and Solidity must agree on every byte for the honest side
+Arena and disputed down to the one-step proof, which runs the real system contract and the
+real on-chain WASM interpreter. Python and Solidity must agree on every byte for the honest side
 to win: state encodings, step entries, RFC 9162 proofs, match seeds and the agent's decision.
+Every system is covered with one of its example agents.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +20,7 @@ from adapters.anvil import Anvil
 from adapters.build import Artifact, compile_contracts
 from adapters.toolchain import PROJECT_ROOT
 from node import merkle
-from node.match import MatchResult, run_match
+from node.match import run_match
 from node.onchain import OnchainInterpreter
 from node.systems.base import System, load_system
 from node.trace import MatchSummary, StepEntry, claim_root, keccak256, match_seed, pack_step_entry
@@ -34,46 +36,60 @@ ARENA_SOURCES = (
     "contracts/src/arena/DisputeGame.sol",
     "contracts/src/arena/Arena.sol",
 )
-RPS_SOURCES = (
-    "contracts/src/interfaces/ISystem.sol",
-    "contracts/src/systems/SystemLib.sol",
-    "contracts/src/systems/RpsSystem.sol",
-)
-AGENT = PROJECT_ROOT / "scenarios" / "agents" / "rps" / "beat_last_v0.wat"
+AGENTS = PROJECT_ROOT / "scenarios" / "agents"
 ETHER = 10**18
 BOND = ETHER // 5
 SLASH = ETHER // 2
 FUEL = 10_000
-MATCHES = 2
-STEP_VALID, STEP_MISMATCH = 8, 7
+STEP_MISMATCH, STEP_VALID = 7, 8
 CLAIMANT_LOST, CHALLENGER_LOST = 0, 1
 AWAIT_MID, AWAIT_ONE_STEP = 3, 5
 MAINNET_BLOCK_GAS = 30_000_000
+ZERO_ENTRY = (b"\x00" * 32, 0, 0, b"\x00" * 32)
 
 
-def _compile(paths: tuple[str, ...]) -> dict[str, Artifact]:
-    return compile_contracts({path: (PROJECT_ROOT / path).read_text() for path in paths})
+@dataclass(frozen=True)
+class Case:
+    """A system, its contract, small params and an example agent."""
+
+    system: str
+    contract: str
+    params: dict[str, int]
+    agent: str
+
+
+CASES = (
+    Case("rps", "RpsSystem", {"rounds": 8, "history": 4}, "rps/beat_last_v0.wat"),
+    Case("rps", "RpsSystem", {"rounds": 6, "history": 4}, "rps/pattern_v1.wat"),
+    Case("snake", "SnakeSystem", {"width": 8, "height": 8, "max_steps": 24}, "snake/greedy_v1.wat"),
+    Case("connect4", "Connect4System", {}, "connect4/leftmost_v0.wat"),
+    Case(
+        "predict",
+        "PredictSystem",
+        {"length": 12, "noise": 5, "history": 4},
+        "predict/hypotheses_v1.wat",
+    ),
+)
 
 
 @dataclass
-class World:
+class Chain:
     w3: Web3
     arena: Any
     game: Any
-    system: System
-    params: bytes
-    league_id: int
-    code: bytes
-    program: AgentProgram
 
     def account(self, index: int) -> str:
-        return list(self.w3.eth.accounts)[index]
+        return self.w3.eth.accounts[index]
 
     def send(self, call: Any, sender: int, value: int = 0) -> Any:
         tx = call.transact({"from": self.account(sender), "value": value})
         receipt = self.w3.eth.wait_for_transaction_receipt(tx)
         assert receipt["status"] == 1
         return receipt
+
+
+def _compile(paths: tuple[str, ...]) -> dict[str, Artifact]:
+    return compile_contracts({path: (PROJECT_ROOT / path).read_text() for path in paths})
 
 
 def _deploy(w3: Web3, artifact: Artifact, *args: Any) -> Any:
@@ -85,43 +101,64 @@ def _deploy(w3: Web3, artifact: Artifact, *args: Any) -> Any:
 
 
 @pytest.fixture(scope="module")
-def world(anvil: Anvil) -> World:
+def chain(anvil: Anvil) -> Chain:
     interpreter = OnchainInterpreter.deploy(anvil.url)
     w3 = Web3(Web3.HTTPProvider(anvil.url, request_kwargs={"timeout": 120}))
-    arena_artifacts = _compile(ARENA_SOURCES)
-    rps = _deploy(w3, _compile(RPS_SOURCES)["RpsSystem"])
-    arena = _deploy(w3, arena_artifacts["Arena"], interpreter.address, 86_400)
+    artifacts = _compile(ARENA_SOURCES)
+    arena = _deploy(w3, artifacts["Arena"], interpreter.address, 86_400)
     game = w3.eth.contract(
-        address=arena.functions.disputeGame().call(), abi=arena_artifacts["DisputeGame"].abi
+        address=arena.functions.disputeGame().call(), abi=artifacts["DisputeGame"].abi
     )
-    system = load_system("rps")
-    params = system.encode_params({"rounds": 8, "history": 4})
-    code = bytes(wasmtime.wat2wasm(AGENT.read_text()))
+    return Chain(w3, arena, game)
+
+
+@dataclass
+class League:
+    """One league of a case on the shared Arena, with the agent's code loaded off chain."""
+
+    chain: Chain
+    system: System
+    params: bytes
+    league_id: int
+    code: bytes
+    program: AgentProgram
+
+    def new_agent(self, owner: int) -> int:
+        fn = self.chain.arena.functions
+        agent_id = fn.agentCount().call() + 1
+        self.chain.send(
+            fn.registerAgent(self.code), sender=owner
+        )  # the real interpreter inspects it
+        self.chain.send(fn.stake(agent_id), sender=owner, value=ETHER)
+        return agent_id
+
+    def new_round(self) -> tuple[int, bytes]:
+        fn = self.chain.arena.functions
+        round_id = fn.roundCount().call() + 1
+        self.chain.send(fn.openRound(self.league_id), sender=0)
+        for _ in range(2):  # fixSeed needs block.number > seedBlock; anvil estimates at latest
+            self.chain.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        self.chain.send(fn.fixSeed(round_id), sender=0)
+        return round_id, bytes(fn.round(round_id).call()[8])
+
+
+def _league(chain: Chain, case: Case) -> League:
+    sources = (
+        "contracts/src/interfaces/ISystem.sol",
+        "contracts/src/systems/SystemLib.sol",
+        f"contracts/src/systems/{case.contract}.sol",
+    )
+    contract = _deploy(chain.w3, _compile(sources)[case.contract])
+    system = load_system(case.system)
+    params = system.encode_params({**system.default_params(), **case.params})
+    code = bytes(wasmtime.wat2wasm((AGENTS / case.agent).read_text()))
     program = AgentProgram.load(code)
-    assert program.abi == 0
-    league_id = arena.functions.leagueCount().call() + 1
-    world = World(w3, arena, game, system, params, league_id, code, program)
-    config = (rps.address, params, ETHER, 1, MATCHES, FUEL, SLASH, BOND, [ETHER], 3_600, 3_600, 600)
-    world.send(arena.functions.createLeague(config), sender=0, value=5 * ETHER)
-    return world
-
-
-def _new_agent(world: World, owner: int) -> int:
-    fn = world.arena.functions
-    agent_id = fn.agentCount().call() + 1
-    world.send(fn.registerAgent(world.code), sender=owner)  # the real interpreter inspects it
-    world.send(fn.stake(agent_id), sender=owner, value=ETHER)
-    return agent_id
-
-
-def _new_round(world: World) -> tuple[int, bytes]:
-    fn = world.arena.functions
-    round_id = fn.roundCount().call() + 1
-    world.send(fn.openRound(world.league_id), sender=0)
-    for _ in range(2):
-        world.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
-    world.send(fn.fixSeed(round_id), sender=0)
-    return round_id, bytes(fn.round(round_id).call()[8])
+    assert program.abi is not None, program.invalid_reason
+    fn = chain.arena.functions
+    league_id = fn.leagueCount().call() + 1
+    config = (contract.address, params, ETHER, 1, 1, FUEL, SLASH, BOND, [ETHER], 3_600, 3_600, 600)
+    chain.send(fn.createLeague(config), sender=0, value=5 * ETHER)
+    return League(chain, system, params, league_id, code, program)
 
 
 @dataclass
@@ -140,36 +177,44 @@ class Trace:
     def summary(self, index: int) -> MatchSummary:
         return MatchSummary(index, self.seed, self.root, len(self.entries), self.score)
 
+    def post(self, step: int) -> bytes:
+        return StepEntry.decode(self.entries[step]).post_state_hash
 
-def _honest(world: World, seed: bytes) -> Trace:
-    result: MatchResult = run_match(
-        world.system, world.program, seed, world.params, FUEL, record_states=True
-    )
+
+def _honest(league: League, seed: bytes) -> Trace:
+    result = run_match(league.system, league.program, seed, league.params, FUEL, record_states=True)
     assert result.states is not None
     return Trace(seed, list(result.entries), list(result.states), result.score)
 
 
-def _deviating(world: World, seed: bytes, at: int) -> Trace:
-    """A cheat: at step ``at`` the claimed action is not the agent's; play goes on from there."""
-    system, program = world.system, world.program
+def _deviating(league: League, seed: bytes, at: int) -> Trace | None:
+    """A cheat: at step ``at`` the claimed action is another valid one; play goes on from there.
+    None when no other action leads to a different state there."""
+    system, program = league.system, league.program
     assert program.abi is not None
-    state = system.initial_state(seed, world.params)
+    state = system.initial_state(seed, league.params)
     pre = keccak256(system.encode(state))
     entries: list[bytes] = []
     states = [state]
     while not system.is_done(state):
         decision = program.decide(system.observe(state, program.abi), FUEL)
-        action = system.to_action(state, decision.value)
-        assert decision.outcome == 0
-        assert action is not None
+        action = system.to_action(state, decision.value) if decision.outcome == 0 else None
+        if action is None:
+            return None  # the honest match forfeits before the deviation point
         if len(entries) == at:
-            action = (action + 1) % 3
+            honest_post = system.encode(system.step(state, action))
+            others = [system.to_action(state, v) for v in range(256)]
+            choices = [a for a in others if a is not None and a != action]
+            choices = [a for a in choices if system.encode(system.step(state, a)) != honest_post]
+            if not choices:
+                return None
+            action = choices[0]
         state = system.step(state, action)
         post = keccak256(system.encode(state))
         entries.append(pack_step_entry(len(entries), pre, 0, action, post))
         states.append(state)
         pre = post
-    return Trace(seed, entries, states, system.score(state))
+    return Trace(seed, entries, states, system.score(state)) if len(entries) > at else None
 
 
 def _entry(data: bytes) -> tuple[bytes, int, int, bytes]:
@@ -177,134 +222,92 @@ def _entry(data: bytes) -> tuple[bytes, int, int, bytes]:
     return (e.pre_state_hash, e.outcome, e.action, e.post_state_hash)
 
 
-def _dispute(world: World, dispute_id: int) -> list[Any]:
-    return list(world.game.functions.dispute(dispute_id).call())
+def _submit(league: League, owner: int, round_id: int, agent_id: int, claimed: Trace) -> int:
+    root = claim_root([claimed.summary(0)])
+    league.chain.send(
+        league.chain.arena.functions.submitClaim(round_id, agent_id, root, [claimed.score]),
+        sender=owner,
+    )
+    return (round_id << 64) | agent_id
 
 
-def _play_dispute(
-    world: World,
-    *,
-    dispute_id: int,
+def _dispute(
+    league: League,
+    claim_id: int,
     claimant: int,
     challenger: int,
-    matches: list[Trace],
-    m: int,
+    claimed: Trace,
     truth: Trace,
-    agree: Any,
-) -> Any:
-    """Both sides move until the one-step proof; returns the proof's receipt."""
-    fn = world.game.functions
-    summaries = [t.summary(i) for i, t in enumerate(matches)]
-    root = claim_root(summaries)
-    scores = [t.score for t in matches]
-    claimed = matches[m]
-    proof = merkle.inclusion_proof([s.encode() for s in summaries], m)
-    s = summaries[m]
-    world.send(
-        fn.revealSummary(
-            dispute_id, root, scores, (s.match_seed, s.trace_root, s.steps, s.score), proof
-        ),
-        claimant,
-    )
+    agree: Callable[[int], bool],
+) -> tuple[tuple[int, int], int, int]:
+    """Challenge match 0 and play both sides to the one-step proof; (verdict, reason), lo, hi."""
+    chain = league.chain
+    fn = chain.game.functions
+    dispute_id = fn.disputeCount().call() + 1
+    chain.send(fn.challenge(claim_id, 0), sender=challenger, value=BOND)
+    s = claimed.summary(0)
+    root = claim_root([s])
+    summary = (s.match_seed, s.trace_root, s.steps, s.score)
+    chain.send(fn.revealSummary(dispute_id, root, [claimed.score], summary, []), claimant)
     last = len(claimed.entries) - 1
-    world.send(
-        fn.revealFinal(
-            dispute_id, _entry(claimed.entries[last]), merkle.inclusion_proof(claimed.entries, last)
-        ),
-        claimant,
-    )
-    while _dispute(world, dispute_id)[1] == AWAIT_MID:
+    proof = merkle.inclusion_proof(claimed.entries, last)
+    chain.send(fn.revealFinal(dispute_id, _entry(claimed.entries[last]), proof), claimant)
+    while fn.dispute(dispute_id).call()[1] == AWAIT_MID:
         mid = fn.midpoint(dispute_id).call()
-        world.send(
-            fn.revealMidpoint(
-                dispute_id,
-                _entry(claimed.entries[mid]),
-                merkle.inclusion_proof(claimed.entries, mid),
-            ),
-            claimant,
-        )
-        world.send(fn.answer(dispute_id, agree(mid, claimed, truth)), challenger)
-    d = _dispute(world, dispute_id)
+        proof = merkle.inclusion_proof(claimed.entries, mid)
+        chain.send(fn.revealMidpoint(dispute_id, _entry(claimed.entries[mid]), proof), claimant)
+        chain.send(fn.answer(dispute_id, agree(mid)), challenger)
+    d = fn.dispute(dispute_id).call()
     assert d[1] == AWAIT_ONE_STEP
     lo, hi = d[6], d[7]
-    lo_entry = _entry(claimed.entries[lo]) if lo >= 0 else (b"\x00" * 32, 0, 0, b"\x00" * 32)
-    pre_state = world.system.encode(truth.states[hi])
-    return world.send(
-        fn.proveStep(dispute_id, lo_entry, _entry(claimed.entries[hi]), pre_state, world.code),
-        challenger,
-    )
-
-
-def _verdict(world: World, receipt: Any) -> tuple[int, int]:
-    (event,) = world.game.events.DisputeResolved().process_receipt(receipt, errors=DISCARD)
-    return int(event["args"]["verdict"]), int(event["args"]["reason"])
-
-
-def test_python_matches_agree_with_chain_seeds_and_states(world: World) -> None:
-    agent_id = _new_agent(world, owner=1)
-    round_id, round_seed = _new_round(world)
-    for m in range(MATCHES):
-        seed = match_seed(round_seed, agent_id, m)
-        assert seed == bytes(world.arena.functions.matchSeed(round_id, agent_id, m).call())
-
-
-def test_honest_claimant_wins_the_one_step_proof_on_the_real_interpreter(world: World) -> None:
-    agent_id = _new_agent(world, owner=1)
-    round_id, round_seed = _new_round(world)
-    matches = [_honest(world, match_seed(round_seed, agent_id, m)) for m in range(MATCHES)]
-    root = claim_root([t.summary(i) for i, t in enumerate(matches)])
-    fn = world.arena.functions
-    world.send(fn.submitClaim(round_id, agent_id, root, [t.score for t in matches]), sender=1)
-    claim_id = (round_id << 64) | agent_id
-    before = fn.balanceOf(world.account(1)).call()
-    dispute_id = world.game.functions.disputeCount().call() + 1
-    world.send(world.game.functions.challenge(claim_id, 0), sender=2, value=BOND)
-    # A challenger who disagrees with everything ends at step 0, proven from the initial state
-    # the contract computes itself.
-    receipt = _play_dispute(
-        world,
-        dispute_id=dispute_id,
-        claimant=1,
-        challenger=2,
-        matches=matches,
-        m=0,
-        truth=matches[0],
-        agree=lambda mid, claimed, truth: False,
-    )
-    assert _verdict(world, receipt) == (CHALLENGER_LOST, STEP_VALID)
+    lo_entry = _entry(claimed.entries[lo]) if lo >= 0 else ZERO_ENTRY
+    pre_state = league.system.encode(truth.states[hi])
+    call = fn.proveStep(dispute_id, lo_entry, _entry(claimed.entries[hi]), pre_state, league.code)
+    receipt = chain.send(call, challenger)
     assert receipt["gasUsed"] < MAINNET_BLOCK_GAS, "a one-step proof must fit in a block"
-    assert fn.balanceOf(world.account(1)).call() == before + BOND
+    (event,) = chain.game.events.DisputeResolved().process_receipt(receipt, errors=DISCARD)
+    return (int(event["args"]["verdict"]), int(event["args"]["reason"])), lo, hi
 
 
-def test_deviating_claimant_loses_the_one_step_proof_on_the_real_interpreter(world: World) -> None:
-    agent_id = _new_agent(world, owner=3)
-    round_id, round_seed = _new_round(world)
-    truth = [_honest(world, match_seed(round_seed, agent_id, m)) for m in range(MATCHES)]
-    claimed = [truth[0], _deviating(world, truth[1].seed, at=3)]
-    assert claimed[1].entries[:3] == truth[1].entries[:3]
-    root = claim_root([t.summary(i) for i, t in enumerate(claimed)])
-    fn = world.arena.functions
-    world.send(fn.submitClaim(round_id, agent_id, root, [t.score for t in claimed]), sender=3)
-    claim_id = (round_id << 64) | agent_id
-    dispute_id = world.game.functions.disputeCount().call() + 1
-    world.send(world.game.functions.challenge(claim_id, 1), sender=4, value=BOND)
-    receipt = _play_dispute(
-        world,
-        dispute_id=dispute_id,
-        claimant=3,
-        challenger=4,
-        matches=claimed,
-        m=1,
-        truth=truth[1],
-        agree=lambda mid, claimed, truth: (
-            StepEntry.decode(claimed.entries[mid]).post_state_hash
-            == keccak256(world.system.encode(truth.states[mid + 1]))
-        ),
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.agent)
+def test_disputes_end_as_the_rules_say_on_the_real_stack(chain: Chain, case: Case) -> None:
+    league = _league(chain, case)
+    fn = chain.arena.functions
+
+    # An honest claimant against challengers who disagree with everything (proof at step 0 from
+    # the initial state the contract computes) and who agree with everything (the last step).
+    agent_id = league.new_agent(owner=1)
+    round_id, round_seed = league.new_round()
+    seed = match_seed(round_seed, agent_id, 0)
+    assert seed == bytes(fn.matchSeed(round_id, agent_id, 0).call())
+    honest = _honest(league, seed)
+    claim_id = _submit(league, 1, round_id, agent_id, honest)
+    before = fn.balanceOf(chain.account(1)).call()
+    result, lo, hi = _dispute(league, claim_id, 1, 2, honest, honest, lambda mid: False)
+    assert (result, lo, hi) == ((CHALLENGER_LOST, STEP_VALID), -1, 0)
+    last = len(honest.entries) - 1
+    result, lo, hi = _dispute(league, claim_id, 1, 2, honest, honest, lambda mid: True)
+    assert (result, hi) == ((CHALLENGER_LOST, STEP_VALID), last)
+    assert fn.balanceOf(chain.account(1)).call() == before + 2 * BOND
+
+    # A claimant whose trace deviates from its agent at one step is caught at that step.
+    cheater = league.new_agent(owner=3)
+    round_id, round_seed = league.new_round()
+    truth = _honest(league, match_seed(round_seed, cheater, 0))
+    at = len(truth.entries) // 2
+    claimed = _deviating(league, truth.seed, at)
+    if claimed is None:
+        pytest.skip(f"{case.agent}: no deviation at step {at} changes the state")
+    claim_id = _submit(league, 3, round_id, cheater, claimed)
+    result, lo, hi = _dispute(
+        league,
+        claim_id,
+        3,
+        4,
+        claimed,
+        truth,
+        lambda mid: claimed.post(mid) == truth.post(mid) if mid < len(truth.entries) else False,
     )
-    assert _verdict(world, receipt) == (CLAIMANT_LOST, STEP_MISMATCH)
-    assert receipt["gasUsed"] < MAINNET_BLOCK_GAS, "a one-step proof must fit in a block"
-    d = _dispute(world, dispute_id)
-    assert (d[6], d[7]) == (2, 3), "bisection stopped at the deviating step"
-    assert bytes(fn.claimCommit(claim_id).call()) == (1).to_bytes(32, "big")
-    assert fn.disqualified(agent_id, world.league_id).call()
-    assert fn.balanceOf(world.account(4)).call() == BOND + SLASH // 2
+    assert (result, hi) == ((CLAIMANT_LOST, STEP_MISMATCH), at)
+    assert fn.disqualified(cheater, league.league_id).call()
+    assert fn.balanceOf(chain.account(4)).call() >= BOND + SLASH // 2
