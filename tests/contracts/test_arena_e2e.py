@@ -66,7 +66,7 @@ CASES = (
     Case(
         "predict",
         "PredictSystem",
-        {"length": 12, "noise": 5, "history": 4},
+        {"length": 8, "noise": 5, "history": 4},
         "predict/hypotheses_v1.wat",
     ),
 )

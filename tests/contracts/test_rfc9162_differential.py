@@ -45,7 +45,7 @@ def _entries(rng: random.Random, size: int) -> list[bytes]:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(size=st.integers(min_value=0, max_value=300), seed=st.integers(min_value=0, max_value=2**32))
 def test_roots_match_pymerkle(harness: Any, size: int, seed: int) -> None:
@@ -54,7 +54,7 @@ def test_roots_match_pymerkle(harness: Any, size: int, seed: int) -> None:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     size=st.integers(min_value=1, max_value=700),
@@ -77,7 +77,7 @@ def test_python_proofs_verify_on_chain(
 
 
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     entry=st.binary(max_size=100),
