@@ -15,6 +15,8 @@ from typing import Any
 
 TRACE_FORMAT = "nets-sim/1"
 MAX_DETAILS = 5
+_KEPT = frozenset({"run", "app", "layer", "start", "end", "heal"})
+_SEND_KEYS = ("kind", "line", "t", "agent", "to", "id", "msg", "msg_hex")
 
 
 class TraceError(ValueError):
@@ -36,11 +38,15 @@ class Verdict:
 
 @dataclass
 class Trace:
-    """A nets-sim/1 trace, indexed the ways validators read it. ``line`` numbers from 1."""
+    """A nets-sim/1 trace, indexed the ways validators read it. ``line`` numbers from 1.
+
+    Only what validators read is kept (memory is what a 4,000-agent trace costs): app and layer
+    events, sends (line, agent, recipient, id and payload only), starts, the end line.
+    """
 
     path: str
     run: Event
-    events: list[Event]
+    events: list[Event]  # app, layer and send lines (receive, timer, drop lines are not kept)
     apps: dict[str, list[Event]] = field(default_factory=dict)
     layers: dict[str, list[Event]] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
@@ -75,14 +81,18 @@ def load_trace(path: Path) -> Trace:
             if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
                 raise TraceError(f"{path}: line {number} is not a JSON object with a kind")
             event["line"] = number
+            if number == 1 and (event["kind"] != "run" or event.get("format") != TRACE_FORMAT):
+                raise TraceError(f"{path}: not a {TRACE_FORMAT} trace (no run header)")
+            kind = event["kind"]
+            if kind == "send":
+                event = {k: event[k] for k in _SEND_KEYS if k in event}
+            elif kind not in _KEPT:
+                continue
             events.append(event)
-    if not events or events[0].get("kind") != "run":
-        raise TraceError(f"{path}: the first line is not a run header")
-    run = events[0]
-    if run.get("format") != TRACE_FORMAT:
-        raise TraceError(f"{path}: trace format {run.get('format')!r} is not {TRACE_FORMAT}")
-    trace = Trace(str(path), run, events)
-    for event in events:
+    if not events:
+        raise TraceError(f"{path}: empty trace")
+    trace = Trace(str(path), events[0], events[1:])
+    for event in trace.events:
         kind = event["kind"]
         if kind == "app":
             trace.apps.setdefault(str(event.get("event")), []).append(event)
