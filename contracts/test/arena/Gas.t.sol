@@ -54,6 +54,37 @@ contract GasTest is ArenaBase {
         assertTrue(gas2 <= SUBMIT_TARGET, "second submitClaim over 80k");
     }
 
+    /// @notice Settlement is O(n): measure 40 claims of 10 matches and bound the cost per claim (a 30M block then settles 1,000 claims).
+    function test_settleRoundCostPerClaim() public {
+        uint256 l = _league(10, 100 ether);
+        uint256 n = 40;
+        for (uint256 i; i < n; ++i) {
+            _agent(address(uint160(0x1000 + i)), ECHO, 0);
+        }
+        for (uint256 i; i < n; ++i) {
+            vm.deal(address(uint160(0x1000 + i)), 2 ether);
+            vm.prank(address(uint160(0x1000 + i)));
+            arena.stake{value: 1 ether}(i + 1);
+        }
+        uint256 r = _round(l);
+        Arena.ClaimOpening[] memory ranked = new Arena.ClaimOpening[](n);
+        for (uint256 i; i < n; ++i) {
+            int64[] memory scores = new int64[](10);
+            for (uint256 j; j < 10; ++j) {
+                scores[j] = int64(int256(n - i)) * 10 - int64(int256(j));
+            }
+            bytes32 root = keccak256(abi.encode(i));
+            vm.prank(address(uint160(0x1000 + i)));
+            arena.submitClaim(r, i + 1, root, scores);
+            ranked[i] = Arena.ClaimOpening(uint64(i + 1), root, scores);
+        }
+        vm.warp(block.timestamp + 7_201);
+        uint256 gas = _measure(DAVE, address(arena), abi.encodeCall(Arena.settleRound, (r, ranked)));
+        emit GasUsed("settleRound(40 claims x 10 matches)", gas);
+        emit GasUsed("settleRound per claim", gas / n);
+        assertTrue(gas / n <= 30_000, "settlement over 30k per claim");
+    }
+
     // ------------------------------------------------------------ bisection at depth 12
 
     bytes32[][] internal levels;
