@@ -811,8 +811,17 @@ contract WasmCompiler {
                         switch op
                         case 0x20 {
                             let idx := ru32(s)
-                            pushT(s, localType(s, idx))
-                            emit5(s, op, shl(5, idx))
+                            let t := localType(s, idx)
+                            {
+                                let th := mload(add(s, 0x60))
+                                mstore8(add(mload(add(s, 0x80)), th), t)
+                                th := add(th, 1)
+                                mstore(add(s, 0x60), th)
+                                if gt(th, mload(add(s, 0x120))) { mstore(add(s, 0x120), th) }
+                            }
+                            let o := mload(add(s, 0x40))
+                            mstore(o, or(shl(248, 0x20), shl(216, shl(5, idx))))
+                            mstore(add(s, 0x40), add(o, 5))
                         }
                         case 0x21 {
                             let idx := ru32(s)
@@ -848,8 +857,16 @@ contract WasmCompiler {
                 }
                 if eq(op, 0x41) {
                     let v := rs32(s)
-                    pushT(s, 0x7f)
-                    emit5(s, op, v)
+                    {
+                        let th := mload(add(s, 0x60))
+                        mstore8(add(mload(add(s, 0x80)), th), 0x7f)
+                        th := add(th, 1)
+                        mstore(add(s, 0x60), th)
+                        if gt(th, mload(add(s, 0x120))) { mstore(add(s, 0x120), th) }
+                    }
+                    let o := mload(add(s, 0x40))
+                    mstore(o, or(shl(248, 0x41), shl(216, v)))
+                    mstore(add(s, 0x40), add(o, 5))
                     continue
                 }
                 if lt(op, 0x20) {
@@ -883,8 +900,13 @@ contract WasmCompiler {
                         }
                     }
                     case 0x1a {
-                        pop(popT(s, 0))
-                        emit1(s, 0x1a)
+                        let th := mload(add(s, 0x60))
+                        switch eq(th, mload(add(s, 0xe0)))
+                        case 0 { mstore(add(s, 0x60), sub(th, 1)) }
+                        default { if iszero(mload(add(s, 0x100))) { fail() } }
+                        let o := mload(add(s, 0x40))
+                        mstore8(o, 0x1a)
+                        mstore(add(s, 0x40), add(o, 1))
                     }
                     case 0x0d {
                         countControl(s)
@@ -1057,10 +1079,33 @@ contract WasmCompiler {
                             default { fail() }
                         }
                     }
-                    if bin { pop(popT(s, a)) }
-                    pop(popT(s, a))
-                    pushT(s, r)
-                    emit1(s, op)
+                    {
+                        let th := mload(add(s, 0x60))
+                        switch lt(sub(th, mload(add(s, 0xe0))), add(1, bin))
+                        case 0 {
+                            // fast path: the operands are above the frame's height
+                            let ts := mload(add(s, 0x80))
+                            let t := byte(0, mload(add(ts, sub(th, 1))))
+                            if t { if iszero(eq(t, a)) { fail() } }
+                            if bin {
+                                th := sub(th, 1)
+                                t := byte(0, mload(add(ts, sub(th, 1))))
+                                if t { if iszero(eq(t, a)) { fail() } }
+                                mstore(add(s, 0x60), th)
+                            }
+                            mstore8(add(ts, sub(th, 1)), r)
+                        }
+                        default {
+                            if bin { pop(popT(s, a)) }
+                            pop(popT(s, a))
+                            pushT(s, r)
+                        }
+                    }
+                    {
+                        let o := mload(add(s, 0x40))
+                        mstore8(o, op)
+                        mstore(add(s, 0x40), add(o, 1))
+                    }
                     continue
                 }
                 // loads and stores: info byte = log2(width) | i64 << 2 | store << 3 | invalid << 4
