@@ -87,3 +87,14 @@ def test_report_without_suite_and_bad_input(run_scenario: Runner, tmp_path: Path
     assert "no validators for scenario" in out.read_text()
     missing = cli.invoke(main, ["report", str(tmp_path / "nope.jsonl"), "-o", str(out)])
     assert missing.exit_code == 2
+
+
+def test_validate_suite_from_a_scenario_file(run_scenario: Runner, tmp_path: Path) -> None:
+    cli = CliRunner()
+    assert cli.invoke(main, ["scenarios", "cp", "consensus", str(tmp_path)]).exit_code == 0
+    trace = run_scenario("consensus")
+    copied = str(tmp_path / "consensus.yaml")
+    assert cli.invoke(main, ["validate", str(trace), "--scenario", copied]).exit_code == 0
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("task: [1, 2]\n")
+    assert cli.invoke(main, ["validate", str(trace), "--scenario", str(broken)]).exit_code == 2

@@ -48,16 +48,18 @@ class ValidationReport:
 
 
 def resolve_suite(name: str) -> str:
-    """A suite name, or a built-in scenario name mapped to its task type."""
+    """A suite name, or a built-in scenario name or scenario file mapped to its task type."""
     if name in SUITES:
         return name
     from node.sim.scenario import ScenarioError, builtin_scenarios, read_yaml
 
     path = builtin_scenarios().get(name)
+    if path is None and name.endswith((".yaml", ".yml")) and Path(name).is_file():
+        path = Path(name)
     if path is not None:
         try:
             task = read_yaml(path).get("task", {}).get("type")
-        except ScenarioError:
+        except (ScenarioError, AttributeError):
             task = None
         if isinstance(task, str) and task in SUITES:
             return task
