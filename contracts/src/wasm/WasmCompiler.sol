@@ -44,7 +44,8 @@ contract WasmCompiler {
     uint256 private constant ST_NE = 0x260; // number of call edges
     uint256 private constant ST_RES = 0x280; // result type of this function (0: none)
     uint256 private constant ST_CTRL = 0x2a0; // control instructions so far (whole module)
-    uint256 private constant ST_SIZE = 0x2c0;
+    uint256 private constant ST_TMP = 0x2e0; // scratch (br_table entry count)
+    uint256 private constant ST_SIZE = 0x300;
 
     struct Module {
         uint256 p; // read position (absolute calldata offset)
@@ -1007,34 +1008,48 @@ contract WasmCompiler {
                     }
                     case 0x0e {
                         countControl(s)
-                        let count := ru32(s)
-                        if gt(count, sub(mload(add(s, 0x20)), mload(s))) { fail() }
-                        let p0 := mload(s)
-                        for { let i := 0 } lt(i, count) { i := add(i, 1) } { pop(ru32(s)) }
-                        let dflt := ru32(s)
-                        let pEnd := mload(s)
-                        pop(popT(s, 0x7f))
-                        let dt := labelType(mload(label(s, dflt)))
-                        let arity := iszero(iszero(dt))
-                        let o := mload(add(s, 0x40))
-                        mstore(o, or(shl(248, 0x0e), shl(216, count)))
-                        let e := add(o, 5)
-                        let out := mload(add(s, 0x140))
-                        mstore(s, p0)
+                        // One pass: every label must have the arity of the first (so all equal
+                        // the default's, the reference's rule); the index is popped first.
+                        let e := 0
+                        {
+                            let count := ru32(s)
+                            if gt(count, sub(mload(add(s, 0x20)), mload(s))) { fail() }
+                            pop(popT(s, 0x7f))
+                            let o := mload(add(s, 0x40))
+                            mstore(o, or(shl(248, 0x0e), shl(216, count)))
+                            e := add(o, 5)
+                            mstore(add(s, 0x2e0), add(count, 1))
+                        }
                         let th := mload(add(s, 0x60))
-                        for { let i := 0 } iszero(gt(i, count)) { i := add(i, 1) } {
-                            let d := ru32(s)
-                            let fa := label(s, d)
-                            let t := labelType(mload(fa))
-                            if iszero(eq(iszero(iszero(t)), arity)) { fail() }
+                        let arity := 2
+                        let t := 0
+                        let last := mload(add(s, 0xc0))
+                        let cs := mload(add(s, 0xa0))
+                        for { let i := mload(add(s, 0x2e0)) } i { i := sub(i, 1) } {
+                            let fa := ru32(s)
+                            if iszero(lt(fa, last)) { fail() }
+                            fa := add(cs, shl(5, sub(sub(last, 1), fa)))
+                            let fw := mload(fa)
+                            t := mul(and(shr(8, fw), 0xff), iszero(eq(and(fw, 0xff), 3)))
+                            let a := iszero(iszero(t))
+                            switch arity
+                            case 2 { arity := a }
+                            default { if iszero(eq(a, arity)) { fail() } }
                             if t { pushT(s, popT(s, t)) }
-                            let target, drop, ar := branch(s, fa, th, sub(e, out))
-                            mstore(e, or(or(shl(224, target), shl(192, drop)), shl(184, ar)))
+                            let dr := add(and(shr(16, fw), 0xffffffff), a)
+                            switch gt(th, dr)
+                            case 1 { dr := shl(5, sub(th, dr)) }
+                            default { dr := 0 }
+                            let tg := and(shr(88, fw), 0xffffffff)
+                            if iszero(eq(and(fw, 0xff), 3)) {
+                                tg := and(shr(56, fw), 0xffffffff)
+                                mstore(fa, or(and(fw, not(shl(56, 0xffffffff))), shl(56, sub(e, mload(add(s, 0x140))))))
+                            }
+                            mstore(e, or(or(shl(224, tg), shl(192, dr)), shl(184, a)))
                             e := add(e, 9)
                         }
                         mstore(add(s, 0x40), e)
-                        if iszero(eq(mload(s), pEnd)) { fail() }
-                        if dt { pop(popT(s, dt)) }
+                        if t { pop(popT(s, t)) }
                         setUnreachable(s)
                     }
                     case 0x00 {
