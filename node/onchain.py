@@ -94,6 +94,12 @@ class OnchainInterpreter:
         interpreter = deployer.deploy(artifacts["WasmInterpreter"], compiler)
         return cls(w3, interpreter, artifacts)
 
+    @classmethod
+    def at(cls, url: str, address: str) -> OnchainInterpreter:
+        """An interpreter already deployed at ``address`` (e.g. the one the Arena uses)."""
+        w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 120}))
+        return cls(w3, address, build_artifacts())
+
     def inspect(self, code: bytes) -> tuple[bool, int]:
         """(valid, abiVersion) as the contract's profile check sees ``code``."""
         valid, abi = self.contract.functions.inspect(code).call()

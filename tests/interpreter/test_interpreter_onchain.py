@@ -37,3 +37,5 @@ def test_inspect_and_invalid_module(anvil: Anvil) -> None:
     assert chain.inspect(b"\x00asm") == (False, 0)
     bad = chain.decide(b"\x00asm\x01\x00\x00\x00", (1).to_bytes(8, "big"), 100)
     assert (bad.outcome, bad.value, bad.fuel_used) == (Outcome.INVALID_MODULE, 0, 0)
+    again = OnchainInterpreter.at(anvil.url, chain.address)
+    assert again.inspect(bytes(wasmtime.wat2wasm(LOOP))) == (True, 0)
