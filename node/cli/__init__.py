@@ -7,6 +7,7 @@ import click
 from node.cli import chain as chain_cmd
 from node.cli import demo as demo_cmd
 from node.cli import doctor as doctor_cmd
+from node.cli import league as league_cmd
 from node.cli import match as match_cmd
 from node.cli import report as report_cmd
 from node.cli import sim as sim_cmd
@@ -25,6 +26,7 @@ main.add_command(doctor_cmd.doctor)
 main.add_command(chain_cmd.chain)
 main.add_command(demo_cmd.demo)
 main.add_command(match_cmd.match)
+main.add_command(league_cmd.league)
 main.add_command(sim_cmd.run_cmd)
 main.add_command(sim_cmd.scenarios_group)
 main.add_command(sim_cmd.inspect_cmd)

@@ -1,0 +1,151 @@
+"""Opening the node's database: engine, sessions, automatic schema creation and its version.
+
+Any SQLAlchemy URL works (node.config.database_url: --db, $NETS_DB, sqlite:///./nets.db).
+SQLite files run in WAL mode with synchronous=FULL, so a process killed at any instant leaves
+every committed transaction and nothing of an uncommitted one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from node.config import database_url
+from node.db import models
+
+SCHEMA_VERSION = 1
+"""Bump with every schema change (and teach ``_migrate`` the step from the previous one)."""
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be used: bad URL, unreachable server, or a schema from a newer node."""
+
+
+@dataclass
+class Database:
+    """An opened node database."""
+
+    url: str
+    engine: Engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success, rolled back on error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def schema_version(self) -> int:
+        with Session(self.engine) as session:
+            row = session.get(models.SchemaVersion, 1)
+            return row.version if row is not None else 0
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``: SQLite gets WAL and a busy timeout; in-memory SQLite one connection."""
+    try:
+        if url.startswith("sqlite"):
+            in_memory = url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
+            kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+            if in_memory:
+                kwargs["poolclass"] = StaticPool
+            engine = create_engine(url, **kwargs)
+            if not in_memory:
+                event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise DatabaseError(f"bad database URL {redact(url)!r}: {exc}") from None
+    except ModuleNotFoundError as exc:
+        raise DatabaseError(
+            f"no driver for {redact(url)!r} ({exc.name} missing; for PostgreSQL install the "
+            "`postgres` extra: pip install 'nets-node[postgres]')"
+        ) from None
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def open_database(url: str | None = None) -> Database:
+    """Open (creating if needed) the node's database at ``url`` (default: node.config)."""
+    url = database_url(url)
+    engine = make_engine(url)
+    try:
+        _prepare(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        first = (str(exc.orig) if exc.orig is not None else str(exc)).strip().splitlines()
+        raise DatabaseError(
+            f"cannot open database {redact(url)!r}: {first[0] if first else exc}"
+        ) from None
+    except DatabaseError:
+        engine.dispose()
+        raise
+    return Database(url, engine)
+
+
+def _prepare(engine: Engine) -> None:
+    """Create missing tables, stamp a new database, refuse one from a newer node."""
+    with Session(engine) as session:
+        existing = _stored_version(engine, session)
+    if existing is not None and existing > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"database schema version {existing} is newer than this node's "
+            f"({SCHEMA_VERSION}): upgrade nets before opening it"
+        )
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        row = session.get(models.SchemaVersion, 1)
+        if row is None:
+            session.add(models.SchemaVersion(id=1, version=SCHEMA_VERSION))
+        elif row.version < SCHEMA_VERSION:
+            _migrate(engine, row.version)
+            row.version = SCHEMA_VERSION
+            session.add(row)
+        session.commit()
+
+
+def _stored_version(engine: Engine, session: Session) -> int | None:
+    from sqlalchemy import inspect
+
+    if not inspect(engine).has_table("schema_version"):
+        return None
+    row = session.exec(select(models.SchemaVersion)).first()
+    return row.version if row is not None else None
+
+
+def _migrate(engine: Engine, from_version: int) -> None:
+    """Upgrade steps from older schema versions (version 1 is the first: nothing to do)."""
+    del engine, from_version

@@ -1,0 +1,237 @@
+"""League actions on chain (create, open a round, fix its seed, settle), each through the outbox.
+
+Every action is ``perform``-ed: the intent is recorded first, the chain is asked whether the
+action already took effect (a crash may have hit between sending and marking), and only then is
+the transaction sent; its result is marked done. Running an action twice, or after a crash,
+never sends it twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from adapters.arena_ops import VOIDED, ClaimOpening, LeagueConfig, claim_id_of
+from adapters.base import ArenaAdapter
+from adapters.errors import ChainError
+from adapters.events import EventCursor
+from node.db import repo
+from node.db.engine import Database
+from node.db.outbox import KeyPart, Outbox
+from node.league.definition import LeagueDefinition, LeagueError
+
+T = TypeVar("T")
+
+
+def perform(
+    outbox: Outbox,
+    kind: str,
+    parts: Sequence[KeyPart],
+    payload: dict[str, Any],
+    *,
+    check: Callable[[], T | None],
+    send: Callable[[], T],
+) -> T:
+    """Record, check on chain, send once, mark done (or failed with the contract's error name).
+
+    A failed intent is tried again (the refusal may have been a window not yet open).
+    ``check`` returns the action's result if the chain shows it already happened, else None;
+    ``send`` performs it. Results must be JSON values (ids, hex strings).
+    """
+    intent = outbox.record_intent(kind, parts, payload)
+    if intent.status == "done":
+        return intent.result
+    if intent.status == "failed":  # asked again: the refusal may have been temporary
+        intent = outbox.retry(intent.key)
+    found = check()
+    if found is not None:
+        outbox.mark_done(intent.key, found)
+        return found
+    try:
+        result = send()
+    except ChainError as exc:
+        outbox.mark_failed(intent.key, exc.name)
+        raise
+    outbox.mark_done(intent.key, result)
+    return result
+
+
+def system_address(adapter: ArenaAdapter, system: str) -> str:
+    address = adapter.addresses.systems.get(system)
+    if address is None:
+        raise LeagueError(f"system: no {system} contract deployed on this chain")
+    return address
+
+
+def _same_terms(adapter: ArenaAdapter, league_id: int, config: LeagueConfig) -> bool:
+    info = adapter.league(league_id)
+    return (
+        info.creator.lower() == adapter.address.lower()
+        and info.system.lower() == config.system.lower()
+        and info.system_params == config.system_params
+        and (info.min_stake, info.reward_multiplier, info.matches_per_round)
+        == (config.min_stake, config.reward_multiplier, config.matches_per_round)
+        and (info.fuel_per_decision, info.slash_amount, info.challenger_bond)
+        == (config.fuel_per_decision, config.slash_amount, config.challenger_bond)
+        and info.reward_schedule == config.reward_schedule
+        and (info.submission_window, info.challenge_window, info.move_window)
+        == (config.submission_window, config.challenge_window, config.move_window)
+    )
+
+
+def create_league(db: Database, adapter: ArenaAdapter, definition: LeagueDefinition) -> int:
+    """Create the league once per (chain, definition digest); returns its league id."""
+    config = definition.to_config(system_address(adapter, definition.system))
+    outbox = Outbox(db, adapter.chain_id)
+    digest = definition.digest().hex()
+
+    def already() -> int | None:
+        """A league by us with exactly these terms that no other intent claims (newest first)."""
+        claimed = {
+            intent.result
+            for intent in outbox.pending_intents("create_league")
+            if isinstance(intent.result, int)
+        }
+        for league_id in range(adapter.counts()[1], 0, -1):
+            if (
+                league_id not in claimed
+                and repo.get_league(db, adapter.chain_id, league_id) is None
+            ) and _same_terms(adapter, league_id, config):
+                return league_id
+        return None
+
+    league_id = perform(
+        outbox,
+        "create_league",
+        [definition.name, digest[:16]],
+        {"name": definition.name, "digest": digest, "reward_pool": str(definition.reward_pool)},
+        check=already,
+        send=lambda: adapter.create_league(config, definition.reward_pool),
+    )
+    repo.save_league(db, adapter.chain_id, league_id, definition)
+    return league_id
+
+
+@dataclass(frozen=True)
+class OpenedRound:
+    round_id: int
+    league_id: int
+    seed_block: int
+    submit_deadline: int
+    challenge_deadline: int
+
+
+def open_round(db: Database, adapter: ArenaAdapter, league_id: int, sequence: int) -> OpenedRound:
+    """Open round number ``sequence`` (1, 2, ...) of the league, once.
+
+    The key is (league, sequence): the operator says which round it means, so a retry after a
+    crash cannot open a second round by accident. The chain check finds a RoundOpened event of
+    this league opened at or after the block recorded with the intent.
+    """
+    outbox = Outbox(db, adapter.chain_id)
+    recorded = outbox.get(f"open_round:{league_id}:{sequence}")
+    since = int(recorded.payload["block"]) if recorded else adapter.block_number()
+
+    def already() -> int | None:
+        taken = {r.round_id for r in _known_rounds(db, adapter.chain_id)}
+        for event in adapter.events_since(EventCursor(since, 0)).events:
+            if event.name == "RoundOpened" and int(event.args["leagueId"]) == league_id:
+                round_id = int(event.args["roundId"])
+                if round_id not in taken:
+                    return round_id
+        return None
+
+    round_id = perform(
+        outbox,
+        "open_round",
+        [league_id, sequence],
+        {"block": since},
+        check=already,
+        send=lambda: adapter.open_round(league_id),
+    )
+    info = adapter.round(round_id)
+    repo.save_round(
+        db,
+        adapter.chain_id,
+        round_id,
+        league_id,
+        seed_block=info.seed_block,
+        submit_deadline=info.submit_deadline,
+        challenge_deadline=info.challenge_deadline,
+        seed=info.seed if info.seed_fixed else None,
+    )
+    return OpenedRound(
+        round_id, league_id, info.seed_block, info.submit_deadline, info.challenge_deadline
+    )
+
+
+def _known_rounds(db: Database, chain_id: int) -> list[Any]:
+    from sqlmodel import select
+
+    from node.db.models import RoundRow
+
+    with db.session() as session:
+        return list(session.exec(select(RoundRow).where(RoundRow.chain_id == chain_id)).all())
+
+
+def fix_seed(db: Database, adapter: ArenaAdapter, round_id: int) -> bytes | None:
+    """Fix the round's seed once its seed block exists; None while it does not yet."""
+    info = adapter.round(round_id)
+    if not info.seed_fixed and adapter.block_number() <= info.seed_block:
+        return None
+    seed_hex = perform(
+        Outbox(db, adapter.chain_id),
+        "fix_seed",
+        [round_id],
+        {},
+        check=lambda: "0x" + info.seed.hex() if info.seed_fixed else None,
+        send=lambda: "0x" + adapter.fix_seed(round_id).hex(),
+    )
+    seed = bytes.fromhex(seed_hex[2:])
+    repo.save_round(db, adapter.chain_id, round_id, info.league_id, seed=seed)
+    return seed
+
+
+def live_openings(adapter: ArenaAdapter, round_id: int) -> list[ClaimOpening]:
+    """Every live claim of the round, from its ClaimSubmitted events, in settlement order."""
+    openings: list[ClaimOpening] = []
+    for event in adapter.events_since(EventCursor()).events:
+        if event.name != "ClaimSubmitted":
+            continue
+        claim_id = int(event.args["claimId"])
+        if claim_id >> 64 != round_id:
+            continue
+        agent_id = claim_id & (2**64 - 1)
+        if adapter.claim_commit(claim_id_of(round_id, agent_id)) == VOIDED:
+            continue
+        scores = tuple(int(score) for score in event.args["scores"])
+        openings.append(ClaimOpening(agent_id, bytes(event.args["claimRoot"]), scores))
+    openings.sort(key=lambda opening: (-sum(opening.scores), opening.agent_id))
+    return openings
+
+
+def settle_round(db: Database, adapter: ArenaAdapter, round_id: int) -> list[ClaimOpening]:
+    """Settle the round with its live claims ranked; returns the ranking it settled with."""
+    ranked = live_openings(adapter, round_id)
+    perform(
+        Outbox(db, adapter.chain_id),
+        "settle",
+        [round_id],
+        {},
+        check=lambda: True if adapter.round(round_id).settled else None,
+        send=lambda: adapter.settle_round(round_id, ranked) or True,
+    )
+    info = adapter.round(round_id)
+    repo.save_round(db, adapter.chain_id, round_id, info.league_id, status="settled")
+    for opening in ranked:
+        repo.save_claim(
+            db,
+            adapter.chain_id,
+            round_id,
+            opening.agent_id,
+            opening.claim_root,
+            opening.scores,
+            status="settled",
+        )
+    return ranked

@@ -1,0 +1,101 @@
+"""League actions on the memory chain: each sent once, also across a crash between send and mark."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adapters.errors import ChainError
+from adapters.memory import MemoryChain
+from node.db import Outbox, open_database, repo
+from node.db.engine import Database
+from node.league import RoundSpec, actions, resolve_league, run_round
+from node.wasm import load_agent_file
+
+AGENTS = Path(__file__).resolve().parents[2] / "scenarios" / "agents"
+DEMO = resolve_league("demo")
+
+
+@pytest.fixture
+def db() -> Database:
+    return open_database("sqlite://")
+
+
+def test_create_league_once(db: Database) -> None:
+    chain = MemoryChain()
+    league_id = actions.create_league(db, chain, DEMO)
+    assert actions.create_league(db, chain, DEMO) == league_id
+    assert chain.counts()[1] == 1
+    info = chain.league(league_id)
+    assert info.matches_per_round == DEMO.matches_per_round
+    assert info.reward_pool == DEMO.reward_pool
+    stored = repo.get_league(db, chain.chain_id, league_id)
+    assert stored is not None
+    assert repo.league_definition(stored) == DEMO
+
+
+def test_crash_between_send_and_mark_does_not_send_twice(db: Database) -> None:
+    chain = MemoryChain()
+    outbox = Outbox(db, chain.chain_id)
+    digest = DEMO.digest().hex()
+    # The node recorded its intent, sent it, and died before marking it done.
+    outbox.record_intent(
+        "create_league",
+        [DEMO.name, digest[:16]],
+        {"name": DEMO.name, "digest": digest, "reward_pool": str(DEMO.reward_pool)},
+    )
+    sent = chain.create_league(DEMO.to_config(chain.addresses.systems["snake"]), DEMO.reward_pool)
+    assert [intent.kind for intent in outbox.pending_intents()] == ["create_league"]
+    assert actions.create_league(db, chain, DEMO) == sent
+    assert chain.counts()[1] == 1
+    assert outbox.pending_intents() == []
+
+    outbox.record_intent("open_round", [sent, 1], {"block": chain.block_number()})
+    round_id = chain.open_round(sent)
+    assert actions.open_round(db, chain, sent, 1).round_id == round_id
+    assert chain.counts()[2] == 1
+    assert actions.open_round(db, chain, sent, 2).round_id == round_id + 1
+
+
+def test_round_to_settlement(db: Database) -> None:
+    chain = MemoryChain()
+    league_id = actions.create_league(db, chain, DEMO)
+    code = load_agent_file(AGENTS / "snake" / "greedy_v1.wat")
+    simple = load_agent_file(AGENTS / "snake" / "simple_v0.wat")
+    agents = {}
+    for agent_code in (code, simple, code):
+        agent_id = chain.register_agent(agent_code)
+        chain.stake(agent_id, DEMO.min_stake)
+        agents[agent_id] = agent_code
+    opened = actions.open_round(db, chain, league_id, 1)
+    assert actions.fix_seed(db, chain, opened.round_id) is None
+    chain.mine(2)
+    seed = actions.fix_seed(db, chain, opened.round_id)
+    assert seed is not None
+    assert actions.fix_seed(db, chain, opened.round_id) == seed
+    spec = RoundSpec(
+        "snake", DEMO.params_bytes, DEMO.fuel_per_decision, DEMO.matches_per_round, seed
+    )
+    result = run_round(spec, agents, workers=1)
+    repo.save_round_result(db, chain.chain_id, opened.round_id, result)
+    for entry in result.agents:
+        chain.submit_claim(opened.round_id, entry.agent_id, entry.claim_root, entry.scores)
+    with pytest.raises(ChainError, match="ChallengeWindowOpen"):
+        actions.settle_round(db, chain, opened.round_id)
+    chain.increase_time(DEMO.submission_window + DEMO.challenge_window + 1)
+    # the refusal is recorded as failed; asking again once the window has closed retries it
+    failed = Outbox(db, chain.chain_id).get(f"settle:{opened.round_id}")
+    assert failed is not None
+    assert (failed.status, failed.result) == ("failed", {"error": "ChallengeWindowOpen"})
+    ranked = actions.settle_round(db, chain, opened.round_id)
+    assert [opening.agent_id for opening in ranked] == [e.agent_id for e in result.ranking()]
+    assert chain.round(opened.round_id).settled
+    assert actions.settle_round(db, chain, opened.round_id) == ranked
+    claims = repo.round_claims(db, chain.chain_id, opened.round_id)
+    assert {claim.status for claim in claims} == {"settled"}
+    best = result.ranking()[0]
+    assert chain.balance_of(chain.address) >= DEMO.reward_schedule[0] * DEMO.reward_multiplier
+    assert repo.get_matches(db, chain.chain_id, opened.round_id, best.agent_id)[0].seed == (
+        best.matches[0].seed
+    )
