@@ -55,6 +55,8 @@ contract WasmInterpreter is IDecisionVerifier {
     }
 
     /// @notice Runs a program already compiled by `compiler` (lets callers compile once).
+    /// @dev `prog` is trusted: pass only what `compiler.compile` returned, e.g. checked against
+    ///      a keccak256 stored at registration. A forged program can make this return anything.
     /// @param prog WasmCompiler.compile's program.
     /// @param abiVersion WasmCompiler.compile's ABI version.
     /// @param observation See IDecisionVerifier.decide.
