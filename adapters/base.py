@@ -1,16 +1,27 @@
 """The ChainAdapter protocol: what the node may ask of a chain, whichever implements it.
 
 MemoryChain (embedded) and Web3Chain (JSON-RPC) implement it with identical semantics: the
-same ChainError name and args for the same misuse, the same events in the same order. This
-is the part fixed so far; the Arena operations (register, stake, ..., settlement) join it
-once the contract is stable (docs/protocol/adapters.md, "Arena operations").
+same ChainError name and args for the same misuse, the same events in the same order. The
+Arena operations are ``ArenaAdapter`` (docs/protocol/adapters.md, "Arena operations").
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from adapters.arena_ops import (
+    AgentInfo,
+    ArenaAddresses,
+    ClaimOpening,
+    DisputeInfo,
+    Entry,
+    LeagueConfig,
+    LeagueInfo,
+    RoundInfo,
+    Summary,
+)
 from adapters.errors import AdapterError, ChainError
 from adapters.events import ChainEvent, EventBatch, EventCursor
 
@@ -18,6 +29,7 @@ if TYPE_CHECKING:
     from adapters.keys import Signer
 
 __all__ = [
+    "ArenaAdapter",
     "ChainAdapter",
     "ChainAdapterFactory",
     "ChainError",
@@ -59,6 +71,80 @@ class ChainAdapter(Protocol):
     def events_since(self, cursor: EventCursor, *, confirmations: int = 0) -> EventBatch:
         """Events at or after ``cursor`` in chain order, and the cursor to continue from."""
         ...
+
+
+@runtime_checkable
+class ArenaAdapter(ChainAdapter, Protocol):
+    """A ChainAdapter with the Arena operations (docs/protocol/adapters.md, "Arena operations").
+
+    Names follow the Solidity functions in snake_case; amounts are wei ints; every refusal is
+    the contract's ChainError. State-changing calls send from ``address`` (``with_signer``
+    gives the same chain sending from another account) and return the id they create.
+    """
+
+    @property
+    def address(self) -> str:
+        """The sending account (checksummed)."""
+        ...
+
+    @property
+    def addresses(self) -> ArenaAddresses: ...
+
+    def with_signer(self, signer: Signer) -> ArenaAdapter: ...
+
+    def eth_balance(self, address: str) -> int: ...
+
+    # agents and staking
+    def register_agent(self, code: bytes) -> int: ...
+    def stake(self, agent_id: int, amount: int) -> None: ...
+    def request_unstake(self, agent_id: int, amount: int) -> None: ...
+    def finalize_unstake(self, agent_id: int) -> None: ...
+
+    # leagues and rounds
+    def create_league(self, config: LeagueConfig, reward_pool: int = 0) -> int: ...
+    def fund_league(self, league_id: int, amount: int) -> None: ...
+    def open_round(self, league_id: int) -> int: ...
+    def fix_seed(self, round_id: int) -> bytes: ...
+
+    # claims, settlement, withdrawals
+    def submit_claim(
+        self, round_id: int, agent_id: int, claim_root: bytes, scores: Sequence[int]
+    ) -> int: ...
+    def settle_round(self, round_id: int, ranked: Sequence[ClaimOpening]) -> None: ...
+    def withdraw(self, amount: int) -> None: ...
+
+    # dispute moves
+    def challenge(self, claim_id: int, match_index: int, bond: int) -> int: ...
+    def reveal_summary(
+        self,
+        dispute_id: int,
+        claim_root: bytes,
+        scores: Sequence[int],
+        summary: Summary,
+        proof: Sequence[bytes],
+    ) -> None: ...
+    def reveal_final(self, dispute_id: int, entry: Entry, proof: Sequence[bytes]) -> None: ...
+    def prove_final_state_fraud(self, dispute_id: int, final_state: bytes) -> None: ...
+    def reveal_midpoint(self, dispute_id: int, entry: Entry, proof: Sequence[bytes]) -> None: ...
+    def answer(self, dispute_id: int, agree: bool) -> None: ...
+    def prove_step(
+        self, dispute_id: int, lo_entry: Entry, entry: Entry, pre_state: bytes, code: bytes
+    ) -> None: ...
+    def timeout(self, dispute_id: int) -> None: ...
+    def dismiss(self, dispute_id: int) -> None: ...
+
+    # views (unknown ids give zeroed records, as the contract's views do)
+    def agent(self, agent_id: int) -> AgentInfo: ...
+    def league(self, league_id: int) -> LeagueInfo: ...
+    def round(self, round_id: int) -> RoundInfo: ...
+    def dispute(self, dispute_id: int) -> DisputeInfo: ...
+    def claim_commit(self, claim_id: int) -> bytes: ...
+    def is_disqualified(self, agent_id: int, league_id: int) -> bool: ...
+    def balance_of(self, account: str) -> int: ...
+    def match_seed(self, round_id: int, agent_id: int, match_index: int) -> bytes: ...
+    def midpoint(self, dispute_id: int) -> int: ...
+    def counts(self) -> tuple[int, int, int, int]: ...
+    def unstake_delay(self) -> int: ...
 
 
 class ChainAdapterFactory(Protocol):

@@ -17,6 +17,7 @@ from typing import Any
 
 from eth_utils.crypto import keccak
 
+from adapters.arena_ops import ARENA_PLAN
 from adapters.build import CONTRACTS_DIR, Artifact, compile_contracts, load_sources
 from adapters.deployments import ChainDeployment, DeployedContract, DeploymentsFile
 from adapters.errors import AdapterError
@@ -55,6 +56,16 @@ DEPLOY_PLAN: list[DeploySpec] = []
 def register(spec: DeploySpec) -> None:
     """Add a contract to the default plan (replacing an entry of the same name)."""
     DEPLOY_PLAN[:] = [s for s in DEPLOY_PLAN if s.name != spec.name] + [spec]
+
+
+# The Arena's set (adapters.arena_ops.ARENA_PLAN): systems, the WASM interpreter as the decision
+# verifier, the Arena (whose constructor creates its DisputeGame).
+for _name, _args in ARENA_PLAN:
+    register(DeploySpec(_name, _args))
+
+CREATED_BY: dict[str, tuple[str, str]] = {"DisputeGame": ("Arena", "disputeGame")}
+"""Contracts a plan contract creates in its constructor: name -> (creator, getter). They are
+bound (not recorded) after a deployment, so their calls, errors and events are known."""
 
 
 def load_plan(path: Path) -> list[DeploySpec]:
@@ -169,9 +180,17 @@ def deploy(
             deployed_now.append(spec.name)
         record.contracts[spec.name] = entry
         chain.bind(spec.name, entry.address, abi)
+    _bind_created(chain, contract_set)
     if deployments is not None:
         deployments.put(record)
     return record, deployed_now
+
+
+def _bind_created(chain: Web3Chain, contract_set: ContractSet) -> None:
+    for name, (creator, getter) in CREATED_BY.items():
+        artifact = contract_set.artifacts.get(name)
+        if artifact is not None and creator in chain.contracts:
+            chain.bind(name, chain.call(creator, getter), ContractAbi(artifact.abi))
 
 
 def _still_there(chain: Web3Chain, entry: DeployedContract, init_hash: str) -> bool:

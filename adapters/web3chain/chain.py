@@ -15,6 +15,7 @@ from eth_utils.address import to_checksum_address
 from adapters.errors import AdapterError
 from adapters.events import ChainEvent, EventBatch, EventCursor
 from adapters.web3chain.abi import ContractAbi
+from adapters.web3chain.arena import ArenaMethods
 from adapters.web3chain.logs import Receipt
 from adapters.web3chain.reader import EventReader, decode_logs
 from adapters.web3chain.rpc import RetryPolicy, RpcClient, RpcError, from_hex, to_hex, to_int
@@ -31,7 +32,7 @@ class BoundContract:
     abi: ContractAbi
 
 
-class Web3Chain:
+class Web3Chain(ArenaMethods):
     """One endpoint, one signing key (optional for read-only use), known contracts by name."""
 
     def __init__(
@@ -117,6 +118,13 @@ class Web3Chain:
             [i for c in self.contracts.values() for i in c.abi.abi if i.get("type") == "error"]
         )
         return contract
+
+    def _fork(self, signer: Signer) -> Web3Chain:
+        """Same endpoint and bound contracts, another signing key (Arena ``with_signer``)."""
+        other = Web3Chain(self.url, signer, receipt_timeout=self.receipt_timeout, rpc=self.rpc)
+        for bound in self.contracts.values():
+            other.bind(bound.name, bound.address, bound.abi)
+        return other
 
     def contract(self, name: str) -> BoundContract:
         try:

@@ -1,0 +1,143 @@
+"""Blocks, clock, wallets and the event log of the memory chain.
+
+One block per state-changing operation, as anvil's automine makes them; log indexes restart
+at 0 in every block. The clock is simulated: a block's timestamp is the start time plus every
+``increase_time`` so far, or, with ``wall_clock``, the wall time plus that offset (never
+going backwards), which is what anvil does.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from adapters.errors import ChainError, ChainReorg, TransactionFailed
+from adapters.events import ChainEvent, EventBatch, EventCursor
+from node.trace import keccak256
+
+MAX_BLOCK_RANGE = 5_000
+BLOCKHASH_WINDOW = 256
+DEFAULT_START_TIME = 1_700_000_000
+
+
+def block_hash(chain_id: int, number: int) -> bytes:
+    """The memory chain's (deterministic) hash of block ``number``."""
+    return keccak256(b"nets.memory.block" + chain_id.to_bytes(8, "big") + number.to_bytes(8, "big"))
+
+
+@dataclass
+class Tx:
+    """One operation being executed: its sender, value and block context; events are kept
+    back until the operation succeeds (a revert leaves no trace, as on a real chain)."""
+
+    sender: str
+    value: int
+    block_number: int
+    timestamp: int
+    events: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+
+    def emit(self, address: str, name: str, args: dict[str, Any]) -> None:
+        self.events.append((address, name, args))
+
+
+class Ledger:
+    def __init__(
+        self,
+        chain_id: int,
+        *,
+        start_block: int = 0,
+        start_time: int = DEFAULT_START_TIME,
+        wall_clock: bool = False,
+    ) -> None:
+        self.chain_id = chain_id
+        self.wall_clock = wall_clock
+        self.offset = 0
+        self.start_time = start_time
+        self.timestamps: list[int] = [start_time] * (start_block + 1)
+        self.events: list[ChainEvent] = []
+        self.keys: list[tuple[int, int]] = []
+        self.wallets: dict[str, int] = {}
+
+    # -- blocks -----------------------------------------------------------------------------
+
+    @property
+    def head(self) -> int:
+        return len(self.timestamps) - 1
+
+    def hash_of(self, number: int) -> bytes:
+        return block_hash(self.chain_id, number)
+
+    def next_timestamp(self) -> int:
+        last = self.timestamps[-1]
+        if self.wall_clock:
+            return max(last, int(time.time()) + self.offset)
+        return max(last, self.start_time + self.offset)
+
+    def blockhash(self, number: int, executing: int) -> bytes:
+        """What BLOCKHASH gives inside block ``executing``: zero outside the last 256."""
+        if number >= executing or executing - number > BLOCKHASH_WINDOW or number < 0:
+            return bytes(32)
+        return self.hash_of(number)
+
+    def begin(self, sender: str, value: int = 0) -> Tx:
+        if value < 0:
+            raise TransactionFailed("negative value")
+        if value > self.wallets.get(sender, 0):
+            raise TransactionFailed(
+                f"insufficient funds: {sender} has {self.wallets.get(sender, 0)} wei, needs {value}"
+            )
+        return Tx(sender, value, self.head + 1, self.next_timestamp())
+
+    def commit(self, tx: Tx, to: str) -> None:
+        """Mine the operation's block: move its value, record its events."""
+        if tx.value:
+            self.wallets[tx.sender] -= tx.value
+            self.wallets[to] = self.wallets.get(to, 0) + tx.value
+        number = tx.block_number
+        self.timestamps.append(tx.timestamp)
+        if tx.events:
+            block = self.hash_of(number)
+            tx_hash = keccak256(b"nets.memory.tx" + number.to_bytes(8, "big"))
+            for index, (address, name, args) in enumerate(tx.events):
+                self.events.append(ChainEvent(name, args, address, number, index, tx_hash, block))
+                self.keys.append((number, index))
+
+    def pay(self, source: str, to: str, amount: int) -> None:
+        """An internal value transfer (a withdrawal's call), inside a committed operation."""
+        self.wallets[source] -= amount
+        self.wallets[to] = self.wallets.get(to, 0) + amount
+
+    def mine(self, blocks: int = 1) -> None:
+        for _ in range(blocks):
+            self.timestamps.append(self.next_timestamp())
+
+    def increase_time(self, seconds: int) -> None:
+        if seconds < 0:
+            raise ValueError("time only moves forward")
+        self.offset += seconds
+        self.mine()
+
+    # -- events -----------------------------------------------------------------------------
+
+    def events_since(self, cursor: EventCursor, *, confirmations: int = 0) -> EventBatch:
+        head = self.head - confirmations
+        if cursor.anchor_hash is not None and cursor.anchor_block >= 0:
+            if cursor.anchor_block > self.head:
+                raise ChainReorg(f"cursor block {cursor.anchor_block} is beyond the chain head")
+            if self.hash_of(cursor.anchor_block) != cursor.anchor_hash:
+                raise ChainReorg(f"block {cursor.anchor_block} changed since the cursor was taken")
+        if cursor.block > head:
+            return EventBatch([], cursor)
+        to_block = min(head, cursor.block + MAX_BLOCK_RANGE - 1)
+        start = bisect.bisect_left(self.keys, (cursor.block, cursor.log_index))
+        end = bisect.bisect_left(self.keys, (to_block + 1, 0))
+        return EventBatch(
+            self.events[start:end], EventCursor(to_block + 1, 0, self.hash_of(to_block))
+        )
+
+
+def revert(name: str, *args: Any) -> ChainError:
+    """The ChainError a Solidity ``revert Name(args)`` becomes."""
+    return ChainError(name, tuple(args))

@@ -1,0 +1,88 @@
+"""Agent registry and staking: registerAgent, stake, requestUnstake, finalizeUnstake."""
+
+from __future__ import annotations
+
+from adapters.arena_ops import check_uint
+from adapters.memory import contracts
+from adapters.memory.ledger import Tx, revert
+from adapters.memory.state import Agent, ArenaState
+from node.trace import keccak256
+
+
+def agent_of(state: ArenaState, agent_id: int) -> Agent:
+    agent = state.agents.get(agent_id)
+    if agent is None:
+        raise revert("UnknownAgent", agent_id)
+    return agent
+
+
+def owned_agent(state: ArenaState, tx: Tx, agent_id: int) -> Agent:
+    agent = agent_of(state, agent_id)
+    if agent.owner != tx.sender:
+        raise revert("NotAgentOwner", agent_id, tx.sender)
+    return agent
+
+
+def register_agent(state: ArenaState, tx: Tx, arena: str, code: bytes) -> int:
+    valid, abi_version = contracts.inspect(code)
+    if not valid:
+        raise revert("InvalidAgentModule")
+    state.agent_count += 1
+    agent_id = state.agent_count
+    code_hash = keccak256(code)
+    state.agents[agent_id] = Agent(tx.sender, abi_version, tx.block_number, code_hash)
+    tx.emit(
+        arena,
+        "AgentRegistered",
+        {"agentId": agent_id, "owner": tx.sender, "codeHash": code_hash, "abiVersion": abi_version},
+    )
+    return agent_id
+
+
+def stake(state: ArenaState, tx: Tx, arena: str, agent_id: int) -> None:
+    check_uint(agent_id, 256, "agentId")
+    agent = owned_agent(state, tx, agent_id)
+    if tx.value == 0:
+        raise revert("ZeroAmount")
+    agent.stake += tx.value
+    tx.emit(arena, "Staked", {"agentId": agent_id, "amount": tx.value, "stake": agent.stake})
+
+
+def request_unstake(state: ArenaState, tx: Tx, arena: str, agent_id: int, amount: int) -> None:
+    check_uint(agent_id, 256, "agentId")
+    check_uint(amount, 256, "amount")
+    agent = owned_agent(state, tx, agent_id)
+    if amount == 0:
+        raise revert("ZeroAmount")
+    if agent.open_claims != 0:
+        raise revert("StakeLocked", agent_id, agent.open_claims)
+    if amount > agent.stake:
+        raise revert("InsufficientStake", amount, agent.stake)
+    agent.stake -= amount
+    agent.unstaking += amount
+    agent.unstake_ready_at = tx.timestamp + state.unstake_delay
+    tx.emit(
+        arena,
+        "UnstakeRequested",
+        {
+            "agentId": agent_id,
+            "amount": amount,
+            "unstaking": agent.unstaking,
+            "readyAt": agent.unstake_ready_at,
+        },
+    )
+
+
+def finalize_unstake(state: ArenaState, tx: Tx, arena: str, agent_id: int) -> None:
+    check_uint(agent_id, 256, "agentId")
+    agent = agent_of(state, agent_id)
+    amount = agent.unstaking
+    if amount == 0:
+        raise revert("NothingToUnstake", agent_id)
+    if tx.timestamp < agent.unstake_ready_at:
+        raise revert("UnstakeNotReady", agent.unstake_ready_at)
+    agent.unstaking = 0
+    state.balance_of[agent.owner] = state.balance_of.get(agent.owner, 0) + amount
+    tx.emit(
+        arena, "UnstakeFinalized", {"agentId": agent_id, "owner": agent.owner, "amount": amount}
+    )

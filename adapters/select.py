@@ -1,0 +1,135 @@
+"""Which chain the node talks to: ``--chain memory|anvil|<name>|http(s)://...`` or $NETS_CHAIN.
+
+- ``memory`` (the default): the embedded MemoryChain, nothing to start.
+- ``anvil``: a throwaway anvil on a free loopback port with the Arena set deployed; it stops
+  when the returned ``OpenedChain`` is closed.
+- an ``http://`` or ``https://`` URL: a Web3Chain on that endpoint, bound to the Arena set
+  recorded for its chain id in the deployments file (``nets chain up`` writes it).
+- any other name: the ``nets.chain_adapters`` entry point of that name.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from adapters.anvil import Anvil
+from adapters.base import ArenaAdapter, adapter_factory
+from adapters.errors import AdapterError
+
+if TYPE_CHECKING:
+    from adapters.deploy import ContractSet
+    from adapters.keys import Signer
+    from adapters.web3chain import Web3Chain
+
+CHAIN_ENV = "NETS_CHAIN"
+DEFAULT_CHAIN = "memory"
+ARENA_SOURCE_DIRS = ("arena", "interfaces", "lib", "systems", "wasm")
+
+
+def chain_spec(option: str | None = None, env: Mapping[str, str] | None = None) -> str:
+    """--chain, else $NETS_CHAIN, else memory."""
+    env = os.environ if env is None else env
+    return (option or env.get(CHAIN_ENV) or DEFAULT_CHAIN).strip()
+
+
+@dataclass
+class OpenedChain:
+    """An adapter and what must be stopped with it (the throwaway anvil, if any)."""
+
+    adapter: ArenaAdapter
+    spec: str
+    anvil: Anvil | None = field(default=None)
+
+    def close(self) -> None:
+        if self.anvil is not None:
+            self.anvil.stop()
+            self.anvil = None
+
+    def __enter__(self) -> OpenedChain:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def arena_contract_set() -> ContractSet:
+    """The Arena's contracts compiled as one set (cached on disk by source hash)."""
+    from adapters.build import CONTRACTS_DIR, compile_contracts, load_sources
+    from adapters.deploy import ContractSet, source_hash
+
+    sources: dict[str, str] = {}
+    for directory in ARENA_SOURCE_DIRS:
+        sources.update(load_sources(CONTRACTS_DIR / directory))
+    return ContractSet(compile_contracts(sources), source_hash(sources), sources)
+
+
+def deploy_arena(chain: Web3Chain, contract_set: ContractSet | None = None) -> None:
+    """Deploy the default plan (the Arena set) on ``chain`` and bind every contract."""
+    from adapters.deploy import DEPLOY_PLAN, deploy
+
+    deploy(chain, list(DEPLOY_PLAN), contract_set or arena_contract_set())
+
+
+def bind_recorded(chain: Web3Chain, contract_set: ContractSet | None = None) -> None:
+    """Bind the Arena set recorded for ``chain``'s id in the deployments file."""
+    from adapters.deploy import _bind_created
+    from adapters.deployments import DeploymentsFile
+    from adapters.web3chain.abi import ContractAbi
+
+    record = DeploymentsFile().get(chain.chain_id)
+    if record is None or "Arena" not in record.contracts:
+        raise AdapterError(
+            f"no Arena deployment recorded for chain {chain.chain_id} (run `nets chain up`)"
+        )
+    contract_set = contract_set or arena_contract_set()
+    for name, entry in record.contracts.items():
+        artifact = contract_set.artifacts.get(name)
+        if artifact is not None:
+            chain.bind(name, entry.address, ContractAbi(artifact.abi))
+    _bind_created(chain, contract_set)
+
+
+def open_chain(
+    option: str | None = None,
+    *,
+    signer: Signer | None = None,
+    env: Mapping[str, str] | None = None,
+) -> OpenedChain:
+    """The adapter ``--chain``/$NETS_CHAIN names, ready for Arena operations."""
+    from adapters.memory import MemoryChain
+    from adapters.web3chain import Web3Chain
+
+    spec = chain_spec(option, env)
+    if spec == "memory":
+        return OpenedChain(MemoryChain(signer=signer), spec)
+    if spec == "anvil":
+        from adapters.keys import anvil_account
+
+        node = Anvil().start()
+        try:
+            chain = Web3Chain(node.url, signer or anvil_account(0))
+            deploy_arena(chain)
+        except BaseException:
+            node.stop()
+            raise
+        return OpenedChain(chain, spec, node)
+    if spec.startswith(("http://", "https://")):
+        from adapters.keys import resolve_signer
+
+        chain = Web3Chain(spec)
+        chain.signer = signer or resolve_signer(chain_id=chain.chain_id, env=env)
+        bind_recorded(chain)
+        return OpenedChain(chain, spec)
+    adapter = adapter_factory(spec)(None, signer=signer)
+    if not isinstance(adapter, ArenaAdapter):
+        raise AdapterError(f"chain adapter {spec!r} has no Arena operations")
+    return OpenedChain(adapter, spec)

@@ -1,0 +1,74 @@
+"""Fixtures of the conformance suite: a fresh adapter of each kind per test.
+
+anvil: one private anvil per session with the Arena set deployed from account 0 at nonce 0
+(so the addresses are MemoryChain's), reverted to that snapshot before every test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from adapters.anvil import Anvil
+from adapters.base import ArenaAdapter
+from adapters.events import EventCursor
+from adapters.keys import anvil_account
+from adapters.memory import MemoryChain
+from adapters.web3chain import Web3Chain
+from tests.conformance.harness import TRANSCRIPTS, transcript
+
+
+@dataclass
+class DeployedAnvil:
+    chain: Web3Chain
+    snapshot: str
+
+
+@pytest.fixture(scope="session")
+def arena_anvil() -> Iterator[DeployedAnvil]:
+    from adapters.select import deploy_arena
+
+    node = Anvil().start()
+    try:
+        chain = Web3Chain(node.url, anvil_account(0))
+        deploy_arena(chain)
+        yield DeployedAnvil(chain, chain.snapshot())
+    finally:
+        node.stop()
+
+
+@pytest.fixture(params=["memory", pytest.param("anvil", marks=pytest.mark.anvil)])
+def chain(request: pytest.FixtureRequest) -> Iterator[ArenaAdapter]:
+    if request.param == "memory":
+        yield MemoryChain()
+        return
+    deployed: DeployedAnvil = request.getfixturevalue("arena_anvil")
+    try:
+        yield deployed.chain
+    finally:
+        deployed.chain.revert_to(deployed.snapshot)  # consumes the snapshot: take it again
+        deployed.snapshot = deployed.chain.snapshot()
+        deployed.chain.sender.resync()  # its nonce counter ran ahead of the reverted chain
+
+
+@pytest.fixture
+def start(chain: ArenaAdapter) -> EventCursor:
+    return EventCursor(chain.block_number() + 1, 0)
+
+
+@pytest.fixture
+def record(request: pytest.FixtureRequest, chain: ArenaAdapter, start: EventCursor) -> Any:
+    """Call at the end of a test: stores the transcript for the cross-adapter comparison."""
+
+    def save() -> dict[str, Any]:
+        params = {k: v for k, v in request.node.callspec.params.items() if k != "chain"}
+        name = f"{request.node.originalname}{sorted(params.items())}"
+        kind = "memory" if isinstance(chain, MemoryChain) else "anvil"
+        result = transcript(chain, start)
+        TRANSCRIPTS.setdefault(name, {})[kind] = result
+        return result
+
+    return save

@@ -1,0 +1,116 @@
+"""Claims, settlement and rewards on both adapters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from adapters.arena_ops import ETHER, ClaimOpening, claim_id_of
+from adapters.base import ArenaAdapter
+from adapters.errors import ChainError
+from tests.conformance.harness import (
+    AGENT_CODE,
+    WINDOW,
+    account,
+    league_config,
+    setup_round,
+)
+
+
+def test_claim_checks(chain: ArenaAdapter, record: Callable[[], Any]) -> None:
+    creator = chain.with_signer(account(0))
+    owner = chain.with_signer(account(1))
+    agent_id = owner.register_agent(AGENT_CODE)
+    league_id = creator.create_league(league_config(chain), ETHER)
+    round_id = creator.open_round(league_id)
+    root = b"\x11" * 32
+    with pytest.raises(ChainError) as caught:
+        owner.submit_claim(round_id, agent_id, root, [1, 2])
+    assert caught.value == ChainError("SeedNotFixed", (round_id,))
+    with pytest.raises(ChainError) as caught:
+        owner.submit_claim(round_id + 1, agent_id, root, [1, 2])
+    assert caught.value == ChainError("UnknownRound", (round_id + 1,))
+    chain.mine(1)
+    creator.fix_seed(round_id)
+    with pytest.raises(ChainError) as caught:
+        creator.submit_claim(round_id, agent_id, root, [1, 2])
+    assert caught.value == ChainError("NotAgentOwner", (agent_id, creator.address))
+    with pytest.raises(ChainError) as caught:
+        owner.submit_claim(round_id, agent_id, root, [1, 2])
+    assert caught.value == ChainError("StakeBelowMinimum", (0, ETHER))
+    owner.stake(agent_id, ETHER)
+    with pytest.raises(ChainError) as caught:
+        owner.submit_claim(round_id, agent_id, root, [1, 2, 3])
+    assert caught.value == ChainError("WrongScoreCount", (3, 2))
+
+    late_agent = owner.register_agent(AGENT_CODE)  # registered after the seed block
+    owner.stake(late_agent, ETHER)
+    with pytest.raises(ChainError) as caught:
+        owner.submit_claim(round_id, late_agent, root, [1, 2])
+    assert caught.value == ChainError("AgentTooNew", (late_agent, chain.round(round_id).seed_block))
+
+    claim_id = owner.submit_claim(round_id, agent_id, root, [5, -7])
+    assert claim_id == claim_id_of(round_id, agent_id)
+    assert chain.claim_commit(claim_id) != bytes(32)
+    with pytest.raises(ChainError) as caught:
+        owner.submit_claim(round_id, agent_id, root, [1, 2])
+    assert caught.value == ChainError("ClaimExists", (claim_id,))
+    with pytest.raises(ChainError) as caught:
+        owner.request_unstake(agent_id, 1)
+    assert caught.value == ChainError("StakeLocked", (agent_id, 1))
+
+    second = creator.open_round(league_id)
+    chain.mine(1)
+    creator.fix_seed(second)
+    chain.increase_time(WINDOW + 10)
+    with pytest.raises(ChainError) as caught:
+        owner.submit_claim(second, agent_id, root, [1, 2])
+    assert caught.value == ChainError("SubmissionClosed", (chain.round(second).submit_deadline,))
+    record()
+
+
+def test_settlement_and_rewards(chain: ArenaAdapter, record: Callable[[], Any]) -> None:
+    s = setup_round(chain)
+    # Fixed claims (nobody disputes them): the ranking is the same on both adapters.
+    postings = [(s.agents[0], b"\x0a" * 32, (3, -1)), (s.agents[1], b"\x0b" * 32, (1, 4))]
+    for owner, (agent_id, root, scores) in zip(s.owners, postings, strict=True):
+        owner.submit_claim(s.round_id, agent_id, root, scores)
+    openings = [ClaimOpening(a, r, sc) for a, r, sc in reversed(postings)]  # totals 5, then 2
+
+    with pytest.raises(ChainError) as caught:
+        chain.settle_round(s.round_id, openings)
+    assert caught.value == ChainError(
+        "ChallengeWindowOpen", (chain.round(s.round_id).challenge_deadline,)
+    )
+    chain.increase_time(2 * WINDOW + 10)
+    with pytest.raises(ChainError) as caught:
+        chain.settle_round(s.round_id, openings[:1])
+    assert caught.value == ChainError("IncompleteRanking", (1, 2))
+    forged = ClaimOpening(openings[1].agent_id, openings[1].claim_root, (10**6, 0))
+    with pytest.raises(ChainError) as caught:
+        chain.settle_round(s.round_id, [openings[0], forged])
+    assert caught.value == ChainError("BadClaimOpening", (1,))
+    with pytest.raises(ChainError) as caught:
+        chain.settle_round(s.round_id, [openings[0], openings[0]])
+    assert caught.value == ChainError("RankingOutOfOrder", (1,))
+    with pytest.raises(ChainError) as caught:
+        chain.settle_round(s.round_id, list(reversed(openings)))
+    assert caught.value == ChainError("RankingOutOfOrder", (1,))
+
+    chain.settle_round(s.round_id, openings)
+    first, second = (chain.agent(o.agent_id).owner for o in openings)
+    assert chain.balance_of(first) == 6 * ETHER  # 3 ETH x multiplier 2
+    assert chain.balance_of(second) == 2 * ETHER
+    assert chain.league(s.league_id).reward_pool == 2 * ETHER
+    assert chain.round(s.round_id).settled
+    with pytest.raises(ChainError) as caught:
+        chain.settle_round(s.round_id, openings)
+    assert caught.value == ChainError("RoundAlreadySettled", (s.round_id,))
+    # Stake is free again once the round is settled.
+    s.owners[0].request_unstake(s.agents[0], ETHER)
+    for owner in s.owners:
+        owner.withdraw(chain.balance_of(owner.address))
+    assert chain.eth_balance(chain.addresses.arena) == 2 * ETHER + 4 * ETHER
+    record()

@@ -1,0 +1,142 @@
+"""Full disputes on a real system (snake, 6x6) with a real agent, won by each side."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from adapters.arena_ops import ETHER, VOIDED, Phase, Reason, Verdict
+from adapters.base import ArenaAdapter
+from adapters.errors import ChainError
+from tests.conformance.harness import (
+    SNAKE,
+    WINDOW,
+    build_claim,
+    play_dispute,
+    setup_round,
+)
+
+BOND = ETHER // 5
+SLASH = ETHER // 2
+
+
+def _resolution(chain: ArenaAdapter, record: Callable[[], Any]) -> dict[str, Any]:
+    result = record()
+    (resolved,) = [e for e in result["events"] if e[3] == "DisputeResolved"]
+    return resolved[4]
+
+
+def test_settlement_waits_for_disputes_then_claimant_times_out(
+    chain: ArenaAdapter, record: Callable[[], Any]
+) -> None:
+    s = setup_round(chain)
+    cheat = build_claim(chain, s.round_id, s.agents[0], doctor_step=3)
+    honest = build_claim(chain, s.round_id, s.agents[1])
+    s.owners[0].submit_claim(cheat.round_id, cheat.agent_id, cheat.root, cheat.scores)
+    s.owners[1].submit_claim(honest.round_id, honest.agent_id, honest.root, honest.scores)
+    wallet = chain.balance_of(s.challenger.address)
+    dispute_id = s.challenger.challenge(cheat.claim_id, 0, BOND)
+    assert chain.round(s.round_id).open_disputes == 1
+    chain.increase_time(2 * WINDOW + 10)
+    with pytest.raises(ChainError) as caught:
+        chain.settle_round(s.round_id, [cheat.opening(), honest.opening()])
+    assert caught.value == ChainError("DisputesOpen", (1,))
+    # The claimant let its move window pass: too late to move, the challenger wins.
+    with pytest.raises(ChainError) as caught:
+        s.owners[0].reveal_summary(dispute_id, cheat.root, cheat.scores, cheat.summaries[0], [])
+    assert caught.value.name == "MoveTooLate"
+    s.challenger.timeout(dispute_id)
+    assert chain.balance_of(s.challenger.address) == wallet + BOND + SLASH // 2
+    chain.settle_round(s.round_id, [honest.opening()])
+    record()
+
+
+def test_one_step_proof_convicts_a_doctored_step(
+    chain: ArenaAdapter, record: Callable[[], Any]
+) -> None:
+    s = setup_round(chain)
+    cheat = build_claim(chain, s.round_id, s.agents[0], doctor_step=3)
+    s.owners[0].submit_claim(cheat.round_id, cheat.agent_id, cheat.root, cheat.scores)
+    pool = chain.league(s.league_id).reward_pool
+    dispute_id = s.challenger.challenge(cheat.claim_id, 0, BOND)
+    play_dispute(s.owners[0], s.challenger, cheat, dispute_id)
+    info = chain.dispute(dispute_id)
+    assert (info.phase, info.lo, info.hi) == (Phase.RESOLVED, 2, 3)
+    assert chain.claim_commit(cheat.claim_id) == VOIDED
+    assert chain.is_disqualified(s.agents[0], s.league_id)
+    assert chain.agent(s.agents[0]).stake == 2 * ETHER - SLASH
+    assert chain.balance_of(s.challenger.address) == BOND + SLASH // 2
+    assert chain.league(s.league_id).reward_pool == pool + SLASH // 2
+    resolved = _resolution(chain, record)
+    assert (resolved["verdict"], resolved["reason"]) == (
+        Verdict.CLAIMANT_LOST,
+        Reason.STEP_MISMATCH,
+    )
+    # A disqualified agent cannot claim in the league again.
+    again = s.creator.open_round(s.league_id)
+    chain.mine(1)
+    s.creator.fix_seed(again)
+    with pytest.raises(ChainError) as caught:
+        s.owners[0].submit_claim(again, s.agents[0], cheat.root, cheat.scores)
+    assert caught.value == ChainError("Disqualified", (s.agents[0], s.league_id))
+
+
+def test_honest_claimant_wins_against_a_lying_challenger(
+    chain: ArenaAdapter, record: Callable[[], Any]
+) -> None:
+    s = setup_round(chain)
+    claim = build_claim(chain, s.round_id, s.agents[0])
+    s.owners[0].submit_claim(claim.round_id, claim.agent_id, claim.root, claim.scores)
+    dispute_id = s.challenger.challenge(claim.claim_id, 0, BOND)
+    play_dispute(s.owners[0], s.challenger, claim, dispute_id, challenger_lies=True)
+    info = chain.dispute(dispute_id)
+    assert (info.phase, info.lo, info.hi) == (Phase.RESOLVED, -1, 0)
+    assert chain.balance_of(s.owners[0].address) == BOND
+    assert chain.claim_commit(claim.claim_id) not in (VOIDED, bytes(32))
+    assert chain.agent(s.agents[0]).stake == 2 * ETHER
+    resolved = _resolution(chain, record)
+    assert (resolved["verdict"], resolved["reason"]) == (
+        Verdict.CHALLENGER_LOST,
+        Reason.STEP_VALID,
+    )
+
+
+def test_final_state_fraud(chain: ArenaAdapter, record: Callable[[], Any]) -> None:
+    s = setup_round(chain)
+    claim = build_claim(chain, s.round_id, s.agents[0], score_bonus=5)
+    honest = build_claim(chain, s.round_id, s.agents[1])
+    s.owners[0].submit_claim(claim.round_id, claim.agent_id, claim.root, claim.scores)
+    s.owners[1].submit_claim(honest.round_id, honest.agent_id, honest.root, honest.scores)
+    owner = s.owners[0]
+    d1 = s.challenger.challenge(claim.claim_id, 0, BOND)
+    d2 = s.challenger.challenge(honest.claim_id, 1, BOND)
+    with pytest.raises(ChainError) as caught:
+        s.challenger.prove_final_state_fraud(d1, b"")
+    assert caught.value == ChainError("FinalNotRevealed")
+    owner.reveal_summary(d1, claim.root, claim.scores, claim.summaries[0], claim.summary_proof(0))
+    last = claim.summaries[0].steps - 1
+    owner.reveal_final(d1, claim.entry(0, last), claim.entry_proof(0, last))
+    final_state = SNAKE.encode(claim.matches[0].final_state)
+    with pytest.raises(ChainError) as caught:
+        owner.prove_final_state_fraud(d1, final_state)
+    assert caught.value == ChainError("NotChallenger", (owner.address,))
+    with pytest.raises(ChainError) as caught:
+        s.challenger.prove_final_state_fraud(d1, final_state + b"\x00")
+    assert caught.value == ChainError("PreimageMismatch")
+    s.challenger.prove_final_state_fraud(d1, final_state)
+    assert chain.dispute(d1).phase == Phase.RESOLVED
+
+    # The honest claim's final state is consistent: NoFraud.
+    other = s.owners[1]
+    other.reveal_summary(
+        d2, honest.root, honest.scores, honest.summaries[1], honest.summary_proof(1)
+    )
+    last = honest.summaries[1].steps - 1
+    other.reveal_final(d2, honest.entry(1, last), honest.entry_proof(1, last))
+    with pytest.raises(ChainError) as caught:
+        s.challenger.prove_final_state_fraud(d2, SNAKE.encode(honest.matches[1].final_state))
+    assert caught.value == ChainError("NoFraud")
+    resolved = _resolution(chain, record)
+    assert resolved["reason"] == Reason.FINAL_SCORE_MISMATCH
