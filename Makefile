@@ -13,7 +13,7 @@ NPM_BIN := node_modules/.bin
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
 export NETS_SOLC ?= $(CURDIR)/scripts/solc
 
-.PHONY: help setup demo test lint format typecheck forge pytest bench clean
+.PHONY: help setup demo test lint format typecheck forge pytest bench clean test-pg
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ pytest: setup ## pytest suites
 	$(BIN)/python scripts/run_pytest.py
 
 test: lint typecheck forge pytest ## everything CI runs
+
+test-pg: setup ## persistence tests against a throwaway local PostgreSQL (installs it if missing)
+	bash scripts/test_pg.sh
 
 bench: setup ## benchmark scripts (figures go to docs/BENCHMARKS.md by hand)
 	@for script in scripts/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
