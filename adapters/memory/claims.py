@@ -20,6 +20,14 @@ from adapters.memory.state import ArenaState
 from node.trace import keccak256
 
 SLASH_CHALLENGER_SHARE_BPS = 5_000
+SETTLEMENT_UNITS = 12_000
+
+
+def max_claims_per_round(matches_per_round: int) -> int:
+    """Arena.maxClaimsPerRound: the settlement budget of one round, in live claims."""
+    return SETTLEMENT_UNITS // (matches_per_round + 8)
+
+
 ZERO32 = bytes(32)
 
 
@@ -61,6 +69,9 @@ def submit_claim(
     claim_id = ((round_id << 64) | agent_id) & (2**256 - 1)
     if state.claim_commit.get(claim_id, ZERO32) != ZERO32:
         raise revert("ClaimExists", claim_id)
+    max_claims = max_claims_per_round(len(scores))
+    if r.live_claims >= max_claims:
+        raise revert("RoundFull", max_claims)
     r.live_claims += 1
     agent.open_claims += 1
     state.claim_commit[claim_id] = commitment(claim_root, scores)

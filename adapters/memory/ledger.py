@@ -9,6 +9,7 @@ going backwards), which is what anvil does.
 from __future__ import annotations
 
 import bisect
+import functools
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ BLOCKHASH_WINDOW = 256
 DEFAULT_START_TIME = 1_700_000_000
 
 
+@functools.lru_cache(maxsize=4096)
 def block_hash(chain_id: int, number: int) -> bytes:
     """The memory chain's (deterministic) hash of block ``number``."""
     return keccak256(b"nets.memory.block" + chain_id.to_bytes(8, "big") + number.to_bytes(8, "big"))
@@ -56,7 +58,8 @@ class Ledger:
         self.offset = 0
         self.start_time = start_time
         self.timestamps: list[int] = [start_time] * (start_block + 1)
-        self.events: list[ChainEvent] = []
+        self.events: list[tuple[str, str, dict[str, Any]]] = []
+        """(address, name, args) per log; ChainEvents are built when read (hashes are lazy)."""
         self.keys: list[tuple[int, int]] = []
         self.wallets: dict[str, int] = {}
 
@@ -97,12 +100,9 @@ class Ledger:
             self.wallets[to] = self.wallets.get(to, 0) + tx.value
         number = tx.block_number
         self.timestamps.append(tx.timestamp)
-        if tx.events:
-            block = self.hash_of(number)
-            tx_hash = keccak256(b"nets.memory.tx" + number.to_bytes(8, "big"))
-            for index, (address, name, args) in enumerate(tx.events):
-                self.events.append(ChainEvent(name, args, address, number, index, tx_hash, block))
-                self.keys.append((number, index))
+        for index, record in enumerate(tx.events):
+            self.events.append(record)
+            self.keys.append((number, index))
 
     def pay(self, source: str, to: str, amount: int) -> None:
         """An internal value transfer (a withdrawal's call), inside a committed operation."""
@@ -133,9 +133,14 @@ class Ledger:
         to_block = min(head, cursor.block + MAX_BLOCK_RANGE - 1)
         start = bisect.bisect_left(self.keys, (cursor.block, cursor.log_index))
         end = bisect.bisect_left(self.keys, (to_block + 1, 0))
-        return EventBatch(
-            self.events[start:end], EventCursor(to_block + 1, 0, self.hash_of(to_block))
-        )
+        events = [self._event(i) for i in range(start, end)]
+        return EventBatch(events, EventCursor(to_block + 1, 0, self.hash_of(to_block)))
+
+    def _event(self, position: int) -> ChainEvent:
+        address, name, args = self.events[position]
+        number, index = self.keys[position]
+        tx_hash = keccak256(b"nets.memory.tx" + number.to_bytes(8, "big"))
+        return ChainEvent(name, dict(args), address, number, index, tx_hash, self.hash_of(number))
 
 
 def revert(name: str, *args: Any) -> ChainError:
