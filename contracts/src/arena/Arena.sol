@@ -22,6 +22,10 @@ contract Arena is IArenaGame {
     uint256 public constant MAX_MATCHES_PER_ROUND = 1_024;
     uint256 public constant MAX_FUEL_PER_DECISION = 20_000;
     uint256 public constant MAX_REWARD_RANKS = 64;
+    /// @notice Settlement budget: a round holds at most SETTLEMENT_UNITS / (matchesPerRound + 8)
+    ///         live claims, so that settling it (O(claims x matches) calldata and work) always
+    ///         fits well inside a 30M-gas block (~24k gas per 10-match claim).
+    uint256 public constant SETTLEMENT_UNITS = 12_000;
     /// @notice The round seed is the hash of the block this many blocks after the opening block.
     uint256 public constant SEED_DELAY_BLOCKS = 1;
 
@@ -166,6 +170,7 @@ contract Arena is IArenaGame {
     error StakeBelowMinimum(uint256 stake, uint256 minStake);
     error WrongScoreCount(uint256 given, uint256 expected);
     error InvalidScore();
+    error RoundFull(uint256 maxClaims);
     error ClaimExists(uint256 claimId);
     error ChallengeWindowClosed(uint40 challengeDeadline);
     error ClaimNotLive(uint256 claimId);
@@ -374,6 +379,8 @@ contract Arena is IArenaGame {
         if (scores.length != l.matchesPerRound) revert WrongScoreCount(scores.length, l.matchesPerRound);
         claimId = (roundId << 64) | agentId;
         if (claimCommit[claimId] != bytes32(0)) revert ClaimExists(claimId);
+        uint256 maxClaims = maxClaimsPerRound(scores.length);
+        if (r.liveClaims >= maxClaims) revert RoundFull(maxClaims);
         r.liveClaims += 1;
         a.openClaims += 1;
         _recordClaim(claimId, claimRoot, scores);
@@ -579,6 +586,11 @@ contract Arena is IArenaGame {
     /// @notice A round's schedule, seed and counters (leagueId zero: unknown id).
     function round(uint256 roundId) external view returns (Round memory) {
         return _rounds[roundId];
+    }
+
+    /// @notice Most live claims a round of a league with `matchesPerRound` matches may hold.
+    function maxClaimsPerRound(uint256 matchesPerRound) public pure returns (uint256) {
+        return SETTLEMENT_UNITS / (matchesPerRound + 8);
     }
 
     /// @notice claimId of (roundId, agentId).

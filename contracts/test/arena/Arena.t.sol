@@ -338,6 +338,31 @@ contract ArenaTest is ArenaBase {
         arena.submitClaim(77, id, bytes32(0), scores);
     }
 
+    function test_roundHoldsAtMostTheSettlementBudget() public {
+        Arena.LeagueConfig memory c = _config(1_024);
+        vm.prank(CREATOR);
+        uint256 l = arena.createLeague(c);
+        uint256 cap = arena.maxClaimsPerRound(1_024);
+        assertEq(cap, 11, "12,000 / 1,032");
+        assertEq(arena.maxClaimsPerRound(10), 666, "10 matches");
+        uint256 first = arena.agentCount() + 1;
+        for (uint256 i; i <= cap; ++i) {
+            _agent(address(uint160(0x2000 + i)), ECHO, 0);
+            vm.deal(address(uint160(0x2000 + i)), 2 ether);
+            vm.prank(address(uint160(0x2000 + i)));
+            arena.stake{value: 1 ether}(first + i);
+        }
+        uint256 r = _round(l);
+        int64[] memory scores = new int64[](1_024);
+        for (uint256 i; i < cap; ++i) {
+            vm.prank(address(uint160(0x2000 + i)));
+            arena.submitClaim(r, first + i, bytes32(0), scores);
+        }
+        vm.prank(address(uint160(0x2000 + cap)));
+        vm.expectRevert(abi.encodeWithSelector(Arena.RoundFull.selector, cap));
+        arena.submitClaim(r, first + cap, bytes32(0), scores);
+    }
+
     function test_submitClaimRejectsNonCanonicalScoreWords() public {
         uint256 l = _league(2, 0);
         uint256 id = _agent(ALICE, ECHO, 1 ether);

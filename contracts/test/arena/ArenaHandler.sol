@@ -36,6 +36,7 @@ contract ArenaHandler is ArenaBase {
     GClaim[] internal claims;
     mapping(uint256 claim => bytes32) internal cachedRoot;
     mapping(uint256 claim => int64[]) internal cachedScores;
+    mapping(uint256 claim => bytes[]) internal cachedSummaries;
     GDispute[] internal disputes;
 
     mapping(address => uint256) public owed;
@@ -144,6 +145,7 @@ contract ArenaHandler is ArenaBase {
         claims.push(GClaim(roundId, agentId, _owner(agentId), cheatAt, true));
         cachedRoot[claims.length - 1] = c.root;
         cachedScores[claims.length - 1] = c.scores;
+        cachedSummaries[claims.length - 1] = c.summaries;
         gOpenClaims[agentId] += 1;
     }
 
@@ -196,10 +198,16 @@ contract ArenaHandler is ArenaBase {
             _modelResolve(g, d.phase <= DisputeGame.Phase.AwaitMid, false);
             return;
         }
-        ClaimData memory c = _claimData(gc.roundId, gc.agentId, gc.cheatAt);
-        MatchTrace memory t = c.matches[g.matchIndex];
+        // Only the disputed match is replayed; the claim's opening comes from the cache.
+        bytes32 seed = arena.matchSeed(gc.roundId, gc.agentId, g.matchIndex);
+        bool cheated = gc.cheatAt < MAX_TURNS && g.matchIndex == 1;
+        MatchTrace memory t = _play(ECHO, seed, cheated ? gc.cheatAt : type(uint256).max);
         if (d.phase == DisputeGame.Phase.AwaitSummary) {
-            _revealSummary(gc.owner, g.id, c, g.matchIndex);
+            bytes32[] memory proof =
+                MerkleBuilder.proof(MerkleBuilder.leafHashes(cachedSummaries[g.claim]), g.matchIndex);
+            DisputeGame.Summary memory summary = DisputeGame.Summary(t.seed, t.root, t.steps, t.score);
+            vm.prank(gc.owner);
+            game.revealSummary(g.id, cachedRoot[g.claim], cachedScores[g.claim], summary, proof);
         } else if (d.phase == DisputeGame.Phase.AwaitFinal) {
             _revealFinal(gc.owner, g.id, t);
         } else if (d.phase == DisputeGame.Phase.AwaitMid) {
@@ -208,14 +216,14 @@ contract ArenaHandler is ArenaBase {
             vm.prank(gc.owner);
             game.revealMidpoint(g.id, t.entries[mid], proof);
         } else if (d.phase == DisputeGame.Phase.AwaitAnswer) {
-            MatchTrace memory truth = _claimData(gc.roundId, gc.agentId, MAX_TURNS).matches[g.matchIndex];
+            MatchTrace memory truth = cheated ? _play(ECHO, seed) : t;
             uint32 mid = game.midpoint(g.id);
             vm.prank(g.challenger);
             game.answer(g.id, t.entries[mid].postStateHash == keccak256(truth.states[mid + 1]));
         } else {
-            MatchTrace memory truth = _claimData(gc.roundId, gc.agentId, MAX_TURNS).matches[g.matchIndex];
+            MatchTrace memory truth = cheated ? _play(ECHO, seed) : t;
             _proveStep(g.challenger, g.id, t, truth, ECHO);
-            _modelResolve(g, gc.cheatAt < MAX_TURNS && g.matchIndex == 1, false);
+            _modelResolve(g, cheated, false);
             ++resolvedByProof;
         }
     }
