@@ -37,7 +37,7 @@ class Chain:
     """Thin transaction helper over an anvil account."""
 
     def __init__(self, url: str) -> None:
-        self.w3 = Web3(Web3.HTTPProvider(url))
+        self.w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 120}))
         self.accounts = self.w3.eth.accounts
 
     def deploy(self, artifact: Artifact, *args: Any) -> Any:

@@ -29,7 +29,7 @@ def harness(anvil: Anvil) -> Any:
     """The Rfc9162Harness deployed on the session anvil."""
     sources = {path: (PROJECT_ROOT / path).read_text() for path in SOURCES}
     artifact = compile_contracts(sources)["Rfc9162Harness"]
-    w3 = Web3(Web3.HTTPProvider(anvil.url))
+    w3 = Web3(Web3.HTTPProvider(anvil.url, request_kwargs={"timeout": 120}))
     deployer = w3.eth.accounts[0]
     factory = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
     receipt = w3.eth.wait_for_transaction_receipt(
