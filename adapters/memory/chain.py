@@ -148,7 +148,9 @@ class MemoryChain:
         saved = self.world.snapshots.pop(snapshot_id, None)
         if saved is None:
             return False
+        epoch = self.world.ledger.epoch + 1  # blocks mined from here on get new hashes
         self.world.ledger.__dict__.update(saved[0].__dict__)
+        self.world.ledger.epoch = epoch
         self.world.state.__dict__.update(saved[1].__dict__)
         return True
 

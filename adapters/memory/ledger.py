@@ -24,9 +24,13 @@ DEFAULT_START_TIME = 1_700_000_000
 
 
 @functools.lru_cache(maxsize=4096)
-def block_hash(chain_id: int, number: int) -> bytes:
-    """The memory chain's (deterministic) hash of block ``number``."""
-    return keccak256(b"nets.memory.block" + chain_id.to_bytes(8, "big") + number.to_bytes(8, "big"))
+def block_hash(chain_id: int, number: int, epoch: int = 0) -> bytes:
+    """The memory chain's (deterministic) hash of block ``number``; ``epoch`` counts the
+    reverts before the block was mined, so a block mined again after a revert differs."""
+    data = chain_id.to_bytes(8, "big") + number.to_bytes(8, "big")
+    if epoch:
+        data += epoch.to_bytes(8, "big")
+    return keccak256(b"nets.memory.block" + data)
 
 
 @dataclass
@@ -58,6 +62,8 @@ class Ledger:
         self.offset = 0
         self.start_time = start_time
         self.timestamps: list[int] = [start_time] * (start_block + 1)
+        self.epoch = 0
+        self.epochs: list[int] = [0] * (start_block + 1)
         self.events: list[tuple[str, str, dict[str, Any]]] = []
         """(address, name, args) per log; ChainEvents are built when read (hashes are lazy)."""
         self.keys: list[tuple[int, int]] = []
@@ -70,7 +76,7 @@ class Ledger:
         return len(self.timestamps) - 1
 
     def hash_of(self, number: int) -> bytes:
-        return block_hash(self.chain_id, number)
+        return block_hash(self.chain_id, number, self.epochs[number])
 
     def next_timestamp(self) -> int:
         last = self.timestamps[-1]
@@ -100,6 +106,7 @@ class Ledger:
             self.wallets[to] = self.wallets.get(to, 0) + tx.value
         number = tx.block_number
         self.timestamps.append(tx.timestamp)
+        self.epochs.append(self.epoch)
         for index, record in enumerate(tx.events):
             self.events.append(record)
             self.keys.append((number, index))
@@ -112,6 +119,7 @@ class Ledger:
     def mine(self, blocks: int = 1) -> None:
         for _ in range(blocks):
             self.timestamps.append(self.next_timestamp())
+            self.epochs.append(self.epoch)
 
     def increase_time(self, seconds: int) -> None:
         if seconds < 0:

@@ -103,7 +103,10 @@ class Web3Chain(ArenaMethods):
 
     def revert_to(self, snapshot_id: str) -> bool:
         """Back to a snapshot (consumed by the revert); event cursors past it raise ChainReorg."""
-        return bool(self.rpc.call("evm_revert", snapshot_id))
+        reverted = bool(self.rpc.call("evm_revert", snapshot_id))
+        if reverted and self._sender is not None:
+            self._sender.resync()  # the nonces of the reverted blocks are free again
+        return reverted
 
     # -- contracts --------------------------------------------------------------------------
 

@@ -51,7 +51,6 @@ def chain(request: pytest.FixtureRequest) -> Iterator[ArenaAdapter]:
     finally:
         deployed.chain.revert_to(deployed.snapshot)  # consumes the snapshot: take it again
         deployed.snapshot = deployed.chain.snapshot()
-        deployed.chain.sender.resync()  # its nonce counter ran ahead of the reverted chain
 
 
 @pytest.fixture

@@ -1,0 +1,69 @@
+"""``--chain`` / $NETS_CHAIN resolve to a ready adapter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adapters.base import ArenaAdapter
+from adapters.deployments import ChainDeployment, DeployedContract, DeploymentsFile
+from adapters.errors import AdapterError
+from adapters.memory import MemoryChain
+from adapters.select import chain_spec, open_chain
+from adapters.web3chain import Web3Chain
+from tests.conformance.conftest import DeployedAnvil
+from tests.conformance.harness import AGENT_CODE
+
+
+def test_memory_is_the_default_and_env_is_read() -> None:
+    assert chain_spec(None, {}) == "memory"
+    assert chain_spec(None, {"NETS_CHAIN": "anvil"}) == "anvil"
+    assert chain_spec("memory", {"NETS_CHAIN": "anvil"}) == "memory"
+    with open_chain(env={}) as opened:
+        assert isinstance(opened.adapter, MemoryChain)
+        assert isinstance(opened.adapter, ArenaAdapter)
+    with open_chain("memory") as opened:  # the entry point of the same name works too
+        assert opened.adapter.register_agent(AGENT_CODE) == 1
+
+
+def test_unknown_names_are_refused() -> None:
+    with pytest.raises(AdapterError, match="unknown chain adapter"):
+        open_chain("nosuchchain", env={})
+
+
+@pytest.mark.anvil
+def test_an_url_binds_the_recorded_deployment(
+    arena_anvil: DeployedAnvil, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = arena_anvil.chain.url
+    monkeypatch.setenv("NETS_HOME", str(tmp_path))
+    with pytest.raises(AdapterError, match="no Arena deployment recorded"):
+        open_chain(url, env={})
+    record = ChainDeployment(chain_id=31337, source_hash="0x")
+    for name, bound in arena_anvil.chain.contracts.items():
+        if name != "DisputeGame":
+            record.contracts[name] = DeployedContract(
+                address=bound.address,
+                init_code_hash="0x" + "00" * 32,
+                runtime_code_hash="0x" + "00" * 32,
+                tx_hash="0x" + "00" * 32,
+                block=1,
+            )
+    DeploymentsFile().put(record)
+    with open_chain(url, env={}) as opened:  # anvil: the default account signs
+        chain = opened.adapter
+        assert chain.addresses == arena_anvil.chain.addresses
+        assert chain.counts() == arena_anvil.chain.counts()
+
+
+@pytest.mark.anvil
+def test_anvil_starts_deploys_and_stops() -> None:
+    with open_chain("anvil") as opened:
+        chain = opened.adapter
+        assert isinstance(chain, Web3Chain)
+        assert chain.addresses == MemoryChain().addresses  # the planned addresses
+        assert chain.register_agent(AGENT_CODE) == 1
+        node = opened.anvil
+        assert node is not None
+    assert node.process is None
