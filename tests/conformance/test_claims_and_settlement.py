@@ -114,3 +114,29 @@ def test_settlement_and_rewards(chain: ArenaAdapter, record: Callable[[], Any]) 
         owner.withdraw(chain.balance_of(owner.address))
     assert chain.eth_balance(chain.addresses.arena) == 2 * ETHER + 4 * ETHER
     record()
+
+
+def test_a_round_is_full_at_its_settlement_budget(
+    chain: ArenaAdapter, record: Callable[[], Any]
+) -> None:
+    creator = chain.with_signer(account(0))
+    owner = chain.with_signer(account(1))
+    matches = 1_024
+    limit = 12_000 // (matches + 8)  # Arena.maxClaimsPerRound
+    agents = []
+    for _ in range(limit + 1):
+        agent_id = owner.register_agent(AGENT_CODE)
+        owner.stake(agent_id, ETHER)
+        agents.append(agent_id)
+    league_id = creator.create_league(league_config(chain, matches_per_round=matches))
+    round_id = creator.open_round(league_id)
+    chain.mine(1)
+    creator.fix_seed(round_id)
+    scores = [1] * matches
+    for agent_id in agents[:limit]:
+        owner.submit_claim(round_id, agent_id, bytes([agent_id]) * 32, scores)
+    with pytest.raises(ChainError) as caught:
+        owner.submit_claim(round_id, agents[-1], b"\x01" * 32, scores)
+    assert caught.value == ChainError("RoundFull", (limit,))
+    assert chain.round(round_id).live_claims == limit
+    record()
