@@ -92,6 +92,11 @@ def settle_round(
     state: ArenaState, tx: Tx, arena: str, round_id: int, ranked: Sequence[ClaimOpening]
 ) -> None:
     check_uint(round_id, 256, "roundId")
+    for opening in ranked:
+        check_uint(opening.agent_id, 64, "agentId")
+        check_bytes32(opening.claim_root, "claimRoot")
+        for score in opening.scores:
+            check_int(score, 64, "scores")
     r = round_of(state, round_id)
     if r.settled:
         raise revert("RoundAlreadySettled", round_id)

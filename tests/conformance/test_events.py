@@ -42,3 +42,19 @@ def test_cursor_positions_confirmations_and_reorgs(chain: ArenaAdapter) -> None:
         chain.events_since(after.cursor)
     (again,) = chain.events_since(batch.cursor).events
     assert again.args["amount"] == 2 * ETHER
+
+
+def test_views_of_unknown_ids_are_zeroed_records(chain: ArenaAdapter) -> None:
+    from adapters.memory import MemoryChain
+
+    reference = MemoryChain()
+    assert chain.agent(5) == reference.agent(5)
+    assert chain.league(5) == reference.league(5)
+    assert chain.round(5) == reference.round(5)
+    assert chain.dispute(5) == reference.dispute(5)
+    assert chain.claim_commit(5) == bytes(32)
+    assert chain.midpoint(5) == 0
+    assert not chain.is_disqualified(1, 1)
+    assert chain.counts() == (0, 0, 0, 0)
+    assert chain.unstake_delay() == 86_400
+    assert chain.match_seed(1, 2, 3) == reference.match_seed(1, 2, 3)
