@@ -8,6 +8,7 @@ from node.league.rounds import (
     RoundResult,
     RoundSpec,
     default_workers,
+    play_match,
     run_round,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "league_files",
     "load_league",
     "parse_league",
+    "play_match",
     "resolve_league",
     "run_round",
 ]

@@ -5,10 +5,11 @@ A round plays ``matches_per_round`` matches per agent; match ``i`` of agent ``a`
 summaries in match order, posted with the per-match scores.
 
 Parallelism: AgentProgram is not thread-safe and compiles per process, so matches run in a
-ProcessPoolExecutor. The initializer ships the round (system, params, fuel) and every distinct
-agent code once per worker; each worker compiles a code the first time a task needs it and
-keeps it by code hash. Tasks are chunks of (agent, match) pairs so the per-task overhead is
-paid a few times per worker, not once per match. Results are identical to an in-process run:
+ProcessPoolExecutor (forkserver start method with the runner preloaded, else spawn). The
+initializer ships the round (system, params, fuel) and every distinct agent code once per
+worker; each worker compiles a code the first time a task needs it and keeps it by code
+hash. Tasks are strided chunks of (agent, match) pairs so the per-task overhead is paid a few
+times per worker, not once per match. Results are identical to an in-process run:
 every match depends only on its seed and the agent code, and results are placed by
 (agent, match index), never by completion order.
 """
@@ -20,6 +21,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
 
 from node.match import MatchResult, run_match
 from node.systems.base import System, load_system
@@ -108,6 +110,22 @@ class RoundResult:
         return sorted(self.agents, key=lambda entry: (-entry.total, entry.agent_id))
 
 
+def play_match(
+    spec: RoundSpec, agent_id: int, code: bytes, match_index: int, *, record_states: bool = False
+) -> MatchResult:
+    """One match of the round, in this process: what a dispute needs (entries, proofs and, with
+    ``record_states``, every pre-state for the one-step proof). Equal to the round's record."""
+    seed = match_seed(spec.round_seed, agent_id, match_index)
+    return run_match(
+        load_system(spec.system),
+        AgentProgram.load(code),
+        seed,
+        spec.params,
+        spec.fuel,
+        record_states=record_states,
+    )
+
+
 # -- the worker side ---------------------------------------------------------------------------
 
 Task = tuple[int, int]
@@ -171,17 +189,31 @@ def _play_chunk(chunk: Sequence[Task]) -> list[tuple[MatchRecord, MatchResult | 
 # -- the driver --------------------------------------------------------------------------------
 
 
+def pool_context(name: str = "forkserver") -> BaseContext:
+    """The start method for round workers: a forkserver that has imported the runner once (so
+    each worker starts without re-importing wasmtime and the systems), else spawn. Never plain
+    fork: the parent may hold a wasmtime engine, which a forked child must not inherit."""
+    if name == "forkserver" and name in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn" if name == "forkserver" else name)
+
+
 def default_workers() -> int:
     return os.cpu_count() or 1
 
 
 def chunked(tasks: Sequence[Task], workers: int, per_worker: int = 4) -> list[list[Task]]:
-    """About ``per_worker`` chunks per worker: few enough to keep overhead low, enough to balance."""
+    """About ``per_worker`` chunks per worker: few enough to keep overhead low, enough to balance.
+
+    Chunks are strided (chunk k holds tasks k, k + n, k + 2n, ...) so that one agent's matches,
+    which tend to be alike in length, spread over every chunk instead of filling one.
+    """
     if not tasks:
         return []
     count = min(len(tasks), max(1, workers * per_worker))
-    size = -(-len(tasks) // count)
-    return [list(tasks[start : start + size]) for start in range(0, len(tasks), size)]
+    return [list(tasks[start::count]) for start in range(count)]
 
 
 def run_round(
@@ -191,7 +223,7 @@ def run_round(
     workers: int | None = None,
     keep_traces: bool = False,
     progress: ProgressCallback | None = None,
-    mp_context: str = "spawn",
+    mp_context: str = "forkserver",
 ) -> RoundResult:
     """Play every match of the round for ``agents`` (agent id -> code bytes).
 
@@ -224,7 +256,7 @@ def run_round(
         for chunk in chunked(tasks, 1, per_worker=max(1, len(tasks) // 16)):
             collect(worker.play_chunk(chunk))
     else:
-        context = multiprocessing.get_context(mp_context)
+        context = pool_context(mp_context)
         with ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from node.cli import main
-from node.league import RoundSpec, resolve_league, run_round
+from node.league import RoundSpec, play_match, resolve_league, run_round
 from node.league.rounds import chunked
 from node.match import run_match
 from node.systems.base import load_system
@@ -62,6 +62,10 @@ def test_claims_follow_the_trace_rules() -> None:
                 record.score,
             )
             assert entry.results[index].trace_root == record.trace_root
+    one = play_match(spec(2), 3, GREEDY, 1, record_states=True)
+    assert one.trace_root == result.agent(3).matches[1].trace_root
+    assert one.states is not None
+    assert len(one.states) == one.steps + 1
     invalid = result.agent(4)
     assert all(record.outcome == 4 and record.steps == 1 for record in invalid.matches)
     assert result.ranking()[0].agent_id == 3
@@ -76,10 +80,13 @@ def test_empty_round_and_no_agents() -> None:
 
 
 @given(st.integers(0, 300), st.integers(1, 16))
-def test_chunks_cover_every_task_once_in_order(count: int, workers: int) -> None:
+def test_chunks_cover_every_task_once_and_balance(count: int, workers: int) -> None:
     tasks = [(task // 7, task % 7) for task in range(count)]
     chunks = chunked(tasks, workers)
-    assert [task for chunk in chunks for task in chunk] == tasks
+    assert sorted(task for chunk in chunks for task in chunk) == tasks
+    assert all(chunk == sorted(chunk) for chunk in chunks)
+    if chunks:
+        assert max(map(len, chunks)) - min(map(len, chunks)) <= 1
     assert len(chunks) <= max(1, workers * 4)
 
 
