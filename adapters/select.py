@@ -1,6 +1,8 @@
 """Which chain the node talks to: ``--chain memory|anvil|<name>|http(s)://...`` or $NETS_CHAIN.
 
-- ``memory`` (the default): the embedded MemoryChain, nothing to start.
+- ``memory`` (the default): the embedded MemoryChain, nothing to start; it lives as long as
+  the process. ``memory:FILE`` loads the chain from FILE (a new one if absent) and writes it
+  back when the returned ``OpenedChain`` closes, so a local league survives across commands.
 - ``anvil``: a throwaway anvil on a free loopback port with the Arena set deployed; it stops
   when the returned ``OpenedChain`` is closed.
 - an ``http://`` or ``https://`` URL: a Web3Chain on that endpoint, bound to the Arena set
@@ -11,7 +13,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -43,8 +45,12 @@ class OpenedChain:
     adapter: ArenaAdapter
     spec: str
     anvil: Anvil | None = field(default=None)
+    save: Callable[[], None] | None = field(default=None)
 
     def close(self) -> None:
+        if self.save is not None:
+            save, self.save = self.save, None
+            save()
         if self.anvil is not None:
             self.anvil.stop()
             self.anvil = None
@@ -111,6 +117,16 @@ def open_chain(
     spec = chain_spec(option, env)
     if spec == "memory":
         return OpenedChain(MemoryChain(signer=signer), spec)
+    if spec.startswith("memory:"):
+        from pathlib import Path
+
+        from adapters.memory.persist import load_file, save_file
+
+        path = Path(spec.removeprefix("memory:")).expanduser()
+        world = load_file(path)
+        return OpenedChain(
+            MemoryChain(world, signer=signer), spec, save=lambda: save_file(world, path)
+        )
     if spec == "anvil":
         from adapters.keys import anvil_account
 

@@ -6,14 +6,23 @@ from pathlib import Path
 
 import pytest
 
+from adapters.arena_ops import ETHER, Phase
 from adapters.base import ArenaAdapter
 from adapters.deployments import ChainDeployment, DeployedContract, DeploymentsFile
 from adapters.errors import AdapterError
+from adapters.events import EventCursor
 from adapters.memory import MemoryChain
 from adapters.select import chain_spec, open_chain
 from adapters.web3chain import Web3Chain
 from tests.conformance.conftest import DeployedAnvil
-from tests.conformance.harness import AGENT_CODE
+from tests.conformance.harness import (
+    AGENT_CODE,
+    account,
+    build_claim,
+    play_dispute,
+    setup_round,
+    transcript,
+)
 
 
 def test_memory_is_the_default_and_env_is_read() -> None:
@@ -67,3 +76,26 @@ def test_anvil_starts_deploys_and_stops() -> None:
         node = opened.anvil
         assert node is not None
     assert node.process is None
+
+
+def test_a_memory_file_keeps_the_chain_across_openings(tmp_path: Path) -> None:
+    path = tmp_path / "chain.json"
+    spec = f"memory:{path}"
+    with open_chain(spec) as opened:
+        s = setup_round(opened.adapter)
+        claim = build_claim(opened.adapter, s.round_id, s.agents[0], doctor_step=3)
+        s.owners[0].submit_claim(claim.round_id, claim.agent_id, claim.root, claim.scores)
+        dispute_id = s.challenger.challenge(claim.claim_id, 0, ETHER // 5)
+        before = transcript(opened.adapter, EventCursor())
+    with open_chain(spec) as opened:
+        chain = opened.adapter
+        assert transcript(chain, EventCursor()) == before
+        challenger = chain.with_signer(account(3))
+        play_dispute(chain.with_signer(account(1)), challenger, claim, dispute_id)
+        assert chain.dispute(dispute_id).phase == Phase.RESOLVED
+        after = transcript(chain, EventCursor())
+    with open_chain(spec) as opened:
+        assert transcript(opened.adapter, EventCursor()) == after
+    path.write_text('{"format": "nets.memory-chain/1", "ledger": 5}')
+    with pytest.raises(AdapterError, match="not a memory chain file"):
+        open_chain(spec)
