@@ -24,6 +24,13 @@ class RunReport:
 
 
 @dataclass(frozen=True)
+class OnchainRunReport(RunReport):
+    """The off-chain report's keys plus the gas the interpreter's decide call costs."""
+
+    gas_used: int
+
+
+@dataclass(frozen=True)
 class CheckReport:
     valid: bool
     abi: int | None
@@ -70,9 +77,30 @@ def wasm() -> None:
     show_default=True,
     help=f"Fuel budget, at most {MAX_FUEL}.",
 )
+@click.option(
+    "--onchain",
+    is_flag=True,
+    help="Run the decision through the on-chain WASM interpreter (adds gas_used).",
+)
+@click.option(
+    "--chain",
+    "chain_url",
+    default=None,
+    help="JSON-RPC URL for --onchain (default: a throwaway anvil).",
+)
 @json_option
-def run_cmd(agent: str, obs: str | None, obs_u64: str | None, fuel: int, as_json: bool) -> None:
+def run_cmd(
+    agent: str,
+    obs: str | None,
+    obs_u64: str | None,
+    fuel: int,
+    onchain: bool,
+    chain_url: str | None,
+    as_json: bool,
+) -> None:
     """Run one decision on a fresh instance and print outcome, action and fuel used."""
+    if chain_url is not None and not onchain:
+        raise BadInput("--chain goes with --onchain")
     if not 0 <= fuel <= MAX_FUEL:
         raise BadInput(f"--fuel must be between 0 and {MAX_FUEL}, got {fuel}")
     observation = _observation(obs, obs_u64)
@@ -91,6 +119,8 @@ def run_cmd(agent: str, obs: str | None, obs_u64: str | None, fuel: int, as_json
         agent_code_hash=program.code_hash,
         invalid_reason=program.invalid_reason,
     )
+    if onchain:
+        report = _run_onchain(report, program.code, observation, fuel, chain_url)
     if as_json:
         print_json(report)
         return
@@ -101,9 +131,33 @@ def run_cmd(agent: str, obs: str | None, obs_u64: str | None, fuel: int, as_json
         f"abi              {'-' if report.abi is None else f'v{report.abi}'}",
         f"agent_code_hash  0x{report.agent_code_hash.hex()}",
     ]
+    if isinstance(report, OnchainRunReport):
+        lines.append(f"gas_used         {report.gas_used}")
     if report.invalid_reason:
         lines.append(f"invalid_reason   {report.invalid_reason}")
     click.echo("\n".join(lines))
+
+
+def _run_onchain(
+    local: RunReport, code: bytes, observation: bytes, fuel: int, chain_url: str | None
+) -> OnchainRunReport:
+    """The same decision on the interpreter contract; the outcome is the contract's."""
+    from node.onchain import run_onchain  # web3 is slow to import: only when asked for
+
+    try:
+        decision = run_onchain(code, observation, fuel, chain_url)
+    except OSError as exc:  # requests' connection errors are OSErrors
+        raise BadInput(f"cannot reach the chain at {chain_url}: {exc}") from None
+    return OnchainRunReport(
+        outcome=decision.outcome.name.lower(),
+        action=decision.value,
+        fuel_used=decision.fuel_used,
+        fuel=fuel,
+        abi=local.abi,
+        agent_code_hash=local.agent_code_hash,
+        invalid_reason=local.invalid_reason,
+        gas_used=decision.gas_used,
+    )
 
 
 @wasm.command("check")
