@@ -21,7 +21,7 @@ from adapters.errors import AdapterError, ChainError
 from node.cli.common import BadInput, console, err_console, json_option, print_json
 from node.cli.match import parse_seed, report_table
 from node.config import DB_ENV
-from node.db import Database, DatabaseError, open_database
+from node.db import Database, DatabaseError, Outbox, open_database
 from node.league.catalog import league_files, resolve_league
 from node.league.definition import LeagueDefinition, LeagueError, load_league
 from node.league.rounds import RoundResult, RoundSpec, default_workers, run_round
@@ -239,6 +239,7 @@ def _node(chain: str | None, db_url: str | None) -> Iterator[tuple[ArenaAdapter,
     """The chain adapter and the database; the memory chain lives only as long as the command,
     so its records go to an in-memory database unless --db names one."""
     from adapters.select import chain_spec, open_chain
+    from node.league import actions
 
     spec = chain_spec(chain)
     try:
@@ -255,6 +256,8 @@ def _node(chain: str | None, db_url: str | None) -> Iterator[tuple[ArenaAdapter,
                 yield opened.adapter, db
             except ChainError as exc:
                 raise click.ClickException(f"the chain refused: {exc}") from None
+            except actions.ChainMismatch as exc:
+                raise click.ClickException(str(exc)) from None
             except LeagueError as exc:
                 raise BadInput(str(exc)) from None
     finally:
@@ -291,6 +294,20 @@ def _positive(value: str, what: str) -> int:
     return number
 
 
+def next_round_sequence(outbox: Outbox, league_id: int) -> int:
+    """The round number to open: an unfinished one first (a crash may have sent it), else one
+    more than the rounds already opened."""
+    mine = [
+        intent
+        for intent in outbox.all_intents("open_round")
+        if intent.key.startswith(f"open_round:{league_id}:")
+    ]
+    for intent in mine:
+        if intent.open:
+            return int(intent.key.rsplit(":", 1)[1])
+    return max((int(intent.key.rsplit(":", 1)[1]) for intent in mine), default=0) + 1
+
+
 @league.command("open-round")
 @click.argument("league_id", metavar="LEAGUE_ID")
 @click.option(
@@ -309,15 +326,8 @@ def open_round_cmd(
     from node.league import actions  # late: the chain adapters load only for chain commands
 
     with _node(chain, db_url) as (adapter, db):
-        from node.db.outbox import Outbox
-
         if sequence is None:
-            done = [
-                intent
-                for intent in Outbox(db, adapter.chain_id).all_intents("open_round")
-                if intent.key.startswith(f"open_round:{league_number}:")
-            ]
-            number = len(done) + 1
+            number = next_round_sequence(Outbox(db, adapter.chain_id), league_number)
         else:
             number = _positive(sequence, "--sequence")
         opened = actions.open_round(db, adapter, league_number, number)

@@ -24,6 +24,11 @@ from node.league.definition import LeagueDefinition, LeagueError
 T = TypeVar("T")
 
 
+class ChainMismatch(RuntimeError):
+    """The database records an effect the chain does not have: a fresh devnet (or the memory
+    chain of another process) with the same chain id and a reused database."""
+
+
 def perform(
     outbox: Outbox,
     kind: str,
@@ -109,6 +114,12 @@ def create_league(db: Database, adapter: ArenaAdapter, definition: LeagueDefinit
         check=already,
         send=lambda: adapter.create_league(config, definition.reward_pool),
     )
+    if adapter.league(league_id).creator.lower() != adapter.address.lower():
+        raise ChainMismatch(
+            f"the database records league {definition.name!r} as league {league_id} on chain "
+            f"{adapter.chain_id}, which the chain does not have as ours: a fresh chain with a "
+            "reused database? (use another --db)"
+        )
     repo.save_league(db, adapter.chain_id, league_id, definition)
     return league_id
 

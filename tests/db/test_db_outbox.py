@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from node.db import IntentError, Outbox, intent_key
+from node.db import Intent, IntentError, Outbox, intent_key, open_database
 from node.db.engine import Database
 
 
@@ -60,3 +62,63 @@ def test_bad_keys(kind: str, parts: list[object]) -> None:
 def test_dispute_move_keys() -> None:
     assert intent_key("move", 7, 3, "reveal_midpoint") == "move:7:3:reveal_midpoint"
     assert intent_key("challenge", 12, 3, 0) == "challenge:12:3:0"
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["record", "sent", "done", "failed", "retry"]),
+        st.sampled_from(["submit", "settle"]),
+        st.integers(0, 2),
+        st.integers(0, 1),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(OPS)
+def test_outbox_matches_a_model(ops: list[tuple[str, str, int, int]]) -> None:
+    """Any sequence of outbox calls does what a dict of (payload, status) says it does."""
+    outbox = Outbox(open_database("sqlite://"), 1)
+    model: dict[str, tuple[int, str]] = {}
+    order: list[str] = []
+    for op, kind, part, payload in ops:
+        key = intent_key(kind, part)
+        known = model.get(key)
+        if op == "record":
+            if known is not None and known[0] != payload:
+                with pytest.raises(IntentError):
+                    outbox.record_intent(kind, [part], {"p": payload})
+                continue
+            intent = outbox.record_intent(kind, [part], {"p": payload})
+            if known is None:
+                model[key] = (payload, "pending")
+                order.append(key)
+            assert intent.status == model[key][1]
+            continue
+        allowed = (
+            known is not None and known[1] == "failed"
+            if op == "retry"
+            else known is not None and known[1] in ("pending", "sent")
+        )
+
+        def call(op: str = op, key: str = key, part: int = part) -> Intent:
+            if op == "sent":
+                return outbox.mark_sent(key, b"\x01" * 32)
+            if op == "done":
+                return outbox.mark_done(key, part)
+            if op == "failed":
+                return outbox.mark_failed(key, "Nope")
+            return outbox.retry(key)
+
+        if not allowed:
+            with pytest.raises(IntentError):
+                call()
+            continue
+        assert known is not None
+        status = {"sent": "sent", "done": "done", "failed": "failed", "retry": "pending"}[op]
+        assert call().status == status
+        model[key] = (known[0], status)
+    expected = [key for key in order if model[key][1] in ("pending", "sent")]
+    assert [intent.key for intent in outbox.pending_intents()] == expected
+    outbox.db.close()

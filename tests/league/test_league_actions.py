@@ -99,3 +99,52 @@ def test_round_to_settlement(db: Database) -> None:
     assert repo.get_matches(db, chain.chain_id, opened.round_id, best.agent_id)[0].seed == (
         best.matches[0].seed
     )
+
+
+def test_next_round_sequence_resumes_an_unfinished_one(db: Database) -> None:
+    from node.cli.league import next_round_sequence
+
+    chain = MemoryChain()
+    outbox = Outbox(db, chain.chain_id)
+    league_id = actions.create_league(db, chain, DEMO)
+    assert next_round_sequence(outbox, league_id) == 1
+    actions.open_round(db, chain, league_id, 1)
+    assert next_round_sequence(outbox, league_id) == 2
+    outbox.record_intent("open_round", [league_id, 2], {"block": chain.block_number()})
+    assert next_round_sequence(outbox, league_id) == 2  # pending: maybe sent, resolve it first
+    assert next_round_sequence(outbox, league_id + 1) == 1
+
+
+def test_cli_chain_commands(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from node.cli import main
+
+    runner = CliRunner()
+    created = runner.invoke(main, ["league", "create", "demo", "--chain", "memory", "--json"])
+    assert created.exit_code == 0, created.output
+    assert '"leagueId": 1' in created.output
+    # the memory chain lives as long as one command: its league is gone in the next one
+    refused = runner.invoke(main, ["league", "open-round", "1", "--chain", "memory"])
+    assert refused.exit_code == 1
+    assert "UnknownLeague" in refused.output
+    for args, reason in (
+        (["league", "open-round", "x", "--chain", "memory"], "LEAGUE_ID: expected an integer"),
+        (["league", "settle", "0", "--chain", "memory"], "ROUND_ID: must be between"),
+        (["league", "create", "nope", "--chain", "memory"], "no league named 'nope'"),
+        (["league", "create", "demo", "--chain", "nochain"], "--chain: unknown chain adapter"),
+        (["league", "create", "demo", "--db", "nosuch://x"], "--db: bad database URL"),
+    ):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert reason in result.output, (args, result.output)
+    db_file = tmp_path / "nets.db"
+    url = f"sqlite:///{db_file}"
+    args = ["league", "create", "demo", "--chain", "memory", "--db", url, "--json"]
+    assert runner.invoke(main, args).exit_code == 0
+    again = runner.invoke(main, args)  # a new memory chain, the same chain id, the same database
+    assert again.exit_code == 1
+    assert "a fresh chain with a reused database?" in again.output
+    database = open_database(url)
+    assert [i.status for i in Outbox(database, 31337).all_intents()] == ["done"]
+    database.close()
