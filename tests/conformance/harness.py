@@ -115,25 +115,46 @@ def build_claim(
     agent_id: int,
     *,
     doctor_step: int | None = None,
+    break_chain: bool = False,
     score_bonus: int = 0,
+    truncate: int | None = None,
+    extend: bool = False,
 ) -> Claim:
-    """The claim an owner posts; ``doctor_step`` fakes the post-states of match 0 from that
-    step on (a consistent chain of hashes that leaves the real game at that step);
-    ``score_bonus`` inflates match 0's score (summary and posted score)."""
+    """The claim an owner posts, honest unless told otherwise (all flaws are in match 0):
+
+    - ``doctor_step``: fake post-states from that step on (a consistent chain of hashes that
+      leaves the real game there); with ``break_chain`` that step's pre-state is fake too;
+    - ``score_bonus``: an inflated score (summary and posted score agree);
+    - ``truncate``: only the first steps, scored as the state they reach (not terminal);
+    - ``extend``: one more step taken from the terminal final state.
+    """
     matches = honest_matches(chain, round_id, agent_id)
     entries = [list(m.entries) for m in matches]
+    first = matches[0]
+    score0 = first.score
+    steps0 = first.steps
     if doctor_step is not None:
-        previous: bytes | None = None
+        previous: bytes | None = b"\xdd" * 32 if break_chain else None
         for index in range(doctor_step, len(entries[0])):
             step, entry = Entry.unpack(entries[0][index])
             fake = bytes([0xEE]) * 28 + index.to_bytes(4, "big")
             pre = entry.pre_state_hash if previous is None else previous
             entries[0][index] = Entry(pre, entry.outcome, entry.action, fake).packed(step)
             previous = fake
+    if truncate is not None:
+        assert first.states is not None
+        entries[0] = entries[0][:truncate]
+        steps0 = truncate
+        score0 = SNAKE.score(first.states[truncate])
+    if extend:
+        final = Entry.unpack(entries[0][-1])[1].post_state_hash
+        entries[0].append(Entry(final, 0, 0, b"\xcc" * 32).packed(len(entries[0])))
+        steps0 += 1
     summaries = [
-        Summary(m.seed, merkle_root(e), m.steps, m.score + (score_bonus if i == 0 else 0))
-        for i, (m, e) in enumerate(zip(matches, entries, strict=True))
+        Summary(m.seed, merkle_root(e), m.steps, m.score)
+        for m, e in zip(matches, entries, strict=True)
     ]
+    summaries[0] = Summary(first.seed, summaries[0].trace_root, steps0, score0 + score_bonus)
     scores = [s.score for s in summaries]
     claim = Claim(round_id, agent_id, matches, entries, summaries, scores)
     claim.root = merkle_root([s.packed(i) for i, s in enumerate(summaries)])
@@ -194,7 +215,11 @@ def play_dispute(
         mid = claimant.midpoint(dispute_id)
         revealed = claim.entry(match, mid)
         claimant.reveal_midpoint(dispute_id, revealed, claim.entry_proof(match, mid))
-        truth = Entry.unpack(honest.entries[mid])[1].post_state_hash
+        truth = (
+            Entry.unpack(honest.entries[mid])[1].post_state_hash
+            if mid < len(honest.entries)
+            else None  # a step the honest game never takes
+        )
         challenger.answer(dispute_id, not challenger_lies and revealed.post_state_hash == truth)
     info = challenger.dispute(dispute_id)
     lo_entry = claim.entry(match, info.lo) if info.lo >= 0 else Entry(bytes(32), 0, 0, bytes(32))

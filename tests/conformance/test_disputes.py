@@ -140,3 +140,34 @@ def test_final_state_fraud(chain: ArenaAdapter, record: Callable[[], Any]) -> No
     assert caught.value == ChainError("NoFraud")
     resolved = _resolution(chain, record)
     assert resolved["reason"] == Reason.FINAL_SCORE_MISMATCH
+
+
+@pytest.mark.parametrize(
+    ("flaw", "reason"),
+    [
+        ({"doctor_step": 3, "break_chain": True}, Reason.BROKEN_CHAIN),
+        ({"extend": True}, Reason.STEP_FROM_TERMINAL),
+        ({"truncate": 5}, Reason.FINAL_NOT_TERMINAL),
+    ],
+)
+def test_every_way_a_cheat_is_caught(
+    chain: ArenaAdapter, record: Callable[[], Any], flaw: dict[str, Any], reason: Reason
+) -> None:
+    s = setup_round(chain)
+    cheat = build_claim(chain, s.round_id, s.agents[0], **flaw)
+    s.owners[0].submit_claim(cheat.round_id, cheat.agent_id, cheat.root, cheat.scores)
+    dispute_id = s.challenger.challenge(cheat.claim_id, 0, BOND)
+    if reason == Reason.FINAL_NOT_TERMINAL:
+        owner = s.owners[0]
+        summary = cheat.summaries[0]
+        owner.reveal_summary(dispute_id, cheat.root, cheat.scores, summary, cheat.summary_proof(0))
+        last = summary.steps - 1
+        owner.reveal_final(dispute_id, cheat.entry(0, last), cheat.entry_proof(0, last))
+        states = cheat.matches[0].states
+        assert states is not None
+        s.challenger.prove_final_state_fraud(dispute_id, SNAKE.encode(states[summary.steps]))
+    else:
+        play_dispute(s.owners[0], s.challenger, cheat, dispute_id)
+    assert chain.claim_commit(cheat.claim_id) == VOIDED
+    resolved = _resolution(chain, record)
+    assert (resolved["verdict"], resolved["reason"]) == (Verdict.CLAIMANT_LOST, reason)
