@@ -128,6 +128,8 @@ def check_database(url: str) -> Check:
 
 def run_checks(db_url: str) -> list[Check]:
     """All doctor checks, in the order they are printed."""
+    from node.sim.health import sim_checks
+
     return [
         check_python(),
         *check_dependencies(),
@@ -137,4 +139,5 @@ def run_checks(db_url: str) -> list[Check]:
         check_tool("solc", solc_path),
         check_solc_compiles(),
         check_database(db_url),
+        *sim_checks(),
     ]

@@ -35,6 +35,8 @@ def test_healthy_machine_passes(tmp_path: Path) -> None:
         "solc",
         "solc compiles",
         "database",
+        "sim plugins",
+        "sim determinism",
     } <= names
     assert any(name.startswith("dependency web3") for name in names)
 
