@@ -148,3 +148,32 @@ def test_cli_chain_commands(tmp_path: Path) -> None:
     database = open_database(url)
     assert [i.status for i in Outbox(database, 31337).all_intents()] == ["done"]
     database.close()
+
+
+@pytest.mark.anvil
+def test_league_actions_on_anvil(db: Database) -> None:
+    """The same actions through the Web3 adapter: create (once), open, fix the seed, settle."""
+    from adapters.select import open_chain
+
+    with open_chain("anvil") as opened:
+        chain = opened.adapter
+        league_id = actions.create_league(db, chain, DEMO)
+        assert actions.create_league(db, chain, DEMO) == league_id
+        code = load_agent_file(AGENTS / "snake" / "greedy_v1.wat")
+        agent_id = chain.register_agent(code)
+        chain.stake(agent_id, DEMO.min_stake)
+        opened_round = actions.open_round(db, chain, league_id, 1)
+        chain.mine(2)
+        seed = actions.fix_seed(db, chain, opened_round.round_id)
+        assert seed is not None
+        spec = RoundSpec(
+            "snake", DEMO.params_bytes, DEMO.fuel_per_decision, DEMO.matches_per_round, seed
+        )
+        entry = run_round(spec, {agent_id: code}, workers=1).agent(agent_id)
+        chain.submit_claim(opened_round.round_id, agent_id, entry.claim_root, entry.scores)
+        chain.increase_time(DEMO.submission_window + DEMO.challenge_window + 1)
+        ranked = actions.settle_round(db, chain, opened_round.round_id)
+        assert [(o.agent_id, o.scores) for o in ranked] == [(agent_id, entry.scores)]
+        assert chain.round(opened_round.round_id).settled
+        paid = DEMO.reward_schedule[0] * DEMO.reward_multiplier
+        assert chain.balance_of(chain.address) == paid
