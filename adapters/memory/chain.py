@@ -9,6 +9,7 @@ addresses a fresh anvil gives them, and block numbers start where that deploymen
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
@@ -60,6 +61,9 @@ class World:
     code: Contracts
     game: Game
     snapshots: dict[str, tuple[Ledger, ArenaState]] = field(default_factory=dict)
+    snapshot_count: int = 0
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    """One operation at a time: handles may be shared between the node's threads."""
 
 
 def new_world(
@@ -124,10 +128,12 @@ class MemoryChain:
         return self.world.ledger.timestamps[-1]
 
     def increase_time(self, seconds: int) -> None:
-        self.world.ledger.increase_time(seconds)
+        with self.world.lock:
+            self.world.ledger.increase_time(seconds)
 
     def mine(self, blocks: int = 1) -> None:
-        self.world.ledger.mine(blocks)
+        with self.world.lock:
+            self.world.ledger.mine(blocks)
 
     def events_since(self, cursor: EventCursor, *, confirmations: int = 0) -> EventBatch:
         return self.world.ledger.events_since(cursor, confirmations=confirmations)
@@ -137,32 +143,40 @@ class MemoryChain:
 
     def snapshot(self) -> str:
         """Save the whole chain; ``revert_to`` brings it back (the id is consumed)."""
-        snapshot_id = hex(len(self.world.snapshots) + 1)
-        self.world.snapshots[snapshot_id] = (
-            copy.deepcopy(self.world.ledger),
-            copy.deepcopy(self.world.state),
-        )
-        return snapshot_id
+        with self.world.lock:
+            self.world.snapshot_count += 1
+            snapshot_id = hex(self.world.snapshot_count)
+            self.world.snapshots[snapshot_id] = (
+                copy.deepcopy(self.world.ledger),
+                copy.deepcopy(self.world.state),
+            )
+            return snapshot_id
 
     def revert_to(self, snapshot_id: str) -> bool:
-        saved = self.world.snapshots.pop(snapshot_id, None)
-        if saved is None:
-            return False
-        epoch = self.world.ledger.epoch + 1  # blocks mined from here on get new hashes
-        self.world.ledger.__dict__.update(saved[0].__dict__)
-        self.world.ledger.epoch = epoch
-        self.world.state.__dict__.update(saved[1].__dict__)
-        return True
+        """As evm_revert: back to the snapshot, which is consumed with every later one."""
+        with self.world.lock:
+            saved = self.world.snapshots.get(snapshot_id)
+            if saved is None:
+                return False
+            taken = int(snapshot_id, 16)
+            for other in [k for k in self.world.snapshots if int(k, 16) >= taken]:
+                del self.world.snapshots[other]
+            epoch = self.world.ledger.epoch + 1  # blocks mined from here on get new hashes
+            self.world.ledger.__dict__.update(saved[0].__dict__)
+            self.world.ledger.epoch = epoch
+            self.world.state.__dict__.update(saved[1].__dict__)
+            return True
 
     # -- plumbing -----------------------------------------------------------------------------
 
     def _run(self, to: str, operation: Callable[[Tx], T], value: int = 0) -> T:
         """Execute one transaction: all or nothing, one block when it succeeds."""
         check_uint(value, 256, "value")
-        tx = self.world.ledger.begin(self.address, value)
-        result = operation(tx)
-        self.world.ledger.commit(tx, to)
-        return result
+        with self.world.lock:
+            tx = self.world.ledger.begin(self.address, value)
+            result = operation(tx)
+            self.world.ledger.commit(tx, to)
+            return result
 
     def _arena(self, operation: Callable[[Tx], T], value: int = 0) -> T:
         return self._run(self.addresses.arena, operation, value)
@@ -231,8 +245,9 @@ class MemoryChain:
 
     def withdraw(self, amount: int) -> None:
         arena = self.addresses.arena
-        paid = self._arena(lambda tx: claims.withdraw(self._state, tx, arena, amount))
-        self.world.ledger.pay(arena, self.address, paid)
+        with self.world.lock:
+            paid = self._arena(lambda tx: claims.withdraw(self._state, tx, arena, amount))
+            self.world.ledger.pay(arena, self.address, paid)
 
     # -- dispute moves --------------------------------------------------------------------------
 

@@ -31,6 +31,12 @@ from node.trace import keccak256
 MAX_STEPS = 2**31 - 1
 
 
+def _check_proof(proof: Sequence[bytes]) -> None:
+    """bytes32[]: what ABI encoding refuses on a real chain is refused here too."""
+    for item in proof:
+        check_bytes32(item, "proof")
+
+
 class Game:
     """DisputeGame over the memory Arena's state; every method is one transaction."""
 
@@ -93,7 +99,7 @@ class Game:
         claims.resolve_dispute(self.state, tx, self.arena, d.claim_id, d.challenger, verdict)
 
     def _proven_leaf(self, d: Dispute, step: int, entry: Entry, proof: Sequence[bytes]) -> bytes:
-        packed = entry.packed(step)
+        packed = entry.packed(step)  # proof items were width-checked before any effect
         if root_from_proof(packed, step, d.steps, list(proof)) != d.trace_root:
             raise revert("BadProof")
         return leaf_hash(packed)
@@ -144,8 +150,11 @@ class Game:
         check_bytes32(claim_root, "claimRoot")
         for score in scores:
             check_int(score, 64, "scores")
+        check_bytes32(summary.match_seed, "matchSeed")
+        check_bytes32(summary.trace_root, "traceRoot")
         check_uint(summary.steps, 32, "steps")
         check_int(summary.score, 64, "score")
+        _check_proof(proof)
         d = self._claimant_move(tx, dispute_id, Phase.AWAIT_SUMMARY)
         commit = self.state.claim_commit.get(d.claim_id, bytes(32))
         round_seed = self.state.rounds[d.claim_id >> 64].seed
@@ -219,6 +228,7 @@ class Game:
         self, tx: Tx, dispute_id: int, entry: Entry, proof: Sequence[bytes]
     ) -> None:
         entry.check_types()
+        _check_proof(proof)
         d = self._claimant_move(tx, dispute_id, Phase.AWAIT_MID)
         mid = d.lo + (d.hi - d.lo) // 2
         d.mid_leaf = self._proven_leaf(d, mid, entry, proof)

@@ -111,3 +111,40 @@ def test_random_sequences_keep_the_books(steps: list[tuple[int, int, int]]) -> N
             assert chain.block_number() == height  # a refusal mines nothing
         assert chain.eth_balance(chain.addresses.arena) == owed(chain)
         assert sum(chain.world.ledger.wallets.values()) == wallets
+
+
+def test_snapshots_behave_like_evm_snapshots() -> None:
+    chain = MemoryChain()
+    first = chain.snapshot()
+    chain.mine(3)
+    second = chain.snapshot()
+    chain.mine(2)
+    assert chain.revert_to(first)
+    assert chain.block_number() == 7
+    assert not chain.revert_to(second)  # later snapshots go with it
+    third = chain.snapshot()
+    assert third not in (first, second)
+    chain.mine(1)
+    assert chain.revert_to(third)
+    assert not chain.revert_to(third)
+
+
+def test_threads_share_one_chain_safely() -> None:
+    import threading
+
+    chain = MemoryChain()
+    owner = chain.with_signer(account(1))
+    agent_id = owner.register_agent(AGENT_CODE)
+
+    def stake_many() -> None:
+        handle = chain.with_signer(account(1))
+        for _ in range(500):
+            handle.stake(agent_id, 1)
+
+    workers = [threading.Thread(target=stake_many) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert chain.agent(agent_id).stake == 2_000
+    assert chain.block_number() == 7 + 1 + 2_000
