@@ -1,4 +1,11 @@
-"""The wasmtime fast path: one compiled module, a fresh store and instance per decision.
+"""The wasmtime fast path: one compiled module and one live instance, restored per decision.
+
+Every decision must behave as if it ran on a fresh instance (docs/protocol/sandbox.md, 2).
+Instantiating per decision costs most of a decision, so each program keeps one instance and
+puts back, before every decision, everything a decision can change: the bytes of its
+memory (which cannot grow) and the values of its mutable globals (exported for the host by
+node.wasm.rewrite). Nothing else in the store is reachable from the profile: no imports,
+tables, start function or memory.grow.
 
 wasmtime's fuel is exact whenever the called function returns (it writes the fuel back at
 every return), so `ok` and `out_of_fuel` come from here. After any other trap its remaining
@@ -9,12 +16,16 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+from collections.abc import Callable
 from functools import cache
 
 import wasmtime
 
-from node.wasm.fastcall import I32_KIND, I64_KIND, call, export
-from node.wasm.limits import MAX_PAGES, PAGE_SIZE
+from node.wasm.fastcall import I32_KIND, I64_KIND, Handle, export
+from node.wasm.limits import MAX_FUEL, MAX_PAGES, PAGE_SIZE
+from node.wasm.opcodes import I64
+from node.wasm.rewrite import export_host_view
+from node.wasm.validator import Module
 
 OK, OUT_OF_FUEL = 0, 2
 _DISABLED_PROPOSALS = (
@@ -47,11 +58,6 @@ def engine() -> wasmtime.Engine:
     return shared
 
 
-INSTANCES_PER_STORE = 64
-"""Fresh instances share a store, 64 at a time: a new instance has its own zeroed memory and
-initial globals, so each decision still sees a fresh instance, for a third of the cost."""
-
-
 def new_store(fuel: int, instances: int = 1) -> wasmtime.Store:
     """A store with the sandbox limits (2 pages per memory, no tables) and ``fuel``."""
     store = wasmtime.Store(engine())
@@ -63,66 +69,143 @@ def new_store(fuel: int, instances: int = 1) -> wasmtime.Store:
 
 
 class Compiled:
-    """A module compiled once (per code hash); `run` instantiates it afresh each time.
+    """A module compiled once (per code hash) and its one live instance, made on first use.
 
     Not thread-safe: use one Compiled (one AgentProgram) per thread.
     """
 
-    def __init__(self, code: bytes, abi: int, memory_bytes: int) -> None:
-        self.module = wasmtime.Module(engine(), code)
-        self.abi = abi
-        self.positions = {e.name: i for i, e in enumerate(self.module.exports)}
-        """Where decide, obs_ptr and memory sit in the export list."""
-        self.memory_bytes = memory_bytes
+    def __init__(self, code: bytes, module: Module) -> None:
+        host_code, self.host_exports = export_host_view(code, module)
+        self.module = wasmtime.Module(engine(), host_code)
+        self.validated = module
+        self.abi = module.abi
+        self.memory_bytes = module.memory.min_pages * PAGE_SIZE if module.memory else 0
         """The memory's fixed size (memory.grow is outside the profile)."""
-        self._store: wasmtime.Store | None = None
-        self._instances_left = 0
+        self._live: Live | None = None
+        self._failed = False
 
-    def _fresh_store(self, fuel: int) -> wasmtime.Store:
-        """A store with room for one more instance, its fuel set to ``fuel``."""
-        if self._store is None or self._instances_left == 0:
-            self._store = new_store(fuel, INSTANCES_PER_STORE)
-            self._instances_left = INSTANCES_PER_STORE
-        else:
-            self._store.set_fuel(fuel)
-        self._instances_left -= 1
-        return self._store
+    def live(self) -> Live | None:
+        """The restorable instance; None if wasmtime cannot make one (the interpreter runs)."""
+        if self._live is None and not self._failed:
+            try:
+                self._live = Live(self)
+            except (wasmtime.WasmtimeError, wasmtime.Trap):
+                self._failed = True
+        return self._live
 
     def run(self, observation: bytes, budget: int) -> tuple[int, int, int] | None:
         """(outcome, value, fuel_used) for ok/out_of_fuel; None when a trap needs the interpreter."""
-        given = budget + 1
-        store = self._fresh_store(given)
+        live = self._live or self.live()
+        if live is None:
+            return None
+        return live.run(observation, budget)
+
+
+class Live:
+    """One instance and the image every decision starts from.
+
+    ABI v1: `obs_ptr` takes no input and always starts from the same fresh instance, so its
+    result, its fuel and its effects are the same in every decision. It runs once here,
+    with the largest budget; the image is taken after it, and each decision restores that
+    image, writes the observation and calls `decide` with what the budget leaves, exactly
+    the fuel wasmtime would have left after running `obs_ptr` again.
+    """
+
+    def __init__(self, compiled: Compiled) -> None:
+        module = compiled.validated
+        positions = {e.name: i for i, e in enumerate(compiled.module.exports)}
+        self.store = store = new_store(MAX_FUEL + 1)
+        instance = wasmtime.Instance(store, compiled.module, [])
+        self.handle = handle = Handle(store)
+        self.abi = module.abi
+        self.memory_bytes = compiled.memory_bytes
+        decide = export(store, instance, "decide", positions["decide"])
+        assert isinstance(decide, wasmtime.Func)
+        param = I64_KIND if module.abi == 0 else I32_KIND
+        self.decide = handle.caller(decide, param, I64_KIND)
+        self.obs_ptr = 0
+        self.obs_fuel = 0
+        """What obs_ptr consumed; MAX_FUEL + 1 if it overran every budget."""
+        self.obs_trapped = False
+        """obs_ptr traps: every decision goes to the interpreter."""
+        if module.abi == 1:
+            obs_ptr = export(store, instance, "obs_ptr", positions["obs_ptr"])
+            assert isinstance(obs_ptr, wasmtime.Func)
+            self._first_obs_ptr(handle.caller(obs_ptr, None, I32_KIND))
+        self.base = 0
+        self.image = b""
+        memory_name = compiled.host_exports.memory
+        if memory_name is not None:
+            memory = export(store, instance, memory_name, positions[memory_name])
+            assert isinstance(memory, wasmtime.Memory)
+            self.base = ctypes.addressof(memory.data_ptr(store).contents)
+            self.image = ctypes.string_at(self.base, self.memory_bytes)
+        self.globals: list[Callable[[], None]] = []
+        for index, name in compiled.host_exports.globals.items():
+            glob = export(store, instance, name, positions[name])
+            assert isinstance(glob, wasmtime.Global)
+            value = glob.value(store)
+            assert isinstance(value, int)
+            kind = I64_KIND if module.globals[index].valtype == I64 else I32_KIND
+            self.globals.append(handle.global_setter(glob, kind, value))
+        self.dirty = False
+        """Whether a decision ran since the image was taken."""
+
+    def _first_obs_ptr(self, obs_ptr: Callable[[int], int]) -> None:
+        given = MAX_FUEL + 1
         try:
-            instance = wasmtime.Instance(store, self.module, [])
-            decide = export(store, instance, "decide", self.positions["decide"])
-            assert isinstance(decide, wasmtime.Func)
-            if self.abi == 0:
-                arg = int.from_bytes(observation, "big", signed=True)
-                result = call(store, decide, ((I64_KIND, arg),))
+            self.obs_ptr = obs_ptr(0) & 0xFFFFFFFF
+        except wasmtime.Trap as trap:
+            if trap.trap_code == wasmtime.TrapCode.OUT_OF_FUEL:
+                self.obs_fuel = given
             else:
-                obs_ptr = export(store, instance, "obs_ptr", self.positions["obs_ptr"])
-                memory = export(store, instance, "memory", self.positions["memory"])
-                assert isinstance(obs_ptr, wasmtime.Func)
-                assert isinstance(memory, wasmtime.Memory)
-                ptr = call(store, obs_ptr, ()) & 0xFFFFFFFF
-                if ptr + len(observation) > self.memory_bytes:
-                    # A trap, unless obs_ptr already ran out of fuel: the interpreter decides.
-                    return None
-                if observation:
-                    ctypes.memmove(
-                        ctypes.addressof(memory.data_ptr(store).contents) + ptr,
-                        observation,
-                        len(observation),
-                    )
-                result = call(store, decide, ((I32_KIND, len(observation)),))
+                self.obs_trapped = True
+            return
+        except wasmtime.WasmtimeError:
+            self.obs_trapped = True
+            return
+        remaining = self.handle.get_fuel()
+        self.obs_fuel = given if remaining == 0 else given - remaining
+
+    def restore(self) -> None:
+        """Put memory and mutable globals back to the image (the fresh-instance state)."""
+        if self.image:
+            ctypes.memmove(self.base, self.image, self.memory_bytes)
+        for reset in self.globals:
+            reset()
+
+    def run(self, observation: bytes, budget: int) -> tuple[int, int, int] | None:
+        """(outcome, value, fuel_used) for ok/out_of_fuel; None when a trap needs the interpreter."""
+        if self.obs_trapped:
+            return None
+        obs_fuel = self.obs_fuel
+        if obs_fuel > budget:
+            return OUT_OF_FUEL, 0, budget
+        if self.dirty:
+            self.restore()
+        self.dirty = True
+        if self.abi == 0:
+            arg = int.from_bytes(observation, "big", signed=True)
+        else:
+            size = len(observation)
+            if self.obs_ptr + size > self.memory_bytes:
+                return None  # a trap after obs_ptr: the interpreter gives its exact fuel
+            if size:
+                ctypes.memmove(self.base + self.obs_ptr, observation, size)
+            arg = size
+        given = budget - obs_fuel + 1
+        handle = self.handle
+        handle.set_fuel(given)
+        try:
+            result = self.decide(arg)
         except wasmtime.Trap as trap:
             if trap.trap_code == wasmtime.TrapCode.OUT_OF_FUEL:
                 return OUT_OF_FUEL, 0, budget
             return None
         except wasmtime.WasmtimeError:
             return None
-        remaining = store.get_fuel()
-        used = given - remaining
+        remaining = handle.get_fuel()
+        used = budget + 1 - remaining
         if remaining == 0 or used > budget:
             return OUT_OF_FUEL, 0, budget
         return OK, result, used

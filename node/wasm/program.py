@@ -10,7 +10,7 @@ from eth_hash.auto import keccak
 
 from node.wasm import interpreter
 from node.wasm.engine import Compiled
-from node.wasm.limits import MAX_FUEL, PAGE_SIZE, V0_OBSERVATION_BYTES
+from node.wasm.limits import MAX_FUEL, V0_OBSERVATION_BYTES
 from node.wasm.validator import Invalid, Module, parse_module
 
 
@@ -63,8 +63,7 @@ class AgentProgram:
             return cls(code, None, str(exc))
         program = cls(code, module, None)
         try:
-            memory_bytes = module.memory.min_pages * PAGE_SIZE if module.memory else 0
-            program._compiled = Compiled(code, module.abi, memory_bytes)
+            program._compiled = Compiled(code, module)
         except Exception as exc:  # the engine disagreeing with the validator is a bug; stay safe
             first_line = (str(exc).splitlines() or ["?"])[0]
             return cls(code, None, f"engine rejected the module: {first_line}")
