@@ -5,16 +5,20 @@ claim root); the verifier's replay comes later. The agents cycle through the thr
 agents of scenarios/agents/snake/ (greedy_v1, simple_v0, nets_guest_v0).
 
     .venv/bin/python scripts/bench_round.py [--agents 64] [--matches 8] [--workers 1,2]
+
+Then the same round end to end on the memory chain with the largest worker count (register,
+stake, open, fix the seed, play, submit every claim, settle); ``--no-chain`` skips it.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import time
 from pathlib import Path
 
-from node.league import RoundSpec, resolve_league, run_round
+from node.league import LeagueDefinition, RoundSpec, resolve_league, run_round
 from node.wasm import load_agent_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +31,7 @@ def main() -> None:
     parser.add_argument("--matches", type=int, default=8)
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
     parser.add_argument("--context", default="forkserver", help="forkserver or spawn")
+    parser.add_argument("--no-chain", action="store_true", help="skip the memory-chain round")
     args = parser.parse_args()
 
     league = resolve_league("snake")
@@ -43,7 +48,8 @@ def main() -> None:
     print("| workers | start method | matches | steps | wall s | steps/s wall | load before |")
     print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     reference = None
-    for workers in (int(text) for text in args.workers.split(",")):
+    workers_list = [int(text) for text in args.workers.split(",")]
+    for workers in workers_list:
         load = os.getloadavg()[0]
         start = time.perf_counter()
         result = run_round(spec, agents, workers=workers, mp_context=args.context)
@@ -59,6 +65,53 @@ def main() -> None:
         elif result.agents != reference:
             raise SystemExit("results differ between worker counts")
     print(f"load average after: {os.getloadavg()[0]:.1f}")
+    if not args.no_chain:
+        chain_round(league, codes, args.agents, args.matches, max(workers_list), args.context)
+
+
+def chain_round(
+    league: LeagueDefinition,
+    codes: list[bytes],
+    count: int,
+    matches: int,
+    workers: int,
+    context: str,
+) -> None:
+    """The same round end to end on the memory chain: register, stake, open, seed, play, claim,
+    settle (node.league.actions with an in-memory database)."""
+    from adapters.memory import MemoryChain
+    from node.db import open_database
+    from node.league import actions
+
+    league = league.model_copy(update={"matches_per_round": matches})
+    db, chain = open_database("sqlite://"), MemoryChain()
+    marks = [("start", time.perf_counter())]
+    league_id = actions.create_league(db, chain, league)
+    agents: dict[int, bytes] = {}
+    for number in range(count):
+        agent_id = chain.register_agent(codes[number % len(codes)])
+        chain.stake(agent_id, league.min_stake)
+        agents[agent_id] = codes[number % len(codes)]
+    round_id = actions.open_round(db, chain, league_id, 1).round_id
+    chain.mine(2)
+    seed = actions.fix_seed(db, chain, round_id)
+    assert seed is not None
+    marks.append(("register, stake, open, seed", time.perf_counter()))
+    spec = RoundSpec(league.system, league.params_bytes, league.fuel_per_decision, matches, seed)
+    result = run_round(spec, agents, workers=workers, mp_context=context)
+    marks.append((f"play {count * matches} matches ({workers} workers)", time.perf_counter()))
+    for entry in result.agents:
+        chain.submit_claim(round_id, entry.agent_id, entry.claim_root, entry.scores)
+    marks.append((f"submit {count} claims", time.perf_counter()))
+    chain.increase_time(league.submission_window + league.challenge_window + 1)
+    actions.settle_round(db, chain, round_id)
+    marks.append(("settle", time.perf_counter()))
+    print()
+    print("| memory chain phase | s |")
+    print("| --- | ---: |")
+    for (_, before), (name, after) in itertools.pairwise(marks):
+        print(f"| {name} | {after - before:.2f} |")
+    print(f"| total | {marks[-1][1] - marks[0][1]:.2f} |")
 
 
 if __name__ == "__main__":
