@@ -35,6 +35,15 @@ def test_newer_schema_is_refused(db_url: str, db: Database) -> None:
         open_database(db_url)
 
 
+def test_older_schema_is_upgraded_and_restamped(db_url: str, db: Database) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE schema_version SET version = 0"))
+    db.close()
+    again = open_database(db_url)
+    assert again.schema_version() == SCHEMA_VERSION
+    again.close()
+
+
 def test_bad_urls_are_clear() -> None:
     with pytest.raises(DatabaseError, match="bad database URL"):
         open_database("nosuchdialect://x")
