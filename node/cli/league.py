@@ -206,8 +206,9 @@ def play_cmd(
         print_json(report)
         return
     table = Table(title=f"{definition.name} round", title_justify="left")
-    for column in ("rank", "agent", "total", "scores", "claim root"):
+    for column in ("rank", "agent", "total", "scores"):
         table.add_column(column)
+    table.add_column("claim root", overflow="fold")
     for rank, entry in enumerate(result.ranking()):
         table.add_row(
             str(rank),
