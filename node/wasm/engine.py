@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import re
 from collections.abc import Callable
 from functools import cache
 
@@ -66,6 +67,26 @@ def new_store(fuel: int, instances: int = 1) -> wasmtime.Store:
     )
     store.set_fuel(fuel)
     return store
+
+
+MAX_RUNS = 8
+RUN_GAP = 64
+_NONZERO = re.compile(rb"[^\x00]+")
+
+
+def nonzero_runs(image: bytes) -> list[tuple[int, bytes]] | None:
+    """(offset, bytes) covering every non-zero byte of ``image``, or None if that takes more
+    than MAX_RUNS copies (stretches closer than RUN_GAP bytes are merged)."""
+    spans: list[list[int]] = []
+    for match in _NONZERO.finditer(image):
+        start, end = match.span()
+        if spans and start - spans[-1][1] <= RUN_GAP:
+            spans[-1][1] = end
+        else:
+            if len(spans) == MAX_RUNS:
+                return None
+            spans.append([start, end])
+    return [(start, image[start:end]) for start, end in spans]
 
 
 class Compiled:
@@ -134,12 +155,15 @@ class Live:
             self._first_obs_ptr(handle.caller(obs_ptr, None, I32_KIND))
         self.base = 0
         self.image = b""
+        self.runs: list[tuple[int, bytes]] | None = None
+        """The image's non-zero stretches, when few: zeroing then copying them is faster."""
         memory_name = compiled.host_exports.memory
         if memory_name is not None:
             memory = export(store, instance, memory_name, positions[memory_name])
             assert isinstance(memory, wasmtime.Memory)
             self.base = ctypes.addressof(memory.data_ptr(store).contents)
             self.image = ctypes.string_at(self.base, self.memory_bytes)
+            self.runs = nonzero_runs(self.image)
         self.globals: list[Callable[[], None]] = []
         for index, name in compiled.host_exports.globals.items():
             glob = export(store, instance, name, positions[name])
@@ -170,7 +194,13 @@ class Live:
     def restore(self) -> None:
         """Put memory and mutable globals back to the image (the fresh-instance state)."""
         if self.image:
-            ctypes.memmove(self.base, self.image, self.memory_bytes)
+            base, runs = self.base, self.runs
+            if runs is None:
+                ctypes.memmove(base, self.image, self.memory_bytes)
+            else:
+                ctypes.memset(base, 0, self.memory_bytes)
+                for offset, data in runs:
+                    ctypes.memmove(base + offset, data, len(data))
         for reset in self.globals:
             reset()
 

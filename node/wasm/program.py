@@ -24,6 +24,10 @@ class Outcome(enum.IntEnum):
     INVALID_MODULE = 4
 
 
+_OUTCOMES = tuple(Outcome)
+"""Outcome by number, without the enum's lookup call on the hot path."""
+
+
 @dataclass(frozen=True)
 class Decision:
     """One decision: ``value`` is decide's i64 (signed), 0 unless OK."""
@@ -79,14 +83,15 @@ class AgentProgram:
             raise ValueError(f"fuel must be between 0 and {MAX_FUEL}, got {fuel}")
         if self._compiled is None or self._module is None:
             return Decision(Outcome.INVALID_MODULE, 0, 0)
-        observation = bytes(observation)
+        if type(observation) is not bytes:
+            observation = bytes(observation)
         if self.abi == 0 and len(observation) != V0_OBSERVATION_BYTES:
             raise ValueError(
                 f"ABI v0 observation must be {V0_OBSERVATION_BYTES} bytes, got {len(observation)}"
             )
         fast = self._compiled.run(observation, fuel)
         outcome, value, used = fast if fast is not None else self.reference(observation, fuel)
-        return Decision(Outcome(outcome), value, used)
+        return Decision(_OUTCOMES[outcome], value, used)
 
     def reference(self, observation: bytes, fuel: int) -> tuple[int, int, int]:
         """The reference interpreter's (outcome, value, fuel_used) for this decision."""

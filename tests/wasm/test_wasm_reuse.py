@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from node.wasm import AgentProgram, Decision, Outcome
-from node.wasm.engine import engine
+from node.wasm.engine import MAX_RUNS, engine, nonzero_runs
 from node.wasm.rewrite import export_host_view, reserved_prefix
 from node.wasm.validator import parse_module
 
@@ -216,3 +216,36 @@ def test_obs_ptr_out_of_fuel_and_trapping_obs_ptr_every_time() -> None:
         assert spinning.decide(b"ab", fuel) == Decision(Outcome.OUT_OF_FUEL, 0, fuel)
         assert trapping.decide(b"ab", fuel) == fresh(trapping, b"ab", fuel)
     assert trapping.decide(b"ab", 100) == Decision(Outcome.TRAP, 0, 4)
+
+
+def spread_data_v0(segments: int) -> str:
+    """decide sums one byte of each of ``segments`` data segments, then zeroes them all."""
+    data = "".join(f'(data (i32.const {1000 * k}) "\\{k + 1:02x}")' for k in range(segments))
+    reads = "".join(f"i32.const {1000 * k} i64.load8_u i64.add " for k in range(segments))
+    wipes = "".join(f"i32.const {1000 * k} i32.const 0 i32.store8 " for k in range(segments))
+    return f"""(module (memory 1) {data}
+      (func (export "decide") (param i64) (result i64)
+        (local $v i64) i64.const 0 {reads} local.set $v {wipes} local.get $v))"""
+
+
+def test_data_segments_restored_whether_copied_in_runs_or_whole() -> None:
+    for segments in (1, MAX_RUNS, MAX_RUNS + 1, 40):
+        agent = program(spread_data_v0(segments))
+        expected = segments * (segments + 1) // 2
+        for _ in range(5):
+            assert agent.decide(bytes(8), FUEL) == fresh(agent, bytes(8), FUEL)
+            assert agent.decide(bytes(8), FUEL).value == expected
+
+
+def test_nonzero_runs_cover_every_nonzero_byte() -> None:
+    image = bytearray(4096)
+    image[10:12] = b"ab"
+    image[50] = 7  # within the merge gap of the first run
+    image[3000] = 9
+    runs = nonzero_runs(bytes(image))
+    assert runs == [(10, bytes(image[10:51])), (3000, b"\x09")]
+    assert nonzero_runs(bytes(4096)) == []
+    many = bytearray(4096)
+    for k in range(MAX_RUNS + 1):
+        many[k * 200] = 1
+    assert nonzero_runs(bytes(many)) is None
