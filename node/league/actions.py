@@ -85,6 +85,11 @@ def _same_terms(adapter: ArenaAdapter, league_id: int, config: LeagueConfig) -> 
     )
 
 
+def create_league_payload(definition: LeagueDefinition) -> dict[str, Any]:
+    """What a create_league intent records: the whole definition, so a restart can finish it."""
+    return {"digest": definition.digest().hex(), "terms": definition.terms()}
+
+
 def create_league(db: Database, adapter: ArenaAdapter, definition: LeagueDefinition) -> int:
     """Create the league once per (chain, definition digest); returns its league id."""
     config = definition.to_config(system_address(adapter, definition.system))
@@ -92,17 +97,12 @@ def create_league(db: Database, adapter: ArenaAdapter, definition: LeagueDefinit
     digest = definition.digest().hex()
 
     def already() -> int | None:
-        """A league by us with exactly these terms that no other intent claims (newest first)."""
-        claimed = {
-            intent.result
-            for intent in outbox.pending_intents("create_league")
-            if isinstance(intent.result, int)
-        }
+        """A league by us with exactly these terms that the database does not already hold
+        (newest first): what a crash between sending and marking leaves behind."""
         for league_id in range(adapter.counts()[1], 0, -1):
-            if (
-                league_id not in claimed
-                and repo.get_league(db, adapter.chain_id, league_id) is None
-            ) and _same_terms(adapter, league_id, config):
+            if repo.get_league(db, adapter.chain_id, league_id) is None and _same_terms(
+                adapter, league_id, config
+            ):
                 return league_id
         return None
 
@@ -110,7 +110,7 @@ def create_league(db: Database, adapter: ArenaAdapter, definition: LeagueDefinit
         outbox,
         "create_league",
         [definition.name, digest[:16]],
-        {"name": definition.name, "digest": digest, "reward_pool": str(definition.reward_pool)},
+        create_league_payload(definition),
         check=already,
         send=lambda: adapter.create_league(config, definition.reward_pool),
     )
@@ -246,3 +246,26 @@ def settle_round(db: Database, adapter: ArenaAdapter, round_id: int) -> list[Cla
             status="settled",
         )
     return ranked
+
+
+def resume(db: Database, adapter: ArenaAdapter) -> list[str]:
+    """Finish every unfinished league intent of this chain after a restart; returns their keys.
+
+    Each is run again through its action, which asks the chain first: an intent whose
+    transaction landed before the crash is marked done without sending anything.
+    """
+    finished: list[str] = []
+    for intent in Outbox(db, adapter.chain_id).pending_intents():
+        parts = intent.key.split(":")
+        if intent.kind == "create_league":
+            create_league(db, adapter, LeagueDefinition.model_validate(intent.payload["terms"]))
+        elif intent.kind == "open_round":
+            open_round(db, adapter, int(parts[1]), int(parts[2]))
+        elif intent.kind == "fix_seed":
+            fix_seed(db, adapter, int(parts[1]))
+        elif intent.kind == "settle":
+            settle_round(db, adapter, int(parts[1]))
+        else:
+            continue
+        finished.append(intent.key)
+    return finished

@@ -41,9 +41,7 @@ def test_crash_between_send_and_mark_does_not_send_twice(db: Database) -> None:
     digest = DEMO.digest().hex()
     # The node recorded its intent, sent it, and died before marking it done.
     outbox.record_intent(
-        "create_league",
-        [DEMO.name, digest[:16]],
-        {"name": DEMO.name, "digest": digest, "reward_pool": str(DEMO.reward_pool)},
+        "create_league", [DEMO.name, digest[:16]], actions.create_league_payload(DEMO)
     )
     sent = chain.create_league(DEMO.to_config(chain.addresses.systems["snake"]), DEMO.reward_pool)
     assert [intent.kind for intent in outbox.pending_intents()] == ["create_league"]
@@ -177,3 +175,27 @@ def test_league_actions_on_anvil(db: Database) -> None:
         assert chain.round(opened_round.round_id).settled
         paid = DEMO.reward_schedule[0] * DEMO.reward_multiplier
         assert chain.balance_of(chain.address) == paid
+
+
+def test_resume_finishes_what_a_crash_left(db: Database) -> None:
+    chain = MemoryChain()
+    outbox = Outbox(db, chain.chain_id)
+    digest = DEMO.digest().hex()
+    outbox.record_intent(
+        "create_league", [DEMO.name, digest[:16]], actions.create_league_payload(DEMO)
+    )
+    league_id = chain.create_league(
+        DEMO.to_config(chain.addresses.systems["snake"]), DEMO.reward_pool
+    )  # sent, then the crash
+    outbox.record_intent("open_round", [league_id, 1], {"block": chain.block_number()})
+    # not sent before the crash
+    assert actions.resume(db, chain) == [
+        f"create_league:{DEMO.name}:{digest[:16]}",
+        f"open_round:{league_id}:1",
+    ]
+    assert chain.counts()[1:3] == (1, 1)
+    assert outbox.pending_intents() == []
+    assert actions.resume(db, chain) == []
+    stored = repo.get_round(db, chain.chain_id, 1)
+    assert stored is not None
+    assert stored.league_id == league_id
