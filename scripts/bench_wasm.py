@@ -2,9 +2,10 @@
 
     .venv/bin/python scripts/bench_wasm.py [--seconds 3]
 
-Measures `AgentProgram.decide` (new store + instance per decision, fuel metering, outcome
-classification) for a trivial ABI v0 agent and a trivial ABI v1 agent, plus a v0 agent
-that runs a 1,000-iteration loop, and the reference interpreter on the trivial v0 agent.
+Measures `AgentProgram.decide` (fresh-instance semantics: the live instance restored per
+decision, fuel metering, outcome classification) for a trivial ABI v0 agent and a trivial
+ABI v1 agent, plus a v0 agent that runs a 1,000-iteration loop, and the reference
+interpreter on the trivial v0 agent.
 """
 
 from __future__ import annotations
