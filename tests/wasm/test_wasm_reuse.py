@@ -7,6 +7,7 @@ return a value that depends on all of it, so any state surviving a decision show
 
 from __future__ import annotations
 
+import pytest
 import wasmtime
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -249,3 +250,17 @@ def test_nonzero_runs_cover_every_nonzero_byte() -> None:
     for k in range(MAX_RUNS + 1):
         many[k * 200] = 1
     assert nonzero_runs(bytes(many)) is None
+
+
+def test_public_wasmtime_api_path_restores_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without wasmtime-py's internals (fastcall.FAST off) restores go through the public API."""
+    from node.wasm import fastcall
+
+    monkeypatch.setattr(fastcall, "FAST", False)
+    test_v1_state_never_survives_a_decision_nor_a_trap_nor_out_of_fuel()
+    test_v0_unexported_memory_and_globals_are_restored()
+    compiled = program(STATEFUL_V1)._compiled
+    assert compiled is not None
+    live = compiled.live()
+    assert live is not None
+    assert live.handle.fast is False
