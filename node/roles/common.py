@@ -1,0 +1,120 @@
+"""What both roles share: following the chain, fixing seeds, the outbox wrapper, dispute rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlmodel import col, select
+
+from adapters.base import ArenaAdapter
+from adapters.errors import ChainError
+from node.db import chain_index
+from node.db.engine import Database
+from node.db.models import DisputeRow, RoundRow
+from node.db.outbox import KeyPart, Outbox
+from node.league import actions
+
+T = TypeVar("T")
+
+
+@dataclass
+class ActionLog:
+    """What a role did, in order (for reports and tests)."""
+
+    lines: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def did(self, line: str) -> None:
+        self.lines.append(line)
+
+
+class RoleBase:
+    """A node role on one chain and one database, with its own event cursor."""
+
+    role = "role"
+
+    def __init__(self, db: Database, adapter: ArenaAdapter, adapter_name: str) -> None:
+        self.db = db
+        self.adapter = adapter
+        self.chain_id = adapter.chain_id
+        self.me = adapter.address
+        self.cursor_name = f"{adapter_name}/{self.role}/{self.me.lower()}"
+        self.outbox = Outbox(db, self.chain_id)
+        self.log = ActionLog()
+
+    def follow(self, handler: chain_index.EventHandler | None = None) -> int:
+        return chain_index.follow(
+            self.db, self.adapter, self.cursor_name, our_address=self.me, handler=handler
+        )
+
+    def act(
+        self,
+        label: str,
+        kind: str,
+        parts: list[KeyPart],
+        payload: dict[str, Any],
+        *,
+        check: Callable[[], T | None],
+        send: Callable[[], T],
+    ) -> T | None:
+        """One outbox action; a contract refusal is logged and returns None."""
+        try:
+            result = actions.perform(self.outbox, kind, parts, payload, check=check, send=send)
+        except ChainError as exc:
+            self.log.refused.append(f"{label}: {exc.name}")
+            return None
+        self.log.did(label)
+        return result
+
+    def now(self) -> int:
+        return self.adapter.block_time()
+
+    def open_rounds(self) -> list[RoundRow]:
+        with self.db.session() as session:
+            statement = select(RoundRow).where(
+                RoundRow.chain_id == self.chain_id, RoundRow.status != "settled"
+            )
+            return list(session.exec(statement.order_by(col(RoundRow.round_id))).all())
+
+    def fix_seeds(self) -> int:
+        """Fix every round seed whose block exists (anyone may; the first caller does)."""
+        done = 0
+        for row in self.open_rounds():
+            if row.seed is not None:
+                continue
+            info = self.adapter.round(row.round_id)
+            if info.seed_fixed or self.adapter.block_number() <= info.seed_block:
+                continue
+            try:
+                actions.fix_seed(self.db, self.adapter, row.round_id)
+                done += 1
+            except ChainError as exc:
+                self.log.refused.append(f"fix seed {row.round_id}: {exc.name}")
+        return done
+
+    def unresolved_disputes(self) -> list[DisputeRow]:
+        with self.db.session() as session:
+            statement = select(DisputeRow).where(
+                DisputeRow.chain_id == self.chain_id, col(DisputeRow.verdict).is_(None)
+            )
+            return list(session.exec(statement.order_by(col(DisputeRow.dispute_id))).all())
+
+    def all_disputes(self) -> list[DisputeRow]:
+        with self.db.session() as session:
+            statement = select(DisputeRow).where(DisputeRow.chain_id == self.chain_id)
+            return list(session.exec(statement.order_by(col(DisputeRow.dispute_id))).all())
+
+    def step(self) -> int:
+        raise NotImplementedError
+
+    def run_until_idle(self, max_steps: int = 1000) -> int:
+        """Step until a step takes no action; returns the number of actions."""
+        total = 0
+        for _ in range(max_steps):
+            taken = self.step()
+            total += taken
+            if taken == 0:
+                return total
+        return total

@@ -1,0 +1,394 @@
+"""The verifier node: follows the chain, recovers every agent's code, replays every claim,
+challenges a match whose posted score its replay does not give, and plays each of its
+disputes to the end with the honest challenger's strategy (docs/protocol/contracts.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from adapters.arena_ops import NO_ENTRY, VOIDED, Entry, Phase, Verdict, claim_id_of
+from adapters.base import ArenaAdapter
+from adapters.errors import ChainError
+from adapters.events import ChainEvent, EventCursor
+from node.db import repo
+from node.db.engine import Database
+from node.db.models import DisputeRow
+from node.league import actions
+from node.league.rounds import RoundSpec, play_match, run_round
+from node.match import MatchResult
+from node.roles.codes import recover
+from node.roles.common import RoleBase
+from node.roles.spec import round_spec, spec_system
+from node.trace import keccak256
+
+
+@dataclass
+class ChallengePolicy:
+    """How the verifier picks matches and plays its side. The default is the honest
+    challenger; node.roles.adversary builds the dishonest ones."""
+
+    name: str = "honest"
+    moves: bool = True
+    lies: bool = False
+    always_challenge: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """One claim replayed: equal to the replay, or the first match whose score differs."""
+
+    round_id: int
+    agent_id: int
+    ok: bool
+    mismatch: int | None
+    note: str = ""
+
+
+@dataclass
+class VerifierReport:
+    verified: list[ClaimCheck] = field(default_factory=list)
+    challenged: list[int] = field(default_factory=list)
+    won: list[int] = field(default_factory=list)
+    lost: list[int] = field(default_factory=list)
+    dismissed: list[int] = field(default_factory=list)
+    open: list[int] = field(default_factory=list)
+    settled: list[int] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verified": len(self.verified),
+            "mismatched": [
+                {"round": c.round_id, "agent": c.agent_id, "match": c.mismatch, "note": c.note}
+                for c in self.verified
+                if not c.ok
+            ],
+            "challenged": self.challenged,
+            "won": self.won,
+            "lost": self.lost,
+            "dismissed": self.dismissed,
+            "open": self.open,
+            "settled": self.settled,
+        }
+
+
+class Verifier(RoleBase):
+    role = "verifier"
+
+    def __init__(
+        self,
+        db: Database,
+        adapter: ArenaAdapter,
+        *,
+        adapter_name: str = "memory",
+        workers: int = 1,
+        policy: ChallengePolicy | None = None,
+        book: Mapping[bytes, bytes] | None = None,
+        settle: bool = True,
+    ) -> None:
+        super().__init__(db, adapter, adapter_name)
+        self.workers = workers
+        self.policy = policy or ChallengePolicy()
+        self.book = dict(book or {})
+        self.settle = settle
+        self.checks: dict[tuple[int, int], ClaimCheck] = {}
+        self.settled: list[int] = []
+        self._registrations: dict[int, ChainEvent] = {}
+        self._revealed: dict[int, dict[int, Entry]] = {}
+        self._scanned = False
+        self._replays: dict[tuple[int, int, int], MatchResult] = {}
+        self._codes: dict[int, bytes | None] = {}
+
+    # -- events --------------------------------------------------------------------------------
+
+    def _on_event(self, event: ChainEvent) -> None:
+        if event.name == "AgentRegistered":
+            self._registrations[int(event.args["agentId"])] = event
+        elif event.name == "EntryRevealed":
+            entry = Entry(*event.args["entry"])
+            self._revealed.setdefault(int(event.args["disputeId"]), {})[
+                int(event.args["step"])
+            ] = Entry(bytes(entry.pre_state_hash), entry.outcome, entry.action,
+                      bytes(entry.post_state_hash))  # fmt: skip
+
+    def _catch_up(self) -> None:
+        """After a restart the cursor is past earlier events: read them once for the entries
+        revealed in disputes and the registrations (their calldata holds the code)."""
+        if self._scanned:
+            return
+        self._scanned = True
+        cursor = EventCursor()
+        while True:
+            batch = self.adapter.events_since(cursor)
+            for event in batch.events:
+                self._on_event(event)
+            if batch.cursor == cursor or not batch.events:
+                break
+            cursor = batch.cursor
+
+    # -- code ----------------------------------------------------------------------------------
+
+    def code(self, agent_id: int) -> bytes | None:
+        if agent_id not in self._codes or self._codes[agent_id] is None:
+            row = repo.get_agent(self.db, self.chain_id, agent_id)
+            code_hash = row.code_hash if row is not None else self.adapter.agent(agent_id).code_hash
+            code = recover(
+                self.adapter,
+                code_hash,
+                stored=row.code if row is not None else None,
+                event=self._registrations.get(agent_id),
+                book=self.book,
+            )
+            if code is not None and row is not None and row.code is None:
+                row.code = code
+                repo.save_agent(
+                    self.db,
+                    self.chain_id,
+                    agent_id,
+                    code_hash,
+                    code=code,
+                    owner=row.owner,
+                    abi_version=row.abi_version,
+                    registered_block=row.registered_block,
+                    mine=row.mine,
+                )
+            self._codes[agent_id] = code
+        return self._codes[agent_id]
+
+    # -- verification --------------------------------------------------------------------------
+
+    def verify_claims(self) -> int:
+        done = 0
+        for row in self.open_rounds():
+            if row.seed is None:
+                continue
+            claims = [
+                c
+                for c in repo.round_claims(self.db, self.chain_id, row.round_id)
+                if c.status == "live" and (row.round_id, c.agent_id) not in self.checks
+            ]
+            if not claims:
+                continue
+            spec = round_spec(self.adapter, row.round_id)
+            codes: dict[int, bytes] = {}
+            for claim in claims:
+                code = self.code(claim.agent_id)
+                if code is None:
+                    self.checks[(row.round_id, claim.agent_id)] = ClaimCheck(
+                        row.round_id, claim.agent_id, False, None, "code not recoverable"
+                    )
+                else:
+                    codes[claim.agent_id] = code
+            replay = run_round(spec, codes, workers=self.workers) if codes else None
+            for claim in claims:
+                if replay is None or claim.agent_id not in codes:
+                    continue
+                mine = replay.agent(claim.agent_id)
+                posted = repo.claim_scores(claim)
+                check = self._compare(row.round_id, claim.agent_id, claim.claim_root, posted, mine)
+                self.checks[(row.round_id, claim.agent_id)] = check
+                done += self._challenge(spec, check)
+        return done
+
+    def _compare(
+        self, round_id: int, agent_id: int, root: bytes, posted: tuple[int, ...], mine: Any
+    ) -> ClaimCheck:
+        if root == mine.claim_root and posted == mine.scores:
+            return ClaimCheck(round_id, agent_id, True, None)
+        for index, (a, b) in enumerate(zip(posted, mine.scores, strict=False)):
+            if a != b:
+                return ClaimCheck(round_id, agent_id, False, index, "score differs")
+        # Right scores, another root: harmless for the ranking, and a challenge may be lost.
+        return ClaimCheck(round_id, agent_id, False, None, "root differs, scores right")
+
+    def _challenge(self, spec: RoundSpec, check: ClaimCheck) -> int:
+        index = check.mismatch
+        if self.policy.always_challenge:
+            index = 0
+        if index is None:
+            return 0
+        info = self.adapter.round(check.round_id)
+        if self.now() > info.challenge_deadline:
+            return 0
+        bond = self.adapter.league(info.league_id).challenger_bond
+        claim_id = claim_id_of(check.round_id, check.agent_id)
+        result = self.act(
+            f"challenge agent {check.agent_id} round {check.round_id} match {index}",
+            "challenge",
+            [check.round_id, check.agent_id, index],
+            {"bond": str(bond)},
+            check=lambda: self._opened(claim_id, index),
+            send=lambda: self.adapter.challenge(claim_id, index, bond),
+        )
+        return int(result is not None)
+
+    def _opened(self, claim_id: int, index: int) -> int | None:
+        for event in self.adapter.events_since(EventCursor()).events:
+            if (
+                event.name == "DisputeOpened"
+                and int(event.args["claimId"]) == claim_id
+                and int(event.args["matchIndex"]) == index
+                and str(event.args["challenger"]).lower() == self.me.lower()
+            ):
+                return int(event.args["disputeId"])
+        return None
+
+    # -- disputes ------------------------------------------------------------------------------
+
+    def replay(self, row: DisputeRow) -> MatchResult:
+        key = (row.round_id, row.agent_id, row.match_index)
+        if key not in self._replays:
+            code = self.code(row.agent_id)
+            assert code is not None, "a challenged agent's code is known"
+            spec = round_spec(self.adapter, row.round_id)
+            self._replays[key] = play_match(
+                spec, row.agent_id, code, row.match_index, record_states=True
+            )
+        return self._replays[key]
+
+    def play_disputes(self) -> int:
+        done = 0
+        for row in self.unresolved_disputes():
+            info = self.adapter.dispute(row.dispute_id)
+            if info.phase in (Phase.NONE, Phase.RESOLVED):
+                continue
+            if self.adapter.claim_commit(info.claim_id) == VOIDED:
+                done += self._simple(row.dispute_id, "dismiss", self.adapter.dismiss)
+                continue
+            if row.challenger.lower() != self.me.lower():
+                continue
+            done += self._play(row)
+        return done
+
+    def _simple(self, d: int, kind: str, call: Any) -> int:
+        result = self.act(
+            f"dispute {d}: {kind}",
+            kind,
+            [d],
+            {},
+            check=lambda: True if self.adapter.dispute(d).phase == Phase.RESOLVED else None,
+            send=lambda: call(d) or True,
+        )
+        return int(result is not None)
+
+    def _play(self, row: DisputeRow) -> int:
+        d = row.dispute_id
+        info = self.adapter.dispute(d)
+        claimant_turn = info.phase in (Phase.AWAIT_SUMMARY, Phase.AWAIT_FINAL, Phase.AWAIT_MID)
+        if claimant_turn and self.now() > info.deadline:
+            return self._simple(d, "timeout", self.adapter.timeout)
+        if not self.policy.moves or self.now() > info.deadline:
+            return 0
+        if info.phase >= Phase.AWAIT_MID and not self.policy.lies:
+            fraud = self._final_fraud(row, info.final_post, info.score)
+            if fraud is not None:
+                return self._move(d, info, 1, "prove_final_state_fraud",
+                                  lambda: self.adapter.prove_final_state_fraud(d, fraud))  # fmt: skip
+        if claimant_turn:
+            return 0
+        self._catch_up()
+        revealed = self._revealed.get(d, {})
+        mine = self.replay(row)
+        system = spec_system(round_spec(self.adapter, row.round_id))
+        if info.phase == Phase.AWAIT_ANSWER:
+            mid = self.adapter.midpoint(d)
+            entry = revealed.get(mid)
+            if entry is None:
+                return 0
+            agree = (
+                not self.policy.lies
+                and mid < mine.steps
+                and entry.post_state_hash == Entry.unpack(mine.entries[mid])[1].post_state_hash
+            )
+            return self._move(d, info, 2 + mid, "answer", lambda: self.adapter.answer(d, agree))
+        # AWAIT_ONE_STEP
+        hi_entry = revealed.get(info.hi)
+        lo_entry = revealed.get(info.lo, NO_ENTRY) if info.lo >= 0 else NO_ENTRY
+        if hi_entry is None:
+            return 0
+        assert mine.states is not None
+        pre = system.encode(mine.states[min(info.hi, mine.steps)])
+        code = self.code(row.agent_id) or b""
+        return self._move(
+            d, info, 0, "prove_step",
+            lambda: self.adapter.prove_step(d, lo_entry, hi_entry, pre, code),
+        )  # fmt: skip
+
+    def _final_fraud(self, row: DisputeRow, final_post: bytes, score: int) -> bytes | None:
+        """The claimed final state's preimage when it is a state of the true game and is not
+        terminal or scores otherwise; None when final-state fraud cannot be proven."""
+        if self.outbox.get(f"move:{row.dispute_id}:1:prove_final_state_fraud") is not None:
+            return None
+        mine = self.replay(row)
+        assert mine.states is not None
+        system = spec_system(round_spec(self.adapter, row.round_id))
+        for state in mine.states:
+            encoded = system.encode(state)
+            if keccak256(encoded) == final_post:
+                if not system.is_done(state) or system.score(state) != score:
+                    return encoded
+                return None
+        return None
+
+    def _move(self, d: int, info: Any, seq: int, kind: str, call: Any) -> int:
+        state = (info.phase, info.lo, info.hi)
+
+        def moved() -> bool | None:
+            now = self.adapter.dispute(d)
+            return True if (now.phase, now.lo, now.hi) != state else None
+
+        result = self.act(
+            f"dispute {d}: {kind}",
+            "move",
+            [d, seq, kind],
+            {},
+            check=moved,
+            send=lambda: call() or True,
+        )
+        if result is not None:
+            repo.add_move(self.db, self.chain_id, d, kind, {"seq": seq})
+        return int(result is not None)
+
+    # -- settlement ----------------------------------------------------------------------------
+
+    def settle_rounds(self) -> int:
+        if not self.settle:
+            return 0
+        done = 0
+        for row in self.open_rounds():
+            info = self.adapter.round(row.round_id)
+            if info.settled or self.now() <= info.challenge_deadline or info.open_disputes:
+                continue
+            try:
+                actions.settle_round(self.db, self.adapter, row.round_id)
+            except ChainError as exc:  # logged; tried again next step
+                self.log.refused.append(f"settle {row.round_id}: {exc.name}")
+                continue
+            self.log.did(f"settle round {row.round_id}")
+            self.settled.append(row.round_id)
+            done += 1
+        return done
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    def step(self) -> int:
+        """Follow the chain, fix ready seeds, verify new claims, play disputes, settle."""
+        self.follow(self._on_event)
+        return self.fix_seeds() + self.verify_claims() + self.play_disputes() + self.settle_rounds()
+
+    def report(self) -> VerifierReport:
+        report = VerifierReport(verified=list(self.checks.values()), settled=list(self.settled))
+        for row in self.all_disputes():
+            if row.challenger.lower() != self.me.lower():
+                continue
+            report.challenged.append(row.dispute_id)
+            if row.verdict is None:
+                report.open.append(row.dispute_id)
+            elif row.verdict == Verdict.CLAIMANT_LOST:
+                report.won.append(row.dispute_id)
+            elif row.verdict == Verdict.CHALLENGER_LOST:
+                report.lost.append(row.dispute_id)
+            else:
+                report.dismissed.append(row.dispute_id)
+        return report
