@@ -7,7 +7,6 @@ anvil: one private anvil per session with the Arena set deployed from account 0 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -18,13 +17,7 @@ from adapters.events import EventCursor
 from adapters.keys import anvil_account
 from adapters.memory import MemoryChain
 from adapters.web3chain import Web3Chain
-from tests.conformance.harness import TRANSCRIPTS, transcript
-
-
-@dataclass
-class DeployedAnvil:
-    chain: Web3Chain
-    snapshot: str
+from tests.conformance.harness import TRANSCRIPTS, DeployedAnvil, transcript
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,7 @@ from adapters.events import ChainEvent, EventCursor
 from adapters.keys import Signer, anvil_account
 from adapters.memory import MemoryChain
 from adapters.toolchain import PROJECT_ROOT
+from adapters.web3chain import Web3Chain
 from node.match import MatchResult, run_match
 from node.merkle import inclusion_proof, merkle_root
 from node.systems.snake import Snake
@@ -162,6 +163,14 @@ def build_claim(
 
 
 @dataclass
+class DeployedAnvil:
+    """The session's anvil with the Arena set deployed, and the snapshot tests revert to."""
+
+    chain: Web3Chain
+    snapshot: str
+
+
+@dataclass
 class Setup:
     """A league with a fixed-seed round and two staked agents (owners: accounts 1 and 2)."""
 
@@ -234,8 +243,6 @@ def play_dispute(
 def block_timestamp(chain: ArenaAdapter, number: int) -> int:
     if isinstance(chain, MemoryChain):
         return chain.world.ledger.timestamps[number]
-    from adapters.web3chain import Web3Chain
-
     assert isinstance(chain, Web3Chain)
     block = chain.rpc.call("eth_getBlockByNumber", hex(number), False)
     return int(block["timestamp"], 16)

@@ -15,8 +15,7 @@ from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
 from adapters.events import EventCursor
 from adapters.memory import MemoryChain
-from tests.conformance.conftest import DeployedAnvil
-from tests.conformance.harness import AGENT_CODE, account, league_config, transcript
+from tests.conformance.harness import AGENT_CODE, DeployedAnvil, account, league_config, transcript
 
 pytestmark = pytest.mark.anvil
 

@@ -14,9 +14,9 @@ from adapters.events import EventCursor
 from adapters.memory import MemoryChain
 from adapters.select import chain_spec, open_chain
 from adapters.web3chain import Web3Chain
-from tests.conformance.conftest import DeployedAnvil
 from tests.conformance.harness import (
     AGENT_CODE,
+    DeployedAnvil,
     account,
     build_claim,
     play_dispute,
