@@ -79,3 +79,15 @@ def test_register_stake_unstake_withdraw(chain: ArenaAdapter, record: Callable[[
         "UnstakeFinalized",
         "Withdrawn",
     ]
+
+
+def test_value_beyond_the_wallet_is_refused_before_the_contract(chain: ArenaAdapter) -> None:
+    from adapters.errors import TransactionFailed
+
+    owner = chain.with_signer(account(5))
+    agent_id = owner.register_agent(AGENT_CODE)
+    height = chain.block_number()
+    with pytest.raises(TransactionFailed):
+        owner.stake(agent_id, 20_000 * ETHER)
+    assert chain.block_number() == height
+    assert chain.agent(agent_id).stake == 0
