@@ -1,120 +1,127 @@
-"""`nets demo`: the showcase run on the embedded default (no external process).
-
-Until the league demo lands this is one snake match with the repository's good agent:
-it runs the match, writes its trace, proves its last step and prints what a claim carries.
-"""
+"""`nets demo`: a full league round on the embedded memory chain (or a throwaway anvil): honest
+agents, one cheater, one hostile agent; the verifier catches and slashes the cheater through
+the dispute game; settlement and balances are printed, traces and the database are kept."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
-from rich.panel import Panel
 from rich.table import Table
 
 from node.cli.common import BadInput, console, json_option, print_json
-from node.cli.match import DEFAULT_FUEL, MatchSetup, match_report, outcome_name, write_trace
-from node.trace import StepEntry, claim_root
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHOWCASE_SYSTEM = "snake"
-SHOWCASE_AGENT = REPO_ROOT / "scenarios" / "agents" / "snake" / "greedy_v1.wat"
-SHOWN_STEPS = 3
-
-
-def _entries_table(entries: list[StepEntry]) -> Table:
-    table = Table(title="trace (first and last steps)", title_justify="left")
-    for column in ("step", "pre-state hash", "outcome", "action", "post-state hash"):
-        table.add_column(column)
-    shown = entries if len(entries) <= 2 * SHOWN_STEPS else entries[:SHOWN_STEPS]
-    for entry in shown:
-        table.add_row(*_row(entry))
-    if len(entries) > 2 * SHOWN_STEPS:
-        table.add_row("...", "", "", "", "")
-        for entry in entries[-SHOWN_STEPS:]:
-            table.add_row(*_row(entry))
-    return table
-
-
-def _row(entry: StepEntry) -> tuple[str, str, str, str, str]:
-    return (
-        str(entry.step),
-        "0x" + entry.pre_state_hash.hex()[:16] + "...",
-        outcome_name(entry.outcome),
-        str(entry.action),
-        "0x" + entry.post_state_hash.hex()[:16] + "...",
-    )
+DEFAULT_OUT = Path("runs/demo")
+DEFAULT_DB_NAME = "nets.db"
 
 
 @click.command()
-@click.option("--seed", default="0", show_default=True, help="Match seed: INT or 0xHEX.")
 @click.option(
-    "--out",
-    default="runs/demo/snake-trace.jsonl",
+    "--chain",
+    type=click.Choice(["memory", "anvil"]),
+    default="memory",
     show_default=True,
-    help="Where to write the match trace (JSONL, one step entry per line).",
+    help="The embedded memory chain, or a throwaway anvil devnet with the contracts deployed.",
+)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help="Database URL (default: a fresh sqlite file runs/demo/nets.db, replaced on each run).",
+)
+@click.option(
+    "--out", default=str(DEFAULT_OUT), show_default=True, help="Where traces are written."
 )
 @json_option
-def demo(seed: str, out: str, as_json: bool) -> None:
-    """Run the showcase on the embedded default (no external process)."""
-    if not SHOWCASE_AGENT.is_file():
-        raise BadInput(f"showcase agent not found at {SHOWCASE_AGENT}")
-    setup = MatchSetup.parse(SHOWCASE_SYSTEM, str(SHOWCASE_AGENT), seed, str(DEFAULT_FUEL), ())
-    started = time.perf_counter()
-    result = setup.run()
-    elapsed = time.perf_counter() - started
-    trace_path = Path(out)
+def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) -> None:
+    """Run a full league round with a cheater and a hostile agent, and settle it."""
+    from adapters.errors import AdapterError
+    from adapters.select import open_chain
+    from node.db.engine import DatabaseError, open_database
+    from node.roles.showcase import run_demo
+
+    out_dir = Path(out)
     try:
-        trace_path.parent.mkdir(parents=True, exist_ok=True)
+        out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BadInput(f"--out: cannot create {trace_path.parent}: {exc.strerror or exc}") from None
-    write_trace(result, trace_path)
-    proof = result.prove_step(result.steps - 1) if result.steps else None
-    summary_leaf = result.summary(0)
-    report = match_report(setup, result) | {
-        "match_summary": "0x" + summary_leaf.encode().hex(),
-        "claim_root": "0x" + claim_root([summary_leaf]).hex(),
-        "agent": str(SHOWCASE_AGENT.relative_to(REPO_ROOT)),
-        "trace_file": str(trace_path.resolve()),
-        "last_step_proof_verifies": proof.verify() if proof else None,
-        "steps_per_second": round(result.steps / elapsed) if elapsed > 0 else None,
-    }
-    if as_json:
-        print_json(report)
-        return
-    summary = Table.grid(padding=(0, 2))
-    summary.add_column(style="bold")
-    summary.add_column(overflow="fold")
-    for key in ("system", "params", "seed", "agent", "agent_code_hash", "abi"):
-        summary.add_row(key, str(report[key]))
-    summary.add_row("steps", str(result.steps))
-    summary.add_row("score", str(result.score))
-    outcome_style = "green" if result.outcome == 0 else "red"
-    summary.add_row("outcome", f"[{outcome_style}]{report['outcome']}[/]")
-    summary.add_row("fuel used", f"{result.fuel_used:,}")
-    summary.add_row("trace root", report["trace_root"])
-    summary.add_row("trace written to", report["trace_file"])
-    if proof is not None:
-        summary.add_row(
-            "last step proof",
-            f"{len(proof.proof)} hashes, verifies: {report['last_step_proof_verifies']}",
-        )
-    summary.add_row("claim leaf", report["match_summary"])
-    summary.add_row("claim root (1 match)", report["claim_root"])
-    summary.add_row("speed", f"{report['steps_per_second']:,} steps/s (hashing included)")
-    console.print(Panel(summary, title="nets demo: one snake match", expand=False))
-    console.print(_entries_table(result.step_entries()))
-    console.print(
-        f"Replay it: nets match run --system {SHOWCASE_SYSTEM} --agent {_shown_path()} "
-        f"--seed 0x{setup.seed.hex()}",
-        soft_wrap=True,
-    )
-
-
-def _shown_path() -> str:
-    """The agent path as the user can type it from the current directory."""
+        raise BadInput(f"--out: cannot create {out_dir}: {exc.strerror or exc}") from None
+    if db_url is None:
+        path = out_dir / DEFAULT_DB_NAME
+        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
+        db_url = f"sqlite:///{path}"
     try:
-        return str(SHOWCASE_AGENT.relative_to(Path.cwd()))
-    except ValueError:
-        return str(SHOWCASE_AGENT)
+        db = open_database(db_url)
+    except DatabaseError as exc:
+        raise BadInput(f"--db: {exc}") from None
+    try:
+        try:
+            opened = open_chain(chain)
+        except AdapterError as exc:
+            raise click.ClickException(f"--chain {chain}: {exc}") from None
+        with opened:
+            result = run_demo(db, opened.adapter, adapter_name=chain, workers=workers, out=out_dir)
+    finally:
+        db.close()
+    result.extra["database"] = db_url
+    if as_json:
+        print_json(result.to_json() | {"database": db_url})
+        return
+    _print(result, db_url)
+
+
+def _print(result: object, db_url: str) -> None:
+    from node.roles.showcase import DemoResult
+
+    assert isinstance(result, DemoResult)
+    table = Table(
+        title=f"round {result.round_id} of league {result.league_id} ({result.chain} chain): "
+        "settlement",
+        title_justify="left",
+    )
+    for column in ("agent", "entrant", "scores", "total", "claim", "rank", "reward", "stake", "DQ"):
+        table.add_column(
+            column, justify="right" if column in ("total", "reward", "stake") else "left"
+        )
+    for a in result.agents:
+        style = "red" if a.status == "voided" else ("green" if a.reward else "")
+        table.add_row(
+            str(a.agent_id), a.label, ",".join(map(str, a.scores)), str(a.total), a.status,
+            "-" if a.rank is None else str(a.rank + 1), f"{a.reward:,}", f"{a.stake:,}",
+            "yes" if a.disqualified else "", style=style,
+        )  # fmt: skip
+    console.print(table)
+    disputes = Table(title="disputes", title_justify="left")
+    for column in ("id", "agent", "match", "verdict", "reason", "moves", "final lo..hi"):
+        disputes.add_column(column)
+    for d in result.disputes:
+        disputes.add_row(
+            str(d["disputeId"]), str(d["agentId"]), str(d["match"]), str(d["verdict"]),
+            str(d["reason"]), str(d["moves"]), f"{d['bisection'][0]}..{d['bisection'][1]}",
+        )  # fmt: skip
+    console.print(disputes)
+    balances = Table(title="Arena balances (withdrawable, wei)", title_justify="left")
+    for column in ("account", "role", "address", "balance"):
+        balances.add_column(column, justify="right" if column == "balance" else "left")
+    for b in result.balances:
+        balances.add_row(
+            "" if b["account"] is None else str(b["account"]), b["role"], b["address"][:12],
+            f"{b['arenaBalance']:,}",
+        )  # fmt: skip
+    console.print(balances)
+    v = result.verifier
+    console.print(
+        f"verifier: {v['verified']} claims replayed, {len(v['challenged'])} challenged, "
+        f"{len(v['won'])} won, {len(v['lost'])} lost"
+    )
+    for line in result.refused:
+        console.print(f"refused at registration: {line}")
+    console.print(
+        "entrants: greedy, simple, guest honest; CHEATER runs simple but claims the games of "
+        "greedy (a better policy); hostile loops forever and forfeits every match"
+    )
+    console.print(f"traces: {result.trace_dir}   database: {db_url}")
+    console.print(
+        f"round played, claimed, verified, disputed and settled in {result.seconds:.1f} s"
+    )

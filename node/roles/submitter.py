@@ -129,6 +129,10 @@ class Submitter(RoleBase):
             self._matches[key] = plan.strategy.match(spec, agent_id, plan.code, index)
         return self._matches[key]
 
+    def claimed_matches(self) -> dict[tuple[int, int, int], ClaimedMatch]:
+        """(round, agent, match) -> the claimed match this node defended in a dispute."""
+        return dict(self._matches)
+
     def _eligible(self, round_id: int) -> list[int]:
         info = self.adapter.round(round_id)
         if not info.seed_fixed or info.settled or self.now() > info.submit_deadline:

@@ -1,0 +1,36 @@
+"""`nets demo` on the memory chain: the cheater is slashed, traces and the database are kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from node.cli import main
+
+
+def test_demo_json(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    by_label = {a["label"]: a for a in report["agents"]}
+    assert by_label["CHEATER"]["status"] == "voided"
+    assert by_label["CHEATER"]["disqualified"]
+    assert [d["reason"] for d in report["disputes"]] == ["STEP_MISMATCH"]
+    assert report["verifier"]["won"] == [1]
+    assert report["verifier"]["lost"] == []
+    assert by_label["greedy"]["reward"] > 0
+    assert by_label["hostile"]["reward"] == 0
+    assert report["refusedAtRegistration"] == ["hostile/memory_bomb.wat: InvalidAgentModule"]
+    assert (out / "nets.db").is_file()
+    assert (out / "round-1" / "agent-4-match-0-claimed.jsonl").is_file()
+    assert report["seconds"] < 60
+
+
+def test_demo_bad_out(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(main, ["demo", "--out", str(blocker / "sub")])
+    assert result.exit_code == 2
