@@ -12,7 +12,9 @@ from node.cli import match as match_cmd
 from node.cli import report as report_cmd
 from node.cli import sim as sim_cmd
 from node.cli import sim_verify as sim_verify_cmd
+from node.cli import submit as submit_cmd
 from node.cli import validate as validate_cmd
+from node.cli import verify as verify_cmd
 from node.cli import wasm as wasm_cmd
 
 
@@ -35,3 +37,5 @@ main.add_command(validate_cmd.validate_cmd)
 main.add_command(report_cmd.report_cmd)
 main.add_command(sim_verify_cmd.sim_group)
 main.add_command(wasm_cmd.wasm)
+main.add_command(submit_cmd.submit_cmd)
+main.add_command(verify_cmd.verify_cmd)

@@ -39,11 +39,14 @@ class Submitter(RoleBase):
         *,
         adapter_name: str = "memory",
         workers: int = 1,
+        known: dict[int, AgentPlan] | None = None,
     ) -> None:
+        """``plans`` are registered and staked by ``enroll``; ``known`` are agents already
+        registered by this owner (agent id -> plan)."""
         super().__init__(db, adapter, adapter_name)
         self.plans = list(plans)
         self.workers = workers
-        self.agents: dict[int, AgentPlan] = {}
+        self.agents: dict[int, AgentPlan] = dict(known or {})
         self._headers: dict[tuple[int, int], ClaimHeader] = {}
         self._matches: dict[tuple[int, int, int], ClaimedMatch] = {}
         self._enrolled = False

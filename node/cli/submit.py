@@ -1,0 +1,144 @@
+"""`nets submit --agent ID`: the submitter node for agents this database runs; it claims every
+open round for them and answers every dispute move until the disputes end."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from node.cli.common import BadInput, console, json_option, print_json
+
+if TYPE_CHECKING:
+    from adapters.base import ArenaAdapter
+    from node.db.engine import Database
+    from node.roles.common import RoleBase
+
+
+def node_options(func: Any) -> Any:
+    """--chain, --db, --account, --once, --interval, --workers (shared with `nets verify`)."""
+    options = [
+        click.option("--chain", default=None, help="memory:FILE, anvil, an RPC URL or a name."),
+        click.option("--db", "db_url", default=None, help="Database URL (default $NETS_DB)."),
+        click.option(
+            "--account",
+            type=click.IntRange(0, 9),
+            default=None,
+            help="Send from this anvil default account (memory and anvil devnets only).",
+        ),
+        click.option("--once", is_flag=True, help="Run until idle, then exit (else follow)."),
+        click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.05)),
+        click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64)),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@contextmanager
+def opened_node(
+    chain: str | None, db_url: str | None, account: int | None
+) -> Iterator[tuple[ArenaAdapter, Database, str]]:
+    """The adapter (sending from ``account`` when given), the database, the adapter name."""
+    from adapters.errors import AdapterError
+    from adapters.keys import anvil_account
+    from adapters.select import chain_spec, open_chain
+    from node.db.engine import DatabaseError, open_database
+
+    spec = chain_spec(chain)
+    try:
+        db = open_database(db_url)
+    except DatabaseError as exc:
+        raise BadInput(f"--db: {exc}") from None
+    signer = anvil_account(account) if account is not None else None
+    try:
+        try:
+            opened = open_chain(chain, signer=signer)
+        except AdapterError as exc:
+            raise BadInput(f"--chain: {exc}") from None
+        with opened:
+            yield opened.adapter, db, spec.split(":", 1)[0] if spec.startswith("memory") else spec
+    finally:
+        db.close()
+
+
+def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], None]) -> None:
+    """Until idle (--once), or forever: step, report, sleep. Ctrl-C stops between steps."""
+    if once:
+        role.run_until_idle()
+        return
+    try:
+        while True:
+            if role.step():
+                on_step()
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return
+
+
+@click.command("submit")
+@click.option("--agent", "agent_ids", multiple=True, type=int, help="Agent id (code in the db).")
+@click.option(
+    "--register",
+    "register_files",
+    multiple=True,
+    help="Agent module (.wat/.wasm) to register and stake first (once per code and owner).",
+)
+@click.option("--stake", default=0, show_default=True, type=click.IntRange(0), help="Wei.")
+@node_options
+@json_option
+def submit_cmd(
+    agent_ids: tuple[int, ...],
+    register_files: tuple[str, ...],
+    stake: int,
+    chain: str | None,
+    db_url: str | None,
+    account: int | None,
+    once: bool,
+    interval: float,
+    workers: int,
+    as_json: bool,
+) -> None:
+    """Claim open rounds for the agents and defend every claim in its disputes."""
+    from node.db import repo
+    from node.roles.submitter import AgentPlan, Submitter
+    from node.wasm import AgentFileError, load_agent_file
+
+    if not agent_ids and not register_files:
+        raise BadInput("give --agent ID or --register FILE")
+    plans = []
+    for path in register_files:
+        try:
+            plans.append(AgentPlan(load_agent_file(path), stake, label=path))
+        except AgentFileError as exc:
+            raise BadInput(f"--register: {exc}") from None
+    with opened_node(chain, db_url, account) as (adapter, db, name):
+        known: dict[int, AgentPlan] = {}
+        for agent_id in agent_ids:
+            row = repo.get_agent(db, adapter.chain_id, agent_id)
+            if row is None or row.code is None:
+                raise BadInput(f"--agent {agent_id}: no code for it in the database")
+            if adapter.agent(agent_id).owner.lower() != adapter.address.lower():
+                raise BadInput(f"--agent {agent_id}: not owned by {adapter.address}")
+            known[agent_id] = AgentPlan(row.code, 0)
+        submitter = Submitter(db, adapter, plans, adapter_name=name, workers=workers, known=known)
+        submitter.enroll()
+
+        def show() -> None:
+            if not as_json:
+                for line in submitter.log.lines[-5:]:
+                    console.print(line)
+
+        run_role(submitter, once, interval, show)
+        report = {
+            "agents": sorted(submitter.agents),
+            "actions": submitter.log.lines,
+            "refused": submitter.log.refused,
+        }
+    if as_json:
+        print_json(report)
+    else:
+        console.print(f"{len(report['actions'])} actions, {len(report['refused'])} refused")

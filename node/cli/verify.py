@@ -1,0 +1,77 @@
+"""`nets verify`: the verifier node; it replays every claim from its cursor on, challenges
+mismatches, plays each dispute to the end and reports what it verified, challenged, won and
+lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from node.cli.common import console, json_option, print_json
+from node.cli.submit import node_options, opened_node, run_role
+
+KNOWN_AGENTS = Path(__file__).resolve().parents[2] / "scenarios" / "agents"
+
+
+def known_codes() -> list[bytes]:
+    """The repository's agent modules: code for chains that keep no calldata (memory)."""
+    from node.wasm import load_agent_file
+
+    codes = []
+    for path in sorted(KNOWN_AGENTS.rglob("*")):
+        if path.suffix in (".wat", ".wasm"):
+            try:
+                codes.append(load_agent_file(path))
+            except Exception:  # a module that does not even load is no agent of anyone's
+                continue
+    return codes
+
+
+@click.command("verify")
+@node_options
+@click.option("--no-settle", is_flag=True, help="Do not settle rounds (verify and dispute only).")
+@json_option
+def verify_cmd(
+    chain: str | None,
+    db_url: str | None,
+    account: int | None,
+    once: bool,
+    interval: float,
+    workers: int,
+    no_settle: bool,
+    as_json: bool,
+) -> None:
+    """Verify every claim, dispute the wrong ones to the end, settle finished rounds."""
+    from node.roles.codes import code_book
+    from node.roles.verifier import Verifier
+
+    with opened_node(chain, db_url, account) as (adapter, db, name):
+        verifier = Verifier(
+            db,
+            adapter,
+            adapter_name=name,
+            workers=workers,
+            book=code_book(known_codes()),
+            settle=not no_settle,
+        )
+
+        def show() -> None:
+            if not as_json:
+                for line in verifier.log.lines[-5:]:
+                    console.print(line)
+
+        run_role(verifier, once, interval, show)
+        report: dict[str, Any] = verifier.report().to_json()
+        report["actions"] = verifier.log.lines
+    if as_json:
+        print_json(report)
+        return
+    console.print(
+        f"verified {report['verified']} claims, challenged {len(report['challenged'])}, "
+        f"won {len(report['won'])}, lost {len(report['lost'])}, open {len(report['open'])}, "
+        f"settled rounds {report['settled']}"
+    )
+    for item in report["mismatched"]:
+        console.print(f"mismatch: round {item['round']} agent {item['agent']}: {item['note']}")

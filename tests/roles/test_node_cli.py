@@ -1,0 +1,56 @@
+"""`nets submit` and `nets verify` across commands on a memory chain kept in a file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from adapters.memory import MemoryChain
+from adapters.memory.persist import load_file, save_file
+from node.cli import main
+from tests.roles.agents import AGENTS
+
+
+def _nets(*args: str) -> dict[str, object]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def _world(path: Path, *, mine: int = 0, seconds: int = 0) -> None:
+    world = load_file(path)
+    chain = MemoryChain(world)
+    if mine:
+        chain.mine(mine)
+    if seconds:
+        chain.increase_time(seconds)
+    save_file(world, path)
+
+
+def test_submit_then_verify_settles(tmp_path: Path) -> None:
+    world = tmp_path / "world.json"
+    node = ["--chain", f"memory:{world}", "--db", f"sqlite:///{tmp_path / 'n.db'}"]
+    agent = str(AGENTS / "snake" / "greedy_v1.wat")
+    enrolled = _nets("submit", *node, "--account", "1", "--register", agent,
+                     "--stake", "1000000", "--once", "--json")  # fmt: skip
+    assert enrolled["agents"] == [1]
+    _nets("league", "create", "demo", *node, "--json")
+    _nets("league", "open-round", "1", *node, "--json")
+    _world(world, mine=2)
+    submitted = _nets("submit", *node, "--account", "1", "--agent", "1", "--once", "--json")
+    assert submitted["actions"] == ["submit claim of agent 1 in round 1"]
+    verified = _nets("verify", *node, "--account", "6", "--once", "--json")
+    assert (verified["verified"], verified["challenged"]) == (1, [])
+    _world(world, seconds=300)
+    settled = _nets("verify", *node, "--account", "6", "--once", "--json")
+    assert settled["settled"] == [1]
+
+
+def test_submit_needs_an_agent(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["submit", "--chain", f"memory:{tmp_path / 'w.json'}", "--db", "sqlite://"]
+    )
+    assert result.exit_code == 2
+    assert "--agent" in result.output
