@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from node.cli import agent as agent_cmd
 from node.cli import chain as chain_cmd
 from node.cli import demo as demo_cmd
 from node.cli import doctor as doctor_cmd
@@ -26,6 +27,7 @@ def main() -> None:
 
 main.add_command(doctor_cmd.doctor)
 main.add_command(chain_cmd.chain)
+main.add_command(agent_cmd.agent)
 main.add_command(demo_cmd.demo)
 main.add_command(match_cmd.match)
 main.add_command(league_cmd.league)

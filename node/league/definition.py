@@ -60,7 +60,7 @@ def _integer(value: Any) -> Any:
     return value
 
 
-def _wei(value: Any) -> Any:
+def parse_wei(value: Any) -> Any:
     """An amount: int wei, or "<decimal> <wei|gwei|ether>" that is a whole number of wei."""
     if not isinstance(value, str):
         return _integer(value)
@@ -89,7 +89,7 @@ def _seconds(value: Any) -> Any:
     return int(match.group(1)) * SECOND_UNITS[match.group(2) or "s"]
 
 
-Wei = Annotated[int, BeforeValidator(_wei), Field(ge=0, le=UINT128_MAX)]
+Wei = Annotated[int, BeforeValidator(parse_wei), Field(ge=0, le=UINT128_MAX)]
 Seconds = Annotated[int, BeforeValidator(_seconds), Field(ge=1, le=UINT32_MAX)]
 StrictInt = Annotated[int, BeforeValidator(_integer)]
 

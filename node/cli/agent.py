@@ -1,0 +1,208 @@
+"""`nets agent`: an owner's agent on chain — register (after a local profile check), stake,
+unstake, withdraw and status. Chain actions go through the node's outbox, so a rerun or a
+restart after a crash never sends one twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import click
+
+from node.cli.common import BadInput, console, json_option, print_json, to_jsonable
+from node.cli.league import _definition, _node, chain_options
+from node.cli.match import report_table
+from node.db import Outbox
+from node.league.definition import parse_wei
+from node.wasm import AgentFileError, AgentProgram, load_agent_file
+
+if TYPE_CHECKING:
+    from adapters.base import ArenaAdapter
+
+# How far back `register` looks on chain for an earlier registration of the same code by the
+# same owner, when a crash left the intent unfinished.
+REGISTRATION_LOOKBACK = 1_000
+
+
+@dataclass(frozen=True)
+class AgentStatus:
+    agent_id: int
+    owner: str
+    abi: int
+    code_hash: bytes
+    stake: int
+    unstaking: int
+    unstake_ready_at: int
+    open_claims: int
+    owner_withdrawable: int
+
+
+def amount_of(text: str, what: str) -> int:
+    """Wei from ``123``, ``"0.5 ether"`` or ``"20 gwei"``; BadInput naming ``what``."""
+    try:
+        value = int(parse_wei(text))
+    except ValueError as exc:
+        raise BadInput(f"{what}: {exc}") from None
+    if value <= 0:
+        raise BadInput(f"{what}: must be positive")
+    return value
+
+
+def checked_program(path: str) -> AgentProgram:
+    """The agent, refused with the validator's reason when it is outside profile v1."""
+    try:
+        program = AgentProgram.load(load_agent_file(path))
+    except AgentFileError as exc:
+        raise BadInput(str(exc)) from None
+    if program.invalid_reason is not None:
+        raise BadInput(f"{path}: outside agent profile v1: {program.invalid_reason}")
+    return program
+
+
+def find_registration(adapter: ArenaAdapter, code_hash: bytes) -> int | None:
+    """The newest agent with this code hash owned by the adapter's account, if any."""
+    newest = adapter.counts()[0]
+    for agent_id in range(newest, max(0, newest - REGISTRATION_LOOKBACK), -1):
+        info = adapter.agent(agent_id)
+        if info.code_hash == code_hash and info.owner.lower() == adapter.address.lower():
+            return agent_id
+    return None
+
+
+def status_of(adapter: ArenaAdapter, agent_id: int) -> AgentStatus:
+    info = adapter.agent(agent_id)
+    if int(info.owner, 16) == 0:
+        raise BadInput(f"agent {agent_id}: no such agent on chain {adapter.chain_id}")
+    return AgentStatus(
+        agent_id=agent_id,
+        owner=info.owner,
+        abi=info.abi_version,
+        code_hash=info.code_hash,
+        stake=info.stake,
+        unstaking=info.unstaking,
+        unstake_ready_at=info.unstake_ready_at,
+        open_claims=info.open_claims,
+        owner_withdrawable=adapter.balance_of(info.owner),
+    )
+
+
+def _show(status: AgentStatus, as_json: bool) -> None:
+    if as_json:
+        print_json(status)
+    else:
+        console.print(report_table(f"agent {status.agent_id}", to_jsonable(status)))
+
+
+@click.group("agent")
+def agent() -> None:
+    """An owner's agents: register, stake, unstake, withdraw, status."""
+
+
+@agent.command("register")
+@click.argument("file", metavar="FILE")
+@click.option("--league", "league_ref", required=True, help="League NAME|FILE the stake is for.")
+@click.option("--stake", "stake_text", required=True, help="Stake: wei, or e.g. '2 ether'.")
+@chain_options
+@json_option
+def register_cmd(
+    file: str,
+    league_ref: str,
+    stake_text: str,
+    chain: str | None,
+    db_url: str | None,
+    as_json: bool,
+) -> None:
+    """Check FILE against profile v1 locally, then register it and stake for the league."""
+    from node.league.actions import perform
+
+    program = checked_program(file)
+    definition = _definition(league_ref)
+    stake = amount_of(stake_text, "--stake")
+    if stake < definition.min_stake:
+        raise BadInput(
+            f"--stake: {stake} wei is below the minimum stake of league {definition.name!r} "
+            f"({definition.min_stake} wei)"
+        )
+    code_hash = program.code_hash
+    with _node(chain, db_url) as (adapter, db):
+        outbox = Outbox(db, adapter.chain_id)
+        agent_id = perform(
+            outbox,
+            "register",
+            ["0x" + code_hash.hex()],
+            {"file": file},
+            check=lambda: find_registration(adapter, code_hash),
+            send=lambda: adapter.register_agent(program.code),
+        )
+        perform(
+            outbox,
+            "stake",
+            [agent_id, "initial"],
+            {"amount": stake},
+            check=lambda: True if adapter.agent(agent_id).stake >= stake else None,
+            send=lambda: adapter.stake(agent_id, stake) or True,
+        )
+        _show(status_of(adapter, agent_id), as_json)
+
+
+@agent.command("status")
+@click.argument("agent_id", type=int)
+@chain_options
+@json_option
+def status_cmd(agent_id: int, chain: str | None, db_url: str | None, as_json: bool) -> None:
+    """Stake, unstaking amount and time, open claims and the owner's withdrawable balance."""
+    with _node(chain, db_url) as (adapter, _db):
+        _show(status_of(adapter, agent_id), as_json)
+
+
+@agent.command("unstake")
+@click.argument("agent_id", type=int)
+@click.option("--amount", "amount_text", default=None, help="Request to unstake this much.")
+@click.option("--finalize", is_flag=True, help="Move matured unstaked funds to the balance.")
+@chain_options
+@json_option
+def unstake_cmd(
+    agent_id: int,
+    amount_text: str | None,
+    finalize: bool,
+    chain: str | None,
+    db_url: str | None,
+    as_json: bool,
+) -> None:
+    """Request an unstake (after the delay, --finalize makes it withdrawable)."""
+    if (amount_text is None) == (not finalize):
+        raise BadInput("give exactly one of --amount and --finalize")
+    with _node(chain, db_url) as (adapter, _db):
+        status_of(adapter, agent_id)  # refuses an unknown agent with one line
+        if finalize:
+            adapter.finalize_unstake(agent_id)
+        else:
+            assert amount_text is not None
+            adapter.request_unstake(agent_id, amount_of(amount_text, "--amount"))
+        _show(status_of(adapter, agent_id), as_json)
+
+
+@agent.command("withdraw")
+@click.option("--amount", "amount_text", default=None, help="How much (default: everything).")
+@chain_options
+@json_option
+def withdraw_cmd(
+    amount_text: str | None, chain: str | None, db_url: str | None, as_json: bool
+) -> None:
+    """Withdraw what the Arena owes this account (pull payment)."""
+    with _node(chain, db_url) as (adapter, _db):
+        owed = adapter.balance_of(adapter.address)
+        amount = owed if amount_text is None else amount_of(amount_text, "--amount")
+        if amount == 0:
+            raise BadInput(f"nothing to withdraw for {adapter.address}")
+        if amount > owed:
+            raise BadInput(f"--amount: {amount} wei is more than the {owed} wei owed")
+        adapter.withdraw(amount)
+        report = {"account": adapter.address, "withdrawn": amount, "remaining": owed - amount}
+    if as_json:
+        print_json(report)
+    else:
+        console.print(
+            f"withdrew {amount} wei to {report['account']}; {report['remaining']} wei left"
+        )
