@@ -194,11 +194,18 @@ def _position(at: str, steps: int) -> int:
 
 
 def _other_action(system: System, state: Any, action: int) -> int:
+    """A legal action that leads elsewhere than ``action`` does (some systems treat several
+    actions alike, e.g. a snake ignores turning back)."""
+    honest_post = system.encode(system.step(state, action))
     for value in range(16):
         chosen = system.to_action(state, value)
-        if chosen is not None and chosen != action:
+        if (
+            chosen is not None
+            and chosen != action
+            and system.encode(system.step(state, chosen)) != honest_post
+        ):
             return chosen
-    raise ValueError("no other legal action at this step")
+    raise ValueError("no other legal action leads elsewhere at this step")
 
 
 def _play_on(
