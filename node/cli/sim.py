@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
 from rich.table import Table
 
+from adapters.errors import AdapterError
+from adapters.select import OpenedChain, chain_spec, open_chain
 from node.cli.common import BadInput, console, json_option, print_json
 from node.sim import engine, scenario
+from node.sim.chain.anchor import anchor_root, scenario_hash
+from node.sim.chain.session import use_chain
 from node.sim.entry import all_plugins
 from node.sim.trace import worker_hashing_available
 from node.sim.tracestats import TraceFormatError, summarize
@@ -45,6 +50,13 @@ def _fmt(value: float | None) -> str:
     default=None,
     help="Hash the trace in a second process (default: when there are >= 4 CPUs).",
 )
+@click.option("--anchor", is_flag=True, help="Post the trace root to a TraceAnchor on the chain.")
+@click.option(
+    "--chain",
+    "chain",
+    metavar="SPEC",
+    help="Chain for --anchor and the chain-backed plugins: memory|anvil|URL (default memory).",
+)
 @json_option
 def run_cmd(
     source: str,
@@ -53,22 +65,35 @@ def run_cmd(
     sets: tuple[str, ...],
     no_trace: bool,
     hash_worker: bool | None,
+    anchor: bool,
+    chain: str | None,
     as_json: bool,
 ) -> None:
     """Run a scenario (a built-in NAME or a YAML FILE) and print its trace Merkle root."""
     resolved = _load(source, seed, sets)
+    if anchor and no_trace:
+        raise BadInput("--anchor needs the trace root: drop --no-trace")
     trace_path = Path(out or resolved.scenario.output.trace)
-    try:
-        result = engine.run(
-            resolved,
-            None if no_trace else trace_path,
-            keep_trace=not no_trace,
-            hash_worker=worker_hashing_available() if hash_worker is None else hash_worker,
-        )
-    except OSError as exc:
-        raise BadInput(f"cannot write trace {trace_path}: {exc.strerror or exc}") from None
+    with ExitStack() as stack:
+        opened = stack.enter_context(_open(chain)) if anchor or chain else None
+        if opened is not None:
+            stack.enter_context(use_chain(opened.adapter))
+        try:
+            result = engine.run(
+                resolved,
+                None if no_trace else trace_path,
+                keep_trace=not no_trace,
+                hash_worker=worker_hashing_available() if hash_worker is None else hash_worker,
+            )
+        except OSError as exc:
+            raise BadInput(f"cannot write trace {trace_path}: {exc.strerror or exc}") from None
+        anchored = None
+        if anchor and opened is not None and result.root is not None:
+            anchored = anchor_root(
+                opened.adapter, result.root, scenario_hash(resolved), resolved.scenario.seed
+            )
     if as_json:
-        print_json(result)
+        print_json({"run": result, "anchor": anchored} if anchor else result)
         return
     table = Table(title=f"{result.name} (seed {result.seed})", title_justify="left")
     table.add_column("measure")
@@ -89,6 +114,18 @@ def run_cmd(
     if result.root is not None:
         console.print(f"trace  {result.trace_path} ({result.trace_lines} lines)")
         console.print(f"root   0x{result.root.hex()}")
+    if anchored is not None:
+        console.print(
+            f"anchored 0x{anchored.root.hex()} on {chain_spec(chain)} at block "
+            f"{anchored.block_number} (scenario 0x{anchored.scenario_hash.hex()})"
+        )
+
+
+def _open(spec: str | None) -> OpenedChain:
+    try:
+        return open_chain(spec)
+    except AdapterError as exc:
+        raise BadInput(f"cannot open chain {chain_spec(spec)!r}: {exc}") from None
 
 
 @click.group("scenarios")

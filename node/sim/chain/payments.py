@@ -1,0 +1,97 @@
+"""chain_ledger payments: prepaid credits held on a SimLedger contract.
+
+Every agent starts with the same credits, deposited by the operator in one batched
+transaction for all agents seen since the last payment. Refusals are those of
+prepaid_credits, decided by the contract (its named error becomes the PaymentError); the
+trace carries only amounts and references, never a transaction hash or block, so a run's
+root is the same on memory and on anvil.
+"""
+
+from __future__ import annotations
+
+from adapters.errors import ChainError
+from node.sim.chain.ops import LedgerOps, agent_key, name_key
+from node.sim.chain.session import run_chain
+from node.sim.layers import LayerError, PluginEnv, Receipt
+
+INITIAL_CREDITS = 1000
+
+
+class PaymentError(LayerError):
+    """A refused payment."""
+
+
+def _reason(exc: ChainError, ref: str) -> str:
+    if exc.name == "InsufficientCredits" and len(exc.args) == 3:
+        return f"insufficient credits ({exc.args[1]} < {exc.args[2]})"
+    if exc.name == "DuplicateRef":
+        return f"duplicate payment ref {ref!r}"
+    return f"refused by the ledger: {exc.name}"
+
+
+class ChainLedger:
+    def __init__(self, env: PluginEnv) -> None:
+        self._env = env
+        self._initial = int(env.config.get("initial_credits", INITIAL_CREDITS))
+        self._ledger: LedgerOps | None = None
+        self._funded: set[str] = set()
+        self._pending: dict[str, None] = {}
+
+    @property
+    def ledger(self) -> LedgerOps:
+        if self._ledger is None:
+            self._ledger = run_chain(self._env).credits()
+        return self._ledger
+
+    def for_agent(self, agent_id: str) -> ChainWallet:
+        self._enlist(agent_id)
+        return ChainWallet(self, agent_id)
+
+    def _enlist(self, agent_id: str) -> None:
+        if agent_id not in self._funded:
+            self._pending[agent_id] = None
+
+    def _flush(self) -> None:
+        """Fund every agent seen since the last flush in one deposit."""
+        if self._pending:
+            agents = list(self._pending)
+            self.ledger.deposit([agent_key(a) for a in agents], self._initial)
+            self._funded.update(agents)
+            self._pending.clear()
+
+    def balance(self, agent_id: str) -> int:
+        self._enlist(agent_id)
+        self._flush()
+        return self.ledger.balance_of(agent_key(agent_id))
+
+    def _pay(self, payer: str, payee: str, amount: int, ref: str) -> Receipt:
+        if type(amount) is not int or amount <= 0:
+            raise PaymentError("amount must be a positive integer")
+        if payee == payer:
+            raise PaymentError("cannot pay oneself")
+        if not ref or len(ref) > 128:
+            raise PaymentError("ref must be 1..128 characters")
+        self._enlist(payer)
+        self._enlist(payee)
+        self._flush()
+        try:
+            self.ledger.transfer(agent_key(payer), agent_key(payee), amount, name_key(ref))
+        except ChainError as exc:
+            raise PaymentError(_reason(exc, ref)) from None
+        now = self._env.now()
+        self._env.emit(payer, "pay", {"to": payee, "amount": amount, "ref": ref})
+        return Receipt(ref, payer, payee, amount, now)
+
+
+class ChainWallet:
+    __slots__ = ("_agent_id", "_ledger")
+
+    def __init__(self, ledger: ChainLedger, agent_id: str) -> None:
+        self._ledger = ledger
+        self._agent_id = agent_id
+
+    def balance(self, agent_id: str | None = None) -> int:
+        return self._ledger.balance(agent_id or self._agent_id)
+
+    def pay(self, to: str, amount: int, ref: str) -> Receipt:
+        return self._ledger._pay(self._agent_id, to, amount, ref)

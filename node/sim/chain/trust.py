@@ -1,0 +1,99 @@
+"""stake_weighted trust: reports weighted by the reporter's stake, subjects marked by slashes.
+
+Every agent that reports (or is slashed) gets the same stake on a SimLedger contract,
+deposited in one batch per newcomers. A subject's score is the stake-weighted mean of each
+reporter's latest score, divided by ``1 + slashes`` of the subject; the operator's
+``slash(agent, amount)`` burns stake on chain, so a slashed reporter's word weighs less (and
+nothing once its stake is gone). One vote per (reporter, subject); no self-rating; unrated
+subjects start at the neutral 0.5.
+"""
+
+from __future__ import annotations
+
+import math
+
+from node.sim.chain.ops import LedgerOps, agent_key
+from node.sim.chain.session import run_chain
+from node.sim.layers import LayerError, PluginEnv
+
+NEUTRAL = 0.5
+STAKE = 100
+
+
+class StakeWeighted:
+    def __init__(self, env: PluginEnv) -> None:
+        self._env = env
+        self._stake = int(env.config.get("stake", STAKE))
+        self._ledger: LedgerOps | None = None
+        self._votes: dict[str, dict[str, float]] = {}
+        self._weights: dict[str, int] = {}
+        self._slashes: dict[str, int] = {}
+        self._pending: dict[str, None] = {}
+
+    @property
+    def ledger(self) -> LedgerOps:
+        if self._ledger is None:
+            self._ledger = run_chain(self._env).stakes()
+        return self._ledger
+
+    def for_agent(self, agent_id: str) -> StakeTrustView:
+        if agent_id not in self._weights:
+            self._pending[agent_id] = None
+        return StakeTrustView(self, agent_id)
+
+    def _flush(self) -> None:
+        if self._pending:
+            agents = list(self._pending)
+            self.ledger.deposit([agent_key(a) for a in agents], self._stake)
+            for agent in agents:
+                self._weights[agent] = self._stake
+            self._pending.clear()
+
+    def _report(self, reporter: str, subject: str, score: float) -> None:
+        if subject == reporter:
+            raise LayerError("an agent cannot rate itself")
+        if not isinstance(score, int | float) or not math.isfinite(score) or not 0 <= score <= 1:
+            raise LayerError("score must be a number in [0, 1]")
+        self._votes.setdefault(subject, {})[reporter] = float(score)
+        self._env.emit(reporter, "report", {"subject": subject, "score": float(score)})
+
+    def weight(self, reporter: str) -> int:
+        """The reporter's stake on chain (as last read)."""
+        if reporter in self._pending:
+            self._flush()
+        return self._weights.get(reporter, 0)
+
+    def score(self, subject: str) -> float:
+        votes = self._votes.get(subject)
+        total = weighted = 0.0
+        for reporter, value in (votes or {}).items():
+            w = self.weight(reporter)
+            total += w
+            weighted += w * value
+        base = weighted / total if total > 0 else NEUTRAL
+        return base / (1 + self._slashes.get(subject, 0))
+
+    def slash(self, agent_id: str, amount: int) -> None:
+        """The operator burns ``amount`` of the agent's stake (what the ledger holds at most)."""
+        if agent_id not in self._weights:
+            self._pending[agent_id] = None
+        self._flush()
+        key = agent_key(agent_id)
+        self.ledger.slash(key, amount)
+        self._weights[agent_id] = self.ledger.balance_of(key)
+        self._slashes[agent_id] = self.ledger.slash_count(key)
+        self._env.emit(agent_id, "slashed", {"amount": amount})
+
+
+class StakeTrustView:
+    __slots__ = ("_agent_id", "_trust")
+
+    def __init__(self, trust: StakeWeighted, agent_id: str) -> None:
+        self._trust = trust
+        self._agent_id = agent_id
+
+    def report(self, subject: str, score: float) -> None:
+        self._trust._report(self._agent_id, subject, score)
+
+    def score(self, subject: str) -> float:
+        return self._trust.score(subject)
