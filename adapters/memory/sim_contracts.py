@@ -182,7 +182,9 @@ class MemoryTraceAnchor(_Contract):
             existing = self.anchors.get(root)
             if existing is not None:
                 raise revert("AlreadyAnchored", root, existing.block_number)
-            info = AnchorInfo(root, tx.block_number, tx.timestamp, seed, tx.sender, scenario)
+            info = AnchorInfo(
+                root, tx.block_number, tx.timestamp, seed, tx.sender, scenario, self.address
+            )
             self.anchors[root] = info
             tx.emit(
                 self.address,

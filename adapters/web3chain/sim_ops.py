@@ -95,7 +95,9 @@ class Web3TraceAnchor(_Bound):
         block, timestamp, seed, by, scenario = self._view("anchorOf", root)
         if block == 0:
             return None
-        return AnchorInfo(bytes(root), int(block), int(timestamp), int(seed), by, bytes(scenario))
+        return AnchorInfo(
+            bytes(root), int(block), int(timestamp), int(seed), by, bytes(scenario), self.address
+        )
 
 
 class Web3SimContracts:

@@ -117,7 +117,8 @@ def run_cmd(
     if anchored is not None:
         console.print(
             f"anchored 0x{anchored.root.hex()} on {chain_spec(chain)} at block "
-            f"{anchored.block_number} (scenario 0x{anchored.scenario_hash.hex()})"
+            f"{anchored.block_number} (TraceAnchor {anchored.contract}, "
+            f"scenario 0x{anchored.scenario_hash.hex()})"
         )
 
 

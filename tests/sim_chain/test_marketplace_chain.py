@@ -64,6 +64,7 @@ def test_anvil_run_has_the_memory_root_and_anchors_it(tmp_path: Path, anvil: Anv
     assert info.root == on_anvil.root
     assert info.seed == resolved.scenario.seed
     assert info.by == anvil_account(9).address
+    assert chain.code_at(info.contract)
     assert 0 < info.block_number <= chain.block_number()
 
 

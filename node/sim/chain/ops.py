@@ -34,6 +34,8 @@ class AnchorInfo:
     seed: int
     by: str
     scenario_hash: bytes
+    contract: str = ""
+    """The TraceAnchor that holds the record."""
 
 
 @dataclass(frozen=True)
