@@ -87,11 +87,16 @@ def run_cmd(
             )
         except OSError as exc:
             raise BadInput(f"cannot write trace {trace_path}: {exc.strerror or exc}") from None
+        except AdapterError as exc:
+            raise BadInput(f"chain {chain_spec(chain)!r} failed during the run: {exc}") from None
         anchored = None
         if anchor and opened is not None and result.root is not None:
-            anchored = anchor_root(
-                opened.adapter, result.root, scenario_hash(resolved), resolved.scenario.seed
-            )
+            try:
+                anchored = anchor_root(
+                    opened.adapter, result.root, scenario_hash(resolved), resolved.scenario.seed
+                )
+            except AdapterError as exc:
+                raise BadInput(f"cannot anchor on {chain_spec(chain)!r}: {exc}") from None
     if as_json:
         print_json({"run": result, "anchor": anchored} if anchor else result)
         return

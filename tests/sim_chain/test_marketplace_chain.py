@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from adapters.anvil import Anvil
+from adapters.errors import TransactionFailed
 from adapters.keys import anvil_account
-from adapters.memory import MemoryChain
+from adapters.memory import MemoryChain, new_world
 from adapters.web3chain import Web3Chain
 from node.cli import main
 from node.sim import engine, scenario
@@ -95,3 +96,11 @@ def test_cli_run_anchor_bad_input(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["run", "pingpong", "-o", out, *extra])
         assert result.exit_code == 2, (extra, result.output)
         assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_failing_chain_aborts_the_run(tmp_path: Path) -> None:
+    """Not a refusal in the trace: an operator without funds cannot deposit, the run stops."""
+    broke = MemoryChain(new_world(accounts=[]))
+    resolved = scenario.load("marketplace_chain", overrides=SMALL)
+    with use_chain(broke), pytest.raises(TransactionFailed):
+        engine.run(resolved, tmp_path / "t.jsonl")
