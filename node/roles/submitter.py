@@ -54,15 +54,18 @@ class Submitter(RoleBase):
     # -- enrolment -----------------------------------------------------------------------------
 
     def enroll(self) -> dict[int, AgentPlan]:
-        """Register and stake every planned agent once (outbox keys register:<hash>:<owner>,
+        """Register and stake every planned agent once (outbox keys
+        register:<code hash>:<owner>:<n> for the owner's n-th agent with that code, and
         stake:<agent>:1); returns agent id -> plan."""
+        copies: dict[bytes, int] = {}
         for plan in self.plans:
             code_hash = keccak256(plan.code)
+            copies[code_hash] = copy = copies.get(code_hash, 0) + 1
             taken = set(self.agents)
             agent_id = self.act(
                 f"register {plan.label or code_hash.hex()[:8]}",
                 "register",
-                [code_hash.hex(), self.me],
+                [code_hash.hex(), self.me, copy],
                 {},
                 check=lambda h=code_hash, t=taken: self._registered(h, t),
                 send=lambda p=plan: self.adapter.register_agent(p.code),
@@ -187,7 +190,9 @@ class Submitter(RoleBase):
         by_strategy: dict[int, tuple[ClaimStrategy, dict[int, bytes]]] = {}
         for agent_id in missing:
             plan = self.agents[agent_id]
-            group = by_strategy.setdefault(id(plan.strategy), (plan.strategy, {}))
+            # Every honest agent in one batch (one process pool); each adversary on its own.
+            key = 0 if isinstance(plan.strategy, HonestStrategy) else id(plan.strategy)
+            group = by_strategy.setdefault(key, (plan.strategy, {}))
             group[1][agent_id] = plan.code
         for strategy, codes in by_strategy.values():
             for agent_id, header in strategy.headers(spec, codes, self.workers).items():

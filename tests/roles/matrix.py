@@ -33,7 +33,11 @@ class Case:
     strategy: ClaimStrategy = field(default_factory=HonestStrategy)
     policy: ChallengePolicy = field(default_factory=ChallengePolicy)
     reason: Reason | None = None
-    """The reason every dispute ends with; None: claimant convicted cases use ``reason``."""
+    """The reason every dispute ends with."""
+    or_reason: Reason | None = None
+    """Also sound: a substituted action whose aftermath rejoins the true game (the agent's own
+    play from the substituted state can reach the same states) leaves the true final state
+    under an inflated score, and the cheaper final-state proof convicts (FinalScoreMismatch)."""
 
 
 CHEATS = [
@@ -42,11 +46,11 @@ CHEATS = [
          reason=Reason.STEP_MISMATCH),
     Case("truncated match", adversary.TruncatedMatch(), reason=Reason.FINAL_NOT_TERMINAL),
     Case("substituted action first", adversary.SubstitutedAction(at="first"),
-         reason=Reason.STEP_MISMATCH),
+         reason=Reason.STEP_MISMATCH, or_reason=Reason.FINAL_SCORE_MISMATCH),
     Case("substituted action middle", adversary.SubstitutedAction(at="middle"),
-         reason=Reason.STEP_MISMATCH),
+         reason=Reason.STEP_MISMATCH, or_reason=Reason.FINAL_SCORE_MISMATCH),
     Case("substituted action last", adversary.SubstitutedAction(at="last"),
-         reason=Reason.STEP_MISMATCH),
+         reason=Reason.STEP_MISMATCH, or_reason=Reason.FINAL_SCORE_MISMATCH),
     Case("forged transition", adversary.ForgedTransition(), reason=Reason.STEP_MISMATCH),
     Case("wrong seed", adversary.WrongSeed(), reason=Reason.WRONG_SEED),
     Case("wrong final state", adversary.WrongFinalState(), reason=Reason.STEP_MISMATCH),
@@ -81,7 +85,8 @@ def check_case(adapter: ArenaAdapter, case: Case, played: PlayedRound) -> None:
     balance = [adapter.balance_of(anvil_account(i).address) for i in (HONEST, CHEAT, VERIFIER)]
     rows = played.verifiers[0].all_disputes()
     assert rows, "no dispute was opened"
-    assert {r.reason for r in rows} == {case.reason}, case.name
+    reasons = {r.reason for r in rows}
+    assert reasons in ({case.reason}, {case.or_reason}), case.name
     league = adapter.league(played.league_id)
     if case in CHEATS:
         assert {r.verdict for r in rows} == {Verdict.CLAIMANT_LOST}
