@@ -23,6 +23,7 @@ from node.league.catalog import resolve_league
 from node.league.rounds import run_round
 from node.roles.adversary import BorrowedPolicy
 from node.roles.codes import code_book
+from node.roles.common import all_events
 from node.roles.scenario import Challenger, Owner, play_round
 from node.roles.spec import round_spec
 from node.roles.submitter import AgentPlan
@@ -193,10 +194,8 @@ def _refused_module(adapter: ArenaAdapter) -> list[str]:
 
 
 def _rewards(adapter: ArenaAdapter, round_id: int) -> dict[int, tuple[int, int]]:
-    from adapters.events import EventCursor
-
     paid: dict[int, tuple[int, int]] = {}
-    for event in adapter.events_since(EventCursor()).events:
+    for event in all_events(adapter):
         if event.name == "RewardPaid" and int(event.args["roundId"]) == round_id:
             paid[int(event.args["agentId"])] = (int(event.args["rank"]), int(event.args["amount"]))
     return paid

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 
 from adapters.arena_ops import VOIDED, Phase, claim_id_of
 from adapters.base import ArenaAdapter
-from adapters.events import EventCursor
 from node.db import repo
 from node.db.engine import Database
 from node.db.models import DisputeRow
 from node.roles.claims import ClaimedMatch, ClaimHeader, ClaimStrategy, HonestStrategy
-from node.roles.common import RoleBase
+from node.roles.common import RoleBase, all_events
 from node.roles.spec import round_spec
 from node.trace import keccak256
 
@@ -100,7 +99,7 @@ class Submitter(RoleBase):
         return self.agents
 
     def _registered(self, code_hash: bytes, taken: set[int]) -> int | None:
-        for event in self.adapter.events_since(EventCursor()).events:
+        for event in all_events(self.adapter):
             if (
                 event.name == "AgentRegistered"
                 and str(event.args["owner"]).lower() == self.me.lower()

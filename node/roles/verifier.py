@@ -11,7 +11,7 @@ from typing import Any
 from adapters.arena_ops import NO_ENTRY, VOIDED, Entry, Phase, Verdict, claim_id_of
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
-from adapters.events import ChainEvent, EventCursor
+from adapters.events import ChainEvent
 from node.db import repo
 from node.db.engine import Database
 from node.db.models import DisputeRow
@@ -19,7 +19,7 @@ from node.league import actions
 from node.league.rounds import RoundSpec, play_match, run_round
 from node.match import MatchResult
 from node.roles.codes import recover
-from node.roles.common import RoleBase
+from node.roles.common import RoleBase, all_events
 from node.roles.spec import round_spec, spec_system
 from node.trace import keccak256
 
@@ -118,14 +118,8 @@ class Verifier(RoleBase):
         if self._scanned:
             return
         self._scanned = True
-        cursor = EventCursor()
-        while True:
-            batch = self.adapter.events_since(cursor)
-            for event in batch.events:
-                self._on_event(event)
-            if batch.cursor == cursor or not batch.events:
-                break
-            cursor = batch.cursor
+        for event in all_events(self.adapter):
+            self._on_event(event)
 
     # -- code ----------------------------------------------------------------------------------
 
@@ -224,7 +218,7 @@ class Verifier(RoleBase):
         return int(result is not None)
 
     def _opened(self, claim_id: int, index: int) -> int | None:
-        for event in self.adapter.events_since(EventCursor()).events:
+        for event in all_events(self.adapter):
             if (
                 event.name == "DisputeOpened"
                 and int(event.args["claimId"]) == claim_id
