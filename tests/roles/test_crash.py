@@ -15,6 +15,7 @@ import pytest
 from adapters.base import ArenaAdapter
 from adapters.keys import Signer, anvil_account
 from adapters.memory import MemoryChain
+from adapters.select import open_chain
 from node.db.engine import open_database
 from node.roles.adversary import BorrowedPolicy
 from node.roles.scenario import Challenger, Owner, drive, open_league_round, start_roles
@@ -78,8 +79,10 @@ OWNERS = [
 ]
 
 
-def run(tmp_path: Path, points: dict[int, str]) -> tuple[list[int], CrashPlan]:
-    chain = MemoryChain()
+def run(
+    tmp_path: Path, points: dict[int, str], chain: ArenaAdapter | None = None
+) -> tuple[list[int], CrashPlan]:
+    chain = chain or MemoryChain()
     plan = CrashPlan(dict(points))
     crashing = cast(ArenaAdapter, CrashingChain(chain, plan))
     db_url = f"sqlite:///{tmp_path / ('crashing.db' if points else 'clean.db')}"
@@ -115,4 +118,18 @@ def test_crashes_converge_to_the_uninterrupted_balances(tmp_path: Path, seed: in
     points = {n: rng.choice(["before", "after"]) for n in rng.sample(range(1, clean.sent), 4)}
     got, plan = run(tmp_path, points)
     assert len(plan.crashes) == 4
+    assert got == expected
+
+
+@pytest.mark.anvil
+def test_crashes_on_anvil(tmp_path: Path) -> None:
+    """The same on a real devnet (its seeds differ from run to run; the balances do not:
+    greedy outscores guest and the cheater is convicted whatever the games)."""
+    with open_chain("anvil") as opened:
+        expected, clean = run(tmp_path, {}, opened.adapter)
+    rng = random.Random(7)
+    points = {n: rng.choice(["before", "after"]) for n in rng.sample(range(1, clean.sent), 3)}
+    with open_chain("anvil") as opened:
+        got, plan = run(tmp_path, points, opened.adapter)
+    assert len(plan.crashes) == 3
     assert got == expected
