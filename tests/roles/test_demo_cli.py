@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from node.cli import main
@@ -34,3 +35,17 @@ def test_demo_bad_out(tmp_path: Path) -> None:
     blocker.write_text("x")
     result = CliRunner().invoke(main, ["demo", "--out", str(blocker / "sub")])
     assert result.exit_code == 2
+
+
+@pytest.mark.anvil
+def test_demo_on_anvil(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(main, ["demo", "--chain", "anvil", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    by_label = {a["label"]: a for a in report["agents"]}
+    assert by_label["CHEATER"]["status"] == "voided"
+    assert by_label["CHEATER"]["disqualified"]
+    assert [d["verdict"] for d in report["disputes"]] == ["CLAIMANT_LOST"]
+    verifier = next(b for b in report["balances"] if b["role"] == "verifier")
+    assert verifier["arenaBalance"] == 100_000 + 250_000
