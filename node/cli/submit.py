@@ -79,6 +79,33 @@ def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], 
         return
 
 
+def agent_code(db: Database, chain_id: int, agent_id: int, code_hash: bytes) -> bytes | None:
+    """The agent's code from the database: its agents row, else the file recorded with the
+    `nets agent register` intent (``register:0x<code hash>``), checked against the hash."""
+    from node.db import repo
+    from node.db.outbox import Outbox
+    from node.trace import keccak256
+    from node.wasm import AgentFileError, load_agent_file
+
+    row = repo.get_agent(db, chain_id, agent_id)
+    candidates: list[Callable[[], bytes]] = []
+    if row is not None and row.code is not None:
+        stored = row.code
+        candidates.append(lambda: stored)
+    intent = Outbox(db, chain_id).get(f"register:0x{code_hash.hex()}")
+    if intent is not None and isinstance(intent.payload.get("file"), str):
+        path = str(intent.payload["file"])
+        candidates.append(lambda: load_agent_file(path))
+    for candidate in candidates:
+        try:
+            code = candidate()
+        except (AgentFileError, OSError):
+            continue
+        if keccak256(code) == code_hash:
+            return code
+    return None
+
+
 @click.command("submit")
 @click.option("--agent", "agent_ids", multiple=True, type=int, help="Agent id (code in the db).")
 @click.option(
@@ -118,12 +145,16 @@ def submit_cmd(
     with opened_node(chain, db_url, account) as (adapter, db, name):
         known: dict[int, AgentPlan] = {}
         for agent_id in agent_ids:
-            row = repo.get_agent(db, adapter.chain_id, agent_id)
-            if row is None or row.code is None:
-                raise BadInput(f"--agent {agent_id}: no code for it in the database")
-            if adapter.agent(agent_id).owner.lower() != adapter.address.lower():
+            info = adapter.agent(agent_id)
+            if info.owner.lower() != adapter.address.lower():
                 raise BadInput(f"--agent {agent_id}: not owned by {adapter.address}")
-            known[agent_id] = AgentPlan(row.code, 0)
+            code = agent_code(db, adapter.chain_id, agent_id, info.code_hash)
+            if code is None:
+                raise BadInput(f"--agent {agent_id}: no code for it in the database")
+            repo.save_agent(db, adapter.chain_id, agent_id, info.code_hash, code=code,
+                            owner=info.owner, abi_version=info.abi_version,
+                            registered_block=info.registered_block, mine=True)  # fmt: skip
+            known[agent_id] = AgentPlan(code, 0)
         submitter = Submitter(db, adapter, plans, adapter_name=name, workers=workers, known=known)
         submitter.enroll()
 

@@ -54,3 +54,15 @@ def test_submit_needs_an_agent(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "--agent" in result.output
+
+
+def test_submit_an_agent_registered_by_nets_agent(tmp_path: Path) -> None:
+    world = tmp_path / "world.json"
+    node = ["--chain", f"memory:{world}", "--db", f"sqlite:///{tmp_path / 'n.db'}"]
+    agent = str(AGENTS / "snake" / "simple_v0.wat")
+    _nets("agent", "register", agent, "--league", "demo", "--stake", "1000000", *node, "--json")
+    _nets("league", "create", "demo", *node, "--json")
+    _nets("league", "open-round", "1", *node, "--json")
+    _world(world, mine=2)
+    submitted = _nets("submit", *node, "--agent", "1", "--once", "--json")
+    assert submitted["actions"] == ["submit claim of agent 1 in round 1"]
