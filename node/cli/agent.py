@@ -1,6 +1,7 @@
 """`nets agent`: an owner's agent on chain — register (after a local profile check), stake,
-unstake, withdraw and status. Chain actions go through the node's outbox, so a rerun or a
-restart after a crash never sends one twice.
+unstake, withdraw and status. Registration is the submitter's enrolment, through the node's
+outbox, so a rerun or a restart after a crash never registers or stakes twice, and
+`nets submit --agent ID` finds the code in the database.
 """
 
 from __future__ import annotations
@@ -10,19 +11,15 @@ from typing import TYPE_CHECKING
 
 import click
 
+from node.cli.chain_context import chain_options, open_node
 from node.cli.common import BadInput, console, json_option, print_json, to_jsonable
-from node.cli.league import _definition, _node, chain_options
+from node.cli.league import resolve_definition
 from node.cli.match import report_table
-from node.db import Outbox
 from node.league.definition import parse_wei
 from node.wasm import AgentFileError, AgentProgram, load_agent_file
 
 if TYPE_CHECKING:
     from adapters.base import ArenaAdapter
-
-# How far back `register` looks on chain for an earlier registration of the same code by the
-# same owner, when a crash left the intent unfinished.
-REGISTRATION_LOOKBACK = 1_000
 
 
 @dataclass(frozen=True)
@@ -58,16 +55,6 @@ def checked_program(path: str) -> AgentProgram:
     if program.invalid_reason is not None:
         raise BadInput(f"{path}: outside agent profile v1: {program.invalid_reason}")
     return program
-
-
-def find_registration(adapter: ArenaAdapter, code_hash: bytes) -> int | None:
-    """The newest agent with this code hash owned by the adapter's account, if any."""
-    newest = adapter.counts()[0]
-    for agent_id in range(newest, max(0, newest - REGISTRATION_LOOKBACK), -1):
-        info = adapter.agent(agent_id)
-        if info.code_hash == code_hash and info.owner.lower() == adapter.address.lower():
-            return agent_id
-    return None
 
 
 def status_of(adapter: ArenaAdapter, agent_id: int) -> AgentStatus:
@@ -114,35 +101,26 @@ def register_cmd(
     as_json: bool,
 ) -> None:
     """Check FILE against profile v1 locally, then register it and stake for the league."""
-    from node.league.actions import perform
 
     program = checked_program(file)
-    definition = _definition(league_ref)
+    definition = resolve_definition(league_ref)
     stake = amount_of(stake_text, "--stake")
     if stake < definition.min_stake:
         raise BadInput(
             f"--stake: {stake} wei is below the minimum stake of league {definition.name!r} "
             f"({definition.min_stake} wei)"
         )
-    code_hash = program.code_hash
-    with _node(chain, db_url) as (adapter, db):
-        outbox = Outbox(db, adapter.chain_id)
-        agent_id = perform(
-            outbox,
-            "register",
-            ["0x" + code_hash.hex()],
-            {"file": file},
-            check=lambda: find_registration(adapter, code_hash),
-            send=lambda: adapter.register_agent(program.code),
+    from node.roles.submitter import AgentPlan, Submitter
+
+    with open_node(chain, db_url) as (adapter, db, name):
+        # The submitter's enrolment: the same outbox keys and agents row as `nets submit`.
+        submitter = Submitter(
+            db, adapter, [AgentPlan(program.code, stake, label=file)], adapter_name=name
         )
-        perform(
-            outbox,
-            "stake",
-            [agent_id, "initial"],
-            {"amount": stake},
-            check=lambda: True if adapter.agent(agent_id).stake >= stake else None,
-            send=lambda: adapter.stake(agent_id, stake) or True,
-        )
+        enrolled = submitter.enroll()
+        if len(enrolled) != 1:
+            raise click.ClickException("registration did not complete: run the command again")
+        (agent_id,) = enrolled
         _show(status_of(adapter, agent_id), as_json)
 
 
@@ -152,7 +130,7 @@ def register_cmd(
 @json_option
 def status_cmd(agent_id: int, chain: str | None, db_url: str | None, as_json: bool) -> None:
     """Stake, unstaking amount and time, open claims and the owner's withdrawable balance."""
-    with _node(chain, db_url) as (adapter, _db):
+    with open_node(chain, db_url) as (adapter, _db, _name):
         _show(status_of(adapter, agent_id), as_json)
 
 
@@ -173,7 +151,7 @@ def unstake_cmd(
     """Request an unstake (after the delay, --finalize makes it withdrawable)."""
     if (amount_text is None) == (not finalize):
         raise BadInput("give exactly one of --amount and --finalize")
-    with _node(chain, db_url) as (adapter, _db):
+    with open_node(chain, db_url) as (adapter, _db, _name):
         status_of(adapter, agent_id)  # refuses an unknown agent with one line
         if finalize:
             adapter.finalize_unstake(agent_id)
@@ -191,7 +169,7 @@ def withdraw_cmd(
     amount_text: str | None, chain: str | None, db_url: str | None, as_json: bool
 ) -> None:
     """Withdraw what the Arena owes this account (pull payment)."""
-    with _node(chain, db_url) as (adapter, _db):
+    with open_node(chain, db_url) as (adapter, _db, _name):
         owed = adapter.balance_of(adapter.address)
         amount = owed if amount_text is None else amount_of(amount_text, "--amount")
         if amount == 0:

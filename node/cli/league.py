@@ -8,8 +8,6 @@ naming the field and the reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,23 +15,20 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from adapters.errors import AdapterError, ChainError
+from node.cli.chain_context import chain_options, open_node
 from node.cli.common import BadInput, console, err_console, json_option, print_json
 from node.cli.match import parse_seed, report_table
-from node.config import DB_ENV
-from node.db import Database, DatabaseError, Outbox, open_database
+from node.db import Outbox
 from node.league.catalog import league_files, resolve_league
 from node.league.definition import LeagueDefinition, LeagueError, load_league
 from node.league.rounds import RoundResult, RoundSpec, default_workers, run_round
 from node.wasm import AgentFileError, load_agent_file
 
 if TYPE_CHECKING:
-    from adapters.base import ArenaAdapter
-
-MEMORY_DB = "sqlite://"
+    pass
 
 
-def _definition(name_or_file: str) -> LeagueDefinition:
+def resolve_definition(name_or_file: str) -> LeagueDefinition:
     try:
         return resolve_league(name_or_file)
     except LeagueError as exc:
@@ -101,7 +96,7 @@ def list_cmd(as_json: bool) -> None:
 @json_option
 def show_cmd(league_ref: str, as_json: bool) -> None:
     """A league's terms, as the Arena will hold them."""
-    summary = league_summary(_definition(league_ref))
+    summary = league_summary(resolve_definition(league_ref))
     if as_json:
         print_json(summary)
     else:
@@ -169,7 +164,7 @@ def play_cmd(
     as_json: bool,
 ) -> None:
     """Play one round of the league locally: every match of every agent, and their claims."""
-    definition = _definition(league_ref)
+    definition = resolve_definition(league_ref)
     try:
         seed = parse_seed(round_seed)
     except BadInput as exc:
@@ -223,58 +218,16 @@ def play_cmd(
 # -- chain actions -----------------------------------------------------------------------------
 
 
-def chain_options(func: Any) -> Any:
-    func = click.option(
-        "--db",
-        "db_url",
-        default=None,
-        help=f"Database URL (default ${DB_ENV} or sqlite:///./nets.db; in memory for --chain memory).",
-    )(func)
-    return click.option(
-        "--chain", "chain", default=None, help="memory, anvil, an RPC URL or an adapter name."
-    )(func)
-
-
-@contextmanager
-def _node(chain: str | None, db_url: str | None) -> Iterator[tuple[ArenaAdapter, Database]]:
-    """The chain adapter and the database; the memory chain lives only as long as the command,
-    so its records go to an in-memory database unless --db names one."""
-    from adapters.select import chain_spec, open_chain
-    from node.league import actions
-
-    spec = chain_spec(chain)
-    try:
-        db = open_database(db_url or (MEMORY_DB if spec == "memory" else None))
-    except DatabaseError as exc:
-        raise BadInput(f"--db: {exc}") from None
-    try:
-        try:
-            opened = open_chain(chain)
-        except AdapterError as exc:
-            raise BadInput(f"--chain: {exc}") from None
-        with opened:
-            try:
-                yield opened.adapter, db
-            except ChainError as exc:
-                raise click.ClickException(f"the chain refused: {exc}") from None
-            except actions.ChainMismatch as exc:
-                raise click.ClickException(str(exc)) from None
-            except LeagueError as exc:
-                raise BadInput(str(exc)) from None
-    finally:
-        db.close()
-
-
 @league.command("create")
 @click.argument("league_ref", metavar="NAME|FILE")
 @chain_options
 @json_option
 def create_cmd(league_ref: str, chain: str | None, db_url: str | None, as_json: bool) -> None:
     """Create the league on chain (once per definition: a rerun reports the same id)."""
-    definition = _definition(league_ref)
+    definition = resolve_definition(league_ref)
     from node.league import actions  # late: the chain adapters load only for chain commands
 
-    with _node(chain, db_url) as (adapter, db):
+    with open_node(chain, db_url) as (adapter, db, _name):
         league_id = actions.create_league(db, adapter, definition)
         report = {"leagueId": league_id, "name": definition.name, "chainId": adapter.chain_id}
     if as_json:
@@ -326,7 +279,7 @@ def open_round_cmd(
     league_number = _positive(league_id, "LEAGUE_ID")
     from node.league import actions  # late: the chain adapters load only for chain commands
 
-    with _node(chain, db_url) as (adapter, db):
+    with open_node(chain, db_url) as (adapter, db, _name):
         if sequence is None:
             number = next_round_sequence(Outbox(db, adapter.chain_id), league_number)
         else:
@@ -357,7 +310,7 @@ def settle_cmd(round_id: str, chain: str | None, db_url: str | None, as_json: bo
     number = _positive(round_id, "ROUND_ID")
     from node.league import actions  # late: the chain adapters load only for chain commands
 
-    with _node(chain, db_url) as (adapter, db):
+    with open_node(chain, db_url) as (adapter, db, _name):
         ranked = actions.settle_round(db, adapter, number)
     report = {
         "roundId": number,

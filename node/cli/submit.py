@@ -4,16 +4,15 @@ open round for them and answers every dispute move until the disputes end."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from node.cli.chain_context import chain_options, open_node
 from node.cli.common import BadInput, console, json_option, print_json
 
 if TYPE_CHECKING:
-    from adapters.base import ArenaAdapter
     from node.db.engine import Database
     from node.roles.common import RoleBase
 
@@ -21,8 +20,6 @@ if TYPE_CHECKING:
 def node_options(func: Any) -> Any:
     """--chain, --db, --account, --once, --interval, --workers (shared with `nets verify`)."""
     options = [
-        click.option("--chain", default=None, help="memory:FILE, anvil, an RPC URL or a name."),
-        click.option("--db", "db_url", default=None, help="Database URL (default $NETS_DB)."),
         click.option(
             "--account",
             type=click.IntRange(0, 9),
@@ -35,34 +32,7 @@ def node_options(func: Any) -> Any:
     ]
     for option in reversed(options):
         func = option(func)
-    return func
-
-
-@contextmanager
-def opened_node(
-    chain: str | None, db_url: str | None, account: int | None
-) -> Iterator[tuple[ArenaAdapter, Database, str]]:
-    """The adapter (sending from ``account`` when given), the database, the adapter name."""
-    from adapters.errors import AdapterError
-    from adapters.keys import anvil_account
-    from adapters.select import chain_spec, open_chain
-    from node.db.engine import DatabaseError, open_database
-
-    spec = chain_spec(chain)
-    try:
-        db = open_database(db_url)
-    except DatabaseError as exc:
-        raise BadInput(f"--db: {exc}") from None
-    signer = anvil_account(account) if account is not None else None
-    try:
-        try:
-            opened = open_chain(chain, signer=signer)
-        except AdapterError as exc:
-            raise BadInput(f"--chain: {exc}") from None
-        with opened:
-            yield opened.adapter, db, spec.split(":", 1)[0] if spec.startswith("memory") else spec
-    finally:
-        db.close()
+    return chain_options(func)
 
 
 def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], None]) -> None:
@@ -80,30 +50,14 @@ def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], 
 
 
 def agent_code(db: Database, chain_id: int, agent_id: int, code_hash: bytes) -> bytes | None:
-    """The agent's code from the database: its agents row, else the file recorded with the
-    `nets agent register` intent (``register:0x<code hash>``), checked against the hash."""
+    """The agent's code from the database's agents row, checked against its hash."""
     from node.db import repo
-    from node.db.outbox import Outbox
     from node.trace import keccak256
-    from node.wasm import AgentFileError, load_agent_file
 
     row = repo.get_agent(db, chain_id, agent_id)
-    candidates: list[Callable[[], bytes]] = []
-    if row is not None and row.code is not None:
-        stored = row.code
-        candidates.append(lambda: stored)
-    intent = Outbox(db, chain_id).get(f"register:0x{code_hash.hex()}")
-    if intent is not None and isinstance(intent.payload.get("file"), str):
-        path = str(intent.payload["file"])
-        candidates.append(lambda: load_agent_file(path))
-    for candidate in candidates:
-        try:
-            code = candidate()
-        except (AgentFileError, OSError):
-            continue
-        if keccak256(code) == code_hash:
-            return code
-    return None
+    if row is None or row.code is None or keccak256(row.code) != code_hash:
+        return None
+    return row.code
 
 
 @click.command("submit")
@@ -142,7 +96,7 @@ def submit_cmd(
             plans.append(AgentPlan(load_agent_file(path), stake, label=path))
         except AgentFileError as exc:
             raise BadInput(f"--register: {exc}") from None
-    with opened_node(chain, db_url, account) as (adapter, db, name):
+    with open_node(chain, db_url, account) as (adapter, db, name):
         known: dict[int, AgentPlan] = {}
         for agent_id in agent_ids:
             info = adapter.agent(agent_id)

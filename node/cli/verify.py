@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
+from node.cli.chain_context import open_node
 from node.cli.common import console, json_option, print_json
-from node.cli.submit import node_options, opened_node, run_role
+from node.cli.submit import node_options, run_role
 
 KNOWN_AGENTS = Path(__file__).resolve().parents[2] / "scenarios" / "agents"
 
@@ -47,7 +48,7 @@ def verify_cmd(
     from node.roles.codes import code_book
     from node.roles.verifier import Verifier
 
-    with opened_node(chain, db_url, account) as (adapter, db, name):
+    with open_node(chain, db_url, account) as (adapter, db, name):
         verifier = Verifier(
             db,
             adapter,

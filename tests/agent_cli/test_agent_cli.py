@@ -79,3 +79,17 @@ def test_status_unstake_and_withdraw(tmp_path: Path) -> None:
     code, out = nets(tmp_path, "status", "7")
     assert code == 2
     assert "no such agent" in out
+
+
+def test_submit_finds_the_code_of_an_agent_registered_by_the_agent_command(tmp_path: Path) -> None:
+    assert nets(tmp_path, "register", GOOD, "--league", "snake", "--stake", "2 ether")[0] == 0
+    chain = [
+        "--chain",
+        f"memory:{tmp_path / 'chain.json'}",
+        "--db",
+        f"sqlite:///{tmp_path / 'n.db'}",
+    ]
+    result = CliRunner().invoke(main, ["submit", "--agent", "1", "--once", "--json", *chain])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["submit", "--agent", "2", "--once", *chain])
+    assert result.exit_code == 2
