@@ -10,11 +10,10 @@ subjects start at the neutral 0.5.
 
 from __future__ import annotations
 
-import math
-
 from node.sim.chain.ops import LedgerOps, agent_key
 from node.sim.chain.session import run_chain
-from node.sim.layers import LayerError, PluginEnv
+from node.sim.layers import PluginEnv
+from node.sim.plugin_common.trust import AgentTrustView, check_report
 
 NEUTRAL = 0.5
 STAKE = 100
@@ -50,10 +49,7 @@ class StakeWeighted:
             self._pending.clear()
 
     def _report(self, reporter: str, subject: str, score: float) -> None:
-        if subject == reporter:
-            raise LayerError("an agent cannot rate itself")
-        if not isinstance(score, int | float) or not math.isfinite(score) or not 0 <= score <= 1:
-            raise LayerError("score must be a number in [0, 1]")
+        check_report(reporter, subject, score)
         self._votes.setdefault(subject, {})[reporter] = float(score)
         self._env.emit(reporter, "report", {"subject": subject, "score": float(score)})
 
@@ -85,15 +81,5 @@ class StakeWeighted:
         self._env.emit(agent_id, "slashed", {"amount": amount})
 
 
-class StakeTrustView:
-    __slots__ = ("_agent_id", "_trust")
-
-    def __init__(self, trust: StakeWeighted, agent_id: str) -> None:
-        self._trust = trust
-        self._agent_id = agent_id
-
-    def report(self, subject: str, score: float) -> None:
-        self._trust._report(self._agent_id, subject, score)
-
-    def score(self, subject: str) -> float:
-        return self._trust.score(subject)
+class StakeTrustView(AgentTrustView[StakeWeighted]):
+    __slots__ = ()

@@ -21,13 +21,13 @@ later be signed by a different key for the same agent.
 from __future__ import annotations
 
 import json
-import math
 from typing import Any, Protocol, runtime_checkable
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from node.sim.layers import LayerError, PluginEnv
+from node.sim.layers import PluginEnv
+from node.sim.plugin_common.trust import AgentTrustView, check_report
 from node.sim.reference.identity import public_from_did
 
 NEUTRAL = 0.5
@@ -192,10 +192,7 @@ class ReceiptGraphTrust:
     # ---------------------------------------------------------------- ratings
 
     def _report(self, reporter: str, subject: str, score: float) -> None:
-        if subject == reporter:
-            raise LayerError("an agent cannot rate itself")
-        if not isinstance(score, int | float) or not math.isfinite(score) or not 0 <= score <= 1:
-            raise LayerError("score must be a number in [0, 1]")
+        check_report(reporter, subject, score)
         self._votes.setdefault(subject, {})[reporter] = float(score)
         self._env.emit(reporter, "report", {"subject": subject, "score": float(score)})
 
@@ -216,18 +213,8 @@ class ReceiptGraphTrust:
         return sum(counted) / len(counted) if counted else NEUTRAL
 
 
-class ReceiptTrustView:
-    __slots__ = ("_agent_id", "_trust")
-
-    def __init__(self, trust: ReceiptGraphTrust, agent_id: str) -> None:
-        self._trust = trust
-        self._agent_id = agent_id
-
-    def report(self, subject: str, score: float) -> None:
-        self._trust._report(self._agent_id, subject, score)
-
-    def score(self, subject: str) -> float:
-        return self._trust.score(subject)
+class ReceiptTrustView(AgentTrustView[ReceiptGraphTrust]):
+    __slots__ = ()
 
     def record_receipt(
         self, body: bytes, seller_did: str, seller_sig: bytes, buyer_did: str, buyer_sig: bytes

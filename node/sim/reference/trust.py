@@ -7,9 +7,8 @@ better trust plugin is for.
 
 from __future__ import annotations
 
-import math
-
-from node.sim.layers import LayerError, PluginEnv
+from node.sim.layers import PluginEnv
+from node.sim.plugin_common.trust import AgentTrustView, check_report
 
 NEUTRAL = 0.5
 
@@ -24,10 +23,7 @@ class ScoreAverage:
         return TrustView(self, agent_id)
 
     def _report(self, reporter: str, subject: str, score: float) -> None:
-        if subject == reporter:
-            raise LayerError("an agent cannot rate itself")
-        if not isinstance(score, int | float) or not math.isfinite(score) or not 0 <= score <= 1:
-            raise LayerError("score must be a number in [0, 1]")
+        check_report(reporter, subject, score)
         votes = self._votes.setdefault(subject, {})
         self._sums[subject] = self._sums.get(subject, 0.0) - votes.get(reporter, 0.0) + score
         votes[reporter] = float(score)
@@ -38,15 +34,5 @@ class ScoreAverage:
         return self._sums[subject] / len(votes) if votes else NEUTRAL
 
 
-class TrustView:
-    __slots__ = ("_agent_id", "_trust")
-
-    def __init__(self, trust: ScoreAverage, agent_id: str) -> None:
-        self._trust = trust
-        self._agent_id = agent_id
-
-    def report(self, subject: str, score: float) -> None:
-        self._trust._report(self._agent_id, subject, score)
-
-    def score(self, subject: str) -> float:
-        return self._trust.score(subject)
+class TrustView(AgentTrustView[ScoreAverage]):
+    __slots__ = ()

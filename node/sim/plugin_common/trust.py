@@ -1,0 +1,47 @@
+"""What every trust plugin shares: the report check and the per-agent view.
+
+A plugin's run-wide object decides how reports become scores; the view only binds the
+reporting agent, so every trust plugin refuses the same reports with the same words.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Generic, Protocol, TypeVar
+
+from node.sim.layers import LayerError
+
+
+def check_report(reporter: str, subject: str, score: float) -> None:
+    """Refuse self-rating and scores that are not a finite number in [0, 1]."""
+    if subject == reporter:
+        raise LayerError("an agent cannot rate itself")
+    if not isinstance(score, int | float) or not math.isfinite(score) or not 0 <= score <= 1:
+        raise LayerError("score must be a number in [0, 1]")
+
+
+class RunTrust(Protocol):
+    """The run-wide side of a trust plugin, as its per-agent view uses it."""
+
+    def _report(self, reporter: str, subject: str, score: float) -> None: ...
+
+    def score(self, subject: str) -> float: ...
+
+
+T = TypeVar("T", bound=RunTrust)
+
+
+class AgentTrustView(Generic[T]):
+    """One agent's Trust layer: its reports carry its id, scores are the run's."""
+
+    __slots__ = ("_agent_id", "_trust")
+
+    def __init__(self, trust: T, agent_id: str) -> None:
+        self._trust = trust
+        self._agent_id = agent_id
+
+    def report(self, subject: str, score: float) -> None:
+        self._trust._report(self._agent_id, subject, score)
+
+    def score(self, subject: str) -> float:
+        return self._trust.score(subject)
