@@ -12,13 +12,10 @@ from __future__ import annotations
 from adapters.errors import ChainError
 from node.sim.chain.ops import LedgerOps, agent_key, name_key
 from node.sim.chain.session import run_chain
-from node.sim.layers import LayerError, PluginEnv, Receipt
+from node.sim.layers import PluginEnv, Receipt
+from node.sim.plugin_common.payments import AgentWallet, PaymentError, check_payment
 
 INITIAL_CREDITS = 1000
-
-
-class PaymentError(LayerError):
-    """A refused payment."""
 
 
 def _reason(exc: ChainError, ref: str) -> str:
@@ -65,12 +62,7 @@ class ChainLedger:
         return self.ledger.balance_of(agent_key(agent_id))
 
     def _pay(self, payer: str, payee: str, amount: int, ref: str) -> Receipt:
-        if type(amount) is not int or amount <= 0:
-            raise PaymentError("amount must be a positive integer")
-        if payee == payer:
-            raise PaymentError("cannot pay oneself")
-        if not ref or len(ref) > 128:
-            raise PaymentError("ref must be 1..128 characters")
+        check_payment(payer, payee, amount, ref)
         self._enlist(payer)
         self._enlist(payee)
         self._flush()
@@ -83,15 +75,5 @@ class ChainLedger:
         return Receipt(ref, payer, payee, amount, now)
 
 
-class ChainWallet:
-    __slots__ = ("_agent_id", "_ledger")
-
-    def __init__(self, ledger: ChainLedger, agent_id: str) -> None:
-        self._ledger = ledger
-        self._agent_id = agent_id
-
-    def balance(self, agent_id: str | None = None) -> int:
-        return self._ledger.balance(agent_id or self._agent_id)
-
-    def pay(self, to: str, amount: int, ref: str) -> Receipt:
-        return self._ledger._pay(self._agent_id, to, amount, ref)
+class ChainWallet(AgentWallet[ChainLedger]):
+    __slots__ = ()

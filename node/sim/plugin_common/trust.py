@@ -7,9 +7,10 @@ reporting agent, so every trust plugin refuses the same reports with the same wo
 from __future__ import annotations
 
 import math
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from node.sim.layers import LayerError
+from node.sim.plugin_common.view import AgentView
 
 
 def check_report(reporter: str, subject: str, score: float) -> None:
@@ -31,17 +32,13 @@ class RunTrust(Protocol):
 T = TypeVar("T", bound=RunTrust)
 
 
-class AgentTrustView(Generic[T]):
+class AgentTrustView(AgentView[T]):
     """One agent's Trust layer: its reports carry its id, scores are the run's."""
 
-    __slots__ = ("_agent_id", "_trust")
-
-    def __init__(self, trust: T, agent_id: str) -> None:
-        self._trust = trust
-        self._agent_id = agent_id
+    __slots__ = ()
 
     def report(self, subject: str, score: float) -> None:
-        self._trust._report(self._agent_id, subject, score)
+        self._run._report(self._agent_id, subject, score)
 
     def score(self, subject: str) -> float:
-        return self._trust.score(subject)
+        return self._run.score(subject)

@@ -7,12 +7,9 @@ insufficient credits, or a reference the payer already used (replay).
 from __future__ import annotations
 
 from node.sim.layers import LayerError, PluginEnv, Receipt
+from node.sim.plugin_common.payments import AgentWallet, PaymentError, check_payment
 
 INITIAL_CREDITS = 1000
-
-
-class PaymentError(LayerError):
-    """A refused payment."""
 
 
 class PrepaidCredits:
@@ -29,34 +26,23 @@ class PrepaidCredits:
         return self._balances.get(agent_id, self._initial)
 
     def _pay(self, payer: str, payee: str, amount: int, ref: str) -> Receipt:
-        if type(amount) is not int or amount <= 0:
-            raise PaymentError("amount must be a positive integer")
-        if payee == payer:
-            raise PaymentError("cannot pay oneself")
-        if not ref or len(ref) > 128:
-            raise PaymentError("ref must be 1..128 characters")
+        check_payment(payer, payee, amount, ref)
         if (payer, ref) in self._refs:
             raise PaymentError(f"duplicate payment ref {ref!r}")
-        have = self.balance(payer)
-        if have < amount:
-            raise PaymentError(f"insufficient credits ({have} < {amount})")
+        self._move(payer, payee, amount, PaymentError)
         self._refs.add((payer, ref))
-        self._balances[payer] = have - amount
-        self._balances[payee] = self.balance(payee) + amount
         now = self._env.now()
         self._env.emit(payer, "pay", {"to": payee, "amount": amount, "ref": ref})
         return Receipt(ref, payer, payee, amount, now)
 
+    def _move(self, payer: str, payee: str, amount: int, error: type[LayerError]) -> None:
+        """Move credits the payer has, else raise ``error`` naming what it has."""
+        have = self.balance(payer)
+        if have < amount:
+            raise error(f"insufficient credits ({have} < {amount})")
+        self._balances[payer] = have - amount
+        self._balances[payee] = self.balance(payee) + amount
 
-class Wallet:
-    __slots__ = ("_agent_id", "_ledger")
 
-    def __init__(self, ledger: PrepaidCredits, agent_id: str) -> None:
-        self._ledger = ledger
-        self._agent_id = agent_id
-
-    def balance(self, agent_id: str | None = None) -> int:
-        return self._ledger.balance(agent_id or self._agent_id)
-
-    def pay(self, to: str, amount: int, ref: str) -> Receipt:
-        return self._ledger._pay(self._agent_id, to, amount, ref)
+class Wallet(AgentWallet[PrepaidCredits]):
+    __slots__ = ()

@@ -220,6 +220,4 @@ class ReceiptTrustView(AgentTrustView[ReceiptGraphTrust]):
         self, body: bytes, seller_did: str, seller_sig: bytes, buyer_did: str, buyer_sig: bytes
     ) -> bool:
         """Record a cross-signed receipt this agent is party to; False when it does not verify."""
-        return self._trust._record(
-            self._agent_id, body, seller_did, seller_sig, buyer_did, buyer_sig
-        )
+        return self._run._record(self._agent_id, body, seller_did, seller_sig, buyer_did, buyer_sig)

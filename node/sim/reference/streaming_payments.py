@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from node.sim.layers import LayerError, PluginEnv, Receipt
+from node.sim.layers import LayerError, PluginEnv
+from node.sim.plugin_common.payments import AgentWallet
 from node.sim.reference.payments import PrepaidCredits
 
 
@@ -41,23 +42,13 @@ class StreamingPayments(PrepaidCredits):
         return self.streams.get(stream_id)
 
 
-class StreamWallet:
+class StreamWallet(AgentWallet[StreamingPayments]):
     """Payments protocol plus open_stream / stream_pay / close_stream / stream."""
 
-    __slots__ = ("_agent_id", "_ledger")
-
-    def __init__(self, ledger: StreamingPayments, agent_id: str) -> None:
-        self._ledger = ledger
-        self._agent_id = agent_id
-
-    def balance(self, agent_id: str | None = None) -> int:
-        return self._ledger.balance(agent_id or self._agent_id)
-
-    def pay(self, to: str, amount: int, ref: str) -> Receipt:
-        return self._ledger._pay(self._agent_id, to, amount, ref)
+    __slots__ = ()
 
     def open_stream(self, to: str, cap: int, ref: str) -> str:
-        led = self._ledger
+        led = self._run
         if type(cap) is not int or cap <= 0:
             raise StreamError("cap must be a positive integer")
         if to == self._agent_id:
@@ -73,17 +64,13 @@ class StreamWallet:
 
     def stream_pay(self, stream_id: str, amount: int) -> int:
         """Pay ``amount`` more into an own open stream; returns the stream's paid total."""
-        led = self._ledger
+        led = self._run
         st = led.streams.get(stream_id)
         if st is None or st.payer != self._agent_id or not st.open:
             raise StreamError(f"no open stream {stream_id!r} of {self._agent_id}")
         if type(amount) is not int or amount <= 0 or st.paid + amount > st.cap:
             raise StreamError("increment must be positive and stay within the cap")
-        have = led.balance(st.payer)
-        if have < amount:
-            raise StreamError(f"insufficient credits ({have} < {amount})")
-        led._balances[st.payer] = have - amount
-        led._balances[st.payee] = led.balance(st.payee) + amount
+        led._move(st.payer, st.payee, amount, StreamError)
         st.paid += amount
         led._env.emit(
             self._agent_id,
@@ -93,7 +80,7 @@ class StreamWallet:
         return st.paid
 
     def close_stream(self, stream_id: str) -> None:
-        led = self._ledger
+        led = self._run
         st = led.streams.get(stream_id)
         if st is None or st.payer != self._agent_id or not st.open:
             raise StreamError(f"no open stream {stream_id!r} of {self._agent_id}")
@@ -101,4 +88,4 @@ class StreamWallet:
         led._env.emit(self._agent_id, "stream_close", {"stream": stream_id, "paid": st.paid})
 
     def stream(self, stream_id: str) -> Stream | None:
-        return self._ledger.stream(stream_id)
+        return self._run.stream(stream_id)
