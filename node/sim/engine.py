@@ -92,6 +92,10 @@ class Simulation:
         self._times: list[int] = []
         self._stopping = False
         self._msg_cache: dict[bytes, str] = {}
+        # '"size":N,"msg":...}' per payload: a send line's constant tail, formatted once
+        self._send_tail: dict[bytes, str] = {}
+        # a send line's head up to the sender, for the current virtual time
+        self._send_head = '{"t":0,"kind":"send","agent":'
 
         self.roster = Roster(
             {role.name: [f"{role.name}-{i}" for i in range(n)] for role, n in resolved.roles}
@@ -177,6 +181,12 @@ class Simulation:
                 self._msg_cache[payload] = text
         return text
 
+    def _send_tail_of(self, payload: bytes) -> str:
+        text = f'"size":{len(payload)},{self._msg_field(payload)}}}'
+        if len(self._send_tail) < _MSG_CACHE_MAX and len(payload) <= 64:
+            self._send_tail[payload] = text
+        return text
+
     def send(self, src: int, to: str, payload: bytes) -> None:
         dst = self._index.get(to)
         if dst is None:
@@ -193,11 +203,8 @@ class Simulation:
         w = self._w
         if w is not None:
             q = self._q
-            msg = self._msg_cache.get(payload) or self._msg_field(payload)
-            w(
-                f'{{"t":{now},"kind":"send","agent":{q[src]},"to":{q[dst]},'
-                f'"id":{mid},"size":{len(payload)},{msg}}}'
-            )
+            tail = self._send_tail.get(payload) or self._send_tail_of(payload)
+            w(f'{self._send_head}{q[src]},"to":{q[dst]},"id":{mid},{tail}')
         at = now + (self._const_delay or self._delay(src, dst, payload))
         bucket = self._buckets.get(at)
         if bucket is None:
@@ -348,12 +355,18 @@ class Simulation:
         lat_sum = 0
         lat_max = 0
         delivered = 0
+        msg_cache = self._msg_cache
+        msg_field = self._msg_field
         while times:
             t = pop(times)
             if t > horizon:
                 heapq.heappush(times, t)  # its events are still in flight at the end
                 break
             self.now = t
+            # the constant heads of this time's lines, formatted once per time, not per event
+            self._send_head = f'{{"t":{t},"kind":"send","agent":'
+            receive_head = f'{{"t":{t},"kind":"receive","agent":'
+            timer_head = f'{{"t":{t},"kind":"timer","agent":'
             for ev in buckets.pop(t):
                 kind = ev[0]
                 dst = ev[1]
@@ -365,15 +378,14 @@ class Simulation:
                     if lat > lat_max:
                         lat_max = lat
                     if w is not None:
-                        w(
-                            f'{{"t":{t},"kind":"receive","agent":{q[dst]},"from":{q[ev[2]]},'
-                            f'"id":{ev[4]},"lat":{lat}}}'
-                        )
+                        w(f'{receive_head}{q[dst]},"from":{q[ev[2]]},"id":{ev[4]},"lat":{lat}}}')
                     agents[dst].on_message(ctxs[dst], names[ev[2]], ev[3])
                 elif kind == _TIMER:
                     events += 1
                     if w is not None:
-                        w(f'{{"t":{t},"kind":"timer","agent":{q[dst]},{self._msg_field(ev[3])}}}')
+                        payload = ev[3]
+                        msg = msg_cache.get(payload) or msg_field(payload)
+                        w(f"{timer_head}{q[dst]},{msg}}}")
                     agents[dst].on_timer(ctxs[dst], ev[3])
                 else:
                     self._group = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+from itertools import repeat
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import BinaryIO
@@ -19,19 +20,36 @@ from typing import BinaryIO
 from node.merkle import EMPTY_ROOT, node_hash
 
 _sha256 = hashlib.sha256
+_digest = type(_sha256()).digest
+_join = b"".join
 BLOCK_HEIGHT = 13
 BLOCK = 1 << BLOCK_HEIGHT
 FLUSH_LINES = BLOCK
 
 
 def _fold(level: list[bytes]) -> bytes:
-    """Root of a perfect subtree given its 2**k leaf hashes."""
-    sha = _sha256
+    """Root of a perfect subtree given its 2**k leaf hashes.
+
+    Each level is one chain of C-level maps (0x01 || left || right -> sha256 -> digest): no
+    Python bytecode runs per node, so the cost is the hashing itself.
+    """
     while len(level) > 1:
-        level = [
-            sha(b"\x01" + a + b).digest() for a, b in zip(level[::2], level[1::2], strict=True)
-        ]
+        pairs = iter(level)
+        level = list(map(_digest, map(_sha256, map(_join, zip(repeat(b"\x01"), pairs, pairs)))))
     return level[0]
+
+
+def _leaf_hashes(lines: list[str]) -> list[bytes]:
+    """sha256(0x00 || line) of every line, exactly as for the newline-joined UTF-8 blob.
+
+    The 0x00 prefixes are joined in as part of the separator, so the leaves are hashed by a
+    chain of C-level maps. A line holding a newline itself (never written by the engine) is
+    split like the file would be, through the general path.
+    """
+    blob = ("\x00" + "\n\x00".join(lines)).encode()
+    if blob.count(b"\n") != len(lines) - 1:
+        return [_sha256(b"\x00" + raw).digest() for raw in "\n".join(lines).encode().split(b"\n")]
+    return list(map(_digest, map(_sha256, blob.split(b"\n"))))
 
 
 class MerkleAccumulator:
@@ -96,9 +114,17 @@ class BlockHasher:
         self._pending: list[bytes] = []
 
     def feed(self, blob: bytes) -> None:
-        sha = _sha256
+        """Hash the newline-separated lines of ``blob`` (the hashing worker's input)."""
+        self.feed_leaves([_sha256(b"\x00" + raw).digest() for raw in blob.split(b"\n")])
+
+    def feed_lines(self, lines: list[str]) -> None:
+        """Hash buffered lines directly (in process: no need to split a joined blob)."""
+        if lines:
+            self.feed_leaves(_leaf_hashes(lines))
+
+    def feed_leaves(self, leaves: list[bytes]) -> None:
         pending = self._pending
-        pending += [sha(b"\x00" + raw).digest() for raw in blob.split(b"\n")]
+        pending += leaves
         if len(pending) >= BLOCK:
             whole = len(pending) - len(pending) % BLOCK
             for start in range(0, whole, BLOCK):
@@ -185,14 +211,16 @@ class TraceWriter:
         if not buf:
             return
         self._flushed += len(buf)
-        blob = "\n".join(buf).encode()
-        buf.clear()
-        if self._file is not None:
-            self._file.write(blob + b"\n")
         if self._worker is not None:
+            blob = "\n".join(buf).encode()
             self._worker.feed(blob)
+            if self._file is not None:
+                self._file.write(blob + b"\n")
         else:
-            self._hasher.feed(blob)
+            self._hasher.feed_lines(buf)
+            if self._file is not None:
+                self._file.write(("\n".join(buf) + "\n").encode())
+        buf.clear()
 
     def close(self) -> bytes:
         """Flush, close, store the root beside the trace, and return it."""
