@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from node.sim.layers import AgentCard, LayerError, PluginEnv
+from node.sim.layers import AgentCard, PluginEnv
+from node.sim.plugin_common.registry import check_capabilities
 
 MAX_CARDS_PER_MERGE = 10_000
 
@@ -39,9 +40,7 @@ class GossipView:
     def register(
         self, capabilities: Sequence[str], metadata: Mapping[str, str] | None = None
     ) -> AgentCard:
-        caps = tuple(dict.fromkeys(str(c) for c in capabilities))
-        if not caps or any(not c or len(c) > 128 for c in caps):
-            raise LayerError("capabilities must be 1..128 character names")
+        caps = check_capabilities(capabilities)
         card = AgentCard(self._agent_id, caps, dict(metadata or {}))
         self._view[self._agent_id] = card
         self._env.emit(self._agent_id, "register", {"capabilities": list(caps)})
