@@ -105,6 +105,12 @@ class OnchainInterpreter:
         valid, abi = self.contract.functions.inspect(code).call()
         return bool(valid), int(abi)
 
+    def compile(self, code: bytes) -> bytes:
+        """The compiled program of ``code`` (empty when invalid): what a one-step proof sends,
+        checked on chain against the hash the Arena stored at registration."""
+        _valid, _abi, program = self.contract.functions.compile(code).call()
+        return bytes(program)
+
     def decide(
         self, code: bytes, observation: bytes, fuel: int, gas: int | None = None
     ) -> OnchainDecision:

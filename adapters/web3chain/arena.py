@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 ARENA = "Arena"
 GAME = "DisputeGame"
+VERIFIER = "WasmInterpreter"
 
 
 class ArenaMethods:
@@ -81,7 +82,7 @@ class ArenaMethods:
             for system, contract in SYSTEM_CONTRACTS.items()
             if contract in self.contracts
         }
-        return ArenaAddresses(where(ARENA), where(GAME), where("WasmInterpreter"), systems)
+        return ArenaAddresses(where(ARENA), where(GAME), where(VERIFIER), systems)
 
     def eth_balance(self, address: str) -> int:
         return self.balance(address)
@@ -177,6 +178,7 @@ class ArenaMethods:
     def prove_step(
         self, dispute_id: int, lo_entry: Entry, entry: Entry, pre_state: bytes, code: bytes
     ) -> None:
+        """proveStep takes the compiled program, not the code: derive it with an eth_call."""
         self.transact(
             GAME,
             "proveStep",
@@ -184,8 +186,14 @@ class ArenaMethods:
             lo_entry.as_abi(),
             entry.as_abi(),
             bytes(pre_state),
-            bytes(code),
+            self.compiled_program(code),
         )
+
+    def compiled_program(self, code: bytes) -> bytes:
+        """The verifier's compiled program of ``code`` (empty when invalid), whose keccak256 the
+        Arena stored at registration; computed by an eth_call, so it costs no gas."""
+        _valid, _abi, program = self.call(VERIFIER, "compile", bytes(code))
+        return bytes(program)
 
     def timeout(self, dispute_id: int) -> None:
         self.transact(GAME, "timeout", dispute_id)

@@ -77,6 +77,7 @@ class Chain:
     w3: Web3
     arena: Any
     game: Any
+    interpreter: OnchainInterpreter
 
     def account(self, index: int) -> str:
         return self.w3.eth.accounts[index]
@@ -109,7 +110,7 @@ def chain(anvil: Anvil) -> Chain:
     game = w3.eth.contract(
         address=arena.functions.disputeGame().call(), abi=artifacts["DisputeGame"].abi
     )
-    return Chain(w3, arena, game)
+    return Chain(w3, arena, game, interpreter)
 
 
 @dataclass
@@ -262,7 +263,8 @@ def _dispute(
     lo, hi = d[6], d[7]
     lo_entry = _entry(claimed.entries[lo]) if lo >= 0 else ZERO_ENTRY
     pre_state = league.system.encode(truth.states[hi])
-    call = fn.proveStep(dispute_id, lo_entry, _entry(claimed.entries[hi]), pre_state, league.code)
+    program = league.chain.interpreter.compile(league.code)  # proveStep runs the compiled program
+    call = fn.proveStep(dispute_id, lo_entry, _entry(claimed.entries[hi]), pre_state, program)
     receipt = chain.send(call, challenger)
     assert receipt["gasUsed"] < MAINNET_BLOCK_GAS, "a one-step proof must fit in a block"
     (event,) = chain.game.events.DisputeResolved().process_receipt(receipt, errors=DISCARD)

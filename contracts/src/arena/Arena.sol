@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ISystem} from "../interfaces/ISystem.sol";
-import {IDecisionVerifier} from "../interfaces/IDecisionVerifier.sol";
+import {ICompiledDecisionVerifier} from "../interfaces/ICompiledDecisionVerifier.sol";
 import {IArenaGame} from "./IArenaGame.sol";
 import {DisputeGame} from "./DisputeGame.sol";
 
@@ -40,6 +40,9 @@ contract Arena is IArenaGame {
         uint128 unstaking;
         bytes32 codeHash;
         uint64 unstakeReadyAt;
+        /// @dev keccak256 of the verifier's compiled program: the one-step proof runs that
+        ///      program, so it never pays for validating the module again.
+        bytes32 programHash;
     }
 
     /// @notice League terms as given to createLeague; immutable afterwards.
@@ -98,7 +101,7 @@ contract Arena is IArenaGame {
 
     // ---------------------------------------------------------------- storage
 
-    IDecisionVerifier public immutable verifier;
+    ICompiledDecisionVerifier public immutable verifier;
     DisputeGame public immutable disputeGame;
     uint64 public immutable unstakeDelay;
 
@@ -211,9 +214,10 @@ contract Arena is IArenaGame {
         _;
     }
 
-    /// @param verifier_ Decision verifier (the on-chain WASM interpreter) used for inspect and decide.
+    /// @param verifier_ Decision verifier (the on-chain WASM interpreter): compiles at registration,
+    ///        runs the compiled program in one-step proofs.
     /// @param unstakeDelay_ Seconds between requestUnstake and finalizeUnstake.
-    constructor(IDecisionVerifier verifier_, uint64 unstakeDelay_) {
+    constructor(ICompiledDecisionVerifier verifier_, uint64 unstakeDelay_) {
         verifier = verifier_;
         unstakeDelay = unstakeDelay_;
         disputeGame = new DisputeGame(IArenaGame(address(this)), verifier_);
@@ -222,10 +226,12 @@ contract Arena is IArenaGame {
     // ---------------------------------------------------------------- agents
 
     /// @notice Registers an agent module. The code stays in this call's calldata only; the Arena
-    ///         keeps its keccak256 and the ABI version found by the verifier's `inspect`.
+    ///         keeps its keccak256, the ABI version and the keccak256 of the program the verifier's
+    ///         `compile` returns (validation is paid here, once, by the registrant: a module too
+    ///         expensive to compile within the block gas limit cannot be registered).
     /// @return agentId Sequential id, starting at 1.
     function registerAgent(bytes calldata code) external nonReentrant returns (uint256 agentId) {
-        (bool valid, uint8 abiVersion) = verifier.inspect(code);
+        (bool valid, uint8 abiVersion, bytes memory program) = verifier.compile(code);
         if (!valid) revert InvalidAgentModule();
         agentId = ++agentCount;
         bytes32 codeHash = keccak256(code);
@@ -234,6 +240,7 @@ contract Arena is IArenaGame {
         a.abiVersion = abiVersion;
         a.registeredBlock = uint56(block.number);
         a.codeHash = codeHash;
+        a.programHash = keccak256(program);
         emit AgentRegistered(agentId, msg.sender, codeHash, abiVersion);
     }
 
@@ -566,6 +573,7 @@ contract Arena is IArenaGame {
             roundSeed: r.seed,
             agentId: uint64(claimId),
             codeHash: a.codeHash,
+            programHash: a.programHash,
             abiVersion: a.abiVersion,
             fuelPerDecision: l.fuelPerDecision
         });

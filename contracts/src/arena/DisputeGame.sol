@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ISystem} from "../interfaces/ISystem.sol";
-import {IDecisionVerifier} from "../interfaces/IDecisionVerifier.sol";
+import {ICompiledDecisionVerifier} from "../interfaces/ICompiledDecisionVerifier.sol";
 import {IArenaGame} from "./IArenaGame.sol";
 import {Rfc9162} from "../lib/Rfc9162.sol";
 
@@ -88,7 +88,7 @@ contract DisputeGame {
     uint256 public constant MAX_STEPS = uint256(uint32(type(int32).max));
 
     IArenaGame public immutable arena;
-    IDecisionVerifier public immutable verifier;
+    ICompiledDecisionVerifier public immutable verifier;
     uint256 public disputeCount;
     mapping(uint256 disputeId => Dispute) internal _disputes;
 
@@ -123,7 +123,7 @@ contract DisputeGame {
     error DisputeOver(uint256 disputeId);
     error ClaimVoided(uint256 claimId);
 
-    constructor(IArenaGame arena_, IDecisionVerifier verifier_) {
+    constructor(IArenaGame arena_, ICompiledDecisionVerifier verifier_) {
         arena = arena_;
         verifier = verifier_;
     }
@@ -272,15 +272,18 @@ contract DisputeGame {
     // ---------------------------------------------------------------- step 5: one-step proof
 
     /// @notice At hi = lo + 1 the challenger supplies entries lo and hi (as revealed; `loEntry` is
-    ///         ignored when lo = -1), the full pre-state encoding and the agent code. The contract
-    ///         re-executes the step (decision on the verifier, transition on the system) and compares
-    ///         outcome, action and post-state hash with entry hi.
+    ///         ignored when lo = -1), the full pre-state encoding and the agent's compiled program
+    ///         (the verifier's `compile(code)`, checked against the hash stored at registration).
+    ///         The contract re-executes the step (the program on the verifier's `run`, without
+    ///         re-validating the module; the transition on the system) and compares outcome, action
+    ///         and post-state hash with entry hi.
+    /// @dev Reverts CodeMismatch when keccak256(program) is not the agent's programHash.
     function proveStep(
         uint256 disputeId,
         Entry calldata loEntry,
         Entry calldata entry,
         bytes calldata preState,
-        bytes calldata code
+        bytes calldata program
     ) external {
         Dispute storage d = _challengerMove(disputeId, Phase.AwaitOneStep);
         if (Rfc9162.leafHash(_entryBytes(uint32(d.hi), entry)) != d.hiLeaf) revert BadEntry();
@@ -298,12 +301,12 @@ contract DisputeGame {
             return;
         }
         if (keccak256(preState) != expectedPre) revert PreimageMismatch();
-        if (keccak256(code) != ctx.codeHash) revert CodeMismatch();
+        if (keccak256(program) != ctx.programHash) revert CodeMismatch();
         if (ctx.system.isDone(preState)) {
             _resolve(disputeId, d, IArenaGame.Verdict.ClaimantLost, Reason.StepFromTerminal);
             return;
         }
-        (uint8 outcome, uint64 action, bytes32 postHash) = _execute(ctx, preState, code);
+        (uint8 outcome, uint64 action, bytes32 postHash) = _execute(ctx, preState, program);
         bool matches = outcome == entry.outcome && action == entry.action && postHash == entry.postStateHash;
         if (matches) {
             _resolve(disputeId, d, IArenaGame.Verdict.ChallengerLost, Reason.StepValid);
@@ -314,14 +317,14 @@ contract DisputeGame {
 
     /// @notice One decision and its transition, mapped per docs/PROTOCOL.md ("one decision, one
     ///         step entry"): ok + accepted value -> step; anything else -> forfeit with action 0.
-    function _execute(IArenaGame.StepContext memory ctx, bytes calldata preState, bytes calldata code)
+    function _execute(IArenaGame.StepContext memory ctx, bytes calldata preState, bytes calldata program)
         internal
         view
         returns (uint8 outcome, uint64 action, bytes32 postHash)
     {
         bytes memory observation = ctx.system.observe(preState, ctx.abiVersion);
         int64 value;
-        (outcome, value,) = verifier.decide(code, observation, ctx.fuelPerDecision);
+        (outcome, value,) = verifier.run(program, ctx.abiVersion, observation, ctx.fuelPerDecision);
         if (outcome == 0) {
             bool valid;
             (valid, action) = ctx.system.toAction(preState, value);

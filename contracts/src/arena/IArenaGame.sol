@@ -14,13 +14,14 @@ interface IArenaGame {
     }
 
     /// @notice What the one-step proof needs about a claim: the system, its params, the round seed
-    ///         and the agent's code hash, ABI and fuel budget.
+    ///         and the agent's code hash, compiled-program hash, ABI and fuel budget.
     struct StepContext {
         ISystem system;
         bytes systemParams;
         bytes32 roundSeed;
         uint64 agentId;
         bytes32 codeHash;
+        bytes32 programHash;
         uint8 abiVersion;
         uint32 fuelPerDecision;
     }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IDecisionVerifier} from "../interfaces/IDecisionVerifier.sol";
+import {ICompiledDecisionVerifier} from "../interfaces/ICompiledDecisionVerifier.sol";
 import {WasmCompiler} from "./WasmCompiler.sol";
 
 /// @title WasmInterpreter
@@ -9,7 +10,7 @@ import {WasmCompiler} from "./WasmCompiler.sol";
 ///         sandbox does (agent profile v1, docs/protocol/sandbox.md), same outcome, value and
 ///         fuel_used. Validation and compilation happen in WasmCompiler; this contract executes
 ///         the compiled program in memory (docs/protocol/interpreter.md).
-contract WasmInterpreter is IDecisionVerifier {
+contract WasmInterpreter is ICompiledDecisionVerifier {
     /// @notice An ABI v0 observation must be exactly 8 bytes.
     error BadObservation(uint256 length);
 
@@ -52,6 +53,11 @@ contract WasmInterpreter is IDecisionVerifier {
         (bool valid, uint8 abiVersion, bytes memory prog) = _compile(code);
         if (!valid) return (4, 0, 0);
         return run(prog, abiVersion, observation, fuel);
+    }
+
+    /// @inheritdoc ICompiledDecisionVerifier
+    function compile(bytes calldata code) external view returns (bool valid, uint8 abiVersion, bytes memory program) {
+        return _compile(code);
     }
 
     /// @notice Runs a program already compiled by `compiler` (lets callers compile once).

@@ -5,6 +5,7 @@ import {TestBase} from "../utils/Vm.sol";
 import {Arena} from "../../src/arena/Arena.sol";
 import {DisputeGame} from "../../src/arena/DisputeGame.sol";
 import {ISystem} from "../../src/interfaces/ISystem.sol";
+import {ICompiledDecisionVerifier} from "../../src/interfaces/ICompiledDecisionVerifier.sol";
 import {Rfc9162} from "../../src/lib/Rfc9162.sol";
 import {MerkleBuilder} from "../lib/MerkleBuilder.sol";
 import {CounterSystem} from "./CounterSystem.sol";
@@ -35,7 +36,7 @@ abstract contract ArenaBase is TestBase {
     Arena internal arena;
     DisputeGame internal game;
     CounterSystem internal counter;
-    StandInVerifier internal verifier;
+    ICompiledDecisionVerifier internal verifier;
 
     address internal constant CREATOR = address(0xC0);
     address internal constant ALICE = address(0xA1);
@@ -57,7 +58,7 @@ abstract contract ArenaBase is TestBase {
     function setUp() public virtual {
         vm.warp(1_700_000_000);
         vm.roll(100);
-        verifier = new StandInVerifier();
+        verifier = _newVerifier();
         counter = new CounterSystem();
         arena = new Arena(verifier, 1 days);
         game = arena.disputeGame();
@@ -65,6 +66,11 @@ abstract contract ArenaBase is TestBase {
         for (uint256 i; i < actors.length; ++i) {
             vm.deal(actors[i], 1_000 ether);
         }
+    }
+
+    /// @notice The decision verifier the Arena is built on (the stand-in unless overridden).
+    function _newVerifier() internal virtual returns (ICompiledDecisionVerifier) {
+        return new StandInVerifier();
     }
 
     function _config(uint16 matches) internal view returns (Arena.LeagueConfig memory c) {
@@ -117,14 +123,14 @@ abstract contract ArenaBase is TestBase {
     /// @notice Plays a match; at step `cheatAt` the post-state's total is raised by 30 points and
     ///         play continues from that fake state (a cheating claimant's trace).
     function _play(bytes memory code, bytes32 seed, uint256 cheatAt) internal view returns (MatchTrace memory t) {
-        (, uint8 abiVersion) = verifier.inspect(code);
+        (, uint8 abiVersion, bytes memory program) = verifier.compile(code);
         bytes[] memory states = new bytes[](MAX_TURNS + 1);
         DisputeGame.Entry[] memory entries = new DisputeGame.Entry[](MAX_TURNS);
         bytes memory state = counter.initialState(seed, abi.encodePacked(MAX_TURNS));
         uint32 n;
         while (!counter.isDone(state)) {
             states[n] = state;
-            (uint8 outcome, int64 value,) = verifier.decide(code, counter.observe(state, abiVersion), 10_000);
+            (uint8 outcome, int64 value,) = verifier.run(program, abiVersion, counter.observe(state, abiVersion), 10_000);
             uint64 action;
             bytes memory post;
             if (outcome == 0) {
@@ -261,13 +267,13 @@ abstract contract ArenaBase is TestBase {
         uint256 id,
         MatchTrace memory claimed,
         MatchTrace memory truth,
-        bytes memory code
+        bytes memory program
     ) internal {
         DisputeGame.Dispute memory d = game.dispute(id);
         uint256 hi = uint256(uint32(d.hi));
         DisputeGame.Entry memory lo = d.lo < 0 ? DisputeGame.Entry(0, 0, 0, 0) : claimed.entries[hi - 1];
         vm.prank(challenger);
-        game.proveStep(id, lo, claimed.entries[hi], truth.states[hi], code);
+        game.proveStep(id, lo, claimed.entries[hi], truth.states[hi], program);
     }
 
     function _snapshot() internal returns (uint256) {
