@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from node.sim.layers import Claims, LayerError, PluginEnv
+from node.sim.plugin_common.view import AgentView
 
 ISSUER = "nets-sim-auth"
 MAX_TOKEN = 8192
@@ -104,15 +105,11 @@ class JwtAuth:
         return Claims(ISSUER, str(sub), scopes, iat, exp)
 
 
-class JwtClient:
-    __slots__ = ("_agent_id", "_auth")
-
-    def __init__(self, auth: JwtAuth, agent_id: str) -> None:
-        self._auth = auth
-        self._agent_id = agent_id
+class JwtClient(AgentView[JwtAuth]):
+    __slots__ = ()
 
     def issue(self, subject: str, scopes: Sequence[str], ttl: int) -> str:
-        return self._auth.issue(self._agent_id, subject, scopes, ttl)
+        return self._run.issue(self._agent_id, subject, scopes, ttl)
 
     def verify(self, token: str, scope: str | None = None) -> Claims:
-        return self._auth.verify(token, scope)
+        return self._run.verify(token, scope)

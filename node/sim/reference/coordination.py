@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from node.sim.layers import Award, LayerError, PluginEnv
+from node.sim.plugin_common.view import AgentView
 
 
 @dataclass
@@ -30,15 +31,11 @@ class ContractNet:
         return ContractNetRole(self, agent_id)
 
 
-class ContractNetRole:
-    __slots__ = ("_agent_id", "_net")
-
-    def __init__(self, net: ContractNet, agent_id: str) -> None:
-        self._net = net
-        self._agent_id = agent_id
+class ContractNetRole(AgentView[ContractNet]):
+    __slots__ = ()
 
     def announce(self, task: str, deadline: int) -> str:
-        net = self._net
+        net = self._run
         if type(deadline) is not int or deadline <= net._env.now():
             raise LayerError("deadline must be a tick in the future")
         n = net._counter.get(self._agent_id, 0) + 1
@@ -50,7 +47,7 @@ class ContractNetRole:
 
     def bid(self, call_id: str, price: int) -> bool:
         """False for an unknown or closed call, a late, repeated, own or non-positive bid."""
-        net = self._net
+        net = self._run
         call = net._calls.get(call_id)
         if (
             call is None
@@ -67,7 +64,7 @@ class ContractNetRole:
         return True
 
     def award(self, call_id: str) -> Award | None:
-        net = self._net
+        net = self._run
         call = net._calls.get(call_id)
         if call is None or call.manager != self._agent_id:
             raise LayerError(f"{self._agent_id} does not manage call {call_id!r}")

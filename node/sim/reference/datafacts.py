@@ -10,6 +10,7 @@ import hashlib
 import re
 
 from node.sim.layers import DataFact, LayerError, PluginEnv
+from node.sim.plugin_common.view import AgentView
 
 _NAME = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 
@@ -24,12 +25,8 @@ class DataFactsV1:
         return DataFactsView(self, agent_id)
 
 
-class DataFactsView:
-    __slots__ = ("_agent_id", "_df")
-
-    def __init__(self, df: DataFactsV1, agent_id: str) -> None:
-        self._df = df
-        self._agent_id = agent_id
+class DataFactsView(AgentView[DataFactsV1]):
+    __slots__ = ()
 
     def publish(self, name: str, content: bytes, ttl: int) -> DataFact:
         if not _NAME.fullmatch(name):
@@ -38,14 +35,14 @@ class DataFactsView:
             raise LayerError("ttl must be an int >= 1")
         digest = hashlib.sha256(content).hexdigest()
         url = f"df://{self._agent_id}/{name}@sha256:{digest}"
-        fact = DataFact(url, name, self._agent_id, digest, self._df._env.now(), ttl)
-        self._df._facts[url] = fact
-        self._df._env.emit(self._agent_id, "publish", {"url": url, "ttl": ttl})
+        fact = DataFact(url, name, self._agent_id, digest, self._run._env.now(), ttl)
+        self._run._facts[url] = fact
+        self._run._env.emit(self._agent_id, "publish", {"url": url, "ttl": ttl})
         return fact
 
     def fetch(self, url: str, content: bytes | None = None) -> DataFact:
         """The fact at ``url``; with ``content``, also check the bytes match its hash."""
-        fact = self._df._facts.get(url)
+        fact = self._run._facts.get(url)
         if fact is None:
             raise LayerError(f"no data fact at {url!r}")
         if not self.can_access(url, self._agent_id):
@@ -55,18 +52,18 @@ class DataFactsView:
         return fact
 
     def is_fresh(self, url: str) -> bool:
-        fact = self._df._facts.get(url)
-        return fact is not None and self._df._env.now() < fact.published_at + fact.ttl
+        fact = self._run._facts.get(url)
+        return fact is not None and self._run._env.now() < fact.published_at + fact.ttl
 
     def grant(self, url: str, agent_id: str) -> None:
-        fact = self._df._facts.get(url)
+        fact = self._run._facts.get(url)
         if fact is None or fact.owner != self._agent_id:
             raise LayerError("only the owner can grant access")
-        self._df._grants.setdefault(url, set()).add(agent_id)
-        self._df._env.emit(self._agent_id, "grant", {"url": url, "to": agent_id})
+        self._run._grants.setdefault(url, set()).add(agent_id)
+        self._run._env.emit(self._agent_id, "grant", {"url": url, "to": agent_id})
 
     def can_access(self, url: str, agent_id: str) -> bool:
-        fact = self._df._facts.get(url)
+        fact = self._run._facts.get(url)
         if fact is None:
             return False
-        return fact.owner == agent_id or agent_id in self._df._grants.get(url, ())
+        return fact.owner == agent_id or agent_id in self._run._grants.get(url, ())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from node.sim.layers import Entry, LayerError, PluginEnv
+from node.sim.plugin_common.view import AgentView
 
 MAX_KEY = 256
 
@@ -27,23 +28,19 @@ class Blackboard:
         return version
 
 
-class BlackboardView:
-    __slots__ = ("_agent_id", "_board")
-
-    def __init__(self, board: Blackboard, agent_id: str) -> None:
-        self._board = board
-        self._agent_id = agent_id
+class BlackboardView(AgentView[Blackboard]):
+    __slots__ = ()
 
     def get(self, key: str) -> Entry | None:
-        return self._board._entries.get(key)
+        return self._run._entries.get(key)
 
     def put(self, key: str, value: Any) -> int:
-        return self._board._write(self._agent_id, key, value)
+        return self._run._write(self._agent_id, key, value)
 
     def cas(self, key: str, expected_version: int, value: Any) -> bool:
         """Write only if the key is at ``expected_version`` (0: absent)."""
-        entry = self._board._entries.get(key)
+        entry = self._run._entries.get(key)
         if (entry.version if entry else 0) != expected_version:
             return False
-        self._board._write(self._agent_id, key, value)
+        self._run._write(self._agent_id, key, value)
         return True

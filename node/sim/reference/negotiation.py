@@ -8,6 +8,7 @@ make next; after ``max_rounds`` offers it breaks off. Integer prices, no floats 
 from __future__ import annotations
 
 from node.sim.layers import LayerError, PluginEnv, Reply, Session
+from node.sim.plugin_common.view import AgentView
 
 DISCOUNT_NUM, DISCOUNT_DEN = 4, 5  # concede 20% of the remaining gap per round
 SPREAD_PERCENT = 50
@@ -31,19 +32,15 @@ def _target(session: Session, rnd: int) -> int:
     return res + gap if session.selling else res - gap
 
 
-class Negotiator:
-    __slots__ = ("_agent_id", "_neg")
-
-    def __init__(self, neg: AlternatingOffers, agent_id: str) -> None:
-        self._neg = neg
-        self._agent_id = agent_id
+class Negotiator(AgentView[AlternatingOffers]):
+    __slots__ = ()
 
     def open(
         self, session_id: str, counterparty: str, reservation: int, *, selling: bool
     ) -> Session:
         if type(reservation) is not int or reservation <= 0:
             raise LayerError("reservation must be a positive integer")
-        self._neg._env.emit(
+        self._run._env.emit(
             self._agent_id,
             "open",
             {"session": session_id, "with": counterparty, "selling": selling},
@@ -62,12 +59,12 @@ class Negotiator:
         session.round += 1
         counter = _target(session, session.round)
         good = offer >= counter if session.selling else offer <= counter
-        env = self._neg._env
+        env = self._run._env
         if good:
             session.state = "agreed"
             env.emit(self._agent_id, "agree", {"session": session.session_id, "price": offer})
             return Reply("accept", offer)
-        if session.round >= self._neg.max_rounds:
+        if session.round >= self._run.max_rounds:
             session.state = "broken"
             env.emit(self._agent_id, "breakdown", {"session": session.session_id})
             return Reply("breakdown", None)
