@@ -39,17 +39,10 @@ def _fold(level: list[bytes]) -> bytes:
     return level[0]
 
 
-def _leaf_hashes(lines: list[str]) -> list[bytes]:
-    """sha256(0x00 || line) of every line, exactly as for the newline-joined UTF-8 blob.
-
-    The 0x00 prefixes are joined in as part of the separator, so the leaves are hashed by a
-    chain of C-level maps. A line holding a newline itself (never written by the engine) is
-    split like the file would be, through the general path.
-    """
-    blob = ("\x00" + "\n\x00".join(lines)).encode()
-    if blob.count(b"\n") != len(lines) - 1:
-        return [_sha256(b"\x00" + raw).digest() for raw in "\n".join(lines).encode().split(b"\n")]
-    return list(map(_digest, map(_sha256, blob.split(b"\n"))))
+def _leaf_hashes(blob: bytes) -> list[bytes]:
+    """sha256(0x00 || line) of every newline-separated line of ``blob``."""
+    sha = _sha256
+    return [sha(b"\x00" + raw).digest() for raw in blob.split(b"\n")]
 
 
 class MerkleAccumulator:
@@ -114,17 +107,9 @@ class BlockHasher:
         self._pending: list[bytes] = []
 
     def feed(self, blob: bytes) -> None:
-        """Hash the newline-separated lines of ``blob`` (the hashing worker's input)."""
-        self.feed_leaves([_sha256(b"\x00" + raw).digest() for raw in blob.split(b"\n")])
-
-    def feed_lines(self, lines: list[str]) -> None:
-        """Hash buffered lines directly (in process: no need to split a joined blob)."""
-        if lines:
-            self.feed_leaves(_leaf_hashes(lines))
-
-    def feed_leaves(self, leaves: list[bytes]) -> None:
+        """Hash the newline-separated lines of ``blob``."""
         pending = self._pending
-        pending += leaves
+        pending += _leaf_hashes(blob)
         if len(pending) >= BLOCK:
             whole = len(pending) - len(pending) % BLOCK
             for start in range(0, whole, BLOCK):
@@ -211,16 +196,15 @@ class TraceWriter:
         if not buf:
             return
         self._flushed += len(buf)
-        if self._worker is not None:
-            blob = "\n".join(buf).encode()
-            self._worker.feed(blob)
-            if self._file is not None:
-                self._file.write(blob + b"\n")
-        else:
-            self._hasher.feed_lines(buf)
-            if self._file is not None:
-                self._file.write(("\n".join(buf) + "\n").encode())
+        blob = "\n".join(buf).encode()
         buf.clear()
+        if self._file is not None:
+            self._file.write(blob)  # buffered: two writes cost less than copying the blob
+            self._file.write(b"\n")
+        if self._worker is not None:
+            self._worker.feed(blob)
+        else:
+            self._hasher.feed(blob)
 
     def close(self) -> bytes:
         """Flush, close, store the root beside the trace, and return it."""

@@ -97,8 +97,9 @@ def test_send_and_timer_lines_match_json_dumps(payloads: list[bytes]) -> None:
 def test_leaf_hashes_match_the_joined_blob(lines: list[str]) -> None:
     if not lines:
         return
-    pieces = "\n".join(lines).encode().split(b"\n")
-    assert _leaf_hashes(lines) == [hashlib.sha256(b"\x00" + p).digest() for p in pieces]
+    blob = "\n".join(lines).encode()
+    pieces = blob.split(b"\n")
+    assert _leaf_hashes(blob) == [hashlib.sha256(b"\x00" + p).digest() for p in pieces]
 
 
 @given(st.lists(st.text(max_size=30).filter(lambda s: "\n" not in s), max_size=60))
