@@ -9,7 +9,10 @@ root is the same on memory and on anvil.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from adapters.errors import ChainError
+from node.sim.chain.funding import Newcomers
 from node.sim.chain.ops import LedgerOps, agent_key, name_key
 from node.sim.chain.session import run_chain
 from node.sim.layers import PluginEnv, Receipt
@@ -29,43 +32,27 @@ def _reason(exc: ChainError, ref: str) -> str:
 class ChainLedger:
     def __init__(self, env: PluginEnv) -> None:
         self._env = env
-        self._initial = int(env.config.get("initial_credits", INITIAL_CREDITS))
-        self._ledger: LedgerOps | None = None
-        self._funded: set[str] = set()
-        self._pending: dict[str, None] = {}
+        initial = int(env.config.get("initial_credits", INITIAL_CREDITS))
+        self._newcomers = Newcomers(lambda: self.ledger, initial)
 
-    @property
+    @cached_property
     def ledger(self) -> LedgerOps:
-        if self._ledger is None:
-            self._ledger = run_chain(self._env).credits()
-        return self._ledger
+        return run_chain(self._env).credits
 
     def for_agent(self, agent_id: str) -> ChainWallet:
-        self._enlist(agent_id)
+        self._newcomers.enlist(agent_id)
         return ChainWallet(self, agent_id)
 
-    def _enlist(self, agent_id: str) -> None:
-        if agent_id not in self._funded:
-            self._pending[agent_id] = None
-
-    def _flush(self) -> None:
-        """Fund every agent seen since the last flush in one deposit."""
-        if self._pending:
-            agents = list(self._pending)
-            self.ledger.deposit([agent_key(a) for a in agents], self._initial)
-            self._funded.update(agents)
-            self._pending.clear()
-
     def balance(self, agent_id: str) -> int:
-        self._enlist(agent_id)
-        self._flush()
+        self._newcomers.enlist(agent_id)
+        self._newcomers.flush()
         return self.ledger.balance_of(agent_key(agent_id))
 
     def _pay(self, payer: str, payee: str, amount: int, ref: str) -> Receipt:
         check_payment(payer, payee, amount, ref)
-        self._enlist(payer)
-        self._enlist(payee)
-        self._flush()
+        self._newcomers.enlist(payer)
+        self._newcomers.enlist(payee)
+        self._newcomers.flush()
         try:
             self.ledger.transfer(agent_key(payer), agent_key(payee), amount, name_key(ref))
         except ChainError as exc:

@@ -9,26 +9,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import cached_property
 
 from adapters.errors import ChainError
 from node.sim.chain.ops import CardOps, agent_key, name_key
 from node.sim.chain.session import run_chain
-from node.sim.layers import AgentCard, LayerError, PluginEnv
+from node.sim.layers import AgentCard, LayerError
 from node.sim.plugin_common.registry import AgentCardsView, CardIndex
 
 MAX_CAPABILITIES = 32
 
 
 class ChainCards(CardIndex):
-    def __init__(self, env: PluginEnv) -> None:
-        super().__init__(env)
-        self._contract: CardOps | None = None
-
-    @property
+    @cached_property
     def contract(self) -> CardOps:
-        if self._contract is None:
-            self._contract = run_chain(self._env).cards()
-        return self._contract
+        return run_chain(self._env).cards
 
     def for_agent(self, agent_id: str) -> CardsView:
         return CardsView(self, agent_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any
 
 from node.sim.chain.ops import CardOps, LedgerOps, SimContracts, sim_contracts
@@ -35,24 +36,18 @@ class RunChain:
 
     def __init__(self, contracts: SimContracts) -> None:
         self.contracts = contracts
-        self._credits: LedgerOps | None = None
-        self._stakes: LedgerOps | None = None
-        self._cards: CardOps | None = None
 
+    @cached_property
     def credits(self) -> LedgerOps:
-        if self._credits is None:
-            self._credits = self.contracts.deploy_ledger()
-        return self._credits
+        return self.contracts.deploy_ledger()
 
+    @cached_property
     def stakes(self) -> LedgerOps:
-        if self._stakes is None:
-            self._stakes = self.contracts.deploy_ledger()
-        return self._stakes
+        return self.contracts.deploy_ledger()
 
+    @cached_property
     def cards(self) -> CardOps:
-        if self._cards is None:
-            self._cards = self.contracts.deploy_cards()
-        return self._cards
+        return self.contracts.deploy_cards()
 
 
 def run_chain(env: PluginEnv) -> RunChain:

@@ -10,6 +10,9 @@ subjects start at the neutral 0.5.
 
 from __future__ import annotations
 
+from functools import cached_property
+
+from node.sim.chain.funding import Newcomers
 from node.sim.chain.ops import LedgerOps, agent_key
 from node.sim.chain.session import run_chain
 from node.sim.layers import PluginEnv
@@ -23,30 +26,22 @@ class StakeWeighted:
     def __init__(self, env: PluginEnv) -> None:
         self._env = env
         self._stake = int(env.config.get("stake", STAKE))
-        self._ledger: LedgerOps | None = None
         self._votes: dict[str, dict[str, float]] = {}
         self._weights: dict[str, int] = {}
         self._slashes: dict[str, int] = {}
-        self._pending: dict[str, None] = {}
+        self._newcomers = Newcomers(lambda: self.ledger, self._stake)
 
-    @property
+    @cached_property
     def ledger(self) -> LedgerOps:
-        if self._ledger is None:
-            self._ledger = run_chain(self._env).stakes()
-        return self._ledger
+        return run_chain(self._env).stakes
 
     def for_agent(self, agent_id: str) -> StakeTrustView:
-        if agent_id not in self._weights:
-            self._pending[agent_id] = None
+        self._newcomers.enlist(agent_id)
         return StakeTrustView(self, agent_id)
 
     def _flush(self) -> None:
-        if self._pending:
-            agents = list(self._pending)
-            self.ledger.deposit([agent_key(a) for a in agents], self._stake)
-            for agent in agents:
-                self._weights[agent] = self._stake
-            self._pending.clear()
+        for agent in self._newcomers.flush():
+            self._weights[agent] = self._stake
 
     def _report(self, reporter: str, subject: str, score: float) -> None:
         check_report(reporter, subject, score)
@@ -55,7 +50,7 @@ class StakeWeighted:
 
     def weight(self, reporter: str) -> int:
         """The reporter's stake on chain (as last read)."""
-        if reporter in self._pending:
+        if self._newcomers.waiting(reporter):
             self._flush()
         return self._weights.get(reporter, 0)
 
@@ -71,8 +66,7 @@ class StakeWeighted:
 
     def slash(self, agent_id: str, amount: int) -> None:
         """The operator burns ``amount`` of the agent's stake (what the ledger holds at most)."""
-        if agent_id not in self._weights:
-            self._pending[agent_id] = None
+        self._newcomers.enlist(agent_id)
         self._flush()
         key = agent_key(agent_id)
         self.ledger.slash(key, amount)
