@@ -16,9 +16,12 @@ from node.sim.chain.funding import Newcomers
 from node.sim.chain.ops import LedgerOps, agent_key, name_key
 from node.sim.chain.session import run_chain
 from node.sim.layers import PluginEnv, Receipt
-from node.sim.plugin_common.payments import AgentWallet, PaymentError, check_payment
-
-INITIAL_CREDITS = 1000
+from node.sim.plugin_common.payments import (
+    INITIAL_CREDITS,
+    AgentWallet,
+    PaymentError,
+    check_payment,
+)
 
 
 def _reason(exc: ChainError, ref: str) -> str:

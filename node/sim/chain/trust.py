@@ -16,9 +16,8 @@ from node.sim.chain.funding import Newcomers
 from node.sim.chain.ops import LedgerOps, agent_key
 from node.sim.chain.session import run_chain
 from node.sim.layers import PluginEnv
-from node.sim.plugin_common.trust import AgentTrustView, check_report
+from node.sim.plugin_common.trust import NEUTRAL, AgentTrustView, check_report
 
-NEUTRAL = 0.5
 STAKE = 100
 
 

@@ -11,6 +11,9 @@ from typing import Protocol, TypeVar
 from node.sim.layers import LayerError, Receipt
 from node.sim.plugin_common.view import AgentView
 
+INITIAL_CREDITS = 1000
+"""What every agent holds before its first payment, unless the config says ``initial_credits``."""
+
 
 class PaymentError(LayerError):
     """A refused payment."""

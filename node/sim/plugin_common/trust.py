@@ -12,6 +12,9 @@ from typing import Protocol, TypeVar
 from node.sim.layers import LayerError
 from node.sim.plugin_common.view import AgentView
 
+NEUTRAL = 0.5
+"""The score of a subject nobody has rated (yet)."""
+
 
 def check_report(reporter: str, subject: str, score: float) -> None:
     """Refuse self-rating and scores that are not a finite number in [0, 1]."""

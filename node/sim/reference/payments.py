@@ -7,9 +7,12 @@ insufficient credits, or a reference the payer already used (replay).
 from __future__ import annotations
 
 from node.sim.layers import LayerError, PluginEnv, Receipt
-from node.sim.plugin_common.payments import AgentWallet, PaymentError, check_payment
-
-INITIAL_CREDITS = 1000
+from node.sim.plugin_common.payments import (
+    INITIAL_CREDITS,
+    AgentWallet,
+    PaymentError,
+    check_payment,
+)
 
 
 class PrepaidCredits:

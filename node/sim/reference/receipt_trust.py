@@ -27,10 +27,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from node.sim.layers import PluginEnv
-from node.sim.plugin_common.trust import AgentTrustView, check_report
+from node.sim.plugin_common.trust import NEUTRAL, AgentTrustView, check_report
 from node.sim.reference.identity import public_from_did
 
-NEUTRAL = 0.5
 MAX_RECEIPT = 4096
 
 

@@ -8,9 +8,7 @@ better trust plugin is for.
 from __future__ import annotations
 
 from node.sim.layers import PluginEnv
-from node.sim.plugin_common.trust import AgentTrustView, check_report
-
-NEUTRAL = 0.5
+from node.sim.plugin_common.trust import NEUTRAL, AgentTrustView, check_report
 
 
 class ScoreAverage:
