@@ -5,6 +5,7 @@ Every (workload, size, trace) cell runs in a fresh subprocess so its peak RSS is
 
     .venv/bin/python scripts/bench_sim.py                  # the full table (a few minutes)
     .venv/bin/python scripts/bench_sim.py --sizes 1000 --json
+    .venv/bin/python scripts/bench_sim.py --trace no yes --repeat 3   # best of 3 per cell
 """
 
 from __future__ import annotations
@@ -73,7 +74,14 @@ def child(workload: str, agents: int, trace_dir: str | None, worker: bool) -> di
     }
 
 
-def measure(workload: str, agents: int, trace: str) -> dict[str, Any]:
+def measure(workload: str, agents: int, trace: str, repeat: int = 1) -> dict[str, Any]:
+    """The best of ``repeat`` fresh runs by CPU rate: on a shared machine the slower runs
+    measure the neighbours, not the simulator."""
+    rows = [_measure_once(workload, agents, trace) for _ in range(max(1, repeat))]
+    return max(rows, key=lambda r: r["events_per_cpu_s"] or 0)
+
+
+def _measure_once(workload: str, agents: int, trace: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-sim-") as tmp:
         args = [sys.executable, __file__, "--child", workload, str(agents), trace]
         if trace != "no":
@@ -93,6 +101,7 @@ def main() -> None:
         choices=["no", "yes", "worker"],
         help="no trace / trace hashed in process / trace hashed in a second process",
     )
+    parser.add_argument("--repeat", type=int, default=1, help="runs per cell, best CPU rate kept")
     parser.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -105,14 +114,15 @@ def main() -> None:
     for workload in args.workloads:
         for size in args.sizes:
             for trace in args.trace:
-                rows.append(measure(workload, size, trace))
+                rows.append(measure(workload, size, trace, args.repeat))
                 if not args.json:
                     r = rows[-1]
                     print(
                         f"| {r['workload']} | {r['agents']:,} | {r['trace']} | "
                         f"{r['events']:,} | {r['run_s']} | {r['events_per_s']:,} | "
                         f"{r['events_per_cpu_s']:,} | "
-                        f"{r['peak_rss_mb']} | {r['trace_mb']} | {(r['root'] or '-')[:12]} |",
+                        f"{r['peak_rss_mb']} | {r['trace_mb']} | {(r['root'] or '-')[:12]} | "
+                        f"{r['load_1m']} |",
                         flush=True,
                     )
     if args.json:
