@@ -1,16 +1,16 @@
-"""The shared PRNG and hash: keccak256 as Solidity computes it, so both sides draw alike."""
+"""The shared PRNG: keccak256 draws as Solidity computes them, so both sides draw alike.
+
+keccak256 is node.trace.keccak's, re-exported here for the systems and their tests.
+"""
 
 from __future__ import annotations
 
-from Crypto.Hash import keccak as _keccak
+from node.trace.keccak import keccak256
+
+__all__ = ["FORFEIT_STATUS", "U64_MASK", "as_u64", "draw", "keccak256"]
 
 U64_MASK = (1 << 64) - 1
 FORFEIT_STATUS = 0xFF
-
-
-def keccak256(data: bytes) -> bytes:
-    """keccak256 (the Ethereum variant, not SHA3-256)."""
-    return _keccak.new(digest_bits=256, data=data).digest()
 
 
 def draw(seed: bytes, counter: int) -> int:

@@ -6,8 +6,7 @@ import enum
 import functools
 from dataclasses import dataclass
 
-from eth_hash.auto import keccak
-
+from node.trace.keccak import keccak256
 from node.wasm import interpreter
 from node.wasm.engine import Compiled
 from node.wasm.limits import MAX_FUEL, V0_OBSERVATION_BYTES
@@ -47,7 +46,7 @@ class AgentProgram:
 
     def __init__(self, code: bytes, module: Module | None, reason: str | None) -> None:
         self.code = code
-        self.code_hash = keccak(code)
+        self.code_hash = keccak256(code)
         self.abi = module.abi if module is not None else None
         self.invalid_reason = reason
         self._module = module
