@@ -10,12 +10,13 @@ holding every leaf in memory.
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 from itertools import repeat
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from node.merkle import EMPTY_ROOT, node_hash
 
@@ -237,3 +238,21 @@ def file_root(path: Path) -> tuple[bytes, int]:
         for raw in fh:
             acc.add_entry(raw[:-1] if raw.endswith(b"\n") else raw)
     return acc.root(), acc.count
+
+
+class BadTraceLine(ValueError):
+    """A trace line that is not a JSON object with a string kind; str() is the reason."""
+
+
+def parse_event(raw: bytes) -> dict[str, Any]:
+    """One trace line as an event, for every reader of trace files (inspect, report, validators).
+
+    BadTraceLine says "not JSON" or "not a JSON object with a kind"; callers add the line number.
+    """
+    try:
+        event = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise BadTraceLine("not JSON") from None
+    if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
+        raise BadTraceLine("not a JSON object with a kind")
+    return event

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from node.sim.trace import MerkleAccumulator, root_path
+from node.sim.trace import BadTraceLine, MerkleAccumulator, parse_event, root_path
 
 
 class TraceFormatError(ValueError):
@@ -64,11 +63,9 @@ def summarize(path: Path) -> TraceSummary:
             line = raw[:-1] if raw.endswith(b"\n") else raw
             acc.add_entry(line)
             try:
-                event = json.loads(line)
-            except (ValueError, RecursionError):
-                raise TraceFormatError(f"line {number}: not JSON") from None
-            if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
-                raise TraceFormatError(f"line {number}: not a JSON object with a kind")
+                event = parse_event(line)
+            except BadTraceLine as exc:
+                raise TraceFormatError(f"line {number}: {exc}") from None
             kind: str = event["kind"]
             kinds[kind] = kinds.get(kind, 0) + 1
             agent = event.get("agent")

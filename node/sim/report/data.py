@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from node.sim.validators.core import TRACE_FORMAT, TraceError
+from node.sim.validators.core import read_events
 
 MAX_BUCKETS = 120
 
@@ -51,56 +50,41 @@ def _tick(event: dict[str, Any]) -> int:
 
 def collect(path: Path) -> ReportData:
     """Read ``path``; TraceError when it is not a nets-sim/1 trace."""
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise TraceError(f"cannot read {path}: {exc.strerror or exc}") from None
-    data: ReportData | None = None
-    with fh:
-        for number, raw in enumerate(fh, 1):
-            try:
-                event = json.loads(raw)
-            except (ValueError, RecursionError):
-                raise TraceError(f"{path}: line {number} is not JSON") from None
-            if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
-                raise TraceError(f"{path}: line {number} is not a JSON object with a kind")
-            kind: str = event["kind"]
-            if data is None:
-                if kind != "run" or event.get("format") != TRACE_FORMAT:
-                    raise TraceError(f"{path}: not a {TRACE_FORMAT} trace (no run header)")
-                data = ReportData(str(path), event, {})
-            data.lines = number
-            t = _tick(event)
-            data.end_time = max(data.end_time, t)
-            agent = str(event.get("agent", ""))
-            if kind == "send":
-                data.sends[t] = data.sends.get(t, 0) + 1
-                data.activity(agent).sent += 1
-            elif kind == "receive":
-                data.receives[t] = data.receives.get(t, 0) + 1
-                data.activity(agent).received += 1
-                lat = event.get("lat")
-                if type(lat) is int:
-                    data.latency[lat] = data.latency.get(lat, 0) + 1
-            elif kind == "drop":
-                data.drops[t] = data.drops.get(t, 0) + 1
-                reason = str(event.get("reason", "?"))[:40]
-                data.drop_reasons[reason] = data.drop_reasons.get(reason, 0) + 1
-            elif kind == "app":
-                data.activity(agent).app += 1
-                name = str(event.get("event", "?"))[:60]
-                data.app_events[name] = data.app_events.get(name, 0) + 1
-            elif kind == "layer":
-                name = f"{event.get('layer')}.{event.get('event')}"[:80]
-                data.layer_events[name] = data.layer_events.get(name, 0) + 1
-            elif kind == "start":
-                data.roles[agent] = str(event.get("role", ""))
-            elif kind == "heal":
-                data.heals.append(t)
-            elif kind == "end":
-                data.end = event
-    if data is None:
-        raise TraceError(f"{path}: empty trace")
+    events = read_events(path)
+    _, run = next(events)  # read_events raises on an empty trace, so there is a first line
+    data = ReportData(str(path), run, {}, lines=1, end_time=_tick(run))
+    for number, event in events:
+        kind: str = event["kind"]
+        data.lines = number
+        t = _tick(event)
+        data.end_time = max(data.end_time, t)
+        agent = str(event.get("agent", ""))
+        if kind == "send":
+            data.sends[t] = data.sends.get(t, 0) + 1
+            data.activity(agent).sent += 1
+        elif kind == "receive":
+            data.receives[t] = data.receives.get(t, 0) + 1
+            data.activity(agent).received += 1
+            lat = event.get("lat")
+            if type(lat) is int:
+                data.latency[lat] = data.latency.get(lat, 0) + 1
+        elif kind == "drop":
+            data.drops[t] = data.drops.get(t, 0) + 1
+            reason = str(event.get("reason", "?"))[:40]
+            data.drop_reasons[reason] = data.drop_reasons.get(reason, 0) + 1
+        elif kind == "app":
+            data.activity(agent).app += 1
+            name = str(event.get("event", "?"))[:60]
+            data.app_events[name] = data.app_events.get(name, 0) + 1
+        elif kind == "layer":
+            name = f"{event.get('layer')}.{event.get('event')}"[:80]
+            data.layer_events[name] = data.layer_events.get(name, 0) + 1
+        elif kind == "start":
+            data.roles[agent] = str(event.get("role", ""))
+        elif kind == "heal":
+            data.heals.append(t)
+        elif kind == "end":
+            data.end = event
     return data
 
 

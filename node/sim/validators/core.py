@@ -7,11 +7,12 @@ has not been shown to hold (a trace with the wrong plugin, task or no activity m
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from node.sim.trace import BadTraceLine, parse_event
 
 TRACE_FORMAT = "nets-sim/1"
 MAX_DETAILS = 5
@@ -65,32 +66,40 @@ class Trace:
         return (e for e in self.events if e.get("kind") == "send")
 
 
-def load_trace(path: Path) -> Trace:
-    """Parse a trace file; TraceError on anything that is not a nets-sim/1 trace."""
+def read_events(path: Path) -> Iterator[tuple[int, Event]]:
+    """(line number, event) for each line of a nets-sim/1 trace, streaming; TraceError otherwise.
+
+    The one reader behind the validators and the report: line 1 must be the run header.
+    """
     try:
         fh = path.open("rb")
     except OSError as exc:
         raise TraceError(f"cannot read {path}: {exc.strerror or exc}") from None
-    events: list[Event] = []
     with fh:
+        number = 0
         for number, raw in enumerate(fh, 1):
             try:
-                event = json.loads(raw)
-            except (ValueError, RecursionError):
-                raise TraceError(f"{path}: line {number} is not JSON") from None
-            if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
-                raise TraceError(f"{path}: line {number} is not a JSON object with a kind")
-            event["line"] = number
+                event = parse_event(raw)
+            except BadTraceLine as exc:
+                raise TraceError(f"{path}: line {number} is {exc}") from None
             if number == 1 and (event["kind"] != "run" or event.get("format") != TRACE_FORMAT):
                 raise TraceError(f"{path}: not a {TRACE_FORMAT} trace (no run header)")
-            kind = event["kind"]
-            if kind == "send":
-                event = {k: event[k] for k in _SEND_KEYS if k in event}
-            elif kind not in _KEPT:
-                continue
-            events.append(event)
-    if not events:
+            yield number, event
+    if number == 0:
         raise TraceError(f"{path}: empty trace")
+
+
+def load_trace(path: Path) -> Trace:
+    """Parse a trace file; TraceError on anything that is not a nets-sim/1 trace."""
+    events: list[Event] = []
+    for number, event in read_events(path):
+        event["line"] = number
+        kind = event["kind"]
+        if kind == "send":
+            event = {k: event[k] for k in _SEND_KEYS if k in event}
+        elif kind not in _KEPT:
+            continue
+        events.append(event)
     trace = Trace(str(path), events[0], events[1:])
     for event in trace.events:
         kind = event["kind"]
