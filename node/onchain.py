@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from eth_account import Account
 from web3 import Web3
 from web3.types import TxParams
 
 from adapters.anvil import DEFAULT_KEYS, Anvil
 from adapters.build import CONTRACTS_DIR, Artifact, compile_contracts, load_sources
+from adapters.errors import ChainUnavailable
+from adapters.keys import from_private_key
+from adapters.web3chain import Web3Chain
+from adapters.web3chain.abi import ContractAbi
 from node.wasm import Outcome
 
 WASM_DIR = CONTRACTS_DIR / "wasm"
@@ -49,28 +52,24 @@ def build_artifacts(*, with_test_harness: bool = False) -> dict[str, Artifact]:
 
 
 class Deployer:
-    """Signs and sends deployments with one key (anvil's first default account by default)."""
+    """Deploys artifacts with one key (anvil's first default account by default) through the
+    adapters' transaction sender (adapters.web3chain), which signs, sends and waits."""
 
-    def __init__(self, w3: Web3, private_key: str = DEFAULT_KEYS[0]) -> None:
-        self.w3 = w3
-        self.account = Account.from_key(private_key)
+    def __init__(self, url: str, private_key: str = DEFAULT_KEYS[0]) -> None:
+        self.chain = Web3Chain(url, from_private_key(private_key), timeout=120)
 
     def deploy(self, artifact: Artifact, *args: Any) -> str:
         """Deploy ``artifact`` with constructor ``args``; returns the contract address."""
-        factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
-        tx = factory.constructor(*args).build_transaction(
-            {
-                "from": self.account.address,
-                "nonce": self.w3.eth.get_transaction_count(self.account.address, "pending"),
-                "chainId": self.w3.eth.chain_id,
-            }
-        )
-        signed = self.account.sign_transaction(tx)
-        tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
-        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
-        if receipt["status"] != 1 or receipt["contractAddress"] is None:
+        abi = ContractAbi(artifact.abi)
+        try:
+            receipt = self.chain.deploy_code(
+                artifact.bytecode + abi.encode_constructor(args), abi=abi
+            )
+        except ChainUnavailable as exc:  # an unreachable endpoint is an OSError here, as in web3
+            raise ConnectionError(str(exc)) from None
+        if receipt.contract_address is None:
             raise RuntimeError(f"deployment of {artifact.name} failed")
-        return str(receipt["contractAddress"])
+        return receipt.contract_address
 
 
 class OnchainInterpreter:
@@ -89,7 +88,7 @@ class OnchainInterpreter:
         """Compile and deploy both contracts on ``url``."""
         w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 120}))
         artifacts = build_artifacts()
-        deployer = Deployer(w3, private_key)
+        deployer = Deployer(url, private_key)
         compiler = deployer.deploy(artifacts["WasmCompiler"])
         interpreter = deployer.deploy(artifacts["WasmInterpreter"], compiler)
         return cls(w3, interpreter, artifacts)

@@ -343,7 +343,7 @@ class Batch:
         self.interpreter = OnchainInterpreter.deploy(url)
         artifacts = build_artifacts(with_test_harness=True)
         w3 = self.interpreter.w3
-        address = Deployer(w3).deploy(artifacts["WasmBatch"], self.interpreter.address)
+        address = Deployer(url).deploy(artifacts["WasmBatch"], self.interpreter.address)
         self.contract = w3.eth.contract(
             address=Web3.to_checksum_address(address), abi=artifacts["WasmBatch"].abi
         )
