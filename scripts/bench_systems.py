@@ -7,6 +7,7 @@ Usage: .venv/bin/python scripts/bench_systems.py [--matches N]
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import time
 from typing import Any
@@ -14,19 +15,15 @@ from typing import Any
 from web3 import Web3
 
 from adapters.anvil import Anvil
+from adapters.arena_ops import SYSTEM_CONTRACTS
 from adapters.build import compile_contracts, load_sources
 from adapters.toolchain import PROJECT_ROOT
 from node.match import run_match
 from node.systems.base import System, load_system
 from node.systems.prng import keccak256
 from node.wasm import DEFAULT_FUEL, AgentProgram, load_agent_file
+from tests.systems.replay import snake_cycle
 
-CONTRACTS = {
-    "snake": "SnakeSystem",
-    "rps": "RpsSystem",
-    "connect4": "Connect4System",
-    "predict": "PredictSystem",
-}
 GOOD = {
     "snake": "greedy_v1",
     "rps": "pattern_v1",
@@ -72,7 +69,7 @@ def bench_gas(matches: int) -> None:
         )
         print("|---|---|---|---|---|---|")
         snake_contract: Any = None
-        for name, contract_name in CONTRACTS.items():
+        for name, contract_name in SYSTEM_CONTRACTS.items():
             artifact = artifacts[contract_name]
             factory = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
             tx = factory.constructor().transact({"from": w3.eth.accounts[0]})
@@ -104,27 +101,15 @@ def bench_gas(matches: int) -> None:
         bench_snake_worst_case(w3, snake_contract)
 
 
-def _cycle_action(state: Any) -> int:
-    """A Hamiltonian cycle of an even-height grid: the snake grows until the board is full."""
-    w, h = state.width, state.height
-    x, y = state.body[0] % w, state.body[0] // w
-    if y == 0:
-        return 3 if x < w - 1 else 1
-    if x == 0:
-        return 0
-    if y % 2 == 1:
-        return 2 if x > 1 or y == h - 1 else 1
-    return 3 if x < w - 1 else 1
-
-
 def bench_snake_worst_case(w3: Web3, contract: Any) -> None:
     """Gas of eating steps of an ever longer snake on 20 x 20 (apple placement on a full board)."""
     system = load_system("snake")
     params = system.encode_params({"width": 20, "height": 20, "max_steps": 0xFFFF})
     state = system.initial_state(bytes(32), params)
     worst: list[tuple[int, int]] = []
+    rng = random.Random(0)  # snake_cycle ignores it
     while not system.is_done(state):
-        action = _cycle_action(state)
+        action = snake_cycle(state, rng)
         nxt = system.step(state, action)
         if nxt.score > state.score and len(state.body) % 40 in (0, 39):
             call = contract.functions.step(system.encode(state), action)
@@ -144,7 +129,7 @@ def bench_python(matches: int) -> None:
         "| system | system-only steps/s (step+observe v1+encode+keccak) | run_match steps/s, good agent | mean score |"
     )
     print("|---|---|---|---|")
-    for name in CONTRACTS:
+    for name in SYSTEM_CONTRACTS:
         system, program = load_system(name), _agent(name)
         params = system.encode_params(system.default_params())
         matches_played = []

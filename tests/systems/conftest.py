@@ -9,15 +9,9 @@ import pytest
 from web3 import Web3
 
 from adapters.anvil import Anvil
+from adapters.arena_ops import SYSTEM_CONTRACTS
 from adapters.build import compile_contracts, load_sources
 from adapters.toolchain import PROJECT_ROOT
-
-SYSTEM_CONTRACTS = {
-    "snake": "SnakeSystem",
-    "rps": "RpsSystem",
-    "connect4": "Connect4System",
-    "predict": "PredictSystem",
-}
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from collections.abc import Callable
 
 import pytest
 
+from adapters.arena_ops import SYSTEM_CONTRACTS
 from node.systems.base import System, load_system
-from tests.systems.conftest import SYSTEM_CONTRACTS, Deployed
+from tests.systems.conftest import Deployed
 from tests.systems.replay import (
     Policy,
     connect4_mostly_valid,
