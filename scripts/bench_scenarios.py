@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_sim import ROOT, in_fresh_process, process_figures  # same directory
 
 
 def child(name: str, trace_dir: str | None, worker: bool = False) -> dict[str, Any]:
@@ -49,18 +46,12 @@ def child(name: str, trace_dir: str | None, worker: bool = False) -> dict[str, A
         "trace_lines": result.trace_lines,
         "wall_s": round(wall, 3),
         "cpu_s": round(cpu, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "base_rss_mb": round(base_rss / 1024, 1),
-        "root": result.root.hex() if result.root else None,
-        "load_1m": round(os.getloadavg()[0], 1),
+        **process_figures(base_rss, result.root),
     }
 
 
 def measure(name: str, trace: str) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="bench-scenarios-") as tmp:
-        args = [sys.executable, __file__, "--child", name, trace, *([tmp] if trace != "no" else [])]
-        out = subprocess.run(args, check=True, capture_output=True, text=True, cwd=ROOT)
-        return json.loads(out.stdout)
+    return in_fresh_process(__file__, [name, trace], trace)
 
 
 def main() -> None:

@@ -67,11 +67,27 @@ def child(workload: str, agents: int, trace_dir: str | None, worker: bool) -> di
         "events_per_s": round(result.events / result.wall_seconds),
         "cpu_s": round(cpu, 3),
         "events_per_cpu_s": round(result.events / cpu) if cpu > 0 else None,
+        **process_figures(base_rss, result.root),
+    }
+
+
+def process_figures(base_rss: int, root: bytes | None) -> dict[str, Any]:
+    """The closing columns of every child row: peak and base RSS, trace root, load average."""
+    return {
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "base_rss_mb": round(base_rss / 1024, 1),
-        "root": result.root.hex() if result.root else None,
+        "root": root.hex() if root else None,
         "load_1m": round(os.getloadavg()[0], 1),
     }
+
+
+def in_fresh_process(script: str, args: list[str], trace: str) -> dict[str, Any]:
+    """``script --child *args [trace dir]`` in a new interpreter, so its peak RSS is its own;
+    the trace dir (given unless ``trace`` is "no") is a temporary directory."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        cmd = [sys.executable, script, "--child", *args, *([tmp] if trace != "no" else [])]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+        return json.loads(out.stdout)
 
 
 def measure(workload: str, agents: int, trace: str, repeat: int = 1) -> dict[str, Any]:
@@ -82,12 +98,7 @@ def measure(workload: str, agents: int, trace: str, repeat: int = 1) -> dict[str
 
 
 def _measure_once(workload: str, agents: int, trace: str) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="bench-sim-") as tmp:
-        args = [sys.executable, __file__, "--child", workload, str(agents), trace]
-        if trace != "no":
-            args.append(tmp)
-        out = subprocess.run(args, check=True, capture_output=True, text=True, cwd=ROOT)
-        return json.loads(out.stdout)
+    return in_fresh_process(__file__, [workload, str(agents), trace], trace)
 
 
 def main() -> None:
