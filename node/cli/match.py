@@ -164,6 +164,14 @@ def report_table(title: str, rows: Mapping[str, Any]) -> Table:
     return table
 
 
+def print_report(title: str, report: Mapping[str, Any], as_json: bool) -> None:
+    """The report as one JSON document, or as a titled table for people."""
+    if as_json:
+        print_json(report)
+    else:
+        console.print(report_table(title, report))
+
+
 def match_options(func: F) -> F:
     """The options every `nets match` subcommand shares."""
     decorators = [
@@ -193,11 +201,7 @@ def run_cmd(
 ) -> None:
     """Run one match and report steps, score, outcome and trace root."""
     setup = MatchSetup.parse(system, agent, seed, fuel, params)
-    report = match_report(setup, setup.run())
-    if as_json:
-        print_json(report)
-    else:
-        console.print(report_table(f"{setup.system.name} match", report))
+    print_report(f"{setup.system.name} match", match_report(setup, setup.run()), as_json)
 
 
 @match.command("trace")
@@ -218,10 +222,7 @@ def trace_cmd(
     result = setup.run()
     write_trace(result, Path(out))
     report = match_report(setup, result) | {"out": out}
-    if as_json:
-        print_json(report)
-    else:
-        console.print(report_table(f"{setup.system.name} match trace", report))
+    print_report(f"{setup.system.name} match trace", report, as_json)
 
 
 @match.command("prove")
