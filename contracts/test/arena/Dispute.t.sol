@@ -53,6 +53,27 @@ contract DisputeTest is ArenaBase {
         emit DisputeGame.DisputeResolved(id, claimId, v, reason);
     }
 
+    /// @notice CAROL challenges match `m` of `owner`'s claim, which reveals `c` down to the one-step
+    ///         phase (CAROL comparing against `truth`), then proves the step and expects `v`/`reason`.
+    function _disputeToStepProof(
+        address owner,
+        uint256 claimId,
+        ClaimData memory c,
+        uint16 m,
+        MatchTrace memory truth,
+        bytes memory program,
+        IArenaGame.Verdict v,
+        DisputeGame.Reason reason
+    ) internal {
+        MatchTrace memory t = c.matches[m];
+        uint256 id = _challenge(CAROL, claimId, m);
+        _revealSummary(owner, id, c, m);
+        _revealFinal(owner, id, t);
+        _bisect(owner, CAROL, id, t, truth);
+        _expectResolved(id, claimId, v, reason);
+        _proveStep(CAROL, id, t, truth, program);
+    }
+
     // ------------------------------------------------------------ full games
 
     function test_honestClaimantBeatsChallengerWhoDisagreesWithEverything() public {
@@ -249,10 +270,8 @@ contract DisputeTest is ArenaBase {
         ClaimData memory ct = _claim(r, trap, TRAPPER);
         assertEq(uint256(ct.matches[0].steps), 1, "trap ends at once");
         assertEq(uint256(ct.matches[0].entries[0].outcome), 1, "trap outcome");
-        vm.prank(BOB);
-        uint256 cpId = arena.submitClaim(r, plus, cp.root, cp.scores);
-        vm.prank(DAVE);
-        uint256 ctId = arena.submitClaim(r, trap, ct.root, ct.scores);
+        uint256 cpId = _submit(BOB, cp);
+        uint256 ctId = _submit(DAVE, ct);
         // Trap: one step, straight to the one-step proof, which confirms the forfeit.
         uint256 id = _challenge(CAROL, ctId, 0);
         _revealSummary(DAVE, id, ct, 0);
@@ -264,12 +283,9 @@ contract DisputeTest is ArenaBase {
         for (uint16 m; m < 3; ++m) {
             MatchTrace memory t = cp.matches[m];
             if (t.entries[t.steps - 1].outcome != 3) continue;
-            id = _challenge(CAROL, cpId, m);
-            _revealSummary(BOB, id, cp, m);
-            _revealFinal(BOB, id, t);
-            _bisect(BOB, CAROL, id, t, t);
-            _expectResolved(id, cpId, IArenaGame.Verdict.ChallengerLost, DisputeGame.Reason.StepValid);
-            _proveStep(CAROL, id, t, t, PLUS_ONE);
+            _disputeToStepProof(
+                BOB, cpId, cp, m, t, PLUS_ONE, IArenaGame.Verdict.ChallengerLost, DisputeGame.Reason.StepValid
+            );
             return;
         }
         revert("no invalid_action match in this seed");
@@ -287,15 +303,18 @@ contract DisputeTest is ArenaBase {
             t.entries[last].outcome = 0;
             _seal(t);
             _sealClaim(c);
-            vm.prank(BOB);
-            uint256 claimId = arena.submitClaim(r, plus, c.root, c.scores);
-            uint256 id = _challenge(CAROL, claimId, m);
-            _revealSummary(BOB, id, c, m);
-            _revealFinal(BOB, id, t);
+            uint256 claimId = _submit(BOB, c);
             // The post-states are the true ones: the challenger agrees down to the last step.
-            _bisect(BOB, CAROL, id, t, truth.matches[m]);
-            _expectResolved(id, claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.StepMismatch);
-            _proveStep(CAROL, id, t, truth.matches[m], PLUS_ONE);
+            _disputeToStepProof(
+                BOB,
+                claimId,
+                c,
+                m,
+                truth.matches[m],
+                PLUS_ONE,
+                IArenaGame.Verdict.ClaimantLost,
+                DisputeGame.Reason.StepMismatch
+            );
             return;
         }
         revert("no invalid_action match in this seed");
@@ -305,14 +324,10 @@ contract DisputeTest is ArenaBase {
         uint256 v1 = _agent(BOB, ECHO_V1, 1 ether);
         uint256 r = _round(leagueId);
         ClaimData memory c = _claim(r, v1, ECHO_V1);
-        vm.prank(BOB);
-        uint256 claimId = arena.submitClaim(r, v1, c.root, c.scores);
-        uint256 id = _challenge(CAROL, claimId, 0);
-        _revealSummary(BOB, id, c, 0);
-        _revealFinal(BOB, id, c.matches[0]);
-        _bisect(BOB, CAROL, id, c.matches[0], c.matches[0]);
-        _expectResolved(id, claimId, IArenaGame.Verdict.ChallengerLost, DisputeGame.Reason.StepValid);
-        _proveStep(CAROL, id, c.matches[0], c.matches[0], ECHO_V1);
+        uint256 claimId = _submit(BOB, c);
+        _disputeToStepProof(
+            BOB, claimId, c, 0, c.matches[0], ECHO_V1, IArenaGame.Verdict.ChallengerLost, DisputeGame.Reason.StepValid
+        );
     }
 
     /// @notice Whatever a challenger answers, an honest claimant wins (DESIGN.md: an honest claimant
@@ -522,8 +537,7 @@ contract DisputeTest is ArenaBase {
         uint256 small = _agent(BOB, ECHO, 1 ether);
         uint256 r = _round(leagueId);
         ClaimData memory c = _claim(r, small, ECHO);
-        vm.prank(BOB);
-        uint256 claimId = arena.submitClaim(r, small, c.root, c.scores);
+        uint256 claimId = _submit(BOB, c);
         // Raise nothing: stake 1 ether >= SLASH; check the cap with a league whose slash exceeds it.
         Arena.LeagueConfig memory cfg = _config(3);
         cfg.slashAmount = 5 ether;
@@ -531,8 +545,7 @@ contract DisputeTest is ArenaBase {
         uint256 harsh = arena.createLeague(cfg);
         uint256 r2 = _round(harsh);
         ClaimData memory c2 = _claim(r2, small, ECHO);
-        vm.prank(BOB);
-        uint256 claimId2 = arena.submitClaim(r2, small, c2.root, c2.scores);
+        uint256 claimId2 = _submit(BOB, c2);
         uint256 id = _challenge(CAROL, claimId2, 0);
         vm.warp(block.timestamp + MOVE_WINDOW + 1);
         game.timeout(id);
