@@ -8,10 +8,11 @@ from typing import Any, TypeVar
 
 from sqlmodel import col, select
 
+from adapters.arena_ops import DisputeInfo, Phase
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
 from adapters.events import ChainEvent, EventCursor
-from node.db import chain_index
+from node.db import chain_index, repo
 from node.db.engine import Database
 from node.db.models import DisputeRow, RoundRow
 from node.db.outbox import KeyPart, Outbox
@@ -108,11 +109,39 @@ class RoleBase:
         return done
 
     def unresolved_disputes(self) -> list[DisputeRow]:
-        with self.db.session() as session:
-            statement = select(DisputeRow).where(
-                DisputeRow.chain_id == self.chain_id, col(DisputeRow.verdict).is_(None)
-            )
-            return list(session.exec(statement.order_by(col(DisputeRow.dispute_id))).all())
+        return repo.open_disputes(self.db, self.chain_id)
+
+    def dispute_move(self, d: int, info: DisputeInfo, seq: int, kind: str, call: Any) -> int:
+        """One bisection move of dispute ``d``: done once its (phase, lo, hi) has changed."""
+        state = (info.phase, info.lo, info.hi)
+
+        def moved() -> bool | None:
+            now = self.adapter.dispute(d)
+            return True if (now.phase, now.lo, now.hi) != state else None
+
+        result = self.act(
+            f"dispute {d}: {kind}",
+            "move",
+            [d, seq, kind],
+            {},
+            check=moved,
+            send=lambda: call() or True,
+        )
+        if result is not None:
+            repo.add_move(self.db, self.chain_id, d, kind, {"seq": seq})
+        return int(result is not None)
+
+    def end_dispute(self, d: int, kind: str, call: Callable[[int], Any]) -> int:
+        """``timeout`` or ``dismiss`` of dispute ``d``: done once it is resolved."""
+        result = self.act(
+            f"dispute {d}: {kind}",
+            kind,
+            [d],
+            {},
+            check=lambda: True if self.adapter.dispute(d).phase == Phase.RESOLVED else None,
+            send=lambda: call(d) or True,
+        )
+        return int(result is not None)
 
     def all_disputes(self) -> list[DisputeRow]:
         with self.db.session() as session:

@@ -213,20 +213,14 @@ class Submitter(RoleBase):
         info = self.adapter.dispute(d)
         if info.phase in (Phase.NONE, Phase.RESOLVED):
             return 0
-        state = (info.phase, info.lo, info.hi)
-
-        def moved() -> bool | None:
-            now = self.adapter.dispute(d)
-            return True if (now.phase, now.lo, now.hi) != state else None
-
         if info.phase in (Phase.AWAIT_ANSWER, Phase.AWAIT_ONE_STEP):
             if self.now() <= info.deadline:
                 return 0
-            return self._timeout(d)
+            return self.end_dispute(d, "timeout", self.adapter.timeout)
         if self.now() > info.deadline:
             return 0  # too late: the challenger will claim the timeout
         if self.adapter.claim_commit(info.claim_id) == VOIDED:
-            return self._dismiss(d)
+            return self.end_dispute(d, "dismiss", self.adapter.dismiss)
         header = self.header(row.round_id, row.agent_id)
         claimed = self.claimed_match(row.round_id, row.agent_id, row.match_index)
         if info.phase == Phase.AWAIT_SUMMARY:
@@ -249,39 +243,7 @@ class Submitter(RoleBase):
             send = lambda: self.adapter.reveal_midpoint(  # noqa: E731
                 d, claimed.entry(mid), claimed.proof(mid)
             )
-        result = self.act(
-            f"dispute {d}: {kind}",
-            "move",
-            [d, seq, kind],
-            {},
-            check=moved,
-            send=lambda: send() or True,
-        )
-        if result is not None:
-            repo.add_move(self.db, self.chain_id, d, kind, {"seq": seq})
-        return int(result is not None)
-
-    def _timeout(self, d: int) -> int:
-        result = self.act(
-            f"dispute {d}: timeout",
-            "timeout",
-            [d],
-            {},
-            check=lambda: True if self.adapter.dispute(d).phase == Phase.RESOLVED else None,
-            send=lambda: self.adapter.timeout(d) or True,
-        )
-        return int(result is not None)
-
-    def _dismiss(self, d: int) -> int:
-        result = self.act(
-            f"dispute {d}: dismiss",
-            "dismiss",
-            [d],
-            {},
-            check=lambda: True if self.adapter.dispute(d).phase == Phase.RESOLVED else None,
-            send=lambda: self.adapter.dismiss(d) or True,
-        )
-        return int(result is not None)
+        return self.dispute_move(d, info, seq, kind, send)
 
     # -- the loop ------------------------------------------------------------------------------
 

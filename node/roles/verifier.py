@@ -248,36 +248,25 @@ class Verifier(RoleBase):
             if info.phase in (Phase.NONE, Phase.RESOLVED):
                 continue
             if self.adapter.claim_commit(info.claim_id) == VOIDED:
-                done += self._simple(row.dispute_id, "dismiss", self.adapter.dismiss)
+                done += self.end_dispute(row.dispute_id, "dismiss", self.adapter.dismiss)
                 continue
             if row.challenger.lower() != self.me.lower():
                 continue
             done += self._play(row)
         return done
 
-    def _simple(self, d: int, kind: str, call: Any) -> int:
-        result = self.act(
-            f"dispute {d}: {kind}",
-            kind,
-            [d],
-            {},
-            check=lambda: True if self.adapter.dispute(d).phase == Phase.RESOLVED else None,
-            send=lambda: call(d) or True,
-        )
-        return int(result is not None)
-
     def _play(self, row: DisputeRow) -> int:
         d = row.dispute_id
         info = self.adapter.dispute(d)
         claimant_turn = info.phase in (Phase.AWAIT_SUMMARY, Phase.AWAIT_FINAL, Phase.AWAIT_MID)
         if claimant_turn and self.now() > info.deadline:
-            return self._simple(d, "timeout", self.adapter.timeout)
+            return self.end_dispute(d, "timeout", self.adapter.timeout)
         if not self.policy.moves or self.now() > info.deadline:
             return 0
         if info.phase >= Phase.AWAIT_MID and not self.policy.lies:
             fraud = self._final_fraud(row, info.final_post, info.score)
             if fraud is not None:
-                return self._move(d, info, 1, "prove_final_state_fraud",
+                return self.dispute_move(d, info, 1, "prove_final_state_fraud",
                                   lambda: self.adapter.prove_final_state_fraud(d, fraud))  # fmt: skip
         if claimant_turn:
             return 0
@@ -295,7 +284,9 @@ class Verifier(RoleBase):
                 and mid < mine.steps
                 and entry.post_state_hash == Entry.unpack(mine.entries[mid])[1].post_state_hash
             )
-            return self._move(d, info, 2 + mid, "answer", lambda: self.adapter.answer(d, agree))
+            return self.dispute_move(
+                d, info, 2 + mid, "answer", lambda: self.adapter.answer(d, agree)
+            )
         # AWAIT_ONE_STEP
         hi_entry = revealed.get(info.hi)
         lo_entry = revealed.get(info.lo, NO_ENTRY) if info.lo >= 0 else NO_ENTRY
@@ -304,7 +295,7 @@ class Verifier(RoleBase):
         assert mine.states is not None
         pre = system.encode(mine.states[min(info.hi, mine.steps)])
         code = self.code(row.agent_id) or b""
-        return self._move(
+        return self.dispute_move(
             d, info, 0, "prove_step",
             lambda: self.adapter.prove_step(d, lo_entry, hi_entry, pre, code),
         )  # fmt: skip
@@ -324,25 +315,6 @@ class Verifier(RoleBase):
                     return encoded
                 return None
         return None
-
-    def _move(self, d: int, info: Any, seq: int, kind: str, call: Any) -> int:
-        state = (info.phase, info.lo, info.hi)
-
-        def moved() -> bool | None:
-            now = self.adapter.dispute(d)
-            return True if (now.phase, now.lo, now.hi) != state else None
-
-        result = self.act(
-            f"dispute {d}: {kind}",
-            "move",
-            [d, seq, kind],
-            {},
-            check=moved,
-            send=lambda: call() or True,
-        )
-        if result is not None:
-            repo.add_move(self.db, self.chain_id, d, kind, {"seq": seq})
-        return int(result is not None)
 
     # -- settlement ----------------------------------------------------------------------------
 
