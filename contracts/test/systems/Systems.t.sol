@@ -26,6 +26,12 @@ contract SystemsTest is TestBase {
         return (uint256(uint8(s[off])) << 8) | uint8(s[off + 1]);
     }
 
+    /// @dev `system.initialState(0, params)` reverts with BadParams(field).
+    function _assertBadParams(ISystem system, bytes memory params, string memory field) internal {
+        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, field));
+        system.initialState(bytes32(0), params);
+    }
+
     /// @dev Plays `values` (cycled) until the state is terminal or `limit` steps were taken.
     function _play(ISystem system, bytes memory state, uint64[] memory values, uint256 limit)
         internal
@@ -62,37 +68,28 @@ contract SystemsTest is TestBase {
     }
 
     function test_snakeRejectsBadParams() public {
-        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "width"));
-        snake.initialState(bytes32(0), hex"031401f4");
-        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "height"));
-        snake.initialState(bytes32(0), hex"144101f4");
-        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "max_steps"));
-        snake.initialState(bytes32(0), hex"14140000");
-        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "params"));
-        snake.initialState(bytes32(0), hex"1414");
+        _assertBadParams(snake, hex"031401f4", "width");
+        _assertBadParams(snake, hex"144101f4", "height");
+        _assertBadParams(snake, hex"14140000", "max_steps");
+        _assertBadParams(snake, hex"1414", "params");
     }
 
     function test_otherSystemsRejectBadParams() public {
-        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "rounds"));
-        rps.initialState(bytes32(0), hex"000010");
-        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "history"));
-        rps.initialState(bytes32(0), hex"006421");
-        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "first"));
-        connect4.initialState(bytes32(0), hex"0314");
-        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "noise"));
-        connect4.initialState(bytes32(0), hex"0265");
-        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "length"));
-        predict.initialState(bytes32(0), hex"00000510");
-        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "noise"));
-        predict.initialState(bytes32(0), hex"00643310");
-        vm.expectRevert(abi.encodeWithSelector(SystemLib.BadParams.selector, "history"));
-        predict.initialState(bytes32(0), hex"00640501");
+        _assertBadParams(rps, hex"000010", "rounds");
+        _assertBadParams(rps, hex"006421", "history");
+        _assertBadParams(connect4, hex"0314", "first");
+        _assertBadParams(connect4, hex"0265", "noise");
+        _assertBadParams(predict, hex"00000510", "length");
+        _assertBadParams(predict, hex"00643310", "noise");
+        _assertBadParams(predict, hex"00640501", "history");
     }
 
     function test_malformedStatesRevert() public {
         bytes memory s = snake.initialState(bytes32(0), SNAKE_20);
         bytes memory cut = new bytes(s.length - 1);
-        for (uint256 i = 0; i < cut.length; ++i) cut[i] = s[i];
+        for (uint256 i = 0; i < cut.length; ++i) {
+            cut[i] = s[i];
+        }
         vm.expectRevert(SystemLib.BadState.selector);
         snake.step(cut, 0);
         vm.expectRevert(SystemLib.BadState.selector);
