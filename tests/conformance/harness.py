@@ -198,6 +198,25 @@ def setup_round(chain: ArenaAdapter, *, pool: int = 10 * ETHER) -> Setup:
     return Setup(creator, owners, challenger, league_id, round_id, agents)
 
 
+def seeded_claims(chain: ArenaAdapter) -> dict[tuple[int, int], ClaimOpening]:
+    """Two staked agents (owners 0 and 1) with claims in a seeded round of league 1, so random
+    operation sequences meet live state; the openings by (round, agent)."""
+    postings: dict[tuple[int, int], ClaimOpening] = {}
+    for who in (0, 1):
+        owner = chain.with_signer(account(who))
+        agent_id = owner.register_agent(AGENT_CODE)
+        owner.stake(agent_id, 2 * ETHER)
+    chain.create_league(league_config(chain), 5 * ETHER)
+    chain.open_round(1)
+    chain.mine(1)
+    chain.fix_seed(1)
+    for who in (0, 1):
+        opening = ClaimOpening(who + 1, bytes([who]) * 32, (who, -who))
+        chain.with_signer(account(who)).submit_claim(1, who + 1, opening.claim_root, opening.scores)
+        postings[(1, who + 1)] = opening
+    return postings
+
+
 def play_dispute(
     claimant: ArenaAdapter,
     challenger: ArenaAdapter,

@@ -15,30 +15,18 @@ from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
 from adapters.events import EventCursor
 from adapters.memory import MemoryChain
-from tests.conformance.harness import AGENT_CODE, DeployedAnvil, account, league_config, transcript
+from tests.conformance.harness import (
+    AGENT_CODE,
+    DeployedAnvil,
+    account,
+    seeded_claims,
+    transcript,
+)
 
 pytestmark = pytest.mark.anvil
 
 OPS = 14
 step = st.tuples(st.integers(0, OPS - 1), st.integers(0, 3), st.integers(0, 4))
-
-
-def prepare(chain: ArenaAdapter) -> dict[tuple[int, int], ClaimOpening]:
-    """Two staked agents (owners 0 and 1) with claims in a seeded round of league 1."""
-    postings: dict[tuple[int, int], ClaimOpening] = {}
-    for who in (0, 1):
-        owner = chain.with_signer(account(who))
-        agent_id = owner.register_agent(AGENT_CODE)
-        owner.stake(agent_id, 2 * ETHER)
-    chain.create_league(league_config(chain), 5 * ETHER)
-    chain.open_round(1)
-    chain.mine(1)
-    chain.fix_seed(1)
-    for who in (0, 1):
-        opening = ClaimOpening(who + 1, bytes([who]) * 32, (who, -who))
-        chain.with_signer(account(who)).submit_claim(1, who + 1, opening.claim_root, opening.scores)
-        postings[(1, who + 1)] = opening
-    return postings
 
 
 def apply(
@@ -105,7 +93,7 @@ DRIFT = 60
 def run(chain: ArenaAdapter, steps: list[tuple[int, int, int]]) -> list[Any]:
     """Each operation's outcome; a seed is seed-dependent (not compared), a time argument is
     taken relative to the chain's time after the preparation."""
-    posted = prepare(chain)
+    posted = seeded_claims(chain)
     t0 = chain.block_time()
     outcomes: list[Any] = []
     for op in steps:

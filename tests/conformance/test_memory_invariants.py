@@ -10,7 +10,7 @@ from adapters.arena_ops import ETHER, ClaimOpening, Phase
 from adapters.errors import ChainError
 from adapters.memory import MemoryChain
 from adapters.memory.claims import commitment
-from tests.conformance.harness import AGENT_CODE, account, league_config
+from tests.conformance.harness import AGENT_CODE, account, league_config, seeded_claims
 
 OPS = 15
 step = st.tuples(st.integers(0, OPS - 1), st.integers(0, 3), st.integers(0, 4))
@@ -37,16 +37,7 @@ def _opening(round_id: int, agent_id: int, guess: int) -> ClaimOpening:
 def prepared() -> MemoryChain:
     """Two staked agents with claims in a seeded round, so random steps meet live state."""
     chain = MemoryChain()
-    for who in (0, 1):
-        owner = chain.with_signer(account(who))
-        agent_id = owner.register_agent(AGENT_CODE)
-        owner.stake(agent_id, 2 * ETHER)
-    chain.create_league(league_config(chain), 5 * ETHER)
-    chain.open_round(1)
-    chain.mine(1)
-    chain.fix_seed(1)
-    for who in (0, 1):
-        chain.with_signer(account(who)).submit_claim(1, who + 1, bytes([who]) * 32, [who, -who])
+    seeded_claims(chain)
     return chain
 
 
