@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
 from node.cli.common import BadInput, console, json_option, parse_hex, print_json
-from node.wasm import DEFAULT_FUEL, MAX_FUEL, AgentFileError, AgentProgram, load_agent_file
+from node.wasm import (
+    DEFAULT_FUEL,
+    MAX_FUEL,
+    AgentFileError,
+    AgentProgram,
+    Decision,
+    load_agent_file,
+)
 from node.wasm.limits import V0_OBSERVATION_BYTES
+
+if TYPE_CHECKING:
+    from node.onchain import OnchainDecision
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,21 @@ class CheckReport:
     agent_code_hash: bytes
     size: int
     invalid_reason: str | None
+
+
+def _run_report(
+    program: AgentProgram, decision: Decision | OnchainDecision, fuel: int
+) -> RunReport:
+    """The report of ``program``'s ``decision`` with ``fuel`` units, off-chain or on-chain."""
+    return RunReport(
+        outcome=decision.outcome.name.lower(),
+        action=decision.value,
+        fuel_used=decision.fuel_used,
+        fuel=fuel,
+        abi=program.abi,
+        agent_code_hash=program.code_hash,
+        invalid_reason=program.invalid_reason,
+    )
 
 
 def _load(agent: str) -> AgentProgram:
@@ -109,18 +135,11 @@ def run_cmd(
         raise BadInput(
             f"ABI v0 agent needs an {V0_OBSERVATION_BYTES}-byte observation, got {len(observation)}"
         )
-    decision = program.decide(observation, fuel)
-    report = RunReport(
-        outcome=decision.outcome.name.lower(),
-        action=decision.value,
-        fuel_used=decision.fuel_used,
-        fuel=fuel,
-        abi=program.abi,
-        agent_code_hash=program.code_hash,
-        invalid_reason=program.invalid_reason,
+    report = (
+        _run_onchain(program, observation, fuel, chain_url)
+        if onchain
+        else _run_report(program, program.decide(observation, fuel), fuel)
     )
-    if onchain:
-        report = _run_onchain(report, program.code, observation, fuel, chain_url)
     if as_json:
         print_json(report)
         return
@@ -139,25 +158,17 @@ def run_cmd(
 
 
 def _run_onchain(
-    local: RunReport, code: bytes, observation: bytes, fuel: int, chain_url: str | None
+    program: AgentProgram, observation: bytes, fuel: int, chain_url: str | None
 ) -> OnchainRunReport:
     """The same decision on the interpreter contract; the outcome is the contract's."""
     from node.onchain import run_onchain  # web3 is slow to import: only when asked for
 
     try:
-        decision = run_onchain(code, observation, fuel, chain_url)
+        decision = run_onchain(program.code, observation, fuel, chain_url)
     except OSError as exc:  # requests' connection errors are OSErrors
         raise BadInput(f"cannot reach the chain at {chain_url}: {exc}") from None
-    return OnchainRunReport(
-        outcome=decision.outcome.name.lower(),
-        action=decision.value,
-        fuel_used=decision.fuel_used,
-        fuel=fuel,
-        abi=local.abi,
-        agent_code_hash=local.agent_code_hash,
-        invalid_reason=local.invalid_reason,
-        gas_used=decision.gas_used,
-    )
+    local = _run_report(program, decision, fuel)
+    return OnchainRunReport(**vars(local), gas_used=decision.gas_used)
 
 
 @wasm.command("check")
