@@ -20,6 +20,18 @@ contract Rfc9162Test is TestBase {
         }
     }
 
+    /// @dev `size` salted entries, their reference root and the reference proof of `index`.
+    function _tree(uint256 size, uint256 salt, uint256 index)
+        internal
+        view
+        returns (bytes[] memory entries, bytes32 root, bytes32[] memory proof)
+    {
+        entries = _entries(size, salt);
+        bytes32[] memory hashes = MerkleBuilder.leafHashes(entries);
+        root = MerkleBuilder.root(hashes);
+        proof = MerkleBuilder.proof(hashes, index);
+    }
+
     function test_emptyRootIsSha256OfNothing() public view {
         assertEq(h.rootOf(new bytes[](0)), sha256(""), "empty root");
         assertEq(Rfc9162.EMPTY_ROOT, sha256(""), "constant");
@@ -55,10 +67,7 @@ contract Rfc9162Test is TestBase {
     function testFuzz_everyProofVerifies(uint16 rawSize, uint16 rawIndex, uint256 salt) public view {
         uint256 size = 1 + uint256(rawSize) % 600;
         uint256 index = uint256(rawIndex) % size;
-        bytes[] memory entries = _entries(size, salt);
-        bytes32[] memory hashes = MerkleBuilder.leafHashes(entries);
-        bytes32 root = MerkleBuilder.root(hashes);
-        bytes32[] memory proof = MerkleBuilder.proof(hashes, index);
+        (bytes[] memory entries, bytes32 root, bytes32[] memory proof) = _tree(size, salt, index);
         assertTrue(h.verifyInclusion(entries[index], index, size, proof, root), "valid proof");
         (bool ok, bytes32 computed) = h.rootFromProof(entries[index], index, size, proof);
         assertTrue(ok, "ok");
@@ -72,10 +81,7 @@ contract Rfc9162Test is TestBase {
         vm.assume(flip != bytes32(0));
         uint256 size = 2 + uint256(rawSize) % 600;
         uint256 index = uint256(rawIndex) % size;
-        bytes[] memory entries = _entries(size, salt);
-        bytes32[] memory hashes = MerkleBuilder.leafHashes(entries);
-        bytes32 root = MerkleBuilder.root(hashes);
-        bytes32[] memory proof = MerkleBuilder.proof(hashes, index);
+        (bytes[] memory entries, bytes32 root, bytes32[] memory proof) = _tree(size, salt, index);
         proof[which % proof.length] ^= flip;
         assertTrue(!h.verifyInclusion(entries[index], index, size, proof, root), "tampered sibling");
     }
@@ -86,10 +92,7 @@ contract Rfc9162Test is TestBase {
     {
         uint256 size = 2 + uint256(rawSize) % 600;
         uint256 index = uint256(rawIndex) % size;
-        bytes[] memory entries = _entries(size, salt);
-        bytes32[] memory hashes = MerkleBuilder.leafHashes(entries);
-        bytes32 root = MerkleBuilder.root(hashes);
-        bytes32[] memory proof = MerkleBuilder.proof(hashes, index);
+        (bytes[] memory entries, bytes32 root, bytes32[] memory proof) = _tree(size, salt, index);
         uint256 otherIndex = uint256(other) % size;
         if (otherIndex != index) {
             assertTrue(!h.verifyInclusion(entries[index], otherIndex, size, proof, root), "other index");
@@ -102,9 +105,7 @@ contract Rfc9162Test is TestBase {
     function testFuzz_wrongLengthProofIsMalformed(uint16 rawSize, uint16 rawIndex, uint256 salt) public view {
         uint256 size = 1 + uint256(rawSize) % 600;
         uint256 index = uint256(rawIndex) % size;
-        bytes[] memory entries = _entries(size, salt);
-        bytes32[] memory hashes = MerkleBuilder.leafHashes(entries);
-        bytes32[] memory proof = MerkleBuilder.proof(hashes, index);
+        (bytes[] memory entries,, bytes32[] memory proof) = _tree(size, salt, index);
         bytes32[] memory longer = new bytes32[](proof.length + 1);
         for (uint256 i; i < proof.length; ++i) {
             longer[i] = proof[i];
