@@ -6,11 +6,10 @@ import {Arena} from "../../src/arena/Arena.sol";
 import {ISystem} from "../../src/interfaces/ISystem.sol";
 import {IArenaGame} from "../../src/arena/IArenaGame.sol";
 
-/// @notice Receiver that re-enters the Arena from its receive hook and records what happened.
-contract ReentrantReceiver {
+/// @notice An Arena account run by a contract: registers, stakes, unstakes and withdraws on its own
+///         behalf; subclasses decide what its receive hook does when the Arena pays it.
+abstract contract ArenaAccount {
     Arena internal immutable arena;
-    bytes public reentryError;
-    uint256 public received;
 
     constructor(Arena arena_) {
         arena = arena_;
@@ -31,6 +30,14 @@ contract ReentrantReceiver {
     function pull(uint256 amount) external {
         arena.withdraw(amount);
     }
+}
+
+/// @notice Receiver that re-enters the Arena from its receive hook and records what happened.
+contract ReentrantReceiver is ArenaAccount {
+    bytes public reentryError;
+    uint256 public received;
+
+    constructor(Arena arena_) ArenaAccount(arena_) {}
 
     receive() external payable {
         received += msg.value;
@@ -42,24 +49,17 @@ contract ReentrantReceiver {
 }
 
 /// @notice Receiver that tries to open a dispute (moving its bond through the Arena) while being paid.
-contract GameReentrant {
-    Arena internal immutable arena;
+contract GameReentrant is ArenaAccount {
     bytes public reentryError;
     uint256 internal claimId;
 
-    constructor(Arena arena_) {
-        arena = arena_;
-    }
+    constructor(Arena arena_) ArenaAccount(arena_) {}
 
     function setUp(uint256 claimId_) external returns (uint256 agentId) {
         claimId = claimId_;
         agentId = arena.registerAgent(hex"00");
         arena.stake{value: 1 ether}(agentId);
         arena.requestUnstake(agentId, 1 ether);
-    }
-
-    function pull(uint256 amount) external {
-        arena.withdraw(amount);
     }
 
     receive() external payable {
@@ -71,28 +71,8 @@ contract GameReentrant {
 }
 
 /// @notice Receiver whose receive hook always reverts.
-contract RejectingReceiver {
-    Arena internal immutable arena;
-
-    constructor(Arena arena_) {
-        arena = arena_;
-    }
-
-    function register(bytes calldata code) external returns (uint256) {
-        return arena.registerAgent(code);
-    }
-
-    function stakeOn(uint256 agentId) external payable {
-        arena.stake{value: msg.value}(agentId);
-    }
-
-    function unstake(uint256 agentId, uint256 amount) external {
-        arena.requestUnstake(agentId, amount);
-    }
-
-    function pull(uint256 amount) external {
-        arena.withdraw(amount);
-    }
+contract RejectingReceiver is ArenaAccount {
+    constructor(Arena arena_) ArenaAccount(arena_) {}
 
     receive() external payable {
         revert("no");
