@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from node.sim.validators.core import Check, Event, Trace, Verdict, verdict
-
-
-def _by_item(events: list[Event]) -> dict[str, list[Event]]:
-    out: dict[str, list[Event]] = {}
-    for event in events:
-        out.setdefault(str(event.get("item")), []).append(event)
-    return out
+from node.sim.validators.core import Check, Trace, Verdict, group_by, verdict
 
 
 def highest_bid_wins(trace: Trace) -> Verdict:
     """The award goes to the highest received bid (ties to the smaller id) at that price."""
-    bids = _by_item(trace.app("bid_received"))
+    bids = group_by(trace.app("bid_received"), "item")
     failures: list[str] = []
     awards = trace.app("award")
     for award in awards:
@@ -34,9 +27,9 @@ def highest_bid_wins(trace: Trace) -> Verdict:
 
 def one_winner_per_item(trace: Trace) -> Verdict:
     """Every called item ends with exactly one award, or is unsold because nobody bid."""
-    awards = _by_item(trace.app("award"))
-    unsold = _by_item(trace.app("unsold"))
-    bids = _by_item(trace.app("bid_received"))
+    awards = group_by(trace.app("award"), "item")
+    unsold = group_by(trace.app("unsold"), "item")
+    bids = group_by(trace.app("bid_received"), "item")
     failures: list[str] = []
     calls = trace.app("call")
     for call in calls:

@@ -115,6 +115,14 @@ def load_trace(path: Path) -> Trace:
     return trace
 
 
+def group_by(events: Iterable[Event], key: str) -> dict[str, list[Event]]:
+    """Events by the string form of one field, in trace order (e.g. bids by item)."""
+    out: dict[str, list[Event]] = {}
+    for event in events:
+        out.setdefault(str(event.get(key)), []).append(event)
+    return out
+
+
 def verdict(name: str, checked: int, failures: list[str], what: str = "evidence") -> Verdict:
     """Passed iff something was checked and nothing failed; the detail names the first problems."""
     if checked == 0:

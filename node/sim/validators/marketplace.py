@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from node.sim.validators.core import Check, Event, Trace, Verdict, verdict
+from node.sim.validators.core import Check, Event, Trace, Verdict, group_by, verdict
 
 
 def no_double_sell(trace: Trace) -> Verdict:
@@ -22,9 +22,7 @@ def no_double_sell(trace: Trace) -> Verdict:
 
 def every_buy_answered(trace: Trace) -> Verdict:
     """Each buyer request gets exactly one answer, from the seller it was sent to."""
-    answers: dict[str, list[Event]] = {}
-    for answer in trace.app("answer"):
-        answers.setdefault(str(answer.get("req")), []).append(answer)
+    answers = group_by(trace.app("answer"), "req")
     failures: list[str] = []
     requests = trace.app("request")
     for request in requests:

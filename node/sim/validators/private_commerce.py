@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from node.sim.validators.core import Check, Event, Trace, Verdict, verdict
+from node.sim.validators.core import Check, Event, Trace, Verdict, group_by, verdict
 
 
 def discovery_precedes_bid(trace: Trace) -> Verdict:
@@ -59,10 +59,7 @@ def bid_plaintext_never_on_wire(trace: Trace) -> Verdict:
 
 
 def _stream_payments(trace: Trace) -> dict[str, list[Event]]:
-    out: dict[str, list[Event]] = {}
-    for pay in trace.layer("payments", "stream_pay"):
-        out.setdefault(str(pay.get("stream")), []).append(pay)
-    return out
+    return group_by(trace.layer("payments", "stream_pay"), "stream")
 
 
 def undelivering_seller_below_threshold(trace: Trace) -> Verdict:

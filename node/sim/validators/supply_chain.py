@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from node.sim.validators.core import Check, Event, Trace, Verdict, verdict
+from node.sim.validators.core import Check, Trace, Verdict, group_by, verdict
 
 STAGES = ("supplier", "manufacturer", "distributor", "retailer")
 
@@ -10,9 +10,7 @@ STAGES = ("supplier", "manufacturer", "distributor", "retailer")
 def goods_traced_through_all_hops(trace: Trace) -> Verdict:
     """Each made good is received once at every later stage, from the previous stage, after
     that stage shipped it to the receiver, and finally delivered by the retailer."""
-    received: dict[str, list[Event]] = {}
-    for event in trace.app("receive"):
-        received.setdefault(str(event.get("good")), []).append(event)
+    received = group_by(trace.app("receive"), "good")
     shipped: dict[tuple[str, str, str], int] = {}
     for ship in trace.app("ship"):
         key = (str(ship.get("good")), str(ship.get("agent")), str(ship.get("to")))

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from node.sim.validators.core import Check, Event, Trace, Verdict, verdict
+from node.sim.validators.core import Check, Event, Trace, Verdict, group_by, verdict
 
 
 def tally_matches(trace: Trace) -> Verdict:
     """Each tally's yes/no equal the votes cast for that proposal and the votes counted."""
-    cast: dict[str, list[Event]] = {}
-    for vote in trace.app("vote"):
-        cast.setdefault(str(vote.get("proposal")), []).append(vote)
-    counted: dict[str, list[Event]] = {}
-    for count in trace.app("count"):
-        counted.setdefault(str(count.get("proposal")), []).append(count)
+    cast = group_by(trace.app("vote"), "proposal")
+    counted = group_by(trace.app("count"), "proposal")
     failures: list[str] = []
     tallies = trace.app("tally")
     for tally in tallies:
