@@ -38,7 +38,11 @@ class TraceSummary:
     end: dict[str, Any] = field(default_factory=dict)
 
 
-def _percentile(hist: dict[int, int], total: int, q: float) -> int:
+def percentile(hist: dict[int, int], q: float) -> int | None:
+    """The ``q`` quantile (nearest rank) of a value -> count histogram; None when it is empty."""
+    total = sum(hist.values())
+    if not total:
+        return None
     rank = max(1, -(-int(q * total * 1000) // 1000))
     seen = 0
     for lat in sorted(hist):
@@ -89,8 +93,8 @@ def summarize(path: Path) -> TraceSummary:
     latency = LatencyStats(count=total)
     if total:
         latency.mean = sum(k * v for k, v in hist.items()) / total
-        latency.p50 = _percentile(hist, total, 0.50)
-        latency.p99 = _percentile(hist, total, 0.99)
+        latency.p50 = percentile(hist, 0.50)
+        latency.p99 = percentile(hist, 0.99)
         latency.max = max(hist)
     root = "0x" + acc.root().hex()
     stored: str | None = None

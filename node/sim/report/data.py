@@ -96,16 +96,3 @@ def bucketed(series: dict[int, int], end: int, buckets: int = MAX_BUCKETS) -> tu
         if 0 <= t <= end:
             out[t // width] += n
     return width, out
-
-
-def percentile(hist: dict[int, int], q: float) -> int | None:
-    total = sum(hist.values())
-    if not total:
-        return None
-    rank = max(1, -(-int(q * total * 1000) // 1000))
-    seen = 0
-    for value in sorted(hist):
-        seen += hist[value]
-        if seen >= rank:
-            return value
-    return max(hist)

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from node.sim.report.data import ReportData, bucketed, percentile
+from node.sim.report.data import ReportData, bucketed
 from node.sim.report.svg import bar_chart, line_chart
+from node.sim.tracestats import percentile
 from node.sim.validators.core import Verdict
 
 TOP_AGENTS = 30
