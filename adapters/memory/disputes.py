@@ -26,7 +26,7 @@ from adapters.memory.contracts import Contracts
 from adapters.memory.ledger import Tx, revert
 from adapters.memory.state import ArenaState, Dispute
 from node.merkle import leaf_hash, root_from_proof
-from node.trace import keccak256
+from node.trace import keccak256, match_seed
 
 MAX_STEPS = 2**31 - 1
 
@@ -175,10 +175,7 @@ class Game:
             {"disputeId": dispute_id, "summary": summary.as_abi(), "deadline": deadline},
         )
         agent_id = d.claim_id & (2**64 - 1)
-        expected_seed = keccak256(
-            round_seed + agent_id.to_bytes(32, "big") + d.match_index.to_bytes(32, "big")
-        )
-        if summary.match_seed != expected_seed:
+        if summary.match_seed != match_seed(round_seed, agent_id, d.match_index):
             self._resolve(tx, dispute_id, d, Verdict.CLAIMANT_LOST, Reason.WRONG_SEED)
         elif summary.score != scores[d.match_index]:
             self._resolve(tx, dispute_id, d, Verdict.CLAIMANT_LOST, Reason.WRONG_SCORE)
@@ -282,9 +279,7 @@ class Game:
         agent = self.state.agents[agent_id]
         system = self._system(d)
         if d.lo < 0:
-            seed = keccak256(
-                r.seed + agent_id.to_bytes(32, "big") + d.match_index.to_bytes(32, "big")
-            )
+            seed = match_seed(r.seed, agent_id, d.match_index)
             expected_pre = keccak256(system.initial_state(seed, bytes(league.system_params)))
         else:
             if leaf_hash(lo_entry.packed(d.lo)) != d.lo_leaf:
