@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import struct
+from collections.abc import Callable, Mapping
 
 from node.systems.base import BadParams
 
@@ -17,6 +18,21 @@ def param_value(
     if not lo <= value <= hi:
         raise BadParams(f"{name}: {value} outside [{lo}, {hi}]")
     return value
+
+
+def params_from_bytes(
+    params: bytes,
+    layout: struct.Struct,
+    defaults: Mapping[str, int],
+    encode_params: Callable[[Mapping[str, int]], bytes],
+) -> dict[str, int]:
+    """Encoded params as named fields (``layout`` packs them in ``defaults``' order), range
+    checked by encoding them again; BadParams for the wrong length or a value out of range."""
+    if not isinstance(params, bytes | bytearray) or len(params) != layout.size:
+        raise BadParams(f"params: expected {layout.size} bytes")
+    decoded = dict(zip(defaults, layout.unpack(params), strict=True))
+    encode_params(decoded)
+    return decoded
 
 
 def reject_unknown(params: Mapping[str, int], defaults: Mapping[str, int]) -> None:

@@ -8,8 +8,7 @@ import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from node.systems.base import BadParams
-from node.systems.codec import need_bytes, param_value, reject_unknown, require
+from node.systems.codec import need_bytes, param_value, params_from_bytes, reject_unknown, require
 from node.systems.prng import FORFEIT_STATUS, as_u64, draw
 
 RUNNING, AGENT_WON, OPPONENT_WON, DRAW = 0, 1, 2, 3
@@ -97,12 +96,7 @@ class Connect4:
         return _PARAMS.pack(first, noise)
 
     def decode_params(self, params: bytes) -> dict[str, int]:
-        if not isinstance(params, bytes | bytearray) or len(params) != _PARAMS.size:
-            raise BadParams(f"params: expected {_PARAMS.size} bytes")
-        first, noise = _PARAMS.unpack(params)
-        decoded = {"first": first, "noise": noise}
-        self.encode_params(decoded)
-        return decoded
+        return params_from_bytes(params, _PARAMS, DEFAULTS, self.encode_params)
 
     def _opponent_plays(self, s: Connect4State) -> Connect4State:
         board = bytearray(s.board)

@@ -10,8 +10,7 @@ import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from node.systems.base import BadParams
-from node.systems.codec import need_bytes, param_value, reject_unknown, require
+from node.systems.codec import need_bytes, param_value, params_from_bytes, reject_unknown, require
 from node.systems.prng import FORFEIT_STATUS, as_u64, draw
 
 RUNNING, DONE = 0, 1
@@ -83,12 +82,7 @@ class Predict:
         return _PARAMS.pack(length, noise, history)
 
     def decode_params(self, params: bytes) -> dict[str, int]:
-        if not isinstance(params, bytes | bytearray) or len(params) != _PARAMS.size:
-            raise BadParams(f"params: expected {_PARAMS.size} bytes")
-        length, noise, history = _PARAMS.unpack(params)
-        decoded = {"length": length, "noise": noise, "history": history}
-        self.encode_params(decoded)
-        return decoded
+        return params_from_bytes(params, _PARAMS, DEFAULTS, self.encode_params)
 
     def initial_state(self, seed: bytes, params: bytes) -> PredictState:
         need_bytes(seed, 32, "seed")

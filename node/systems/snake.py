@@ -10,8 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from node.systems.base import BadParams
-from node.systems.codec import need_bytes, param_value, reject_unknown, require
+from node.systems.codec import need_bytes, param_value, params_from_bytes, reject_unknown, require
 from node.systems.prng import FORFEIT_STATUS, as_u64, draw
 
 RUNNING, DEAD, OUT_OF_STEPS, BOARD_FULL = 0, 1, 2, 3
@@ -70,12 +69,7 @@ class Snake:
         return _PARAMS.pack(width, height, max_steps)
 
     def decode_params(self, params: bytes) -> dict[str, int]:
-        if not isinstance(params, bytes | bytearray) or len(params) != _PARAMS.size:
-            raise BadParams(f"params: expected {_PARAMS.size} bytes")
-        width, height, max_steps = _PARAMS.unpack(params)
-        decoded = {"width": width, "height": height, "max_steps": max_steps}
-        self.encode_params(decoded)  # range checks
-        return decoded
+        return params_from_bytes(params, _PARAMS, DEFAULTS, self.encode_params)
 
     def initial_state(self, seed: bytes, params: bytes) -> SnakeState:
         need_bytes(seed, 32, "seed")
