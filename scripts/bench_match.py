@@ -134,15 +134,11 @@ def decision_rate(system: System, program: AgentProgram, params: bytes, seconds:
     assert abi is not None
     observations: list[bytes] = []
     for index in range(3):
-        state = system.initial_state(seed_of(index), params)
-        while not system.is_done(state):
-            observation = system.observe(state, abi)
-            observations.append(observation)
-            decision = program.decide(observation, DEFAULT_FUEL)
-            action = system.to_action(state, decision.value)
-            if decision.outcome != 0 or action is None:
-                break
-            state = system.step(state, action)
+        played = run_match(
+            system, program, seed_of(index), params, DEFAULT_FUEL, record_states=True
+        )
+        assert played.states is not None
+        observations += [system.observe(state, abi) for state in played.states[:-1]]
     count = 0
     cpu0 = time.process_time()
     while time.process_time() - cpu0 < seconds:

@@ -45,17 +45,10 @@ def _intrinsic(data: bytes) -> int:
 def _trajectory(
     system: System, program: AgentProgram, seed: bytes, params: bytes
 ) -> list[tuple[Any, int]]:
-    """(state, action) pairs of one match played by the good agent."""
-    pairs = []
-    state = system.initial_state(seed, params)
-    while not system.is_done(state):
-        decision = program.decide(system.observe(state, program.abi or 0), DEFAULT_FUEL)
-        action = system.to_action(state, decision.value)
-        if decision.outcome != 0 or action is None:
-            break
-        pairs.append((state, action))
-        state = system.step(state, action)
-    return pairs
+    """(state, action) pairs of one match played by the good agent (a forfeit step left out)."""
+    result = run_match(system, program, seed, params, DEFAULT_FUEL, record_states=True)
+    assert result.states is not None
+    return [(result.states[e.step], e.action) for e in result.step_entries() if e.outcome == 0]
 
 
 def bench_gas(matches: int) -> None:
