@@ -18,7 +18,7 @@ import click
 
 from node.cli.common import BadInput, console, json_option, print_json
 from node.sim import engine, scenario
-from node.sim.trace import file_root, root_path
+from node.sim.trace import file_root, stored_root
 
 HEADER_KEYS = ("name", "seed", "task", "agents", "horizon", "layers", "failures", "network")
 
@@ -64,10 +64,9 @@ def verify_cmd(trace: str, source: str | None, sets: tuple[str, ...], as_json: b
     except scenario.ScenarioError as exc:
         raise BadInput(str(exc)) from None
     file_hash, lines = file_root(path)
-    stored = None
-    rp = root_path(path)
-    if rp.is_file():
-        stored = rp.read_text(errors="replace").strip()[:200].lower()
+    stored = stored_root(path)
+    if stored is not None:
+        stored = stored.lower()
     with tempfile.TemporaryDirectory(prefix="nets-verify-") as tmp:
         replay = engine.run(resolved, Path(tmp) / "replay.jsonl")
         replay_header = _header(Path(tmp) / "replay.jsonl")

@@ -98,6 +98,14 @@ def root_path(trace: Path) -> Path:
     return trace.with_name(trace.name + ".root")
 
 
+def stored_root(trace: Path) -> str | None:
+    """The root text stored beside ``trace`` (stripped, at most 200 characters), None without one."""
+    rp = root_path(trace)
+    if not rp.is_file():
+        return None
+    return rp.read_text(errors="replace").strip()[:200]
+
+
 class BlockHasher:
     """Leaf-hashes newline-joined blobs of lines and folds every full block of 2**13 leaves."""
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from node.sim.trace import BadTraceLine, MerkleAccumulator, parse_event, root_path
+from node.sim.trace import BadTraceLine, MerkleAccumulator, parse_event, stored_root
 
 
 class TraceFormatError(ValueError):
@@ -97,10 +97,7 @@ def summarize(path: Path) -> TraceSummary:
         latency.p99 = percentile(hist, 0.99)
         latency.max = max(hist)
     root = "0x" + acc.root().hex()
-    stored: str | None = None
-    rp = root_path(path)
-    if rp.is_file():
-        stored = rp.read_text(errors="replace").strip()[:200]
+    stored = stored_root(path)
     return TraceSummary(
         trace=str(path),
         lines=acc.count,
