@@ -16,10 +16,9 @@ from pathlib import Path
 
 import wasmtime
 
-from node.wasm.opcodes import MEMORY, NUMERIC
+from node.wasm.opcodes import I32, MEMORY, NUMERIC
 from node.wasm.program import AgentProgram
 
-I32 = 0x7F
 MASK64 = (1 << 64) - 1
 
 
