@@ -20,7 +20,8 @@ from node.sim.trace import worker_hashing_available
 from node.sim.tracestats import TraceFormatError, summarize
 
 
-def _load(source: str, seed: int | None, sets: tuple[str, ...]) -> scenario.Resolved:
+def load_scenario(source: str, seed: int | None, sets: tuple[str, ...]) -> scenario.Resolved:
+    """A built-in NAME or a YAML FILE with overrides; a ScenarioError is BadInput (exit 2)."""
     try:
         return scenario.load(source, overrides=sets, seed=seed)
     except scenario.ScenarioError as exc:
@@ -70,7 +71,7 @@ def run_cmd(
     as_json: bool,
 ) -> None:
     """Run a scenario (a built-in NAME or a YAML FILE) and print its trace Merkle root."""
-    resolved = _load(source, seed, sets)
+    resolved = load_scenario(source, seed, sets)
     if anchor and no_trace:
         raise BadInput("--anchor needs the trace root: drop --no-trace")
     trace_path = Path(out or resolved.scenario.output.trace)

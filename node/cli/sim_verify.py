@@ -17,7 +17,8 @@ from typing import Any
 import click
 
 from node.cli.common import BadInput, console, json_option, print_json
-from node.sim import engine, scenario
+from node.cli.sim import load_scenario
+from node.sim import engine
 from node.sim.trace import file_root, stored_root
 
 HEADER_KEYS = ("name", "seed", "task", "agents", "horizon", "layers", "failures", "network")
@@ -59,10 +60,7 @@ def verify_cmd(trace: str, source: str | None, sets: tuple[str, ...], as_json: b
     seed = header.get("seed")
     if type(seed) is not int or not 0 <= seed < 1 << 64:
         raise BadInput(f"{trace}: the run header has no valid seed")
-    try:
-        resolved = scenario.load(source or str(header.get("name")), overrides=sets, seed=seed)
-    except scenario.ScenarioError as exc:
-        raise BadInput(str(exc)) from None
+    resolved = load_scenario(source or str(header.get("name")), seed, sets)
     file_hash, lines = file_root(path)
     stored = stored_root(path)
     if stored is not None:
