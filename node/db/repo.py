@@ -120,6 +120,20 @@ def get_round(db: Database, chain_id: int, round_id: int) -> RoundRow | None:
         return session.get(RoundRow, (chain_id, round_id))
 
 
+def round_ids(db: Database, chain_id: int) -> set[int]:
+    with db.session() as session:
+        statement = select(RoundRow.round_id).where(RoundRow.chain_id == chain_id)
+        return set(session.exec(statement).all())
+
+
+def unsettled_rounds(db: Database, chain_id: int) -> list[RoundRow]:
+    with db.session() as session:
+        statement = select(RoundRow).where(
+            RoundRow.chain_id == chain_id, RoundRow.status != "settled"
+        )
+        return list(session.exec(statement.order_by(col(RoundRow.round_id))).all())
+
+
 def set_round_status(db: Database, chain_id: int, round_id: int, status: str) -> None:
     with db.session() as session:
         row = session.get(RoundRow, (chain_id, round_id))
@@ -252,6 +266,12 @@ def open_disputes(db: Database, chain_id: int) -> list[DisputeRow]:
         statement = select(DisputeRow).where(
             DisputeRow.chain_id == chain_id, col(DisputeRow.verdict).is_(None)
         )
+        return list(session.exec(statement.order_by(col(DisputeRow.dispute_id))).all())
+
+
+def all_disputes(db: Database, chain_id: int) -> list[DisputeRow]:
+    with db.session() as session:
+        statement = select(DisputeRow).where(DisputeRow.chain_id == chain_id)
         return list(session.exec(statement.order_by(col(DisputeRow.dispute_id))).all())
 
 

@@ -145,7 +145,7 @@ def open_round(db: Database, adapter: ArenaAdapter, league_id: int, sequence: in
     since = int(recorded.payload["block"]) if recorded else adapter.block_number()
 
     def already() -> int | None:
-        taken = {r.round_id for r in _known_rounds(db, adapter.chain_id)}
+        taken = repo.round_ids(db, adapter.chain_id)
         for event in adapter.events_since(EventCursor(since, 0)).events:
             if event.name == "RoundOpened" and int(event.args["leagueId"]) == league_id:
                 round_id = int(event.args["roundId"])
@@ -175,15 +175,6 @@ def open_round(db: Database, adapter: ArenaAdapter, league_id: int, sequence: in
     return OpenedRound(
         round_id, league_id, info.seed_block, info.submit_deadline, info.challenge_deadline
     )
-
-
-def _known_rounds(db: Database, chain_id: int) -> list[Any]:
-    from sqlmodel import select
-
-    from node.db.models import RoundRow
-
-    with db.session() as session:
-        return list(session.exec(select(RoundRow).where(RoundRow.chain_id == chain_id)).all())
 
 
 def fix_seed(db: Database, adapter: ArenaAdapter, round_id: int) -> bytes | None:

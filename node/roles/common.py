@@ -6,8 +6,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlmodel import col, select
-
 from adapters.arena_ops import DisputeInfo, Phase
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
@@ -86,11 +84,7 @@ class RoleBase:
         return self.adapter.block_time()
 
     def open_rounds(self) -> list[RoundRow]:
-        with self.db.session() as session:
-            statement = select(RoundRow).where(
-                RoundRow.chain_id == self.chain_id, RoundRow.status != "settled"
-            )
-            return list(session.exec(statement.order_by(col(RoundRow.round_id))).all())
+        return repo.unsettled_rounds(self.db, self.chain_id)
 
     def fix_seeds(self) -> int:
         """Fix every round seed whose block exists (anyone may; the first caller does)."""
@@ -144,9 +138,7 @@ class RoleBase:
         return int(result is not None)
 
     def all_disputes(self) -> list[DisputeRow]:
-        with self.db.session() as session:
-            statement = select(DisputeRow).where(DisputeRow.chain_id == self.chain_id)
-            return list(session.exec(statement.order_by(col(DisputeRow.dispute_id))).all())
+        return repo.all_disputes(self.db, self.chain_id)
 
     def step(self) -> int:
         raise NotImplementedError
