@@ -4,7 +4,6 @@ lost."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -12,22 +11,6 @@ import click
 from node.cli.chain_context import open_node
 from node.cli.common import console, json_option, print_json
 from node.cli.submit import node_options, run_role
-
-KNOWN_AGENTS = Path(__file__).resolve().parents[2] / "scenarios" / "agents"
-
-
-def known_codes() -> list[bytes]:
-    """The repository's agent modules: code for chains that keep no calldata (memory)."""
-    from node.wasm import load_agent_file
-
-    codes = []
-    for path in sorted(KNOWN_AGENTS.rglob("*")):
-        if path.suffix in (".wat", ".wasm"):
-            try:
-                codes.append(load_agent_file(path))
-            except Exception:  # a module that does not even load is no agent of anyone's
-                continue
-    return codes
 
 
 @click.command("verify")
@@ -45,7 +28,7 @@ def verify_cmd(
     as_json: bool,
 ) -> None:
     """Verify every claim, dispute the wrong ones to the end, settle finished rounds."""
-    from node.roles.codes import code_book
+    from node.roles.codes import repository_book
     from node.roles.verifier import Verifier
 
     with open_node(chain, db_url, account) as (adapter, db, name):
@@ -54,7 +37,7 @@ def verify_cmd(
             adapter,
             adapter_name=name,
             workers=workers,
-            book=code_book(known_codes()),
+            book=repository_book(),
             settle=not no_settle,
         )
 

@@ -22,6 +22,22 @@ def code_book(codes: Iterable[bytes]) -> dict[bytes, bytes]:
     return {keccak256(code): code for code in codes}
 
 
+def repository_book() -> dict[bytes, bytes]:
+    """The code book of the repository's agent modules (scenarios/agents/): what a verifier on
+    a chain that keeps no calldata (memory) is given."""
+    from adapters.toolchain import PROJECT_ROOT
+    from node.wasm import load_agent_file
+
+    codes = []
+    for path in sorted((PROJECT_ROOT / "scenarios" / "agents").rglob("*")):
+        if path.suffix in (".wat", ".wasm"):
+            try:
+                codes.append(load_agent_file(path))
+            except Exception:  # a module that does not even load is no agent of anyone's
+                continue
+    return code_book(codes)
+
+
 def from_calldata(adapter: ArenaAdapter, event: ChainEvent) -> bytes | None:
     """The ``code`` argument of the transaction that emitted ``event`` (JSON-RPC chains)."""
     rpc = getattr(adapter, "rpc", None)
