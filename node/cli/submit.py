@@ -13,7 +13,6 @@ from node.cli.chain_context import chain_options, open_node
 from node.cli.common import BadInput, console, json_option, print_json
 
 if TYPE_CHECKING:
-    from node.db.engine import Database
     from node.roles.common import RoleBase
 
 
@@ -49,17 +48,6 @@ def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], 
         return
 
 
-def agent_code(db: Database, chain_id: int, agent_id: int, code_hash: bytes) -> bytes | None:
-    """The agent's code from the database's agents row, checked against its hash."""
-    from node.db import repo
-    from node.trace import keccak256
-
-    row = repo.get_agent(db, chain_id, agent_id)
-    if row is None or row.code is None or keccak256(row.code) != code_hash:
-        return None
-    return row.code
-
-
 @click.command("submit")
 @click.option("--agent", "agent_ids", multiple=True, type=int, help="Agent id (code in the db).")
 @click.option(
@@ -85,6 +73,7 @@ def submit_cmd(
 ) -> None:
     """Claim open rounds for the agents and defend every claim in its disputes."""
     from node.db import repo
+    from node.roles.codes import recover
     from node.roles.submitter import AgentPlan, Submitter
     from node.wasm import AgentFileError, load_agent_file
 
@@ -102,7 +91,9 @@ def submit_cmd(
             info = adapter.agent(agent_id)
             if info.owner.lower() != adapter.address.lower():
                 raise BadInput(f"--agent {agent_id}: not owned by {adapter.address}")
-            code = agent_code(db, adapter.chain_id, agent_id, info.code_hash)
+            row = repo.get_agent(db, adapter.chain_id, agent_id)
+            stored = row.code if row is not None else None
+            code = recover(adapter, info.code_hash, stored=stored, event=None, book={})
             if code is None:
                 raise BadInput(f"--agent {agent_id}: no code for it in the database")
             repo.save_agent(db, adapter.chain_id, agent_id, info.code_hash, code=code,
