@@ -16,7 +16,6 @@ from web3.types import TxParams
 
 from adapters.anvil import DEFAULT_KEYS, Anvil
 from adapters.build import CONTRACTS_DIR, Artifact, compile_contracts, load_sources
-from adapters.errors import ChainUnavailable
 from adapters.keys import from_private_key
 from adapters.web3chain import Web3Chain
 from adapters.web3chain.abi import ContractAbi
@@ -61,12 +60,7 @@ class Deployer:
     def deploy(self, artifact: Artifact, *args: Any) -> str:
         """Deploy ``artifact`` with constructor ``args``; returns the contract address."""
         abi = ContractAbi(artifact.abi)
-        try:
-            receipt = self.chain.deploy_code(
-                artifact.bytecode + abi.encode_constructor(args), abi=abi
-            )
-        except ChainUnavailable as exc:  # an unreachable endpoint is an OSError here, as in web3
-            raise ConnectionError(str(exc)) from None
+        receipt = self.chain.deploy_code(artifact.bytecode + abi.encode_constructor(args), abi=abi)
         if receipt.contract_address is None:
             raise RuntimeError(f"deployment of {artifact.name} failed")
         return receipt.contract_address

@@ -161,11 +161,15 @@ def _run_onchain(
     program: AgentProgram, observation: bytes, fuel: int, chain_url: str | None
 ) -> OnchainRunReport:
     """The same decision on the interpreter contract; the outcome is the contract's."""
+    from adapters.errors import ChainUnavailable
     from node.onchain import run_onchain  # web3 is slow to import: only when asked for
 
     try:
         decision = run_onchain(program.code, observation, fuel, chain_url)
-    except OSError as exc:  # requests' connection errors are OSErrors
+    except (
+        ChainUnavailable,
+        OSError,
+    ) as exc:  # deploys go through the adapters, calls through web3
         raise BadInput(f"cannot reach the chain at {chain_url}: {exc}") from None
     local = _run_report(program, decision, fuel)
     return OnchainRunReport(**vars(local), gas_used=decision.gas_used)
