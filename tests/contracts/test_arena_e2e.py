@@ -7,7 +7,7 @@ Every system is covered with one of its example agents.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,9 +188,54 @@ def _honest(league: League, seed: bytes) -> Trace:
     return Trace(seed, list(result.entries), list(result.states), result.score)
 
 
-def _deviating(league: League, seed: bytes, at: int) -> Trace | None:
-    """A cheat: at step ``at`` the claimed action is another valid one; play goes on from there.
-    None when no other action leads to a different state there."""
+def _deviating(league: League, truth: Trace) -> tuple[int, Trace] | None:
+    """A cheat: at one step the claimed action is another valid one; play goes on from there.
+
+    Only a cheat whose final state differs from the truth's counts: a path that rejoins the
+    truth (connect4 transposes moves) ends in the honest state and score, which no challenger
+    disputes (docs/protocol/contracts.md). Steps nearest the middle are tried first; None when
+    no step and action give such a cheat."""
+    steps = len(truth.entries)
+    for at in sorted(range(steps), key=lambda i: (abs(i - steps // 2), i)):
+        for claimed in _deviations(league, truth.seed, at):
+            if claimed.post(len(claimed.entries) - 1) != truth.post(steps - 1):
+                return at, claimed
+    return None
+
+
+def _deviations(league: League, seed: bytes, at: int) -> Iterator[Trace]:
+    """Every trace that follows the agent except at step ``at``, where it takes another valid
+    action with another post-state."""
+    system, program = league.system, league.program
+    assert program.abi is not None
+    state = system.initial_state(seed, league.params)
+    prefix: list[Any] = []
+    while not system.is_done(state) and len(prefix) < at:
+        decision = program.decide(system.observe(state, program.abi), FUEL)
+        action = system.to_action(state, decision.value) if decision.outcome == 0 else None
+        if action is None:
+            return  # the honest match forfeits before the deviation point
+        prefix.append(action)
+        state = system.step(state, action)
+    if system.is_done(state):
+        return
+    decision = program.decide(system.observe(state, program.abi), FUEL)
+    honest = system.to_action(state, decision.value) if decision.outcome == 0 else None
+    honest_post = system.encode(system.step(state, honest)) if honest is not None else None
+    others = dict.fromkeys(system.to_action(state, v) for v in range(256))
+    for action in others:
+        if action is None or action == honest:
+            continue
+        if system.encode(system.step(state, action)) == honest_post:
+            continue
+        trace = _play(league, seed, [*prefix, action])
+        if trace is not None:
+            yield trace
+
+
+def _play(league: League, seed: bytes, forced: list[int]) -> Trace | None:
+    """The trace whose first actions are ``forced`` and whose later ones the agent decides;
+    None when the agent forfeits after the forced actions (no honest-looking entry exists)."""
     system, program = league.system, league.program
     assert program.abi is not None
     state = system.initial_state(seed, league.params)
@@ -198,24 +243,20 @@ def _deviating(league: League, seed: bytes, at: int) -> Trace | None:
     entries: list[bytes] = []
     states = [state]
     while not system.is_done(state):
-        decision = program.decide(system.observe(state, program.abi), FUEL)
-        action = system.to_action(state, decision.value) if decision.outcome == 0 else None
-        if action is None:
-            return None  # the honest match forfeits before the deviation point
-        if len(entries) == at:
-            honest_post = system.encode(system.step(state, action))
-            others = [system.to_action(state, v) for v in range(256)]
-            choices = [a for a in others if a is not None and a != action]
-            choices = [a for a in choices if system.encode(system.step(state, a)) != honest_post]
-            if not choices:
+        if len(entries) < len(forced):
+            action: int | None = forced[len(entries)]
+        else:
+            decision = program.decide(system.observe(state, program.abi), FUEL)
+            action = system.to_action(state, decision.value) if decision.outcome == 0 else None
+            if action is None:
                 return None
-            action = choices[0]
+        assert action is not None
         state = system.step(state, action)
         post = keccak256(system.encode(state))
         entries.append(pack_step_entry(len(entries), pre, 0, action, post))
         states.append(state)
         pre = post
-    return Trace(seed, entries, states, system.score(state)) if len(entries) > at else None
+    return Trace(seed, entries, states, system.score(state))
 
 
 def _entry(data: bytes) -> tuple[bytes, int, int, bytes]:
@@ -296,10 +337,10 @@ def test_disputes_end_as_the_rules_say_on_the_real_stack(chain: Chain, case: Cas
     cheater = league.new_agent(owner=3)
     round_id, round_seed = league.new_round()
     truth = _honest(league, match_seed(round_seed, cheater, 0))
-    at = len(truth.entries) // 2
-    claimed = _deviating(league, truth.seed, at)
-    if claimed is None:
-        pytest.skip(f"{case.agent}: no deviation at step {at} changes the state")
+    cheat = _deviating(league, truth)
+    if cheat is None:
+        pytest.skip(f"{case.agent}: no other action at any step changes the final state")
+    at, claimed = cheat
     claim_id = _submit(league, 3, round_id, cheater, claimed)
     result, lo, hi = _dispute(
         league,
