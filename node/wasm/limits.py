@@ -14,6 +14,10 @@ MAX_FUNCTIONS = 1_024
 MAX_CONTROL = 2_048
 """block/loop/if/br/br_if/br_table instructions in the whole module, counted where they are
 written (reachable or not): wasmtime compile time grows faster than linearly with them."""
+MAX_PROGRAM_BYTES = 114_688
+"""The program the on-chain compiler makes of the module (node.wasm.program_size): the one-step
+proof carries it, and with the pre-state and the rest of the call it must stay within the
+131,072-byte transaction that geth's pool accepts (16 KiB are left for them)."""
 DEFAULT_FUEL = 10_000
 MAX_FUEL = 20_000
 V0_OBSERVATION_BYTES = 8

@@ -17,6 +17,7 @@ from node.wasm.limits import (
     MAX_LOCALS,
     MAX_MODULE_BYTES,
     MAX_PAGES,
+    MAX_PROGRAM_BYTES,
     PAGE_SIZE,
 )
 from node.wasm.opcodes import (
@@ -28,6 +29,7 @@ from node.wasm.opcodes import (
     VALTYPE_NAMES,
     rejected_name,
 )
+from node.wasm.program_size import program_size
 
 MAGIC = b"\x00asm\x01\x00\x00\x00"
 SECTION_NAMES = {
@@ -179,6 +181,12 @@ class _Parser:
             reader.pos = start + size
         if len(self.func_types) != len(self.functions):
             raise Invalid("malformed module: function and code section counts differ")
+        size = program_size(self.functions, self.globals, self.data)
+        if size > MAX_PROGRAM_BYTES:
+            raise Invalid(
+                f"compiled program is {size} bytes, limit {MAX_PROGRAM_BYTES} "
+                "(the one-step proof carries it)"
+            )
         self._check_call_graph()
         abi, decide, obs_ptr = self._detect_abi()
         return Module(

@@ -16,6 +16,9 @@ contract WasmCompiler {
     uint256 private constant MAX_DEPTH = 64;
     uint256 private constant MAX_FUNCTIONS = 1024;
     uint256 private constant MAX_CONTROL = 2048;
+    /// @dev The one-step proof carries the program: with the pre-state and the rest of the call
+    ///      it must fit the 131,072-byte transaction geth's pool accepts (node/wasm/limits.py).
+    uint256 private constant MAX_PROGRAM = 114688;
     uint256 private constant PAGE = 65536;
     uint256 private constant MAX_PAGES = 2;
     uint256 private constant I32 = 0x7f;
@@ -108,6 +111,7 @@ contract WasmCompiler {
         if (m.nBodies != m.funcs.length) revert InvalidModule();
         _ensureOutput(m);
         prog = _finish(m);
+        if (prog.length > MAX_PROGRAM) revert InvalidModule();
         uint256 stackNeed = _callGraph(m);
         abiVersion = _detectAbi(m);
         _writeHeader(m, prog, abiVersion, stackNeed);
