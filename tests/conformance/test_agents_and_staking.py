@@ -10,7 +10,30 @@ import pytest
 from adapters.arena_ops import ETHER, ZERO_ADDRESS
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
+from node.wasm.builder import body, func_type, module, name, section, uleb, vec
 from tests.conformance.harness import AGENT_CODE, account
+
+
+def _br_table_agent(labels: int) -> bytes:
+    """decide returns its input after a br_table of ``labels`` targets (9 program bytes each)."""
+    table = b"\x0e" + uleb(labels) + bytes(labels + 1)
+    return module(
+        section(1, vec([func_type([0x7E], [0x7E])])),
+        section(3, vec([uleb(0)])),
+        section(7, vec([name("decide") + b"\x00" + uleb(0)])),
+        section(10, vec([body(b"\x02\x40\x41\x00" + table + b"\x0b\x20\x00\x0b")])),
+    )
+
+
+def test_program_limit_decides_registration(chain: ArenaAdapter) -> None:
+    """The widest br_table whose compiled program fits 114,688 bytes registers; one more label
+    and the module is outside the profile on both adapters."""
+    owner = chain.with_signer(account(1))
+    with pytest.raises(ChainError) as caught:
+        owner.register_agent(_br_table_agent(12_734))
+    assert caught.value == ChainError("InvalidAgentModule")
+    agent_id = owner.register_agent(_br_table_agent(12_733))
+    assert owner.agent(agent_id).abi_version == 0
 
 
 def test_register_stake_unstake_withdraw(chain: ArenaAdapter, record: Callable[[], Any]) -> None:

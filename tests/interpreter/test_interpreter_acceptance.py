@@ -317,6 +317,25 @@ def _control(n: int) -> bytes:
     return _wat(f"(module {V0} (func " + "(block) " * n + "))")
 
 
+def straight_line(pairs: int) -> bytes:
+    """decide returns at once, then ``pairs`` x (i32.const 1; drop): 6 program bytes each."""
+    code = b"\x20\x00\x0f" + b"\x41\x01\x1a" * pairs + b"\x20\x00\x0b"
+    return _binary_v0(b"\x00" + code)  # no locals
+
+
+def wide_br_table(labels: int) -> bytes:
+    """block; i32.const 0; br_table of ``labels`` + 1 zeros; end; decide's param: 9 program
+    bytes per label."""
+    code = b"\x02\x40\x41\x00\x0e" + _leb(labels) + bytes(labels + 1) + b"\x0b\x20\x00\x0b"
+    return _binary_v0(b"\x00" + code)  # no locals
+
+
+LARGEST_STRAIGHT_LINE = 19_101
+"""Fills the 114,688-byte program limit exactly: 64 (header, one function) + 14 + 6 x pairs."""
+LARGEST_BR_TABLE = 12_733
+"""Within a word of the limit: 64 + 26 + 9 x labels, padded to 32."""
+
+
 LIMIT_CASES: list[tuple[str, bytes, bool]] = [
     ("1,024 functions", _many_functions(1024), True),
     ("1,025 functions", _many_functions(1025), False),
@@ -344,6 +363,11 @@ LIMIT_CASES: list[tuple[str, bytes, bool]] = [
         ),
         True,
     ),
+    ("program at the limit (straight line)", straight_line(LARGEST_STRAIGHT_LINE), True),
+    ("program a word over the limit", straight_line(LARGEST_STRAIGHT_LINE + 1), False),
+    ("program at the limit (br_table)", wide_br_table(LARGEST_BR_TABLE), True),
+    ("program over the limit (br_table)", wide_br_table(LARGEST_BR_TABLE + 1), False),
+    ("64 KiB module, program over the limit", straight_line(21_829), False),
 ]
 
 

@@ -40,6 +40,7 @@ EXPECTED_GENERATED = {
     "long_call_chain": Outcome.INVALID_MODULE,
     "deep_nesting": Outcome.OK,
     "huge_br_table": Outcome.OK,
+    "program_bomb": Outcome.INVALID_MODULE,
 }
 
 

@@ -10,12 +10,20 @@ import {WasmInterpreter} from "../../src/wasm/WasmInterpreter.sol";
 
 /// @notice The one-step proof on the real WASM interpreter: registration stores the compiled
 ///         program's hash, the proof runs that program without re-validating, so a module whose
-///         validation is hostile (64 KiB straight line, a 65,000-label br_table) still leaves the
-///         honest challenger a proof far below a 30M-gas block.
+///         validation is hostile (the longest straight line, the widest br_table) still leaves the
+///         honest challenger a proof far below a 30M-gas block and within a 128 KiB transaction.
 contract ProveStepTest is ArenaBase {
     /// @notice Proof gas ceiling asserted here (a 30M block with room to spare).
     uint256 internal constant PROOF_GAS_LIMIT = 15_000_000;
     uint256 internal constant POOL = 10 ether;
+    /// @notice Agent profile v1's bound on the compiled program (node/wasm/limits.py).
+    uint256 internal constant MAX_PROGRAM = 114_688;
+    /// @notice 128 KiB: the largest transaction geth's pool accepts.
+    uint256 internal constant TX_SIZE_LIMIT = 131_072;
+    /// @notice Straight-line pairs (6 program bytes each) that fill the program exactly.
+    uint256 internal constant LARGEST_STRAIGHT_LINE = 19_101;
+    /// @notice br_table labels (9 program bytes each) that fill the program to within a word.
+    uint256 internal constant LARGEST_BR_TABLE = 12_733;
 
     /// @dev v0 `decide(x) = x`, set up by setUp.
     bytes internal WASM_ECHO;
@@ -57,7 +65,8 @@ contract ProveStepTest is ArenaBase {
     }
 
     /// @notice Echo (local.get 0; return), then `n` x (i32.const 1; drop) and local.get 0: all
-    ///         validated and compiled, never executed; 21,829 pairs fill 64 KiB.
+    ///         validated and compiled, never executed; 19,101 pairs fill the program limit, 21,829
+    ///         the 64 KiB module limit.
     function _straightLine(uint256 n) internal pure returns (bytes memory) {
         bytes memory body = new bytes(4 + 3 * n + 2);
         body[1] = 0x20; // local.get 0
@@ -141,6 +150,10 @@ contract ProveStepTest is ArenaBase {
         txGas = 21_000 + (standard > floor ? standard : floor);
         emit log_named_uint("  proveStep execution gas", execution);
         emit log_named_uint("  proveStep calldata bytes", data.length);
+        assertTrue(
+            data.length - p.truth.states[hi].length <= TX_SIZE_LIMIT - 15 * 1024,
+            "beside the pre-state, the proof leaves 15 KiB of a 128 KiB transaction"
+        );
     }
 
     function _expectResolved(uint256 id, uint256 claimId, IArenaGame.Verdict v, DisputeGame.Reason reason) internal {
@@ -192,40 +205,45 @@ contract ProveStepTest is ArenaBase {
         assertTrue(used < 1_000_000, "echo proof under 1M");
     }
 
-    function test_hostileStraightLineProofGas() public {
-        bytes memory code = _straightLine(21_829);
-        assertEq(code.length, 65_534, "64 KiB module");
+    /// @notice The largest straight line the profile admits (program = 114,688 bytes) registers and
+    ///         its proof fits a block and geth's 128 KiB transaction; one more pair does not register.
+    function test_largestStraightLineProofGas() public {
+        bytes memory code = _straightLine(LARGEST_STRAIGHT_LINE);
         Proof memory p = _toOneStep(code);
+        assertEq(p.program.length, MAX_PROGRAM, "program at the limit");
         uint256 used = _proveGas(p);
-        emit log_named_uint("64 KiB straight line: registerAgent gas", p.registerGas);
-        emit log_named_uint("64 KiB straight line: program bytes", p.program.length);
-        emit log_named_uint("64 KiB straight line: proveStep tx gas", used);
+        emit log_named_uint("largest straight line: module bytes", code.length);
+        emit log_named_uint("largest straight line: registerAgent gas", p.registerGas);
+        emit log_named_uint("largest straight line: proveStep tx gas", used);
         assertTrue(p.registerGas < 30_000_000, "registrable in a 30M block");
         assertTrue(used < PROOF_GAS_LIMIT, "straight-line proof fits a block");
     }
 
-    /// @notice The largest br_table the profile admits costs more than a block to compile, so it
-    ///         cannot be registered on a 30M chain; its proof would still fit.
-    function test_hostileBrTableProofGas() public {
-        bytes memory code = _brTable(65_000);
+    /// @notice The largest br_table the profile admits (program within 32 bytes of the limit).
+    function test_largestBrTableProofGas() public {
+        bytes memory code = _brTable(LARGEST_BR_TABLE);
         Proof memory p = _toOneStep(code);
+        assertTrue(p.program.length + 32 > MAX_PROGRAM && p.program.length <= MAX_PROGRAM, "at the limit");
         uint256 used = _proveGas(p);
-        emit log_named_uint("65,000-label br_table: registerAgent gas", p.registerGas);
-        emit log_named_uint("65,000-label br_table: program bytes", p.program.length);
-        emit log_named_uint("65,000-label br_table: proveStep tx gas", used);
-        assertTrue(p.registerGas > 30_000_000, "not registrable in a 30M block");
-        assertTrue(used < 30_000_000, "br_table proof fits a block");
-    }
-
-    /// @notice A br_table just registrable in a 30M block: its proof fits comfortably.
-    function test_registrableBrTableProofGas() public {
-        bytes memory code = _brTable(30_000);
-        Proof memory p = _toOneStep(code);
-        uint256 used = _proveGas(p);
-        emit log_named_uint("30,000-label br_table: registerAgent gas", p.registerGas);
-        emit log_named_uint("30,000-label br_table: program bytes", p.program.length);
-        emit log_named_uint("30,000-label br_table: proveStep tx gas", used);
+        emit log_named_uint("largest br_table: labels", LARGEST_BR_TABLE);
+        emit log_named_uint("largest br_table: registerAgent gas", p.registerGas);
+        emit log_named_uint("largest br_table: proveStep tx gas", used);
         assertTrue(p.registerGas < 30_000_000, "registrable in a 30M block");
         assertTrue(used < PROOF_GAS_LIMIT, "br_table proof fits a block");
+    }
+
+    /// @notice A module whose program would exceed the limit is outside the profile: registration
+    ///         reverts, so no claim can rest on an agent whose proof no pool would carry.
+    function test_oversizedProgramIsNotRegistered() public {
+        bytes[3] memory codes =
+            [_straightLine(LARGEST_STRAIGHT_LINE + 1), _brTable(LARGEST_BR_TABLE + 1), _straightLine(21_829)];
+        assertEq(codes[2].length, 65_534, "a 64 KiB module");
+        for (uint256 i; i < codes.length; ++i) {
+            (bool valid,,) = verifier.compile(codes[i]);
+            assertTrue(!valid, "outside the profile");
+            vm.prank(ALICE);
+            vm.expectRevert(abi.encodeWithSignature("InvalidAgentModule()"));
+            arena.registerAgent(codes[i]);
+        }
     }
 }

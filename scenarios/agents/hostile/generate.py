@@ -62,11 +62,21 @@ def long_call_chain() -> bytes:
     )
 
 
-def huge_br_table() -> bytes:
-    """One br_table with 20,000 targets (one control instruction). Expected: ok (value =
-    observation)."""
-    table = b"\x0e" + uleb(20_000) + b"\x00" * 20_000 + b"\x00"
+def _br_table(targets: int) -> bytes:
+    table = b"\x0e" + uleb(targets) + b"\x00" * targets + b"\x00"
     return _v0(b"\x02\x40\x41\x05" + table + b"\x0b\x20\x00\x0b")
+
+
+def huge_br_table() -> bytes:
+    """One br_table with 12,733 targets (one control instruction, the widest whose compiled
+    program stays within 114,688 bytes). Expected: ok (value = observation)."""
+    return _br_table(12_733)
+
+
+def program_bomb() -> bytes:
+    """One br_table with 20,000 targets: a 20 KB module whose on-chain program (180 KB) no
+    one-step proof transaction could carry. Expected: invalid_module (program limit)."""
+    return _br_table(20_000)
 
 
 def compile_bomb() -> bytes:
@@ -94,6 +104,7 @@ GENERATED: dict[str, Callable[[], bytes]] = {
     "deep_nesting": deep_nesting,
     "long_call_chain": long_call_chain,
     "huge_br_table": huge_br_table,
+    "program_bomb": program_bomb,
 }
 
 
