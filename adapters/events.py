@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, order=True)
@@ -64,3 +65,23 @@ class EventBatch:
 
     events: list[ChainEvent]
     cursor: EventCursor
+
+
+class EventSource(Protocol):
+    """What `all_events` needs of a ChainAdapter."""
+
+    def events_since(self, cursor: EventCursor, *, confirmations: int = 0) -> EventBatch: ...
+
+    def block_number(self) -> int: ...
+
+
+def all_events(source: EventSource, since: EventCursor | None = None) -> Iterator[ChainEvent]:
+    """Every event from ``since`` (genesis by default) to the head, batch after batch: one
+    `events_since` returns a bounded block range, so a single call misses later events."""
+    cursor = since or EventCursor()
+    while True:
+        batch = source.events_since(cursor)
+        yield from batch.events
+        if batch.cursor == cursor or batch.cursor.block > source.block_number():
+            return
+        cursor = batch.cursor

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from adapters.arena_ops import VOIDED, ClaimOpening, LeagueConfig, claim_id_of
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
-from adapters.events import EventCursor
+from adapters.events import EventCursor, all_events
 from node.db import repo
 from node.db.engine import Database
 from node.db.outbox import KeyPart, Outbox
@@ -146,7 +146,7 @@ def open_round(db: Database, adapter: ArenaAdapter, league_id: int, sequence: in
 
     def already() -> int | None:
         taken = repo.round_ids(db, adapter.chain_id)
-        for event in adapter.events_since(EventCursor(since, 0)).events:
+        for event in all_events(adapter, EventCursor(since, 0)):
             if event.name == "RoundOpened" and int(event.args["leagueId"]) == league_id:
                 round_id = int(event.args["roundId"])
                 if round_id not in taken:
@@ -196,9 +196,13 @@ def fix_seed(db: Database, adapter: ArenaAdapter, round_id: int) -> bytes | None
 
 
 def live_openings(adapter: ArenaAdapter, round_id: int) -> list[ClaimOpening]:
-    """Every live claim of the round, from its ClaimSubmitted events, in settlement order."""
+    """Every live claim of the round, from its ClaimSubmitted events, in settlement order.
+
+    Claims follow the round's opening (its seed block is the next one), so the scan starts
+    there, however long the chain, and reads batch after batch to the head."""
+    opened = max(adapter.round(round_id).seed_block - 1, 0)
     openings: list[ClaimOpening] = []
-    for event in adapter.events_since(EventCursor()).events:
+    for event in all_events(adapter, EventCursor(opened, 0)):
         if event.name != "ClaimSubmitted":
             continue
         claim_id = int(event.args["claimId"])

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from adapters.arena_ops import DisputeInfo, Phase
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
-from adapters.events import ChainEvent, EventCursor
 from node.db import chain_index, repo
 from node.db.engine import Database
 from node.db.models import DisputeRow, RoundRow
@@ -28,18 +27,6 @@ class ActionLog:
 
     def did(self, line: str) -> None:
         self.lines.append(line)
-
-
-def all_events(adapter: ArenaAdapter, since: EventCursor | None = None) -> Iterator[ChainEvent]:
-    """Every event from ``since`` (genesis by default) to the head, batch after batch (a
-    JSON-RPC reader returns a bounded block range per call)."""
-    cursor = since or EventCursor()
-    while True:
-        batch = adapter.events_since(cursor)
-        yield from batch.events
-        if batch.cursor == cursor or batch.cursor.block > adapter.block_number():
-            return
-        cursor = batch.cursor
 
 
 class RoleBase:

@@ -15,6 +15,7 @@ from typing import Any
 from adapters.arena_ops import VOIDED, Reason, Verdict, claim_id_of
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
+from adapters.events import all_events
 from adapters.keys import anvil_account
 from adapters.toolchain import PROJECT_ROOT
 from node.db import repo
@@ -23,7 +24,6 @@ from node.league.catalog import resolve_league
 from node.league.rounds import run_round
 from node.roles.adversary import BorrowedPolicy
 from node.roles.codes import code_book
-from node.roles.common import all_events
 from node.roles.scenario import Challenger, Owner, play_round
 from node.roles.spec import round_spec
 from node.roles.submitter import AgentPlan

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 from adapters.arena_ops import VOIDED, Phase, claim_id_of
 from adapters.base import ArenaAdapter
+from adapters.events import all_events
 from node.db import repo
 from node.db.engine import Database
 from node.db.models import DisputeRow
 from node.roles.claims import ClaimedMatch, ClaimHeader, ClaimStrategy, HonestStrategy
-from node.roles.common import RoleBase, all_events
+from node.roles.common import RoleBase
 from node.roles.spec import round_spec
 from node.trace import keccak256
 

@@ -11,7 +11,7 @@ from typing import Any
 from adapters.arena_ops import NO_ENTRY, VOIDED, Entry, Phase, Verdict, claim_id_of
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
-from adapters.events import ChainEvent
+from adapters.events import ChainEvent, all_events
 from node.db import repo
 from node.db.engine import Database
 from node.db.models import DisputeRow
@@ -19,7 +19,7 @@ from node.league import actions
 from node.league.rounds import RoundSpec, play_match, run_round
 from node.match import MatchResult
 from node.roles.codes import recover
-from node.roles.common import RoleBase, all_events
+from node.roles.common import RoleBase
 from node.roles.spec import round_spec, spec_system
 from node.trace import keccak256
 

@@ -99,6 +99,37 @@ def test_round_to_settlement(db: Database) -> None:
     )
 
 
+def test_settlement_finds_claims_past_one_event_batch(db: Database) -> None:
+    """A round opened 12,000 blocks into the chain (an event batch is 5,000 blocks): its claims
+    are found and ranked, and a crashed open_round resumes from its recorded block."""
+    chain = MemoryChain()
+    league_id = actions.create_league(db, chain, DEMO)
+    code = load_agent_file(AGENTS / "snake" / "greedy_v1.wat")
+    agents = {}
+    for _ in range(2):
+        agent_id = chain.register_agent(code)
+        chain.stake(agent_id, DEMO.min_stake)
+        agents[agent_id] = code
+    chain.mine(6_000)
+    Outbox(db, chain.chain_id).record_intent("open_round", [league_id, 1], {"block": 1})
+    chain.mine(6_000)
+    round_id = chain.open_round(league_id)  # sent, then the node died before marking it
+    assert actions.open_round(db, chain, league_id, 1).round_id == round_id
+    chain.mine(2)
+    seed = actions.fix_seed(db, chain, round_id)
+    assert seed is not None
+    spec = RoundSpec(
+        "snake", DEMO.params_bytes, DEMO.fuel_per_decision, DEMO.matches_per_round, seed
+    )
+    result = run_round(spec, agents, workers=1)
+    for entry in result.agents:
+        chain.submit_claim(round_id, entry.agent_id, entry.claim_root, entry.scores)
+    chain.increase_time(DEMO.submission_window + DEMO.challenge_window + 1)
+    ranked = actions.settle_round(db, chain, round_id)
+    assert [o.agent_id for o in ranked] == [e.agent_id for e in result.ranking()]
+    assert chain.round(round_id).settled
+
+
 def test_next_round_sequence_resumes_an_unfinished_one(db: Database) -> None:
     from node.cli.league import next_round_sequence
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 
 from adapters.base import ArenaAdapter
-from adapters.events import ChainEvent
+from adapters.events import ChainEvent, all_events
 from adapters.memory import MemoryChain
 from adapters.select import open_chain
 from node.roles.codes import from_calldata, recover
-from node.roles.common import all_events
 from node.trace import keccak256
 from tests.roles.agents import BOOK, GREEDY, SIMPLE
 
