@@ -172,18 +172,26 @@ def follow(
     confirmations: int = 0,
     handler: EventHandler | None = None,
 ) -> int:
-    """Fold every event after the stored cursor, storing the cursor after each; returns how many.
+    """Fold every event after the stored cursor up to the head, batch after batch (a node
+    starting late on a long chain catches up in one call), storing the cursor after each
+    event; returns how many.
 
     ChainReorg from the adapter propagates: the stored cursor's anchor no longer matches.
     """
     chain_id = adapter.chain_id
     cursor = repo.load_cursor(db, adapter_name, chain_id)
-    batch = adapter.events_since(cursor, confirmations=confirmations)
-    for event in batch.events:
-        fold_event(db, chain_id, event, our_address)
-        if handler is not None:
-            handler(event)
-        repo.save_cursor(db, adapter_name, chain_id, event.next_cursor)
-    if batch.cursor != cursor:
+    folded = 0
+    while True:
+        batch = adapter.events_since(cursor, confirmations=confirmations)
+        for event in batch.events:
+            fold_event(db, chain_id, event, our_address)
+            if handler is not None:
+                handler(event)
+            repo.save_cursor(db, adapter_name, chain_id, event.next_cursor)
+        folded += len(batch.events)
+        if batch.cursor == cursor:
+            return folded
         repo.save_cursor(db, adapter_name, chain_id, batch.cursor)
-    return len(batch.events)
+        if batch.cursor.block > adapter.block_number() - confirmations:
+            return folded
+        cursor = batch.cursor

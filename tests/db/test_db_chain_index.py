@@ -89,3 +89,16 @@ def test_follow_folds_the_round(db: Database) -> None:
     assert mine is not None
     assert mine.mine
     assert mine.code is not None
+
+
+def test_follow_catches_up_past_one_event_batch(db: Database) -> None:
+    """Events 12,000 blocks apart (a batch is 5,000 blocks) are all folded in one call."""
+    chain = MemoryChain()
+    first = chain.register_agent(load_agent_file(AGENTS / "snake" / "greedy_v1.wat"))
+    chain.mine(12_000)
+    second = chain.register_agent(load_agent_file(AGENTS / "snake" / "simple_v0.wat"))
+    seen: list[int] = []
+    count = follow(db, chain, "memory", handler=lambda e: seen.append(int(e.args["agentId"])))
+    assert (count, seen) == (2, [first, second])
+    assert repo.load_cursor(db, "memory", chain.chain_id).block > chain.block_number() - 1
+    assert follow(db, chain, "memory") == 0
