@@ -11,7 +11,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 NPM_BIN := node_modules/.bin
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
-export NETS_SOLC ?= $(CURDIR)/scripts/solc
 
 .PHONY: help setup demo test lint format typecheck forge pytest bench clean test-pg
 

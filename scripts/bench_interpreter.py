@@ -11,6 +11,7 @@ the 21,000 base, calldata, validation/compilation and execution. Prints a markdo
 
 from __future__ import annotations
 
+import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,4 +165,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(
+        description="Gas of the on-chain WASM interpreter on the example agents' decisions "
+        "(starts and stops its own anvil; about two minutes)."
+    ).parse_args()
     raise SystemExit(main())

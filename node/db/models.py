@@ -103,7 +103,7 @@ class ClaimRow(SQLModel, table=True):
 
 
 class DisputeRow(SQLModel, table=True):
-    """A dispute the node takes part in, as claimant or challenger."""
+    """A dispute the node has seen: as claimant, as challenger, or as an observer of others'."""
 
     __tablename__ = "disputes"  # pyright: ignore[reportAssignmentType]
     chain_id: int = Field(sa_column=_big(primary_key=True))
@@ -112,7 +112,7 @@ class DisputeRow(SQLModel, table=True):
     agent_id: int = Field(sa_type=BigInteger)
     match_index: int
     role: str
-    """claimant or challenger."""
+    """claimant (one of our agents), challenger (our address) or observer."""
     challenger: str = ""
     phase: int = 1
     lo: int = Field(default=-1, sa_type=BigInteger)
