@@ -3,6 +3,8 @@
 - ``memory`` (the default): the embedded MemoryChain, nothing to start; it lives as long as
   the process. ``memory:FILE`` loads the chain from FILE (a new one if absent) and writes it
   back when the returned ``OpenedChain`` closes, so a local league survives across commands.
+  ``memory:db`` keeps it in the node's database instead (node.db.memory_chain; only the
+  commands that open a database take it).
 - ``anvil``: a throwaway anvil on a free loopback port with the Arena set deployed; it stops
   when the returned ``OpenedChain`` is closed.
 - an ``http://`` or ``https://`` URL: a Web3Chain on that endpoint, bound to the Arena set
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
 CHAIN_ENV = "NETS_CHAIN"
 DEFAULT_CHAIN = "memory"
+MEMORY_IN_DB = "memory:db"
 ARENA_SOURCE_DIRS = ("arena", "interfaces", "lib", "systems", "wasm")
 
 
@@ -117,6 +120,11 @@ def open_chain(
     spec = chain_spec(option, env)
     if spec == "memory":
         return OpenedChain(MemoryChain(signer=signer), spec)
+    if spec == MEMORY_IN_DB:
+        raise AdapterError(
+            f"{MEMORY_IN_DB} keeps the chain in the node's database: only the commands with "
+            "--db take it (nets league, agent, submit, verify); use memory:FILE here"
+        )
     if spec.startswith("memory:"):
         from pathlib import Path
 

@@ -134,16 +134,31 @@ def load(data: Any) -> World:
     return world
 
 
+def to_text(world: World) -> str:
+    """The whole world as JSON text (what a file or the node's database stores)."""
+    return json.dumps(dump(world))
+
+
+def from_text(text: str, refusal: str) -> World:
+    """The world stored as ``text``; MemoryFileError(``refusal`` (why)) when it is not one."""
+    try:
+        return load(json.loads(text))
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise MemoryFileError(f"{refusal} ({exc})") from None
+
+
 def load_file(path: Path) -> World:
     """The world saved at ``path``, or a new one when the file does not exist yet."""
     if not path.exists():
         return new_world()
+    refusal = f"{path}: not a memory chain file"
     try:
-        return load(json.loads(path.read_text()))
+        text = path.read_text()
     except OSError as exc:
         raise MemoryFileError(f"{path}: {exc.strerror or exc}") from None
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-        raise MemoryFileError(f"{path}: not a memory chain file ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise MemoryFileError(f"{refusal} ({exc})") from None
+    return from_text(text, refusal)
 
 
 def save_file(world: World, path: Path) -> None:
@@ -151,7 +166,7 @@ def save_file(world: World, path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(path.suffix + ".tmp")
-        temporary.write_text(json.dumps(dump(world)))
+        temporary.write_text(to_text(world))
         os.replace(temporary, path)
     except OSError as exc:
         raise MemoryFileError(f"{path}: {exc.strerror or exc}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, LargeBinary, UniqueConstraint
+from sqlalchemy import BigInteger, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -146,6 +146,16 @@ class ChainCursorRow(SQLModel, table=True):
     block: int = Field(default=0, sa_type=BigInteger)
     log_index: int = 0
     anchor_hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MemoryChainRow(SQLModel, table=True):
+    """The embedded MemoryChain kept in the node's database (`--chain memory:db`): its whole
+    state as adapters.memory.persist JSON, written when a command closes the chain."""
+
+    __tablename__ = "memory_chain"  # pyright: ignore[reportAssignmentType]
+    name: str = Field(default="default", primary_key=True)
+    state: str = Field(sa_type=Text)
     updated_at: datetime = Field(default_factory=utcnow)
 
 

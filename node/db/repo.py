@@ -20,6 +20,7 @@ from node.db.models import (
     DisputeRow,
     LeagueRow,
     MatchRow,
+    MemoryChainRow,
     MoveRow,
     RoundRow,
     utcnow,
@@ -331,3 +332,15 @@ def save_cursor(db: Database, adapter: str, chain_id: int, cursor: EventCursor) 
                 updated_at=utcnow(),
             )
         )
+
+
+def load_memory_chain(db: Database, name: str = "default") -> str | None:
+    """The stored MemoryChain state (persist JSON), None before the first save."""
+    with db.session() as session:
+        row = session.get(MemoryChainRow, name)
+        return row.state if row is not None else None
+
+
+def save_memory_chain(db: Database, state: str, name: str = "default") -> None:
+    with db.session() as session:
+        session.merge(MemoryChainRow(name=name, state=state, updated_at=utcnow()))
