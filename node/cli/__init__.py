@@ -17,9 +17,10 @@ from node.cli import submit as submit_cmd
 from node.cli import validate as validate_cmd
 from node.cli import verify as verify_cmd
 from node.cli import wasm as wasm_cmd
+from node.cli.common import OneLineUsageGroup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineUsageGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nets-node", prog_name="nets")
 def main() -> None:
     """nets: settlement node for verifiable agent competitions."""

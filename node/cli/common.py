@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -22,7 +23,45 @@ class BadInput(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        click.echo(f"error: {one_line(self.format_message())}", err=True)
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line: a reason quoted from a library may span several."""
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
+class OneLineUsageGroup(click.Group):
+    """The root group: click's own usage errors (a bad option value, a missing option, an
+    unknown command) in every subcommand become BadInput's one line naming the command,
+    instead of click's usage block. A bare group still prints its help."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _usage_line(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _usage_line(exc) from None
+
+
+def _usage_line(exc: click.UsageError) -> click.ClickException:
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        return exc
+    if exc.ctx is None:  # raised while parsing, before the command's context existed
+        return BadInput(exc.format_message())
+    command = exc.ctx.command_path
+    return BadInput(f"{command}: {exc.format_message()} (see {command} --help)")
 
 
 def json_option(func: F) -> F:
@@ -45,6 +84,8 @@ def to_jsonable(value: Any) -> Any:
     model_dump = getattr(value, "model_dump", None)
     if callable(model_dump):
         return to_jsonable(model_dump())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # NaN and infinities (e.g. read from a crafted trace) have no JSON form
     return value
 
 
