@@ -14,7 +14,7 @@ import click
 from node.cli.chain_context import chain_options, open_node
 from node.cli.common import BadInput, console, json_option, print_json, to_jsonable
 from node.cli.league import resolve_definition
-from node.cli.match import report_table
+from node.cli.match import UINT256_MAX, report_table
 from node.league.definition import parse_wei
 from node.wasm import AgentFileError, AgentProgram, load_agent_file
 
@@ -43,7 +43,13 @@ def amount_of(text: str, what: str) -> int:
         raise BadInput(f"{what}: {exc}") from None
     if value <= 0:
         raise BadInput(f"{what}: must be positive")
+    if value > UINT256_MAX:
+        raise BadInput(f"{what}: must be at most 2**256-1 wei")
     return value
+
+
+AGENT_ID = click.IntRange(0, UINT256_MAX)
+"""An Arena agent id: a uint256."""
 
 
 def checked_program(path: str) -> AgentProgram:
@@ -125,7 +131,7 @@ def register_cmd(
 
 
 @agent.command("status")
-@click.argument("agent_id", type=int)
+@click.argument("agent_id", type=AGENT_ID)
 @chain_options
 @json_option
 def status_cmd(agent_id: int, chain: str | None, db_url: str | None, as_json: bool) -> None:
@@ -135,7 +141,7 @@ def status_cmd(agent_id: int, chain: str | None, db_url: str | None, as_json: bo
 
 
 @agent.command("unstake")
-@click.argument("agent_id", type=int)
+@click.argument("agent_id", type=AGENT_ID)
 @click.option("--amount", "amount_text", default=None, help="Request to unstake this much.")
 @click.option("--finalize", is_flag=True, help="Move matured unstaked funds to the balance.")
 @chain_options
@@ -151,13 +157,13 @@ def unstake_cmd(
     """Request an unstake (after the delay, --finalize makes it withdrawable)."""
     if (amount_text is None) == (not finalize):
         raise BadInput("give exactly one of --amount and --finalize")
+    amount = None if amount_text is None else amount_of(amount_text, "--amount")
     with open_node(chain, db_url) as (adapter, _db, _name):
         status_of(adapter, agent_id)  # refuses an unknown agent with one line
-        if finalize:
+        if amount is None:
             adapter.finalize_unstake(agent_id)
         else:
-            assert amount_text is not None
-            adapter.request_unstake(agent_id, amount_of(amount_text, "--amount"))
+            adapter.request_unstake(agent_id, amount)
         _show(status_of(adapter, agent_id), as_json)
 
 
@@ -169,9 +175,10 @@ def withdraw_cmd(
     amount_text: str | None, chain: str | None, db_url: str | None, as_json: bool
 ) -> None:
     """Withdraw what the Arena owes this account (pull payment)."""
+    asked = None if amount_text is None else amount_of(amount_text, "--amount")
     with open_node(chain, db_url) as (adapter, _db, _name):
         owed = adapter.balance_of(adapter.address)
-        amount = owed if amount_text is None else amount_of(amount_text, "--amount")
+        amount = owed if asked is None else asked
         if amount == 0:
             raise BadInput(f"nothing to withdraw for {adapter.address}")
         if amount > owed:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from node.cli.common import BadInput
+from node.cli.common import BadInput, one_line
 from node.config import DB_ENV
 
 if TYPE_CHECKING:
@@ -46,34 +46,44 @@ def open_node(
     chain: str | None, db_url: str | None, account: int | None = None
 ) -> Iterator[tuple[ArenaAdapter, Database, str]]:
     """The adapter (sending from anvil default ``account`` when given), the database and the
-    adapter's name; the chain's refusals become one-line errors."""
-    from adapters.errors import AdapterError, ChainError
+    adapter's name; the chain's refusals become one-line errors.
+
+    The chain opens first, so an unreachable chain leaves no database file behind."""
+    from adapters.errors import AdapterError, ChainError, TransactionFailed
     from adapters.keys import anvil_account
     from adapters.select import chain_spec, open_chain
+    from adapters.web3chain.abi import AbiEncodingError
     from node.db import DatabaseError, open_database
     from node.league.actions import ChainMismatch
     from node.league.definition import LeagueError
 
     spec = chain_spec(chain)
-    try:
-        db = open_database(db_url or (MEMORY_DB if spec == "memory" else None))
-    except DatabaseError as exc:
-        raise BadInput(f"--db: {exc}") from None
     signer = anvil_account(account) if account is not None else None
     name = spec.split(":", 1)[0] if spec.startswith("memory") else spec
     try:
-        try:
-            opened = open_chain(chain, signer=signer)
-        except AdapterError as exc:
-            raise BadInput(f"--chain: {exc}") from None
-        with opened:
+        opened = open_chain(chain, signer=signer)
+    except AdapterError as exc:
+        raise BadInput(f"--chain: {exc}") from None
+    try:
+        with opened:  # closing saves a memory:FILE chain, which can fail too
+            try:
+                db = open_database(db_url or (MEMORY_DB if spec == "memory" else None))
+            except DatabaseError as exc:
+                opened.save = None  # nothing happened: do not create or rewrite the FILE
+                raise BadInput(f"--db: {exc}") from None
             try:
                 yield opened.adapter, db, name
-            except ChainError as exc:
-                raise click.ClickException(f"the chain refused: {exc}") from None
+            except (ChainError, TransactionFailed) as exc:
+                raise click.ClickException(f"the chain refused: {one_line(str(exc))}") from None
             except ChainMismatch as exc:
                 raise click.ClickException(str(exc)) from None
             except LeagueError as exc:
                 raise BadInput(str(exc)) from None
-    finally:
-        db.close()
+            except AbiEncodingError as exc:
+                raise BadInput(f"a value does not fit the chain's types: {exc}") from None
+            except AdapterError as exc:
+                raise click.ClickException(f"chain {name}: {one_line(str(exc))}") from None
+            finally:
+                db.close()
+    except AdapterError as exc:
+        raise BadInput(f"--chain: {exc}") from None

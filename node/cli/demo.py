@@ -4,6 +4,7 @@ the dispute game; settlement and balances are printed, traces and the database a
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 
 import click
@@ -42,6 +43,7 @@ def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) 
     from node.roles.showcase import run_demo
 
     out_dir = Path(out)
+    created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -54,6 +56,9 @@ def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) 
     try:
         db = open_database(db_url)
     except DatabaseError as exc:
+        if created:  # the run never started: leave no empty --out directory behind
+            with suppress(OSError):
+                out_dir.rmdir()
         raise BadInput(f"--db: {exc}") from None
     try:
         try:

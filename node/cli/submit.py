@@ -11,6 +11,7 @@ import click
 
 from node.cli.chain_context import chain_options, open_node
 from node.cli.common import BadInput, console, json_option, print_json
+from node.cli.match import UINT256_MAX
 
 if TYPE_CHECKING:
     from node.roles.common import RoleBase
@@ -49,14 +50,22 @@ def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], 
 
 
 @click.command("submit")
-@click.option("--agent", "agent_ids", multiple=True, type=int, help="Agent id (code in the db).")
+@click.option(
+    "--agent",
+    "agent_ids",
+    multiple=True,
+    type=click.IntRange(0, UINT256_MAX),
+    help="Agent id (code in the db).",
+)
 @click.option(
     "--register",
     "register_files",
     multiple=True,
     help="Agent module (.wat/.wasm) to register and stake first (once per code and owner).",
 )
-@click.option("--stake", default=0, show_default=True, type=click.IntRange(0), help="Wei.")
+@click.option(
+    "--stake", default=0, show_default=True, type=click.IntRange(0, UINT256_MAX), help="Wei."
+)
 @node_options
 @json_option
 def submit_cmd(

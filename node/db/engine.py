@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, select
 
@@ -104,7 +105,7 @@ def open_database(url: str | None = None) -> Database:
     engine = make_engine(url)
     try:
         _prepare(engine)
-    except OperationalError as exc:
+    except DriverDatabaseError as exc:  # unreachable, unopenable, or not a database at all
         engine.dispose()
         first = (str(exc.orig) if exc.orig is not None else str(exc)).strip().splitlines()
         raise DatabaseError(

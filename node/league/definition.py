@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -70,13 +70,15 @@ def parse_wei(value: Any) -> Any:
     number, unit = match.group(1), (match.group(2).lower() or "wei")
     if unit not in WEI_UNITS:
         raise ValueError(f"unknown unit {unit!r} (use wei, gwei or ether)")
-    try:
-        amount = Decimal(number) * WEI_UNITS[unit]
-    except InvalidOperation:
-        raise ValueError(f"not a number: {number!r}") from None
-    if amount != amount.to_integral_value():
-        raise ValueError(f"{value!r} is not a whole number of wei")
-    return int(amount)
+    with localcontext() as exact:
+        exact.prec = 200  # the default 28 digits would round a long amount (at most 100 chars)
+        try:
+            amount = Decimal(number) * WEI_UNITS[unit]
+        except InvalidOperation:
+            raise ValueError(f"not a number: {number!r}") from None
+        if amount != amount.to_integral_value():
+            raise ValueError(f"{value!r} is not a whole number of wei")
+        return int(amount)
 
 
 def _seconds(value: Any) -> Any:
