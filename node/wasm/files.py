@@ -6,6 +6,10 @@ from pathlib import Path
 
 import wasmtime
 
+MAX_AGENT_FILE_BYTES = 16 << 20
+"""Far above any agent (a module is at most 64 KiB, its text a few times that); reading stops
+here, so /dev/zero or a huge file is refused instead of filling memory."""
+
 
 class AgentFileError(Exception):
     """The agent file cannot be read or assembled; the message says which and why."""
@@ -15,9 +19,12 @@ def load_agent_file(path: str | Path) -> bytes:
     """The module bytes of an agent file (.wat assembled, .wasm or other read as is)."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as source:
+            raw = source.read(MAX_AGENT_FILE_BYTES + 1)
     except OSError as exc:
         raise AgentFileError(f"cannot read agent file {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_AGENT_FILE_BYTES:
+        raise AgentFileError(f"agent file {path} is larger than {MAX_AGENT_FILE_BYTES} bytes")
     if path.suffix.lower() != ".wat":
         return raw
     try:
