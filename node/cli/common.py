@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -92,6 +94,18 @@ def to_jsonable(value: Any) -> Any:
 def print_json(value: Any) -> None:
     """One JSON document on stdout."""
     click.echo(json.dumps(to_jsonable(value), sort_keys=False))
+
+
+def refuse_overwriting_input(out: str | Path, option: str, *inputs: str | Path) -> None:
+    """BadInput when the output path ``out`` is one of the command's input files: writing it
+    would destroy the input before (or while) it is read."""
+    for source in inputs:
+        try:
+            same = os.path.samefile(out, source)
+        except OSError:  # either does not exist (yet): they cannot be the same file
+            continue
+        if same:
+            raise BadInput(f"{option}: {out} is the input file {source}; choose another path")
 
 
 def parse_hex(text: str, *, what: str, length: int | None = None) -> bytes:

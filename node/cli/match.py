@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 from rich.table import Table
 
-from node.cli.common import BadInput, console, json_option, print_json
+from node.cli.common import BadInput, console, json_option, print_json, refuse_overwriting_input
 from node.match import MatchResult, run_match
 from node.systems.base import System, UnknownSystem, load_system
 from node.trace import InclusionProof, StepEntry
@@ -219,6 +219,7 @@ def trace_cmd(
 ) -> None:
     """Run one match and write every step entry to a JSONL file."""
     setup = MatchSetup.parse(system, agent, seed, fuel, params)
+    refuse_overwriting_input(out, "--out", agent)
     result = setup.run()
     write_trace(result, Path(out))
     report = match_report(setup, result) | {"out": out}

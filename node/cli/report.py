@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from node.cli.common import BadInput, console
+from node.cli.common import BadInput, console, refuse_overwriting_input
 from node.sim.report import collect, render
 from node.sim.validators import TraceError, UnknownSuite, load_trace, resolve_suite, run_suite
 
@@ -29,6 +29,7 @@ def report_cmd(trace: str, out: str, scenario: str | None, no_validate: bool) ->
     path = Path(trace)
     if not path.is_file():
         raise BadInput(f"no trace file {trace}")
+    refuse_overwriting_input(out, "--output", path)
     try:
         data = collect(path)
         suite = resolve_suite(scenario) if scenario else None

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from adapters.errors import AdapterError
 from adapters.select import OpenedChain, chain_spec, open_chain
-from node.cli.common import BadInput, console, json_option, print_json
+from node.cli.common import BadInput, console, json_option, print_json, refuse_overwriting_input
 from node.sim import engine, scenario
 from node.sim.chain.anchor import anchor_root, scenario_hash
 from node.sim.chain.session import use_chain
@@ -75,6 +75,8 @@ def run_cmd(
     if anchor and no_trace:
         raise BadInput("--anchor needs the trace root: drop --no-trace")
     trace_path = Path(out or resolved.scenario.output.trace)
+    if not no_trace:
+        refuse_overwriting_input(trace_path, "--output" if out else "output.trace", source)
     with ExitStack() as stack:
         opened = stack.enter_context(_open(chain)) if anchor or chain else None
         if opened is not None:
