@@ -37,7 +37,8 @@ def chain_options(func: Any) -> Any:
         "--chain",
         "chain",
         default=None,
-        help="memory, memory:FILE, anvil, an RPC URL or an adapter name (default $NETS_CHAIN or memory).",
+        help="memory, memory:FILE, memory:db (kept in --db), anvil, an RPC URL or an adapter name "
+        "(default $NETS_CHAIN or memory).",
     )(func)
 
 
@@ -48,29 +49,34 @@ def open_node(
     """The adapter (sending from anvil default ``account`` when given), the database and the
     adapter's name; the chain's refusals become one-line errors.
 
-    The chain opens first, so an unreachable chain leaves no database file behind."""
+    The chain opens first, so an unreachable chain leaves no database file behind; with
+    `memory:db` the chain lives in the database, which then opens first and closes last."""
     from adapters.errors import AdapterError, ChainError, TransactionFailed
     from adapters.keys import anvil_account
-    from adapters.select import chain_spec, open_chain
+    from adapters.select import MEMORY_IN_DB, chain_spec, open_chain
     from adapters.web3chain.abi import AbiEncodingError
-    from node.db import DatabaseError, open_database
+    from node.db.memory_chain import open_memory_chain
     from node.league.actions import ChainMismatch
     from node.league.definition import LeagueError
 
     spec = chain_spec(chain)
     signer = anvil_account(account) if account is not None else None
     name = spec.split(":", 1)[0] if spec.startswith("memory") else spec
+    db = _open_database(db_url, spec) if spec == MEMORY_IN_DB else None
     try:
-        opened = open_chain(chain, signer=signer)
-    except AdapterError as exc:
-        raise BadInput(f"--chain: {exc}") from None
-    try:
-        with opened:  # closing saves a memory:FILE chain, which can fail too
-            try:
-                db = open_database(db_url or (MEMORY_DB if spec == "memory" else None))
-            except DatabaseError as exc:
-                opened.save = None  # nothing happened: do not create or rewrite the FILE
-                raise BadInput(f"--db: {exc}") from None
+        try:
+            opened = (
+                open_chain(chain, signer=signer) if db is None else open_memory_chain(db, signer)
+            )
+        except AdapterError as exc:
+            raise BadInput(f"--chain: {exc}") from None
+        with opened:  # closing saves a memory:FILE or memory:db chain, which can fail too
+            if db is None:
+                try:
+                    db = _open_database(db_url, spec)
+                except BadInput:
+                    opened.save = None  # nothing happened: do not create or rewrite the FILE
+                    raise
             try:
                 yield opened.adapter, db, name
             except (ChainError, TransactionFailed) as exc:
@@ -83,7 +89,18 @@ def open_node(
                 raise BadInput(f"a value does not fit the chain's types: {exc}") from None
             except AdapterError as exc:
                 raise click.ClickException(f"chain {name}: {one_line(str(exc))}") from None
-            finally:
-                db.close()
     except AdapterError as exc:
         raise BadInput(f"--chain: {exc}") from None
+    finally:
+        if db is not None:
+            db.close()
+
+
+def _open_database(db_url: str | None, spec: str) -> Database:
+    """--db, else $NETS_DB or the default file; in memory for a plain `--chain memory`."""
+    from node.db import DatabaseError, open_database
+
+    try:
+        return open_database(db_url or (MEMORY_DB if spec == "memory" else None))
+    except DatabaseError as exc:
+        raise BadInput(f"--db: {exc}") from None

@@ -20,7 +20,11 @@ def open_memory_chain(db: Database, signer: Signer | None = None) -> OpenedChain
     ``db`` when the returned chain closes. A stored state that does not load is
     MemoryFileError, an AdapterError."""
     text = repo.load_memory_chain(db)
-    world = new_world() if text is None else from_text(text, "the database's memory chain")
+    world = (
+        new_world()
+        if text is None
+        else from_text(text, "the memory chain stored in the database does not load")
+    )
     return OpenedChain(
         MemoryChain(world, signer=signer),
         MEMORY_IN_DB,

@@ -47,7 +47,9 @@ def test_a_league_survives_across_commands(tmp_path: Path) -> None:
 def test_a_corrupt_stored_chain_is_refused(tmp_path: Path) -> None:
     db = open_database(f"sqlite:///{tmp_path / 'node.db'}")
     repo.save_memory_chain(db, '{"format": "something else"}')
-    with pytest.raises(MemoryFileError, match="the database's memory chain"):
+    with pytest.raises(
+        MemoryFileError, match="the memory chain stored in the database does not load"
+    ):
         open_memory_chain(db)
     db.close()
 
@@ -55,3 +57,28 @@ def test_a_corrupt_stored_chain_is_refused(tmp_path: Path) -> None:
 def test_open_chain_refuses_memory_db_without_a_database() -> None:
     with pytest.raises(AdapterError, match="only the commands with --db"):
         open_chain(MEMORY_IN_DB)
+
+
+def test_cli_commands_share_the_chain_in_the_database(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from node.cli import main
+
+    runner = CliRunner()
+    node = ["--chain", "memory:db", "--db", f"sqlite:///{tmp_path / 'node.db'}"]
+    created = runner.invoke(main, ["league", "create", "demo", *node, "--json"])
+    assert created.exit_code == 0, created.output
+    assert '"leagueId": 1' in created.output
+    opened = runner.invoke(main, ["league", "open-round", "1", *node, "--json"])
+    assert opened.exit_code == 0, opened.output  # the league created by the last command
+    again = runner.invoke(main, ["league", "create", "demo", *node, "--json"])
+    assert again.exit_code == 0, again.output  # recognised, not created twice
+    assert '"leagueId": 1' in again.output
+    db = open_database(f"sqlite:///{tmp_path / 'node.db'}")
+    with open_memory_chain(db) as chain:
+        assert chain.adapter.counts()[1:3] == (1, 1)
+    repo.save_memory_chain(db, "not json")
+    db.close()
+    refused = runner.invoke(main, ["league", "open-round", "1", *node])
+    assert refused.exit_code == 2
+    assert "--chain: the memory chain stored in the database does not load" in refused.output
