@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from node.sim.validators.core import read_events
+from node.sim.validators.core import Event, read_events
 
 MAX_BUCKETS = 120
 
@@ -48,9 +49,10 @@ def _tick(event: dict[str, Any]) -> int:
     return t if type(t) is int and t >= 0 else 0
 
 
-def collect(path: Path) -> ReportData:
-    """Read ``path``; TraceError when it is not a nets-sim/1 trace."""
-    events = read_events(path)
+def collect(path: Path, also: Callable[[int, Event], None] | None = None) -> ReportData:
+    """Read ``path``; TraceError when it is not a nets-sim/1 trace. ``also`` is given every
+    (line number, event) of the same pass (a TraceBuilder, so a report reads its trace once)."""
+    events = read_events(path) if also is None else _tapped(read_events(path), also)
     _, run = next(events)  # read_events raises on an empty trace, so there is a first line
     data = ReportData(str(path), run, {}, lines=1, end_time=_tick(run))
     for number, event in events:
@@ -86,6 +88,14 @@ def collect(path: Path) -> ReportData:
         elif kind == "end":
             data.end = event
     return data
+
+
+def _tapped(
+    events: Iterator[tuple[int, Event]], also: Callable[[int, Event], None]
+) -> Iterator[tuple[int, Event]]:
+    for number, event in events:
+        also(number, event)
+        yield number, event
 
 
 def bucketed(series: dict[int, int], end: int, buckets: int = MAX_BUCKETS) -> tuple[int, list[int]]:

@@ -91,28 +91,50 @@ def read_events(path: Path) -> Iterator[tuple[int, Event]]:
 
 def load_trace(path: Path) -> Trace:
     """Parse a trace file; TraceError on anything that is not a nets-sim/1 trace."""
-    events: list[Event] = []
+    builder = TraceBuilder(path)
     for number, event in read_events(path):
-        event["line"] = number
+        builder.add(number, event)
+    return builder.finish()
+
+
+class TraceBuilder:
+    """A Trace built from read_events' (line number, event) pairs as they stream by, so one pass
+    over a file can feed another reader too (`nets report` gathers its metrics in the same pass).
+    The events it is given are not changed."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = str(path)
+        self._events: list[Event] = []
+
+    def add(self, number: int, event: Event) -> None:
         kind = event["kind"]
         if kind == "send":
-            event = {k: event[k] for k in _SEND_KEYS if k in event}
-        elif kind not in _KEPT:
-            continue
-        events.append(event)
-    trace = Trace(str(path), events[0], events[1:])
-    for event in trace.events:
-        kind = event["kind"]
-        if kind == "app":
-            trace.apps.setdefault(str(event.get("event")), []).append(event)
-        elif kind == "layer":
-            key = f"{event.get('layer')}.{event.get('event')}"
-            trace.layers.setdefault(key, []).append(event)
-        elif kind == "start":
-            trace.roles[str(event.get("agent"))] = str(event.get("role"))
-        elif kind == "end":
-            trace.end = event
-    return trace
+            kept = {
+                k: number if k == "line" else event[k]
+                for k in _SEND_KEYS
+                if k == "line" or k in event
+            }
+        elif kind in _KEPT:
+            kept = {**event, "line": number}
+        else:
+            return
+        self._events.append(kept)
+
+    def finish(self) -> Trace:
+        """The Trace of every event added (the first is the run header)."""
+        trace = Trace(self._path, self._events[0], self._events[1:])
+        for event in trace.events:
+            kind = event["kind"]
+            if kind == "app":
+                trace.apps.setdefault(str(event.get("event")), []).append(event)
+            elif kind == "layer":
+                key = f"{event.get('layer')}.{event.get('event')}"
+                trace.layers.setdefault(key, []).append(event)
+            elif kind == "start":
+                trace.roles[str(event.get("agent"))] = str(event.get("role"))
+            elif kind == "end":
+                trace.end = event
+        return trace
 
 
 def group_by(events: Iterable[Event], key: str) -> dict[str, list[Event]]:
