@@ -88,6 +88,10 @@ def up(
     except DeployError as exc:
         raise BadInput(str(exc)) from None
     try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"NETS_HOME: cannot use {home}: {exc.strerror or exc}") from None
+    try:
         process = chain_process.start(port, state_file.resolve() if state_file else None, home)
     except AnvilError as exc:
         raise click.ClickException(f"anvil did not start: {str(exc).splitlines()[0]}") from None
@@ -192,7 +196,10 @@ def down(as_json: bool) -> None:
     home = nets_home()
     process = chain_process.read_state(home)
     stopped = process is not None and chain_process.stop(process)
-    chain_process.clear_state(home)
+    try:
+        chain_process.clear_state(home)
+    except OSError as exc:  # nothing could be recorded there: NETS_HOME is a file or below one
+        raise BadInput(f"NETS_HOME: cannot use {home}: {exc.strerror or exc}") from None
     if as_json:
         print_json({"stopped": stopped, "pid": process.pid if process else None})
     elif stopped and process is not None:
