@@ -158,12 +158,14 @@ def unstake_cmd(
     if (amount_text is None) == (not finalize):
         raise BadInput("give exactly one of --amount and --finalize")
     amount = None if amount_text is None else amount_of(amount_text, "--amount")
-    with open_node(chain, db_url) as (adapter, _db, _name):
+    from node.league import funds
+
+    with open_node(chain, db_url) as (adapter, db, _name):
         status_of(adapter, agent_id)  # refuses an unknown agent with one line
         if amount is None:
-            adapter.finalize_unstake(agent_id)
+            funds.finalize_unstake(db, adapter, agent_id)
         else:
-            adapter.request_unstake(agent_id, amount)
+            funds.request_unstake(db, adapter, agent_id, amount)
         _show(status_of(adapter, agent_id), as_json)
 
 
@@ -176,14 +178,16 @@ def withdraw_cmd(
 ) -> None:
     """Withdraw what the Arena owes this account (pull payment)."""
     asked = None if amount_text is None else amount_of(amount_text, "--amount")
-    with open_node(chain, db_url) as (adapter, _db, _name):
+    from node.league import funds
+
+    with open_node(chain, db_url) as (adapter, db, _name):
         owed = adapter.balance_of(adapter.address)
         amount = owed if asked is None else asked
         if amount == 0:
             raise BadInput(f"nothing to withdraw for {adapter.address}")
         if amount > owed:
             raise BadInput(f"--amount: {amount} wei is more than the {owed} wei owed")
-        adapter.withdraw(amount)
+        funds.withdraw(db, adapter, amount)
         report = {"account": adapter.address, "withdrawn": amount, "remaining": owed - amount}
     if as_json:
         print_json(report)

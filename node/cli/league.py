@@ -248,20 +248,6 @@ def _positive(value: str, what: str) -> int:
     return number
 
 
-def next_round_sequence(outbox: Outbox, league_id: int) -> int:
-    """The round number to open: an unfinished one first (a crash may have sent it), else one
-    more than the rounds already opened."""
-    mine = [
-        intent
-        for intent in outbox.all_intents("open_round")
-        if intent.key.startswith(f"open_round:{league_id}:")
-    ]
-    for intent in mine:
-        if intent.open:
-            return int(intent.key.rsplit(":", 1)[1])
-    return max((int(intent.key.rsplit(":", 1)[1]) for intent in mine), default=0) + 1
-
-
 @league.command("open-round")
 @click.argument("league_id", metavar="LEAGUE_ID")
 @click.option(
@@ -281,7 +267,7 @@ def open_round_cmd(
 
     with open_node(chain, db_url) as (adapter, db, _name):
         if sequence is None:
-            number = next_round_sequence(Outbox(db, adapter.chain_id), league_number)
+            number = Outbox(db, adapter.chain_id).next_sequence("open_round", league_number)
         else:
             number = _positive(sequence, "--sequence")
         opened = actions.open_round(db, adapter, league_number, number)

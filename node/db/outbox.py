@@ -42,6 +42,7 @@ KINDS = (
     "dismiss",
     "settle",
     "withdraw",
+    "finalize_unstake",
 )
 
 KeyPart = str | int
@@ -192,6 +193,18 @@ class Outbox:
                 statement = statement.where(IntentRow.kind == kind)
             rows = session.exec(statement.order_by(col(IntentRow.id))).all()
             return [Intent.of(row) for row in rows]
+
+    def next_sequence(self, kind: str, *scope: KeyPart) -> int:
+        """The sequence number closing the key ``kind:scope...:N`` of a repeatable action: an
+        unfinished one first (a crash may have sent it: resolve it before anything new), else
+        one more than any recorded."""
+        prefix = intent_key(kind, *scope) + ":"
+        mine = [intent for intent in self.all_intents(kind) if intent.key.startswith(prefix)]
+        numbers = [int(intent.key.rsplit(":", 1)[1]) for intent in mine]
+        for intent, number in zip(mine, numbers, strict=True):
+            if intent.open:
+                return number
+        return max(numbers, default=0) + 1
 
     def pending_intents(self, kind: str | None = None) -> list[Intent]:
         """Intents not yet done or failed, oldest first: check each on chain before re-sending."""

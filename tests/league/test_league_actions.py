@@ -131,17 +131,17 @@ def test_settlement_finds_claims_past_one_event_batch(db: Database) -> None:
 
 
 def test_next_round_sequence_resumes_an_unfinished_one(db: Database) -> None:
-    from node.cli.league import next_round_sequence
-
     chain = MemoryChain()
     outbox = Outbox(db, chain.chain_id)
     league_id = actions.create_league(db, chain, DEMO)
-    assert next_round_sequence(outbox, league_id) == 1
+    assert outbox.next_sequence("open_round", league_id) == 1
     actions.open_round(db, chain, league_id, 1)
-    assert next_round_sequence(outbox, league_id) == 2
+    assert outbox.next_sequence("open_round", league_id) == 2
     outbox.record_intent("open_round", [league_id, 2], {"block": chain.block_number()})
-    assert next_round_sequence(outbox, league_id) == 2  # pending: maybe sent, resolve it first
-    assert next_round_sequence(outbox, league_id + 1) == 1
+    assert (
+        outbox.next_sequence("open_round", league_id) == 2
+    )  # pending: maybe sent, resolve it first
+    assert outbox.next_sequence("open_round", league_id + 1) == 1
 
 
 def test_cli_chain_commands(tmp_path: Path) -> None:

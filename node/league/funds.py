@@ -1,0 +1,89 @@
+"""An owner's money actions: request and finalize an unstake, withdraw. Each goes through the
+outbox like every other chain action, so a command retried after a crash never sends twice.
+
+They are repeatable (the same agent may unstake the same amount again later), so each key ends
+in a sequence number: `Outbox.next_sequence` hands a retry the unfinished intent it left, and
+the chain check looks for the action's event from the block recorded with the intent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from adapters.base import ArenaAdapter
+from adapters.events import ChainEvent, EventCursor, all_events
+from node.db.engine import Database
+from node.db.outbox import KeyPart, Outbox, intent_key
+from node.league.actions import perform
+
+
+def request_unstake(db: Database, adapter: ArenaAdapter, agent_id: int, amount: int) -> int:
+    """Move ``amount`` of the agent's stake to its unstaking queue, once; the event's block."""
+    return _once(
+        db,
+        adapter,
+        "unstake",
+        [agent_id, amount],
+        lambda e: (
+            e.name == "UnstakeRequested"
+            and int(e.args["agentId"]) == agent_id
+            and int(e.args["amount"]) == amount
+        ),
+        lambda: adapter.request_unstake(agent_id, amount),
+    )
+
+
+def finalize_unstake(db: Database, adapter: ArenaAdapter, agent_id: int) -> int:
+    """Credit the agent's matured unstaking amount to its owner's balance, once."""
+    return _once(
+        db,
+        adapter,
+        "finalize_unstake",
+        [agent_id],
+        lambda e: e.name == "UnstakeFinalized" and int(e.args["agentId"]) == agent_id,
+        lambda: adapter.finalize_unstake(agent_id),
+    )
+
+
+def withdraw(db: Database, adapter: ArenaAdapter, amount: int) -> int:
+    """Withdraw ``amount`` of what the Arena owes the adapter's account, once."""
+    me = adapter.address.lower()
+    return _once(
+        db,
+        adapter,
+        "withdraw",
+        [me, amount],
+        lambda e: (
+            e.name == "Withdrawn"
+            and str(e.args["account"]).lower() == me
+            and int(e.args["amount"]) == amount
+        ),
+        lambda: adapter.withdraw(amount),
+    )
+
+
+def _once(
+    db: Database,
+    adapter: ArenaAdapter,
+    kind: str,
+    scope: list[KeyPart],
+    is_it: Callable[[ChainEvent], bool],
+    send: Callable[[], None],
+) -> int:
+    outbox = Outbox(db, adapter.chain_id)
+    parts = [*scope, outbox.next_sequence(kind, *scope)]
+    recorded = outbox.get(intent_key(kind, *parts))
+    # a transaction sent after recording lands in a later block than the head now
+    since = int(recorded.payload["block"]) if recorded else adapter.block_number() + 1
+
+    def already() -> int | None:
+        for event in all_events(adapter, EventCursor(since, 0)):
+            if is_it(event):
+                return event.block_number
+        return None
+
+    def sent() -> int:
+        send()
+        return adapter.block_number()
+
+    return perform(outbox, kind, parts, {"block": since}, check=already, send=sent)
