@@ -251,6 +251,8 @@ def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> dict[str,
             value = yaml.load(raw, Loader=_NoAliasLoader) if raw.strip() else ""
         except yaml.YAMLError:
             value = raw
+        except RecursionError:
+            raise ScenarioError(key.strip(), "--set value nests too deeply") from None
         node: Any = data
         for depth, part in enumerate(parts):
             last = depth == len(parts) - 1
