@@ -8,6 +8,7 @@ from contextlib import suppress
 from pathlib import Path
 
 import click
+from rich import box
 from rich.table import Table
 
 from node.cli.common import BadInput, console, json_option, print_json
@@ -80,10 +81,14 @@ def _print(result: object, db_url: str) -> None:
     from node.roles.showcase import DemoResult
 
     assert isinstance(result, DemoResult)
+    # No vertical borders, edge or doubled padding: nine columns fit 80 terminal columns.
     table = Table(
         title=f"round {result.round_id} of league {result.league_id} ({result.chain} chain): "
         "settlement",
         title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
     )
     for column in ("agent", "entrant", "scores", "total", "claim", "rank", "reward", "stake", "DQ"):
         table.add_column(
@@ -97,7 +102,13 @@ def _print(result: object, db_url: str) -> None:
             "yes" if a.disqualified else "", style=style,
         )  # fmt: skip
     console.print(table)
-    disputes = Table(title="disputes", title_justify="left")
+    disputes = Table(
+        title="disputes",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     for column in ("id", "agent", "match", "verdict", "reason", "moves", "final lo..hi"):
         disputes.add_column(column)
     for d in result.disputes:
@@ -106,7 +117,13 @@ def _print(result: object, db_url: str) -> None:
             str(d["reason"]), str(d["moves"]), f"{d['bisection'][0]}..{d['bisection'][1]}",
         )  # fmt: skip
     console.print(disputes)
-    balances = Table(title="Arena balances (withdrawable, wei)", title_justify="left")
+    balances = Table(
+        title="Arena balances (withdrawable, wei)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     for column in ("account", "role", "address", "balance"):
         balances.add_column(column, justify="right" if column == "balance" else "left")
     for b in result.balances:

@@ -30,6 +30,15 @@ def test_demo_json(tmp_path: Path) -> None:
     assert report["seconds"] < 60
 
 
+def test_demo_tables_fit_80_columns_untruncated(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert "settlement" in result.output
+    assert "3,000,000" in result.output  # the winner's reward, in full
+    assert "…" not in result.output
+    assert max(len(line.rstrip()) for line in result.output.splitlines()) <= 80
+
+
 def test_demo_bad_out(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
