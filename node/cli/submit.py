@@ -17,6 +17,15 @@ if TYPE_CHECKING:
     from node.roles.common import RoleBase
 
 
+MAX_INTERVAL = 86_400.0
+
+
+def _interval(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    if not 0.05 <= value <= MAX_INTERVAL:  # also NaN, which click.FloatRange lets through
+        raise click.BadParameter(f"{value} is not between 0.05 and {MAX_INTERVAL:g} seconds")
+    return value
+
+
 def node_options(func: Any) -> Any:
     """--chain, --db, --account, --once, --interval, --workers (shared with `nets verify`)."""
     options = [
@@ -27,7 +36,14 @@ def node_options(func: Any) -> Any:
             help="Send from this anvil default account (memory and anvil devnets only).",
         ),
         click.option("--once", is_flag=True, help="Run until idle, then exit (else follow)."),
-        click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.05)),
+        click.option(
+            "--interval",
+            default=2.0,
+            show_default=True,
+            type=float,
+            callback=_interval,
+            help=f"Seconds between steps, 0.05 to {MAX_INTERVAL:g}.",
+        ),
         click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64)),
     ]
     for option in reversed(options):
