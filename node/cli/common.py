@@ -11,12 +11,27 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich import box
 from rich.console import Console
+from rich.table import Table
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+
+def titled_table(title: str, **options: Any) -> Table:
+    """Every table the CLI prints: title on the left, no vertical borders, no doubled padding,
+    so a wide row still fits an 80-column terminal."""
+    return Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+        **options,
+    )
 
 
 class BadInput(click.ClickException):

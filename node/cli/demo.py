@@ -8,10 +8,8 @@ from contextlib import suppress
 from pathlib import Path
 
 import click
-from rich import box
-from rich.table import Table
 
-from node.cli.common import BadInput, console, json_option, print_json
+from node.cli.common import BadInput, console, json_option, print_json, titled_table
 
 DEFAULT_OUT = Path("runs/demo")
 DEFAULT_DB_NAME = "nets.db"
@@ -81,14 +79,8 @@ def _print(result: object, db_url: str) -> None:
     from node.roles.showcase import DemoResult
 
     assert isinstance(result, DemoResult)
-    # No vertical borders, edge or doubled padding: nine columns fit 80 terminal columns.
-    table = Table(
-        title=f"round {result.round_id} of league {result.league_id} ({result.chain} chain): "
-        "settlement",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
+    table = titled_table(
+        f"round {result.round_id} of league {result.league_id} ({result.chain} chain): settlement"
     )
     for column in ("agent", "entrant", "scores", "total", "claim", "rank", "reward", "stake", "DQ"):
         table.add_column(
@@ -102,13 +94,7 @@ def _print(result: object, db_url: str) -> None:
             "yes" if a.disqualified else "", style=style,
         )  # fmt: skip
     console.print(table)
-    disputes = Table(
-        title="disputes",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-    )
+    disputes = titled_table("disputes")
     for column in ("id", "agent", "match", "verdict", "reason", "moves", "final lo..hi"):
         disputes.add_column(column)
     for d in result.disputes:
@@ -117,13 +103,7 @@ def _print(result: object, db_url: str) -> None:
             str(d["reason"]), str(d["moves"]), f"{d['bisection'][0]}..{d['bisection'][1]}",
         )  # fmt: skip
     console.print(disputes)
-    balances = Table(
-        title="Arena balances (withdrawable, wei)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-    )
+    balances = titled_table("Arena balances (withdrawable, wei)")
     for column in ("account", "role", "address", "balance"):
         balances.add_column(column, justify="right" if column == "balance" else "left")
     for b in result.balances:

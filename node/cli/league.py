@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from node.cli.chain_context import chain_options, open_node
-from node.cli.common import BadInput, console, err_console, json_option, print_json
+from node.cli.common import BadInput, console, err_console, json_option, print_json, titled_table
 from node.cli.match import parse_seed, report_table
 from node.db import Outbox
 from node.league.catalog import league_files, resolve_league
@@ -74,7 +73,7 @@ def list_cmd(as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table(title="leagues", title_justify="left")
+    table = titled_table("leagues")
     for column in ("name", "system", "matches", "min stake (wei)", "description"):
         table.add_column(column)
     for row in rows:
@@ -200,7 +199,7 @@ def play_cmd(
     if as_json:
         print_json(report)
         return
-    table = Table(title=f"{definition.name} round", title_justify="left")
+    table = titled_table(f"{definition.name} round")
     for column in ("rank", "agent", "total", "scores"):
         table.add_column(column)
     table.add_column("claim root", overflow="fold")

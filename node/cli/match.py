@@ -16,7 +16,14 @@ from typing import Any, TypeVar
 import click
 from rich.table import Table
 
-from node.cli.common import BadInput, console, json_option, print_json, refuse_overwriting_input
+from node.cli.common import (
+    BadInput,
+    console,
+    json_option,
+    print_json,
+    refuse_overwriting_input,
+    titled_table,
+)
 from node.match import MatchResult, run_match
 from node.systems.base import System, UnknownSystem, load_system
 from node.trace import InclusionProof, StepEntry
@@ -156,7 +163,7 @@ def write_trace(result: MatchResult, out: Path) -> None:
 
 
 def report_table(title: str, rows: Mapping[str, Any]) -> Table:
-    table = Table(title=title, show_header=False, title_justify="left")
+    table = titled_table(title, show_header=False)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for key, value in rows.items():

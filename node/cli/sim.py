@@ -7,11 +7,17 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from adapters.errors import AdapterError
 from adapters.select import OpenedChain, chain_spec, open_chain
-from node.cli.common import BadInput, console, json_option, print_json, refuse_overwriting_input
+from node.cli.common import (
+    BadInput,
+    console,
+    json_option,
+    print_json,
+    refuse_overwriting_input,
+    titled_table,
+)
 from node.sim import engine, scenario
 from node.sim.chain.anchor import anchor_root, scenario_hash
 from node.sim.chain.session import use_chain
@@ -103,7 +109,7 @@ def run_cmd(
     if as_json:
         print_json({"run": result, "anchor": anchored} if anchor else result)
         return
-    table = Table(title=f"{result.name} (seed {result.seed})", title_justify="left")
+    table = titled_table(f"{result.name} (seed {result.seed})")
     table.add_column("measure")
     table.add_column("value", justify="right")
     rows: list[tuple[str, str]] = [
@@ -160,7 +166,7 @@ def scenarios_list(as_json: bool) -> None:
     if as_json:
         print_json(items)
         return
-    table = Table(title="built-in scenarios", title_justify="left")
+    table = titled_table("built-in scenarios")
     for column in ("name", "task", "agents", "description"):
         table.add_column(column)
     for item in items:
@@ -224,7 +230,7 @@ def inspect_cmd(trace: str, top: int, as_json: bool) -> None:
         f"[bold]{run.get('name', '?')}[/] seed {run.get('seed', '?')}, task {run.get('task', '?')}, "
         f"{run.get('agents', '?')} agents, {summary.lines} lines"
     )
-    kinds = Table(title="events by kind", title_justify="left")
+    kinds = titled_table("events by kind")
     kinds.add_column("kind")
     kinds.add_column("count", justify="right")
     for kind, count in sorted(summary.kinds.items(), key=lambda kv: -kv[1]):
@@ -242,7 +248,7 @@ def inspect_cmd(trace: str, top: int, as_json: bool) -> None:
             "layer events: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.layers.items()))
         )
     busiest = sorted(summary.agents.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 0)]
-    agents = Table(title=f"busiest agents (of {len(summary.agents)})", title_justify="left")
+    agents = titled_table(f"busiest agents (of {len(summary.agents)})")
     agents.add_column("agent")
     agents.add_column("lines", justify="right")
     for name, count in busiest:
@@ -270,9 +276,9 @@ def plugins_list(as_json: bool) -> None:
     if as_json:
         print_json(plugins)
         return
-    table = Table(title="layer plugins", title_justify="left")
+    table = titled_table("layer plugins")
     for column in ("layer", "plugin", "provider", "distribution"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # a provider path wraps, never loses its end
     for info in plugins:
         table.add_row(info.layer, info.name, info.target, info.distribution)
     console.print(table)

@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from node.cli.common import BadInput, console, json_option, print_json
+from node.cli.common import BadInput, console, json_option, print_json, titled_table
 from node.sim.validators import TraceError, UnknownSuite, ValidationReport, validate_file
 
 
@@ -48,7 +47,7 @@ def validate_cmd(trace: str, scenario: str | None, as_json: bool) -> None:
             }
         )
     else:
-        table = Table(title=f"{report.suite} validators on {trace}", title_justify="left")
+        table = titled_table(f"{report.suite} validators on {trace}")
         for column in ("validator", "verdict", "checked", "detail"):
             table.add_column(column)
         for v in report.verdicts:
