@@ -123,6 +123,14 @@ def refuse_overwriting_input(out: str | Path, option: str, *inputs: str | Path) 
             raise BadInput(f"{option}: {out} is the input file {source}; choose another path")
 
 
+def discard_partial(*paths: str | Path) -> None:
+    """Remove output files a failed command left half-written. Regular files only: an output
+    may be a device such as /dev/full or /dev/null, which must stay."""
+    for path in map(Path, paths):
+        if path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+
+
 def parse_hex(text: str, *, what: str, length: int | None = None) -> bytes:
     """Parse 0x-prefixed hex, raising BadInput naming ``what`` on failure."""
     body = text[2:] if text.lower().startswith("0x") else text

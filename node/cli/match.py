@@ -19,6 +19,7 @@ from rich.table import Table
 from node.cli.common import (
     BadInput,
     console,
+    discard_partial,
     json_option,
     print_json,
     refuse_overwriting_input,
@@ -159,6 +160,7 @@ def write_trace(result: MatchResult, out: Path) -> None:
                 record = entry_record(StepEntry.decode(encoded), encoded)
                 sink.write(json.dumps(record) + "\n")
     except OSError as exc:
+        discard_partial(out)
         raise BadInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from node.cli.common import BadInput, console, refuse_overwriting_input
+from node.cli.common import BadInput, console, discard_partial, refuse_overwriting_input
 from node.sim.report import collect, render
 from node.sim.validators import TraceError, UnknownSuite, resolve_suite, run_suite
 from node.sim.validators.core import TraceBuilder
@@ -51,5 +51,6 @@ def report_cmd(trace: str, out: str, scenario: str | None, no_validate: bool) ->
     try:
         Path(out).write_text(html, encoding="utf-8")
     except OSError as exc:
+        discard_partial(out)
         raise BadInput(f"cannot write {out}: {exc.strerror or exc}") from None
     console.print(f"report {out} ({len(html):,} bytes)")

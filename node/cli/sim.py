@@ -13,6 +13,7 @@ from adapters.select import OpenedChain, chain_spec, open_chain
 from node.cli.common import (
     BadInput,
     console,
+    discard_partial,
     json_option,
     print_json,
     refuse_overwriting_input,
@@ -22,7 +23,7 @@ from node.sim import engine, scenario
 from node.sim.chain.anchor import anchor_root, scenario_hash
 from node.sim.chain.session import use_chain
 from node.sim.entry import all_plugins
-from node.sim.trace import worker_hashing_available
+from node.sim.trace import root_path, worker_hashing_available
 from node.sim.tracestats import TraceFormatError, summarize
 
 
@@ -94,10 +95,16 @@ def run_cmd(
                 keep_trace=not no_trace,
                 hash_worker=worker_hashing_available() if hash_worker is None else hash_worker,
             )
-        except OSError as exc:
-            raise BadInput(f"cannot write trace {trace_path}: {exc.strerror or exc}") from None
-        except AdapterError as exc:
-            raise BadInput(f"chain {chain_spec(chain)!r} failed during the run: {exc}") from None
+        except BaseException as exc:
+            if not no_trace:  # a trace cut short (and an older root beside it) must not stay
+                discard_partial(trace_path, root_path(trace_path))
+            if isinstance(exc, OSError):
+                raise BadInput(f"cannot write trace {trace_path}: {exc.strerror or exc}") from None
+            if isinstance(exc, AdapterError):
+                raise BadInput(
+                    f"chain {chain_spec(chain)!r} failed during the run: {exc}"
+                ) from None
+            raise
         anchored = None
         if anchor and opened is not None and result.root is not None:
             try:

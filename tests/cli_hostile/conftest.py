@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +15,7 @@ from node.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 GREEDY = str(REPO / "scenarios" / "agents" / "snake" / "greedy_v1.wat")
+NETS = str(Path(sys.executable).parent / "nets")
 
 
 @dataclass(frozen=True)
@@ -54,3 +57,13 @@ def nets(workdir: Path) -> Nets:
         return Outcome(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+def nets_process(cwd: Path, *args: str, before: Callable[[], None] | None = None) -> Outcome:
+    """`nets ARGS...` as its own process (fresh interpreter state; ``before`` runs in the child
+    before exec, e.g. to set a resource limit)."""
+    result = subprocess.run(
+        [NETS, *args], cwd=cwd, preexec_fn=before, capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+    return Outcome(result.returncode, result.stdout, result.stderr)
