@@ -7,13 +7,14 @@ every committed transaction and nothing of an uncommitted one.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SAWarning
 from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, select
@@ -68,20 +69,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``: SQLite gets WAL and a busy timeout; in-memory SQLite one connection."""
+    """An engine for ``url``: SQLite gets WAL and a busy timeout; in-memory SQLite one connection.
+    A URL part the driver would ignore (SQLAlchemy warns, e.g. ``?mode=ro``) is an error."""
     try:
-        if url.startswith("sqlite"):
-            in_memory = url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
-            kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
-            if in_memory:
-                kwargs["poolclass"] = StaticPool
-            engine = create_engine(url, **kwargs)
-            if not in_memory:
-                event.listen(engine, "connect", _sqlite_pragmas)
-            return engine
-        return create_engine(url, pool_pre_ping=True)
-    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-        raise DatabaseError(f"bad database URL {redact(url)!r}: {exc}") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", SAWarning)
+            if url.startswith("sqlite"):
+                in_memory = url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
+                kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+                if in_memory:
+                    kwargs["poolclass"] = StaticPool
+                engine = create_engine(url, **kwargs)
+                if not in_memory:
+                    event.listen(engine, "connect", _sqlite_pragmas)
+                return engine
+            return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError, ValueError, SAWarning) as exc:
+        reason = str(exc).split(" (Background on this", 1)[0]
+        raise DatabaseError(f"bad database URL {redact(url)!r}: {reason}") from None
     except ModuleNotFoundError as exc:
         raise DatabaseError(
             f"no driver for {redact(url)!r} ({exc.name} missing; for PostgreSQL install the "

@@ -77,3 +77,9 @@ def test_a_stake_beyond_the_balance_is_the_chains_one_line_refusal(nets: Nets) -
     assert outcome.code == 1, outcome.stderr
     assert outcome.stderr.count("\n") == 1, outcome.stderr
     assert outcome.stderr.startswith("Error: the chain refused: insufficient funds"), outcome.stderr
+
+
+def test_a_database_url_with_arguments_the_driver_ignores(nets: Nets, workdir: Path) -> None:
+    outcome = nets("agent", "status", "1", "--chain", "memory", "--db", "sqlite:///x.db?mode=ro")
+    outcome.refused("--db: bad database URL 'sqlite:///x.db?mode=ro': Query string argument(s)")
+    assert not (workdir / "x.db").exists()
