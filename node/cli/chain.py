@@ -81,6 +81,8 @@ def up(
         raise BadInput(f"port {port} is in use")
     if state_file is not None and not state_file.parent.is_dir():
         raise BadInput(f"--state: directory {state_file.parent} does not exist")
+    if state_file is not None and state_file.exists():
+        _check_state_file(state_file)
     if not no_deploy and not sources.is_dir():
         raise BadInput(f"--sources: {sources} is not a directory")
     try:
@@ -113,6 +115,20 @@ def up(
         console.print(f"  {name}: {address} ({note})")
     if not plan:
         console.print("  no contracts in the deploy plan")
+
+
+def _check_state_file(path: Path) -> None:
+    """An existing --state file must look like anvil's JSON state: anvil fails on anything else
+    only after starting, and waits out its 30 s start timeout on a device like /dev/zero."""
+    if not path.is_file():
+        raise BadInput(f"--state: {path} is not a regular file")
+    try:
+        with path.open("rb") as source:
+            head = source.read(4096).lstrip()
+    except OSError as exc:
+        raise BadInput(f"--state: cannot read {path}: {exc.strerror or exc}") from None
+    if not head.startswith(b"{"):
+        raise BadInput(f"--state: {path} is not an anvil state file (a JSON object)")
 
 
 def _abandon(process: chain_process.ChainProcess, home: Path) -> None:
