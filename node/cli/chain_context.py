@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -42,6 +43,16 @@ def chain_options(func: Any) -> Any:
     )(func)
 
 
+def refuse_device_memory_file(spec: str) -> None:
+    """BadInput when ``memory:FILE`` names something other than a regular file: the chain file
+    is read whole, so /dev/zero would fill the memory."""
+    if not spec.startswith("memory:") or spec == "memory:db":
+        return
+    path = Path(spec.removeprefix("memory:")).expanduser()
+    if path.exists() and not path.is_file() and not path.is_dir():  # a directory fails cleanly
+        raise BadInput(f"--chain: {path} is not a regular file")
+
+
 @contextmanager
 def open_node(
     chain: str | None, db_url: str | None, account: int | None = None
@@ -60,6 +71,7 @@ def open_node(
     from node.league.definition import LeagueError
 
     spec = chain_spec(chain)
+    refuse_device_memory_file(spec)
     signer = anvil_account(account) if account is not None else None
     name = spec.split(":", 1)[0] if spec.startswith("memory") else spec
     db = _open_database(db_url, spec) if spec == MEMORY_IN_DB else None

@@ -10,6 +10,7 @@ import click
 
 from adapters.errors import AdapterError
 from adapters.select import OpenedChain, chain_spec, open_chain
+from node.cli.chain_context import refuse_device_memory_file
 from node.cli.common import (
     BadInput,
     console,
@@ -144,6 +145,7 @@ def run_cmd(
 
 
 def _open(spec: str | None) -> OpenedChain:
+    refuse_device_memory_file(chain_spec(spec))
     try:
         return open_chain(spec)
     except AdapterError as exc:
