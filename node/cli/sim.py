@@ -82,6 +82,8 @@ def run_cmd(
     resolved = load_scenario(source, seed, sets)
     if anchor and no_trace:
         raise BadInput("--anchor needs the trace root: drop --no-trace")
+    if out and no_trace:
+        raise BadInput("--output names a trace that --no-trace does not write: give one of them")
     trace_path = Path(out or resolved.scenario.output.trace)
     if not no_trace:
         refuse_overwriting_input(trace_path, "--output" if out else "output.trace", source)

@@ -39,3 +39,7 @@ def test_usage_error_is_one_line(nets: Nets, args: list[str], reason: str) -> No
 def test_a_directory_where_a_file_is_expected(nets: Nets, workdir: Path, args: list[str]) -> None:
     (workdir / "adir").mkdir()
     nets(*args, "adir").refused("is a directory")
+
+
+def test_run_output_with_no_trace(nets: Nets) -> None:
+    nets("run", "pingpong", "--no-trace", "-o", "t.jsonl").refused("--output names a trace")
