@@ -41,6 +41,8 @@ def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) 
     from node.db.engine import DatabaseError, open_database
     from node.roles.showcase import run_demo
 
+    if not out.strip():
+        raise BadInput("--out: empty path")  # Path("") would be the working directory
     out_dir = Path(out)
     created = not out_dir.exists()
     try:

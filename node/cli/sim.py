@@ -79,6 +79,8 @@ def run_cmd(
     as_json: bool,
 ) -> None:
     """Run a scenario (a built-in NAME or a YAML FILE) and print its trace Merkle root."""
+    if out is not None and not out.strip():
+        raise BadInput("--output: empty path")  # else the scenario's default trace is written
     resolved = load_scenario(source, seed, sets)
     if anchor and no_trace:
         raise BadInput("--anchor needs the trace root: drop --no-trace")
@@ -205,6 +207,8 @@ def scenarios_show(name: str) -> None:
 @click.argument("directory", type=click.Path(file_okay=False))
 def scenarios_cp(name: str, directory: str) -> None:
     """Copy a built-in scenario into DIRECTORY to edit it."""
+    if not directory.strip():
+        raise BadInput("DIRECTORY: empty path")  # Path("") would be the working directory
     src = _builtin(name)
     dest_dir = Path(directory)
     dest = dest_dir / src.name

@@ -43,3 +43,19 @@ def test_a_directory_where_a_file_is_expected(nets: Nets, workdir: Path, args: l
 
 def test_run_output_with_no_trace(nets: Nets) -> None:
     nets("run", "pingpong", "--no-trace", "-o", "t.jsonl").refused("--output names a trace")
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["run", "pingpong", "-o", ""], "--output: empty path"),
+        (["scenarios", "cp", "pingpong", ""], "DIRECTORY: empty path"),
+        (["demo", "--out", ""], "--out: empty path"),
+    ],
+    ids=["run", "scenarios cp", "demo"],
+)
+def test_an_empty_output_path_writes_nothing(
+    nets: Nets, workdir: Path, args: list[str], reason: str
+) -> None:
+    nets(*args).refused(reason)
+    assert not list(workdir.iterdir())
