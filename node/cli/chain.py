@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from rich.markup import escape
 
 from adapters import chain_process
 from adapters.anvil import AnvilError
@@ -192,7 +193,7 @@ def status(as_json: bool) -> None:
                 report.contracts = deployment.addresses()
         except (AdapterError, DeploymentsError) as exc:
             report.running = False
-            err_console.print(f"[yellow]warning:[/] {str(exc).splitlines()[0]}")
+            err_console.print(f"[yellow]warning:[/] {escape(str(exc).splitlines()[0])}")
     if as_json:
         print_json(report)
         return
@@ -204,7 +205,7 @@ def status(as_json: bool) -> None:
         f"block {report.block}"
     )
     for name, address in report.contracts.items():
-        console.print(f"  {name}: {address}")
+        console.print(f"  {name}: {address}", markup=False)
 
 
 @chain.command()

@@ -120,12 +120,12 @@ def _print(result: object, db_url: str) -> None:
         f"{len(v['won'])} won, {len(v['lost'])} lost"
     )
     for line in result.refused:
-        console.print(f"refused at registration: {line}")
+        console.print(f"refused at registration: {line}", markup=False)
     console.print(
         "entrants: greedy, simple, guest honest; CHEATER runs simple but claims the games of "
         "greedy (a better policy); hostile loops forever and forfeits every match"
     )
-    console.print(f"traces: {result.trace_dir}   database: {db_url}")
+    console.print(f"traces: {result.trace_dir}   database: {db_url}", markup=False)
     console.print(
         f"round played, claimed, verified, disputed and settled in {result.seconds:.1f} s"
     )

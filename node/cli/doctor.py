@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from rich.markup import escape
 
 from node.cli.common import console, json_option, print_json
 from node.config import database_url
@@ -28,6 +29,6 @@ def doctor(db: str | None, as_json: bool) -> None:
     else:
         for check in checks:
             mark = "[green]ok[/]  " if check.ok else "[red]FAIL[/]"
-            hint = f"  [yellow]fix: {check.fix}[/]" if not check.ok and check.fix else ""
-            console.print(f"{mark} {check.name}: {check.detail}{hint}")
+            hint = f"  [yellow]fix: {escape(check.fix)}[/]" if not check.ok and check.fix else ""
+            console.print(f"{mark} {escape(check.name)}: {escape(check.detail)}{hint}")
     sys.exit(0 if healthy else 1)

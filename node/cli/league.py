@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from node.cli.chain_context import chain_options, open_node
@@ -78,14 +79,14 @@ def list_cmd(as_json: bool) -> None:
         table.add_column(column)
     for row in rows:
         if "error" in row:
-            table.add_row(row["name"], "-", "-", "-", f"[red]{row['error']}[/red]")
+            table.add_row(escape(row["name"]), "-", "-", "-", f"[red]{escape(row['error'])}[/red]")
         else:
             table.add_row(
-                row["name"],
-                row["system"],
+                escape(row["name"]),
+                escape(row["system"]),
                 str(row["matchesPerRound"]),
                 str(row["minStake"]),
-                row["description"],
+                escape(row["description"]),
             )
     console.print(table)
 
@@ -114,7 +115,7 @@ def validate_cmd(file: Path, as_json: bool) -> None:
     if as_json:
         print_json({"file": str(file), "valid": True, "name": definition.name})
     else:
-        console.print(f"{file}: league {definition.name!r} is valid")
+        console.print(f"{escape(str(file))}: league {definition.name!r} is valid")
 
 
 def _load_agents(paths: tuple[str, ...]) -> dict[int, bytes]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from node.cli.common import (
@@ -165,11 +166,12 @@ def write_trace(result: MatchResult, out: Path) -> None:
 
 
 def report_table(title: str, rows: Mapping[str, Any]) -> Table:
-    table = titled_table(title, show_header=False)
+    table = titled_table(escape(title), show_header=False)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
-    for key, value in rows.items():
-        table.add_row(key, json.dumps(value) if isinstance(value, dict) else str(value))
+    for key, value in rows.items():  # values may come from files or the chain: no markup
+        text = json.dumps(value) if isinstance(value, dict) else str(value)
+        table.add_row(escape(key), escape(text))
     return table
 
 

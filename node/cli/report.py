@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from node.cli.common import BadInput, console, discard_partial, refuse_overwriting_input
 from node.sim.report import collect, render
@@ -53,4 +54,4 @@ def report_cmd(trace: str, out: str, scenario: str | None, no_validate: bool) ->
     except OSError as exc:
         discard_partial(out)
         raise BadInput(f"cannot write {out}: {exc.strerror or exc}") from None
-    console.print(f"report {out} ({len(html):,} bytes)")
+    console.print(f"report {escape(out)} ({len(html):,} bytes)")

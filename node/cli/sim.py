@@ -7,6 +7,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from adapters.errors import AdapterError
 from adapters.select import OpenedChain, chain_spec, open_chain
@@ -34,6 +35,10 @@ def load_scenario(source: str, seed: int | None, sets: tuple[str, ...]) -> scena
         return scenario.load(source, overrides=sets, seed=seed)
     except scenario.ScenarioError as exc:
         raise BadInput(str(exc)) from None
+
+
+RUN_FIELDS = ("name", "seed", "task", "agents")
+"""The run header fields `nets inspect` names (as the trace has them: untrusted text)."""
 
 
 def _fmt(value: float | None) -> str:
@@ -121,7 +126,7 @@ def run_cmd(
     if as_json:
         print_json({"run": result, "anchor": anchored} if anchor else result)
         return
-    table = titled_table(f"{result.name} (seed {result.seed})")
+    table = titled_table(escape(f"{result.name} (seed {result.seed})"))
     table.add_column("measure")
     table.add_column("value", justify="right")
     rows: list[tuple[str, str]] = [
@@ -135,14 +140,14 @@ def run_cmd(
     ]
     rows += [(name, _fmt(value)) for name, value in result.metrics.items()]
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*map(escape, row))
     console.print(table)
     if result.root is not None:
-        console.print(f"trace  {result.trace_path} ({result.trace_lines} lines)")
+        console.print(f"trace  {escape(str(result.trace_path))} ({result.trace_lines} lines)")
         console.print(f"root   0x{result.root.hex()}")
     if anchored is not None:
         console.print(
-            f"anchored 0x{anchored.root.hex()} on {chain_spec(chain)} at block "
+            f"anchored 0x{anchored.root.hex()} on {escape(chain_spec(chain))} at block "
             f"{anchored.block_number} (TraceAnchor {anchored.contract}, "
             f"scenario 0x{anchored.scenario_hash.hex()})"
         )
@@ -241,15 +246,15 @@ def inspect_cmd(trace: str, top: int, as_json: bool) -> None:
         print_json(summary)
         return
     run = summary.run
+    name, seed, task, agents_count = (escape(str(run.get(k, "?"))) for k in RUN_FIELDS)
     console.print(
-        f"[bold]{run.get('name', '?')}[/] seed {run.get('seed', '?')}, task {run.get('task', '?')}, "
-        f"{run.get('agents', '?')} agents, {summary.lines} lines"
+        f"[bold]{name}[/] seed {seed}, task {task}, {agents_count} agents, {summary.lines} lines"
     )
     kinds = titled_table("events by kind")
     kinds.add_column("kind")
     kinds.add_column("count", justify="right")
     for kind, count in sorted(summary.kinds.items(), key=lambda kv: -kv[1]):
-        kinds.add_row(kind, str(count))
+        kinds.add_row(escape(kind), str(count))
     console.print(kinds)
     lat = summary.latency
     console.print(
@@ -257,17 +262,18 @@ def inspect_cmd(trace: str, top: int, as_json: bool) -> None:
         f"p99={_fmt(lat.p99)} max={_fmt(lat.max)}"
     )
     drops = ", ".join(f"{k} {v}" for k, v in sorted(summary.drops.items())) or "none"
-    console.print(f"drops: {drops}")
+    console.print(f"drops: {escape(drops)}")
     if summary.layers:
         console.print(
-            "layer events: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.layers.items()))
+            "layer events: "
+            + escape(", ".join(f"{k} {v}" for k, v in sorted(summary.layers.items())))
         )
     busiest = sorted(summary.agents.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 0)]
     agents = titled_table(f"busiest agents (of {len(summary.agents)})")
     agents.add_column("agent")
     agents.add_column("lines", justify="right")
     for name, count in busiest:
-        agents.add_row(name, str(count))
+        agents.add_row(escape(name), str(count))
     console.print(agents)
     console.print(f"root   {summary.root}")
     if summary.root_ok is None:
@@ -275,7 +281,7 @@ def inspect_cmd(trace: str, top: int, as_json: bool) -> None:
     elif summary.root_ok:
         console.print("stored root: matches")
     else:
-        console.print(f"[red]stored root: MISMATCH ({summary.stored_root})[/]")
+        console.print(f"[red]stored root: MISMATCH ({escape(str(summary.stored_root))})[/]")
 
 
 @click.group("plugins")

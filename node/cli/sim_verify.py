@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from node.cli.common import BadInput, console, json_option, print_json
 from node.cli.sim import load_scenario
@@ -86,7 +87,7 @@ def verify_cmd(trace: str, source: str | None, sets: tuple[str, ...], as_json: b
         print_json(result)
     else:
         console.print(f"file root    {file_root_hex} ({lines} lines)")
-        console.print(f"stored root  {stored or 'none beside the trace'}")
+        console.print(f"stored root  {escape(stored or 'none beside the trace')}")
         console.print(f"replay root  {replay_root} ({replay.trace_lines} lines)")
         if differs:
             console.print(f"run header differs from the replay in: {', '.join(differs)}")

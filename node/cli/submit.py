@@ -131,7 +131,7 @@ def submit_cmd(
         def show() -> None:
             if not as_json:
                 for line in submitter.log.lines[-5:]:
-                    console.print(line)
+                    console.print(line, markup=False)
 
         run_role(submitter, once, interval, show)
         report = {

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from node.cli.common import BadInput, console, json_option, print_json, titled_table
 from node.sim.validators import TraceError, UnknownSuite, ValidationReport, validate_file
@@ -47,12 +48,12 @@ def validate_cmd(trace: str, scenario: str | None, as_json: bool) -> None:
             }
         )
     else:
-        table = titled_table(f"{report.suite} validators on {trace}")
+        table = titled_table(escape(f"{report.suite} validators on {trace}"))
         for column in ("validator", "verdict", "checked", "detail"):
             table.add_column(column)
         for v in report.verdicts:
             mark = "[green]pass[/]" if v.passed else "[red]FAIL[/]"
-            table.add_row(v.name, mark, str(v.checked), v.detail)
+            table.add_row(escape(v.name), mark, str(v.checked), escape(v.detail))
         console.print(table)
     if not report.passed:
         sys.exit(1)

@@ -44,7 +44,7 @@ def verify_cmd(
         def show() -> None:
             if not as_json:
                 for line in verifier.log.lines[-5:]:
-                    console.print(line)
+                    console.print(line, markup=False)
 
         run_role(verifier, once, interval, show)
         report: dict[str, Any] = verifier.report().to_json()
@@ -58,4 +58,6 @@ def verify_cmd(
         f"settled rounds {report['settled']}"
     )
     for item in report["mismatched"]:
-        console.print(f"mismatch: round {item['round']} agent {item['agent']}: {item['note']}")
+        console.print(
+            f"mismatch: round {item['round']} agent {item['agent']}: {item['note']}", markup=False
+        )
