@@ -66,6 +66,7 @@ def open_node(
     from adapters.keys import anvil_account
     from adapters.select import MEMORY_IN_DB, chain_spec, open_chain
     from adapters.web3chain.abi import AbiEncodingError
+    from node.db import IntentError
     from node.db.memory_chain import open_memory_chain
     from node.league.actions import ChainMismatch
     from node.league.definition import LeagueError
@@ -97,6 +98,11 @@ def open_node(
                 raise click.ClickException(str(exc)) from None
             except LeagueError as exc:
                 raise BadInput(str(exc)) from None
+            except IntentError as exc:  # e.g. a rerun asking another --stake for the same agent
+                raise BadInput(
+                    f"{exc}: this node recorded the action with other values (repeat them, or "
+                    "use another --db)"
+                ) from None
             except AbiEncodingError as exc:
                 raise BadInput(f"a value does not fit the chain's types: {exc}") from None
             except AdapterError as exc:

@@ -83,3 +83,14 @@ def test_a_database_url_with_arguments_the_driver_ignores(nets: Nets, workdir: P
     outcome = nets("agent", "status", "1", "--chain", "memory", "--db", "sqlite:///x.db?mode=ro")
     outcome.refused("--db: bad database URL 'sqlite:///x.db?mode=ro': Query string argument(s)")
     assert not (workdir / "x.db").exists()
+
+
+def test_a_rerun_with_another_stake_for_the_same_agent(nets: Nets) -> None:
+    chain = ["--chain", "memory:chain.json", "--db", "sqlite:///node.db"]
+    assert (
+        nets("agent", "register", GREEDY, "--league", "snake", "--stake", "1 ether", *chain).code
+        == 0
+    )
+    nets("submit", "--register", GREEDY, "--stake", "5", "--once", *chain).refused(
+        "already recorded with another payload: this node recorded the action with other values"
+    )
