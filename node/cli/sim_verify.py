@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from node.cli.common import BadInput, console, json_option, print_json
 from node.cli.sim import load_scenario
-from node.sim import engine
+from node.sim import engine, scenario
 from node.sim.trace import file_root, stored_root
 
 HEADER_KEYS = ("name", "seed", "task", "agents", "horizon", "layers", "failures", "network")
@@ -35,6 +35,19 @@ def _header(path: Path) -> dict[str, Any]:
     if not isinstance(header, dict) or header.get("kind") != "run":
         raise BadInput(f"{path}: the first line is not a run header")
     return header
+
+
+def _builtin_named(header: dict[str, Any], trace: str) -> Path:
+    """The built-in scenario the header names. Only a built-in: the trace is the input being
+    checked, so its header must not pick a file on this machine to read and run."""
+    name = header.get("name")
+    path = scenario.builtin_scenarios().get(name) if isinstance(name, str) else None
+    if path is None:
+        raise BadInput(
+            f"{trace}: the run header names {name!r}, not a built-in scenario: "
+            "give --scenario NAME|FILE"
+        )
+    return path
 
 
 @click.group("sim")
@@ -61,7 +74,7 @@ def verify_cmd(trace: str, source: str | None, sets: tuple[str, ...], as_json: b
     seed = header.get("seed")
     if type(seed) is not int or not 0 <= seed < 1 << 64:
         raise BadInput(f"{trace}: the run header has no valid seed")
-    resolved = load_scenario(source or str(header.get("name")), seed, sets)
+    resolved = load_scenario(source or str(_builtin_named(header, trace)), seed, sets)
     file_hash, lines = file_root(path)
     stored = stored_root(path)
     if stored is not None:
