@@ -46,7 +46,9 @@ def chain_options(func: Any) -> Any:
 def refuse_device_memory_file(spec: str) -> None:
     """BadInput when ``memory:FILE`` names something other than a regular file: the chain file
     is read whole, so /dev/zero would fill the memory."""
-    if not spec.startswith("memory:") or spec == "memory:db":
+    from adapters.select import MEMORY_IN_DB
+
+    if not spec.startswith("memory:") or spec == MEMORY_IN_DB:
         return
     path = Path(spec.removeprefix("memory:")).expanduser()
     if path.exists() and not path.is_file() and not path.is_dir():  # a directory fails cleanly
