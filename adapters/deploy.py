@@ -70,6 +70,8 @@ bound (not recorded) after a deployment, so their calls, errors and events are k
 
 def load_plan(path: Path) -> list[DeploySpec]:
     """A plan from JSON: a list of names or {"name": ..., "args": [...]} objects."""
+    if path.exists() and not path.is_file() and not path.is_dir():  # a device: read whole
+        raise DeployError(f"plan {path} is not a regular file")
     try:
         items = json.loads(path.read_text())
     except OSError as exc:

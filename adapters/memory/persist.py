@@ -151,6 +151,8 @@ def load_file(path: Path) -> World:
     """The world saved at ``path``, or a new one when the file does not exist yet."""
     if not path.exists():
         return new_world()
+    if not path.is_file() and not path.is_dir():  # a device or pipe: read whole, it never ends
+        raise MemoryFileError(f"{path} is not a regular file")
     refusal = f"{path}: not a memory chain file"
     try:
         text = path.read_text()

@@ -86,8 +86,6 @@ def up(
         _check_state_file(state_file)
     if not no_deploy and not sources.is_dir():
         raise BadInput(f"--sources: {sources} is not a directory")
-    if plan_file is not None and plan_file.exists() and not plan_file.is_file():
-        raise BadInput(f"--plan: {plan_file} is not a regular file")  # /dev/zero: read whole
     try:
         plan = (load_plan(plan_file) if plan_file else list(DEPLOY_PLAN)) if not no_deploy else []
     except DeployError as exc:

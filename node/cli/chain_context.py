@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -43,18 +42,6 @@ def chain_options(func: Any) -> Any:
     )(func)
 
 
-def refuse_device_memory_file(spec: str) -> None:
-    """BadInput when ``memory:FILE`` names something other than a regular file: the chain file
-    is read whole, so /dev/zero would fill the memory."""
-    from adapters.select import MEMORY_IN_DB
-
-    if not spec.startswith("memory:") or spec == MEMORY_IN_DB:
-        return
-    path = Path(spec.removeprefix("memory:")).expanduser()
-    if path.exists() and not path.is_file() and not path.is_dir():  # a directory fails cleanly
-        raise BadInput(f"--chain: {path} is not a regular file")
-
-
 @contextmanager
 def open_node(
     chain: str | None, db_url: str | None, account: int | None = None
@@ -74,7 +61,6 @@ def open_node(
     from node.league.definition import LeagueError
 
     spec = chain_spec(chain)
-    refuse_device_memory_file(spec)
     signer = anvil_account(account) if account is not None else None
     name = spec.split(":", 1)[0] if spec.startswith("memory") else spec
     db = _open_database(db_url, spec) if spec == MEMORY_IN_DB else None

@@ -11,7 +11,6 @@ from rich.markup import escape
 
 from adapters.errors import AdapterError
 from adapters.select import OpenedChain, chain_spec, open_chain
-from node.cli.chain_context import refuse_device_memory_file
 from node.cli.common import (
     BadInput,
     console,
@@ -154,11 +153,10 @@ def run_cmd(
 
 
 def _open(spec: str | None) -> OpenedChain:
-    refuse_device_memory_file(chain_spec(spec))
     try:
         return open_chain(spec)
     except AdapterError as exc:
-        raise BadInput(f"cannot open chain {chain_spec(spec)!r}: {exc}") from None
+        raise BadInput(f"--chain: {exc}") from None
 
 
 @click.group("scenarios")

@@ -222,6 +222,8 @@ def parse_league(data: Any, *, source: str = "league") -> LeagueDefinition:
 def load_league(path: str | Path) -> LeagueDefinition:
     """Read and validate one league YAML file."""
     path = Path(path)
+    if path.is_fifo():  # opening a pipe no one writes to would wait forever
+        raise LeagueError(f"{path}: a named pipe, not a file")
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)

@@ -18,6 +18,8 @@ class AgentFileError(Exception):
 def load_agent_file(path: str | Path) -> bytes:
     """The module bytes of an agent file (.wat assembled, .wasm or other read as is)."""
     path = Path(path)
+    if path.is_fifo():  # opening a pipe no one writes to would wait forever
+        raise AgentFileError(f"agent file {path} is a named pipe, not a file")
     try:
         with path.open("rb") as source:
             raw = source.read(MAX_AGENT_FILE_BYTES + 1)

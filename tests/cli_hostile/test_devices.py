@@ -22,4 +22,4 @@ def test_a_memory_chain_file_that_is_a_device(nets: Nets, args: list[str]) -> No
 
 
 def test_a_deploy_plan_that_is_a_device(nets: Nets) -> None:
-    nets("chain", "up", "--plan", "/dev/null").refused("--plan: /dev/null is not a regular file")
+    nets("chain", "up", "--plan", "/dev/null").refused("plan /dev/null is not a regular file")
