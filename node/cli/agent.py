@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 import click
 
 from node.cli.chain_context import chain_options, open_node
-from node.cli.common import BadInput, console, json_option, print_json, to_jsonable
+from node.cli.common import UINT256, BadInput, console, json_option, print_json, to_jsonable
 from node.cli.league import resolve_definition
-from node.cli.match import UINT256_MAX, report_table
+from node.cli.match import report_table
 from node.league.definition import parse_wei
+from node.trace.seed import UINT256_MAX
 from node.wasm import AgentFileError, AgentProgram, load_agent_file
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def amount_of(text: str, what: str) -> int:
     return value
 
 
-AGENT_ID = click.IntRange(0, UINT256_MAX)
+AGENT_ID = UINT256
 """An Arena agent id: a uint256."""
 
 

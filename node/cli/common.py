@@ -15,10 +15,33 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from node.trace.seed import UINT256_MAX
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+
+class Uint256(click.ParamType):
+    """A decimal uint256 (agent ids, wei): help shows the type, not a 78-digit range."""
+
+    name = "uint256"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip(), 10)
+            except ValueError:
+                self.fail(f"{value!r} is not a decimal integer", param, ctx)
+        if not 0 <= number <= UINT256_MAX:
+            self.fail(f"{value} is not between 0 and 2**256-1", param, ctx)
+        return number
+
+
+UINT256 = Uint256()
 
 
 def titled_table(title: str, **options: Any) -> Table:

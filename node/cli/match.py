@@ -29,11 +29,10 @@ from node.cli.common import (
 from node.match import MatchResult, run_match
 from node.systems.base import System, UnknownSystem, load_system
 from node.trace import InclusionProof, StepEntry
+from node.trace.seed import UINT256_MAX
 from node.wasm import DEFAULT_FUEL, MAX_FUEL, AgentFileError, AgentProgram, Outcome, load_agent_file
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-UINT256_MAX = 2**256 - 1
 
 
 def parse_seed(text: str) -> bytes:

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from node.cli.chain_context import chain_options, open_node
-from node.cli.common import BadInput, console, json_option, print_json
-from node.cli.match import UINT256_MAX
+from node.cli.common import UINT256, BadInput, console, json_option, print_json
 
 if TYPE_CHECKING:
     from node.roles.common import RoleBase
@@ -70,7 +69,7 @@ def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], 
     "--agent",
     "agent_ids",
     multiple=True,
-    type=click.IntRange(0, UINT256_MAX),
+    type=UINT256,
     help="Agent id (code in the db).",
 )
 @click.option(
@@ -79,9 +78,7 @@ def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], 
     multiple=True,
     help="Agent module (.wat/.wasm) to register and stake first (once per code and owner).",
 )
-@click.option(
-    "--stake", default=0, show_default=True, type=click.IntRange(0, UINT256_MAX), help="Wei."
-)
+@click.option("--stake", default=0, show_default=True, type=UINT256, help="Wei.")
 @node_options
 @json_option
 def submit_cmd(
@@ -97,19 +94,20 @@ def submit_cmd(
     as_json: bool,
 ) -> None:
     """Claim open rounds for the agents and defend every claim in its disputes."""
+    from node.cli.agent import checked_program
     from node.db import repo
     from node.roles.codes import recover
     from node.roles.submitter import AgentPlan, Submitter
-    from node.wasm import AgentFileError, load_agent_file
 
     if not agent_ids and not register_files:
         raise BadInput("give --agent ID or --register FILE")
     plans = []
-    for path in register_files:
+    for path in register_files:  # checked against profile v1 here, before any chain work
         try:
-            plans.append(AgentPlan(load_agent_file(path), stake, label=path))
-        except AgentFileError as exc:
-            raise BadInput(f"--register: {exc}") from None
+            program = checked_program(path)
+        except BadInput as exc:
+            raise BadInput(f"--register: {exc.format_message()}") from None
+        plans.append(AgentPlan(program.code, stake, label=path))
     with open_node(chain, db_url, account) as (adapter, db, name):
         known: dict[int, AgentPlan] = {}
         for agent_id in agent_ids:
