@@ -44,7 +44,7 @@ def report_cmd(trace: str, out: str, scenario: str | None, no_validate: bool) ->
         try:
             if suite is None:
                 task = data.run.get("task")
-                suite = resolve_suite(str(task))
+                suite = resolve_suite(str(task), files=False)
             verdicts = run_suite(trace_builder.finish(), suite)
         except UnknownSuite as exc:
             note = str(exc)

@@ -98,3 +98,23 @@ def test_validate_suite_from_a_scenario_file(run_scenario: Runner, tmp_path: Pat
     broken = tmp_path / "broken.yaml"
     broken.write_text("task: [1, 2]\n")
     assert cli.invoke(main, ["validate", str(trace), "--scenario", str(broken)]).exit_code == 2
+
+
+def test_a_trace_header_naming_a_local_file_does_not_pick_validators(
+    run_scenario: Runner, tmp_path: Path
+) -> None:
+    """A trace from elsewhere names a scenario file on this machine (task and name): the file
+    is not read; validate refuses (2) and report notes that no suite applies."""
+    cli = CliRunner()
+    assert cli.invoke(main, ["scenarios", "cp", "consensus", str(tmp_path)]).exit_code == 0
+    local = str(tmp_path / "consensus.yaml")
+    events = read_events(run_scenario("consensus"))
+    events[0]["task"] = events[0]["name"] = local
+    forged = write_events(tmp_path / "forged.jsonl", events)
+    result = cli.invoke(main, ["validate", str(forged)])
+    assert result.exit_code == 2, result.output
+    assert "no validators for scenario" in result.output
+    assert cli.invoke(main, ["validate", str(forged), "--scenario", local]).exit_code == 0
+    out = tmp_path / "report.html"
+    assert cli.invoke(main, ["report", str(forged), "-o", str(out)]).exit_code == 0
+    assert "no validators for scenario" in out.read_text()

@@ -47,14 +47,16 @@ class ValidationReport:
         return bool(self.verdicts) and all(v.passed for v in self.verdicts)
 
 
-def resolve_suite(name: str) -> str:
-    """A suite name, or a built-in scenario name or scenario file mapped to its task type."""
+def resolve_suite(name: str, *, files: bool = True) -> str:
+    """A suite name, or a built-in scenario name or (with ``files``) scenario file mapped to its
+    task type. A name read from a trace passes ``files=False``: a trace from elsewhere must not
+    make this machine read a file of its choosing."""
     if name in SUITES:
         return name
     from node.sim.scenario import ScenarioError, builtin_scenarios, read_yaml
 
     path = builtin_scenarios().get(name)
-    if path is None and name.endswith((".yaml", ".yml")) and Path(name).is_file():
+    if path is None and files and name.endswith((".yaml", ".yml")) and Path(name).is_file():
         path = Path(name)
     if path is not None:
         try:
@@ -86,5 +88,5 @@ def validate_file(path: Path, scenario: str | None = None) -> ValidationReport:
     if suite is None:
         task, name = trace.run.get("task"), trace.run.get("name")
         candidate = task if isinstance(task, str) and task in SUITES else name
-        suite = resolve_suite(str(candidate))
+        suite = resolve_suite(str(candidate), files=False)
     return ValidationReport(str(path), suite, run_suite(trace, suite))
