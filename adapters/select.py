@@ -128,10 +128,11 @@ def open_chain(
     if spec.startswith("memory:"):
         from pathlib import Path
 
-        from adapters.memory.persist import load_file, save_file
+        from adapters.memory.persist import check_writable, load_file, save_file
 
         path = Path(spec.removeprefix("memory:")).expanduser()
         world = load_file(path)
+        check_writable(path)
         return OpenedChain(
             MemoryChain(world, signer=signer), spec, save=lambda: save_file(world, path)
         )

@@ -163,6 +163,22 @@ def load_file(path: Path) -> World:
     return from_text(text, refusal)
 
 
+def check_writable(path: Path) -> None:
+    """MemoryFileError now, rather than when the chain is saved after a command's work (whose
+    database rows would then describe a chain that was never written)."""
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    blocked = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocked is not None:
+        raise MemoryFileError(f"{path}: cannot be written: {blocked} is not a directory")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with temporary.open("ab"):
+            pass
+        temporary.unlink()
+    except OSError as exc:
+        raise MemoryFileError(f"{path}: cannot be written: {exc.strerror or exc}") from None
+
+
 def save_file(world: World, path: Path) -> None:
     """Write atomically (temporary file + rename)."""
     try:

@@ -99,3 +99,12 @@ def test_a_memory_file_keeps_the_chain_across_openings(tmp_path: Path) -> None:
     path.write_text('{"format": "nets.memory-chain/1", "ledger": 5}')
     with pytest.raises(AdapterError, match="not a memory chain file"):
         open_chain(spec)
+
+
+def test_a_memory_file_that_cannot_be_written_is_refused_when_opened(tmp_path: Path) -> None:
+    """Refused before the command works, not when the chain is saved afterwards."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a directory should be")
+    with pytest.raises(AdapterError, match=r"cannot be written: .*blocker is not a directory"):
+        open_chain(f"memory:{blocker / 'chain.json'}")
+    assert not (tmp_path / "blocker.tmp").exists()
