@@ -68,20 +68,31 @@ class EventBatch:
 
 
 class EventSource(Protocol):
-    """What `all_events` needs of a ChainAdapter."""
+    """What `event_batches` needs of a ChainAdapter."""
 
     def events_since(self, cursor: EventCursor, *, confirmations: int = 0) -> EventBatch: ...
 
     def block_number(self) -> int: ...
 
 
-def all_events(source: EventSource, since: EventCursor | None = None) -> Iterator[ChainEvent]:
-    """Every event from ``since`` (genesis by default) to the head, batch after batch: one
-    `events_since` returns a bounded block range, so a single call misses later events."""
+def event_batches(
+    source: EventSource, since: EventCursor | None = None, *, confirmations: int = 0
+) -> Iterator[EventBatch]:
+    """Batch after batch from ``since`` (genesis by default) to the head: one `events_since`
+    returns a bounded block range, so a single call misses later events. Each batch's cursor
+    is where the next one starts."""
     cursor = since or EventCursor()
     while True:
-        batch = source.events_since(cursor)
-        yield from batch.events
-        if batch.cursor == cursor or batch.cursor.block > source.block_number():
+        batch = source.events_since(cursor, confirmations=confirmations)
+        if batch.cursor == cursor:
+            return
+        yield batch
+        if batch.cursor.block > source.block_number() - confirmations:
             return
         cursor = batch.cursor
+
+
+def all_events(source: EventSource, since: EventCursor | None = None) -> Iterator[ChainEvent]:
+    """Every event from ``since`` (genesis by default) to the head."""
+    for batch in event_batches(source, since):
+        yield from batch.events

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from adapters.base import ChainAdapter
-from adapters.events import ChainEvent
+from adapters.events import ChainEvent, event_batches
 from node.db import repo
 from node.db.engine import Database
 from node.db.models import AgentRow, ClaimRow, DisputeRow, RoundRow
@@ -181,17 +181,12 @@ def follow(
     chain_id = adapter.chain_id
     cursor = repo.load_cursor(db, adapter_name, chain_id)
     folded = 0
-    while True:
-        batch = adapter.events_since(cursor, confirmations=confirmations)
+    for batch in event_batches(adapter, cursor, confirmations=confirmations):
         for event in batch.events:
             fold_event(db, chain_id, event, our_address)
             if handler is not None:
                 handler(event)
             repo.save_cursor(db, adapter_name, chain_id, event.next_cursor)
         folded += len(batch.events)
-        if batch.cursor == cursor:
-            return folded
         repo.save_cursor(db, adapter_name, chain_id, batch.cursor)
-        if batch.cursor.block > adapter.block_number() - confirmations:
-            return folded
-        cursor = batch.cursor
+    return folded
