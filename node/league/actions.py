@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 from adapters.arena_ops import VOIDED, ClaimOpening, LeagueConfig, claim_id_of
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
-from adapters.events import EventCursor, all_events
+from adapters.events import ChainEvent, EventCursor, all_events
 from node.db import repo
 from node.db.engine import Database
-from node.db.outbox import KeyPart, Outbox
+from node.db.outbox import KeyPart, Outbox, intent_key
 from node.league.definition import LeagueDefinition, LeagueError
 
 T = TypeVar("T")
@@ -60,6 +60,30 @@ def perform(
         raise
     outbox.mark_done(intent.key, result)
     return result
+
+
+def perform_seen_by_event(
+    adapter: ArenaAdapter,
+    outbox: Outbox,
+    kind: str,
+    parts: Sequence[KeyPart],
+    found: Callable[[ChainEvent], T | None],
+    send: Callable[[], T],
+) -> T:
+    """``perform`` for an action whose effect is an event: the intent records the next block
+    (a transaction sent after recording lands there or later), and the chain check is the
+    first event from that block on for which ``found`` gives a result."""
+    recorded = outbox.get(intent_key(kind, *parts))
+    since = int(recorded.payload["block"]) if recorded else adapter.block_number() + 1
+
+    def already() -> T | None:
+        for event in all_events(adapter, EventCursor(since, 0)):
+            result = found(event)
+            if result is not None:
+                return result
+        return None
+
+    return perform(outbox, kind, parts, {"block": since}, check=already, send=send)
 
 
 def system_address(adapter: ArenaAdapter, system: str) -> str:
@@ -140,26 +164,21 @@ def open_round(db: Database, adapter: ArenaAdapter, league_id: int, sequence: in
     crash cannot open a second round by accident. The chain check finds a RoundOpened event of
     this league opened at or after the block recorded with the intent.
     """
-    outbox = Outbox(db, adapter.chain_id)
-    recorded = outbox.get(f"open_round:{league_id}:{sequence}")
-    since = int(recorded.payload["block"]) if recorded else adapter.block_number()
+    taken = repo.round_ids(db, adapter.chain_id)
 
-    def already() -> int | None:
-        taken = repo.round_ids(db, adapter.chain_id)
-        for event in all_events(adapter, EventCursor(since, 0)):
-            if event.name == "RoundOpened" and int(event.args["leagueId"]) == league_id:
-                round_id = int(event.args["roundId"])
-                if round_id not in taken:
-                    return round_id
-        return None
+    def opened(event: ChainEvent) -> int | None:
+        if event.name != "RoundOpened" or int(event.args["leagueId"]) != league_id:
+            return None
+        round_id = int(event.args["roundId"])
+        return round_id if round_id not in taken else None
 
-    round_id = perform(
-        outbox,
+    round_id = perform_seen_by_event(
+        adapter,
+        Outbox(db, adapter.chain_id),
         "open_round",
         [league_id, sequence],
-        {"block": since},
-        check=already,
-        send=lambda: adapter.open_round(league_id),
+        opened,
+        lambda: adapter.open_round(league_id),
     )
     info = adapter.round(round_id)
     repo.save_round(

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from adapters.base import ArenaAdapter
-from adapters.events import ChainEvent, EventCursor, all_events
+from adapters.events import ChainEvent
 from node.db.engine import Database
-from node.db.outbox import KeyPart, Outbox, intent_key
-from node.league.actions import perform
+from node.db.outbox import KeyPart, Outbox
+from node.league.actions import perform_seen_by_event
 
 
 def request_unstake(db: Database, adapter: ArenaAdapter, agent_id: int, amount: int) -> int:
@@ -70,20 +70,18 @@ def _once(
     is_it: Callable[[ChainEvent], bool],
     send: Callable[[], None],
 ) -> int:
+    """The action once (sequence number from the outbox); the block of its event."""
     outbox = Outbox(db, adapter.chain_id)
-    parts = [*scope, outbox.next_sequence(kind, *scope)]
-    recorded = outbox.get(intent_key(kind, *parts))
-    # a transaction sent after recording lands in a later block than the head now
-    since = int(recorded.payload["block"]) if recorded else adapter.block_number() + 1
-
-    def already() -> int | None:
-        for event in all_events(adapter, EventCursor(since, 0)):
-            if is_it(event):
-                return event.block_number
-        return None
 
     def sent() -> int:
         send()
         return adapter.block_number()
 
-    return perform(outbox, kind, parts, {"block": since}, check=already, send=sent)
+    return perform_seen_by_event(
+        adapter,
+        outbox,
+        kind,
+        [*scope, outbox.next_sequence(kind, *scope)],
+        lambda event: event.block_number if is_it(event) else None,
+        sent,
+    )
