@@ -11,7 +11,7 @@ from typing import Any
 from adapters.arena_ops import NO_ENTRY, VOIDED, Entry, Phase, Verdict, claim_id_of
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
-from adapters.events import ChainEvent, all_events
+from adapters.events import ChainEvent, EventCursor, all_events
 from node.db import repo
 from node.db.engine import Database
 from node.db.models import DisputeRow
@@ -212,13 +212,15 @@ class Verifier(RoleBase):
             "challenge",
             [check.round_id, check.agent_id, index],
             {"bond": str(bond)},
-            check=lambda: self._opened(claim_id, index),
+            check=lambda: self._opened(claim_id, index, info.seed_block - 1),
             send=lambda: self.adapter.challenge(claim_id, index, bond),
         )
         return int(result is not None)
 
-    def _opened(self, claim_id: int, index: int) -> int | None:
-        for event in all_events(self.adapter):
+    def _opened(self, claim_id: int, index: int, round_opened: int) -> int | None:
+        """The dispute this node opened on the match, looked for from the round's opening block
+        (a challenge cannot precede it) rather than from genesis."""
+        for event in all_events(self.adapter, EventCursor(max(round_opened, 0))):
             if (
                 event.name == "DisputeOpened"
                 and int(event.args["claimId"]) == claim_id
