@@ -65,12 +65,7 @@ def open_node(
     name = spec.split(":", 1)[0] if spec.startswith("memory") else spec
     db = _open_database(db_url, spec) if spec == MEMORY_IN_DB else None
     try:
-        try:
-            opened = (
-                open_chain(chain, signer=signer) if db is None else open_memory_chain(db, signer)
-            )
-        except AdapterError as exc:
-            raise BadInput(f"--chain: {exc}") from None
+        opened = open_chain(chain, signer=signer) if db is None else open_memory_chain(db, signer)
         with opened:  # closing saves a memory:FILE or memory:db chain, which can fail too
             if db is None:
                 try:
@@ -95,7 +90,7 @@ def open_node(
                 raise BadInput(f"a value does not fit the chain's types: {exc}") from None
             except AdapterError as exc:
                 raise click.ClickException(f"chain {name}: {one_line(str(exc))}") from None
-    except AdapterError as exc:
+    except AdapterError as exc:  # opening the chain, or saving it when it closes
         raise BadInput(f"--chain: {exc}") from None
     finally:
         if db is not None:
