@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ETHER = 10**18
+PROTOCOL_VERSION = 2
+"""Arena.PROTOCOL_VERSION: the protocol revision both adapters implement (docs/PROTOCOL.md)."""
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 VOIDED = (1).to_bytes(32, "big")
 """The commitment stored for a voided claim."""

@@ -342,6 +342,9 @@ class MemoryChain:
     def midpoint(self, dispute_id: int) -> int:
         return self.world.game.midpoint(dispute_id)
 
+    def first_open_dispute(self, claim_id: int) -> int:
+        return self.world.game.first_open_dispute(claim_id)
+
     def counts(self) -> tuple[int, int, int, int]:
         """(agentCount, leagueCount, roundCount, disputeCount)."""
         s = self._state

@@ -195,8 +195,16 @@ def check_resolve(state: ArenaState, claim_id: int, verdict: Verdict) -> None:
 
 
 def resolve_dispute(
-    state: ArenaState, tx: Tx, arena: str, claim_id: int, challenger: str, verdict: Verdict
+    state: ArenaState,
+    tx: Tx,
+    arena: str,
+    claim_id: int,
+    challenger: str,
+    first_open: str,
+    verdict: Verdict,
 ) -> None:
+    """Arena.resolveDispute: a conviction pays the slash share to ``first_open``, the challenger
+    of the claim's first dispute still open, and the bond back to the convicting challenger."""
     round_id = claim_id >> 64
     agent_id = claim_id & (2**64 - 1)
     r = state.rounds[round_id]
@@ -221,7 +229,7 @@ def resolve_dispute(
         agent.stake -= slash
         share = slash * SLASH_CHALLENGER_SHARE_BPS // 10_000
         league.reward_pool += slash - share
-        bond += share
+        _credit(state, first_open, share)
         tx.emit(
             arena, "ClaimVoided", {"claimId": claim_id, "roundId": round_id, "agentId": agent_id}
         )
@@ -235,6 +243,11 @@ def resolve_dispute(
                 "challengerShare": share,
                 "toPool": slash - share,
             },
+        )
+        tx.emit(
+            arena,
+            "ConvictionRewarded",
+            {"claimId": claim_id, "challenger": first_open, "amount": share},
         )
         if (agent_id, r.league_id) not in state.disqualified:
             state.disqualified.add((agent_id, r.league_id))

@@ -85,6 +85,8 @@ class Game:
         self, tx: Tx, dispute_id: int, d: Dispute, verdict: Verdict, reason: Reason
     ) -> None:
         claims.check_resolve(self.state, d.claim_id, verdict)
+        first = self.first_open_dispute(d.claim_id)
+        first_open = self.state.disputes[first].challenger
         d.phase = Phase.RESOLVED
         tx.emit(
             self.address,
@@ -96,7 +98,22 @@ class Game:
                 "reason": int(reason),
             },
         )
-        claims.resolve_dispute(self.state, tx, self.arena, d.claim_id, d.challenger, verdict)
+        claims.resolve_dispute(
+            self.state, tx, self.arena, d.claim_id, d.challenger, first_open, verdict
+        )
+
+    def first_open_dispute(self, claim_id: int) -> int:
+        """DisputeGame.firstOpenDispute: the claim's open dispute opened first (0: none).
+
+        Ids grow with opening order, so the first open one is the smallest open id; the contract
+        keeps a linked list to find it in O(1).
+        """
+        open_ids = (
+            i
+            for i, d in self.state.disputes.items()
+            if d.claim_id == claim_id and d.phase != Phase.RESOLVED
+        )
+        return min(open_ids, default=0)
 
     def _proven_leaf(self, d: Dispute, step: int, entry: Entry, proof: Sequence[bytes]) -> bytes:
         packed = entry.packed(step)  # proof items were width-checked before any effect

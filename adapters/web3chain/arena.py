@@ -230,6 +230,9 @@ class ArenaMethods:
     def midpoint(self, dispute_id: int) -> int:
         return int(self.call(GAME, "midpoint", dispute_id))
 
+    def first_open_dispute(self, claim_id: int) -> int:
+        return int(self.call(GAME, "firstOpenDispute", claim_id))
+
     def counts(self) -> tuple[int, int, int, int]:
         """(agentCount, leagueCount, roundCount, disputeCount)."""
         return (

@@ -14,10 +14,12 @@ import {DisputeGame} from "./DisputeGame.sol";
 contract Arena is IArenaGame {
     // ---------------------------------------------------------------- constants
 
+    /// @notice Protocol revision (docs/PROTOCOL.md): 2 pays a conviction to the first open dispute.
+    uint256 public constant PROTOCOL_VERSION = 2;
     /// @notice Commitment value of a voided claim.
     bytes32 public constant VOIDED = bytes32(uint256(1));
-    /// @notice Share of a slash paid to the winning challenger, in basis points; the rest goes to
-    ///         the league's reward pool.
+    /// @notice Share of a slash paid to the challenger of the claim's first open dispute, in basis
+    ///         points; the rest goes to the league's reward pool.
     uint256 public constant SLASH_CHALLENGER_SHARE_BPS = 5_000;
     uint256 public constant MAX_MATCHES_PER_ROUND = 1_024;
     uint256 public constant MAX_FUEL_PER_DECISION = 20_000;
@@ -143,6 +145,8 @@ contract Arena is IArenaGame {
         uint256 indexed agentId, uint256 indexed claimId, uint256 amount, uint256 challengerShare, uint256 toPool
     );
     event BondPaid(uint256 indexed claimId, address indexed to, uint256 amount, Verdict verdict);
+    /// @notice The slash share of a conviction, paid to the challenger of the claim's first open dispute.
+    event ConvictionRewarded(uint256 indexed claimId, address indexed challenger, uint256 amount);
     event RewardPaid(
         uint256 indexed roundId, uint256 indexed agentId, address indexed owner, uint256 rank, uint256 amount
     );
@@ -521,7 +525,11 @@ contract Arena is IArenaGame {
     }
 
     /// @inheritdoc IArenaGame
-    function resolveDispute(uint256 claimId, address challenger, Verdict verdict) external onlyGame nonReentrant {
+    function resolveDispute(uint256 claimId, address challenger, address firstOpen, Verdict verdict)
+        external
+        onlyGame
+        nonReentrant
+    {
         uint256 roundId = claimId >> 64;
         uint256 agentId = uint64(claimId);
         Round storage r = _rounds[roundId];
@@ -545,9 +553,10 @@ contract Arena is IArenaGame {
             a.stake -= uint128(slash);
             uint256 share = slash * SLASH_CHALLENGER_SHARE_BPS / 10_000;
             l.rewardPool += slash - share;
-            bond += share;
+            balanceOf[firstOpen] += share;
             emit ClaimVoided(claimId, roundId, agentId);
             emit Slashed(agentId, claimId, slash, share, slash - share);
+            emit ConvictionRewarded(claimId, firstOpen, share);
             if (!disqualified[agentId][r.leagueId]) {
                 disqualified[agentId][r.leagueId] = true;
                 emit AgentDisqualified(agentId, r.leagueId);

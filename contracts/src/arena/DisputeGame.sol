@@ -87,10 +87,25 @@ contract DisputeGame {
     bytes32 private constant VOIDED = bytes32(uint256(1));
     uint256 public constant MAX_STEPS = uint256(uint32(type(int32).max));
 
+    /// @notice The open disputes of one claim in opening order: ends of a doubly linked list.
+    struct Queue {
+        uint64 first;
+        uint64 last;
+    }
+
+    /// @notice A dispute's neighbours in its claim's queue of open disputes (0: none).
+    struct Link {
+        uint64 prev;
+        uint64 next;
+    }
+
     IArenaGame public immutable arena;
     ICompiledDecisionVerifier public immutable verifier;
     uint256 public disputeCount;
     mapping(uint256 disputeId => Dispute) internal _disputes;
+    /// @dev Open disputes per claim, so that a conviction pays the first one still open.
+    mapping(uint256 claimId => Queue) internal _queues;
+    mapping(uint256 disputeId => Link) internal _links;
 
     event DisputeOpened(
         uint256 indexed disputeId,
@@ -149,6 +164,15 @@ contract DisputeGame {
         d.matches = matches;
         d.loLeaf = PLACEHOLDER;
         d.midLeaf = PLACEHOLDER;
+        Queue storage q = _queues[claimId];
+        uint64 last = q.last;
+        if (last == 0) {
+            q.first = uint64(disputeId);
+        } else {
+            _links[last].next = uint64(disputeId);
+            _links[disputeId].prev = last;
+        }
+        q.last = uint64(disputeId);
         emit DisputeOpened(disputeId, claimId, msg.sender, matchIndex, deadline);
     }
 
@@ -361,6 +385,12 @@ contract DisputeGame {
         return _disputes[disputeId];
     }
 
+    /// @notice The claim's open dispute that was opened first (0: none open). A conviction pays its
+    ///         challenger the slash share, whichever open dispute convicts.
+    function firstOpenDispute(uint256 claimId) external view returns (uint256) {
+        return _queues[claimId].first;
+    }
+
     /// @notice Trace format v1 step entry bytes.
     function entryBytes(uint32 step, Entry calldata entry) external pure returns (bytes memory) {
         return _entryBytes(step, entry);
@@ -413,9 +443,20 @@ contract DisputeGame {
         d.deadline = deadline;
     }
 
+    /// @dev Takes the dispute out of its claim's queue after reading the first open one (this
+    ///      dispute itself when it was first), then lets the Arena move the money.
     function _resolve(uint256 disputeId, Dispute storage d, IArenaGame.Verdict verdict, Reason reason) internal {
+        uint256 claimId = d.claimId;
+        Queue storage q = _queues[claimId];
+        address firstOpen = _disputes[q.first].challenger;
+        Link memory link = _links[disputeId];
+        if (link.prev == 0) q.first = link.next;
+        else _links[link.prev].next = link.next;
+        if (link.next == 0) q.last = link.prev;
+        else _links[link.next].prev = link.prev;
+        delete _links[disputeId];
         d.phase = Phase.Resolved;
-        emit DisputeResolved(disputeId, d.claimId, verdict, reason);
-        arena.resolveDispute(d.claimId, d.challenger, verdict);
+        emit DisputeResolved(disputeId, claimId, verdict, reason);
+        arena.resolveDispute(claimId, d.challenger, firstOpen, verdict);
     }
 }

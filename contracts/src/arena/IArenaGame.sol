@@ -34,7 +34,9 @@ interface IArenaGame {
         returns (address claimant, uint32 moveWindow, uint16 matches);
 
     /// @notice Ends a dispute: slashes and voids on ClaimantLost, pays the bond per the verdict.
-    function resolveDispute(uint256 claimId, address challenger, Verdict verdict) external;
+    /// @param firstOpen Challenger of the claim's first dispute still open (this one included):
+    ///        the one a conviction pays the slash share to.
+    function resolveDispute(uint256 claimId, address challenger, address firstOpen, Verdict verdict) external;
 
     /// @notice The stored claim commitment: keccak256(abi.encode(claimRoot, keccak256(abi.encodePacked(scores)))),
     ///         VOIDED once voided, zero when absent; and the round seed.

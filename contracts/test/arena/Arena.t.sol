@@ -506,6 +506,6 @@ contract ArenaTest is ArenaBase {
         vm.expectRevert(abi.encodeWithSelector(Arena.NotDisputeGame.selector, address(this)));
         arena.openDispute(1, address(this));
         vm.expectRevert(abi.encodeWithSelector(Arena.NotDisputeGame.selector, address(this)));
-        arena.resolveDispute(1, address(this), IArenaGame.Verdict.ChallengerLost);
+        arena.resolveDispute(1, address(this), address(this), IArenaGame.Verdict.ChallengerLost);
     }
 }

@@ -353,6 +353,14 @@ contract ArenaHandler is ArenaBase {
     /// @notice Applies DESIGN.md step 6 to the ghost balances, independently of the contract.
     function _modelResolve(GDispute storage g, bool claimantLost, bool dismissed) internal {
         assertTrue(game.dispute(g.id).phase == DisputeGame.Phase.Resolved, "resolved");
+        // The model's first open dispute on the claim (this one included), by opening order.
+        address firstOpen = g.challenger;
+        for (uint256 k; k < disputes.length; ++k) {
+            if (disputes[k].open && disputes[k].claim == g.claim) {
+                firstOpen = disputes[k].challenger;
+                break;
+            }
+        }
         g.open = false;
         GClaim storage gc = claims[g.claim];
         roundOpenDisputes[gc.roundId] -= 1;
@@ -367,7 +375,8 @@ contract ArenaHandler is ArenaBase {
             uint256 slash = SLASH < gStake[gc.agentId] ? SLASH : gStake[gc.agentId];
             gStake[gc.agentId] -= slash;
             gPool += slash - slash / 2;
-            owed[g.challenger] += BOND + slash / 2;
+            owed[g.challenger] += BOND;
+            owed[firstOpen] += slash / 2;
             gDisqualified[gc.agentId] = true;
         } else {
             owed[g.challenger] += BOND;

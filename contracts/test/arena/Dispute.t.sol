@@ -512,8 +512,10 @@ contract DisputeTest is ArenaBase {
         arena.settleRound(roundId, new Arena.ClaimOpening[](0));
         _expectResolved(friendly, claimId, IArenaGame.Verdict.Dismissed, DisputeGame.Reason.ClaimVoidedElsewhere);
         game.dismiss(friendly);
-        assertEq(arena.balanceOf(DAVE), BOND, "friendly bond refunded");
-        _assertClaimantLost(claimId, BOND + SLASH / 2);
+        // The friend's dispute was the first open one: it holds the share (contracts.md, "Who is
+        // paid for a conviction"), the honest challenger its bond; the claimant lost the whole slash.
+        assertEq(arena.balanceOf(DAVE), BOND + SLASH / 2, "first open dispute: bond + share");
+        _assertClaimantLost(claimId, BOND);
         arena.settleRound(roundId, new Arena.ClaimOpening[](0));
         uint256 next = _round(leagueId);
         vm.prank(ALICE);

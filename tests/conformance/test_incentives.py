@@ -1,0 +1,63 @@
+"""Incentive rules on both adapters: who is paid for a conviction (contracts.md, "Who is paid
+for a conviction")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from adapters.arena_ops import ETHER
+from adapters.base import ArenaAdapter
+from tests.conformance.harness import MOVE_WINDOW, account, build_claim, play_dispute, setup_round
+
+BOND = ETHER // 5
+SLASH = ETHER // 2
+
+
+def test_a_self_challenge_opened_later_cannot_take_the_honest_reward(
+    chain: ArenaAdapter, record: Callable[[], Any]
+) -> None:
+    """The review's attack: the honest dispute opens first; the cheater opens another from an
+    address it controls, stalls the honest one and lets its own convict first. The share still
+    goes to the honest challenger, the self-challenger gets its bond back and nothing more."""
+    s = setup_round(chain)
+    cheater = s.owners[0]
+    sock = chain.with_signer(account(4))
+    cheat = build_claim(chain, s.round_id, s.agents[0], doctor_step=3)
+    cheater.submit_claim(cheat.round_id, cheat.agent_id, cheat.root, cheat.scores)
+    honest_id = s.challenger.challenge(cheat.claim_id, 0, BOND)
+    sock_id = sock.challenge(cheat.claim_id, 1, BOND)
+    assert chain.first_open_dispute(cheat.claim_id) == honest_id
+    chain.increase_time(MOVE_WINDOW - 30)
+    cheater.reveal_summary(  # keeps the honest dispute alive one more window
+        honest_id, cheat.root, cheat.scores, cheat.summaries[0], cheat.summary_proof(0)
+    )
+    chain.increase_time(60)
+    sock.timeout(sock_id)  # the cheater lets its own dispute convict
+    assert chain.balance_of(sock.address) == BOND
+    assert chain.balance_of(s.challenger.address) == SLASH // 2
+    assert chain.first_open_dispute(cheat.claim_id) == honest_id
+    chain.dismiss(honest_id)
+    assert chain.balance_of(s.challenger.address) == BOND + SLASH // 2
+    assert chain.first_open_dispute(cheat.claim_id) == 0
+    assert chain.agent(s.agents[0]).stake == 2 * ETHER - SLASH
+    record()
+
+
+def test_the_share_passes_over_a_first_dispute_that_ended(
+    chain: ArenaAdapter, record: Callable[[], Any]
+) -> None:
+    """A lying challenger opened first and lost: the next open dispute is paid."""
+    s = setup_round(chain)
+    owner = s.owners[0]
+    liar = chain.with_signer(account(4))
+    cheat = build_claim(chain, s.round_id, s.agents[0], doctor_step=3)
+    owner.submit_claim(cheat.round_id, cheat.agent_id, cheat.root, cheat.scores)
+    liar_id = liar.challenge(cheat.claim_id, 1, BOND)  # match 1 is honest
+    honest_id = s.challenger.challenge(cheat.claim_id, 0, BOND)
+    play_dispute(owner, liar, cheat, liar_id, match=1, challenger_lies=True)
+    assert chain.balance_of(owner.address) == BOND
+    assert chain.first_open_dispute(cheat.claim_id) == honest_id
+    play_dispute(owner, s.challenger, cheat, honest_id)
+    assert chain.balance_of(s.challenger.address) == BOND + SLASH // 2
+    record()
