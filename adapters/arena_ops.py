@@ -153,10 +153,14 @@ class AgentInfo:
     unstaking: int
     code_hash: bytes
     unstake_ready_at: int
+    locked: int = 0
+    """Part of ``stake`` backing open claims (minStake per open claim): it cannot be unstaken."""
 
     @classmethod
     def from_abi(cls, v: Sequence[Any]) -> AgentInfo:
-        return cls(v[0], v[1], v[2], v[3], v[4], v[5], bytes(v[6]), v[7])
+        # Arena.Agent: owner, abiVersion, openClaims, registeredBlock, stake, locked,
+        # unstakeReadyAt, codeHash, unstaking, programHash
+        return cls(v[0], v[1], v[2], v[3], v[4], v[8], bytes(v[7]), v[6], v[5])
 
 
 @dataclass(frozen=True)

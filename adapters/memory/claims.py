@@ -62,18 +62,20 @@ def submit_claim(
     if agent.registered_block >= r.seed_block:
         raise revert("AgentTooNew", agent_id, r.seed_block)
     league = state.leagues[r.league_id].config
-    if agent.stake < league.min_stake:
-        raise revert("StakeBelowMinimum", agent.stake, league.min_stake)
     if len(scores) != league.matches_per_round:
         raise revert("WrongScoreCount", len(scores), league.matches_per_round)
     claim_id = ((round_id << 64) | agent_id) & (2**256 - 1)
     if state.claim_commit.get(claim_id, ZERO32) != ZERO32:
         raise revert("ClaimExists", claim_id)
+    free = agent.stake - agent.locked
+    if free < league.min_stake:  # each open claim locks minStake of free stake
+        raise revert("StakeBelowMinimum", free, league.min_stake)
     max_claims = max_claims_per_round(len(scores))
     if r.live_claims >= max_claims:
         raise revert("RoundFull", max_claims)
     r.live_claims += 1
     agent.open_claims += 1
+    agent.locked += league.min_stake
     state.claim_commit[claim_id] = commitment(claim_root, scores)
     tx.emit(
         arena,
@@ -132,7 +134,9 @@ def settle_round(
     # Every check passed: apply (a revert above leaves nothing behind, as on chain).
     r.settled = True
     for opening in ranked:
-        state.agents[opening.agent_id].open_claims -= 1
+        settled = state.agents[opening.agent_id]
+        settled.open_claims -= 1
+        settled.locked -= league.config.min_stake
     for i, agent_id, amount in payouts:
         owner = state.agents[agent_id].owner
         state.balance_of[owner] = state.balance_of.get(owner, 0) + amount
@@ -225,6 +229,7 @@ def resolve_dispute(
         state.claim_commit[claim_id] = VOIDED
         r.live_claims -= 1
         agent.open_claims -= 1
+        agent.locked -= league.config.min_stake  # minStake >= slashAmount: the whole slash
         slash = min(league.config.slash_amount, agent.stake)
         agent.stake -= slash
         share = slash * SLASH_CHALLENGER_SHARE_BPS // 10_000

@@ -45,6 +45,8 @@ def _check_config(c: LeagueConfig, code: Contracts) -> None:
         raise invalid("rewardMultiplier")
     if c.challenger_bond == 0:
         raise invalid("challengerBond")
+    if c.slash_amount > c.min_stake:  # each claim locks minStake: at least its whole slash
+        raise invalid("slashAmount")
     if len(c.reward_schedule) > MAX_REWARD_RANKS:
         raise invalid("rewardSchedule")
     if c.submission_window == 0:

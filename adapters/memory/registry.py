@@ -39,11 +39,17 @@ def register_agent(state: ArenaState, tx: Tx, arena: str, code: bytes) -> int:
     return agent_id
 
 
+MAX_STAKE = 2**96 - 1
+"""Arena.Agent.stake is a uint96 (79 billion ether)."""
+
+
 def stake(state: ArenaState, tx: Tx, arena: str, agent_id: int) -> None:
     check_uint(agent_id, 256, "agentId")
     agent = owned_agent(state, tx, agent_id)
     if tx.value == 0:
         raise revert("ZeroAmount")
+    if agent.stake + tx.value > MAX_STAKE:
+        raise revert("StakeOverflow", agent.stake + tx.value)
     agent.stake += tx.value
     tx.emit(arena, "Staked", {"agentId": agent_id, "amount": tx.value, "stake": agent.stake})
 
@@ -54,10 +60,10 @@ def request_unstake(state: ArenaState, tx: Tx, arena: str, agent_id: int, amount
     agent = owned_agent(state, tx, agent_id)
     if amount == 0:
         raise revert("ZeroAmount")
-    if agent.open_claims != 0:
-        raise revert("StakeLocked", agent_id, agent.open_claims)
     if amount > agent.stake:
         raise revert("InsufficientStake", amount, agent.stake)
+    if amount > agent.stake - agent.locked:
+        raise revert("StakeLocked", agent_id, agent.locked)
     agent.stake -= amount
     agent.unstaking += amount
     agent.unstake_ready_at = tx.timestamp + state.unstake_delay

@@ -31,6 +31,8 @@ class Agent:
     stake: int = 0
     unstaking: int = 0
     unstake_ready_at: int = 0
+    locked: int = 0
+    """Part of ``stake`` backing open claims: the league's minStake per open claim."""
 
     def info(self) -> AgentInfo:
         return AgentInfo(
@@ -42,6 +44,7 @@ class Agent:
             self.unstaking,
             self.code_hash,
             self.unstake_ready_at,
+            self.locked,
         )
 
 

@@ -333,7 +333,15 @@ def transcript(chain: ArenaAdapter, start: EventCursor) -> dict[str, Any]:
 
 def _agent_row(chain: ArenaAdapter, agent_id: int) -> tuple[Any, ...]:
     a = chain.agent(agent_id)  # unstake_ready_at is absolute time: compared via the events
-    return (a.owner, a.abi_version, a.open_claims, a.registered_block, a.stake, a.unstaking)
+    return (
+        a.owner,
+        a.abi_version,
+        a.open_claims,
+        a.registered_block,
+        a.stake,
+        a.unstaking,
+        a.locked,
+    )
 
 
 def event_names(chain: ArenaAdapter, start: EventCursor) -> list[str]:

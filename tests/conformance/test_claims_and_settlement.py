@@ -59,7 +59,8 @@ def test_claim_checks(chain: ArenaAdapter, record: Callable[[], Any]) -> None:
     assert caught.value == ChainError("ClaimExists", (claim_id,))
     with pytest.raises(ChainError) as caught:
         owner.request_unstake(agent_id, 1)
-    assert caught.value == ChainError("StakeLocked", (agent_id, 1))
+    assert caught.value == ChainError("StakeLocked", (agent_id, ETHER))
+    assert chain.agent(agent_id).locked == ETHER
 
     second = creator.open_round(league_id)
     chain.mine(1)

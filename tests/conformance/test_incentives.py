@@ -6,9 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from adapters.arena_ops import ETHER
 from adapters.base import ArenaAdapter
-from tests.conformance.harness import MOVE_WINDOW, account, build_claim, play_dispute, setup_round
+from adapters.errors import ChainError
+from tests.conformance.harness import (
+    MOVE_WINDOW,
+    account,
+    build_claim,
+    league_config,
+    play_dispute,
+    setup_round,
+)
 
 BOND = ETHER // 5
 SLASH = ETHER // 2
@@ -61,3 +71,42 @@ def test_the_share_passes_over_a_first_dispute_that_ended(
     play_dispute(owner, s.challenger, cheat, honest_id)
     assert chain.balance_of(s.challenger.address) == BOND + SLASH // 2
     record()
+
+
+def test_each_open_claim_locks_its_own_stake(
+    chain: ArenaAdapter, record: Callable[[], Any]
+) -> None:
+    """One stake cannot back two open claims: each claim locks minStake (>= slashAmount) of free
+    stake, so every conviction pays its challenger the whole slash share."""
+    s = setup_round(chain)  # agents staked 2 ETH, minStake 1 ETH
+    owner, agent_id = s.owners[0], s.agents[0]
+    rounds = [s.round_id]
+    for _ in range(2):
+        rounds.append(s.creator.open_round(s.league_id))
+        chain.mine(2)
+        s.creator.fix_seed(rounds[-1])
+    cheats = [build_claim(chain, r, agent_id, doctor_step=3) for r in rounds]
+    for cheat in cheats[:2]:
+        owner.submit_claim(cheat.round_id, cheat.agent_id, cheat.root, cheat.scores)
+    assert chain.agent(agent_id).locked == 2 * ETHER
+    with pytest.raises(ChainError) as caught:
+        owner.submit_claim(cheats[2].round_id, agent_id, cheats[2].root, cheats[2].scores)
+    assert caught.value == ChainError("StakeBelowMinimum", (0, ETHER))
+    with pytest.raises(ChainError) as caught:
+        owner.request_unstake(agent_id, 1)
+    assert caught.value == ChainError("StakeLocked", (agent_id, 2 * ETHER))
+    ids = [s.challenger.challenge(cheat.claim_id, 0, BOND) for cheat in cheats[:2]]
+    chain.increase_time(MOVE_WINDOW + 5)
+    for dispute_id in ids:
+        chain.timeout(dispute_id)
+    assert chain.balance_of(s.challenger.address) == 2 * (BOND + SLASH // 2)
+    assert chain.agent(agent_id).stake == 2 * ETHER - 2 * SLASH
+    assert chain.agent(agent_id).locked == 0
+    owner.request_unstake(agent_id, ETHER)
+    record()
+
+
+def test_a_league_whose_slash_exceeds_the_claim_stake_is_refused(chain: ArenaAdapter) -> None:
+    with pytest.raises(ChainError) as caught:
+        chain.create_league(league_config(chain, slash_amount=ETHER + 1))
+    assert caught.value == ChainError("InvalidLeagueConfig", ("slashAmount",))

@@ -33,15 +33,19 @@ contract Arena is IArenaGame {
 
     // ---------------------------------------------------------------- types
 
+    /// @dev submitClaim reads and writes slots 0 and 1 only. `locked` is the part of `stake`
+    ///      backing open claims (minStake per open claim); only the rest may be unstaken or back
+    ///      a new claim. uint96 holds 79 billion ether.
     struct Agent {
         address owner;
         uint8 abiVersion;
         uint32 openClaims;
         uint56 registeredBlock;
-        uint128 stake;
-        uint128 unstaking;
-        bytes32 codeHash;
+        uint96 stake;
+        uint96 locked;
         uint64 unstakeReadyAt;
+        bytes32 codeHash;
+        uint128 unstaking;
         /// @dev keccak256 of the verifier's compiled program: the one-step proof runs that
         ///      program, so it never pays for validating the module again.
         bytes32 programHash;
@@ -159,7 +163,8 @@ contract Arena is IArenaGame {
     error UnknownAgent(uint256 agentId);
     error NotAgentOwner(uint256 agentId, address caller);
     error ZeroAmount();
-    error StakeLocked(uint256 agentId, uint32 openClaims);
+    error StakeOverflow(uint256 stake);
+    error StakeLocked(uint256 agentId, uint256 locked);
     error InsufficientStake(uint256 requested, uint256 stake);
     error NothingToUnstake(uint256 agentId);
     error UnstakeNotReady(uint64 readyAt);
@@ -252,20 +257,21 @@ contract Arena is IArenaGame {
     function stake(uint256 agentId) external payable {
         Agent storage a = _ownedAgent(agentId);
         if (msg.value == 0) revert ZeroAmount();
-        uint128 newStake = a.stake + uint128(msg.value);
-        a.stake = newStake;
+        uint256 newStake = a.stake + msg.value;
+        if (newStake > type(uint96).max) revert StakeOverflow(newStake);
+        a.stake = uint96(newStake);
         emit Staked(agentId, msg.value, newStake);
     }
 
     /// @notice Moves `amount` of stake into the unstaking queue; it becomes withdrawable after
-    ///         `unstakeDelay` (the delay restarts for the whole queued amount). Refused while the
-    ///         agent has a claim in an unsettled round.
+    ///         `unstakeDelay` (the delay restarts for the whole queued amount). Only stake that
+    ///         backs no open claim may leave (StakeLocked).
     function requestUnstake(uint256 agentId, uint256 amount) external {
         Agent storage a = _ownedAgent(agentId);
         if (amount == 0) revert ZeroAmount();
-        if (a.openClaims != 0) revert StakeLocked(agentId, a.openClaims);
         if (amount > a.stake) revert InsufficientStake(amount, a.stake);
-        a.stake -= uint128(amount);
+        if (amount > a.stake - a.locked) revert StakeLocked(agentId, a.locked);
+        a.stake -= uint96(amount);
         uint128 queued = a.unstaking + uint128(amount);
         a.unstaking = queued;
         uint64 readyAt = uint64(block.timestamp) + unstakeDelay;
@@ -318,6 +324,8 @@ contract Arena is IArenaGame {
         }
         if (c.rewardMultiplier == 0) revert InvalidLeagueConfig("rewardMultiplier");
         if (c.challengerBond == 0) revert InvalidLeagueConfig("challengerBond");
+        // Each claim locks minStake: at least the slash, so every conviction is paid in full.
+        if (c.slashAmount > c.minStake) revert InvalidLeagueConfig("slashAmount");
         if (c.rewardSchedule.length > MAX_REWARD_RANKS) revert InvalidLeagueConfig("rewardSchedule");
         if (c.submissionWindow == 0) revert InvalidLeagueConfig("submissionWindow");
         if (c.challengeWindow == 0) revert InvalidLeagueConfig("challengeWindow");
@@ -386,10 +394,10 @@ contract Arena is IArenaGame {
         if (disqualified[agentId][leagueId]) revert Disqualified(agentId, leagueId);
         if (a.registeredBlock >= r.seedBlock) revert AgentTooNew(agentId, r.seedBlock);
         League storage l = _leagues[leagueId];
-        if (a.stake < l.minStake) revert StakeBelowMinimum(a.stake, l.minStake);
         if (scores.length != l.matchesPerRound) revert WrongScoreCount(scores.length, l.matchesPerRound);
         claimId = (roundId << 64) | agentId;
         if (claimCommit[claimId] != bytes32(0)) revert ClaimExists(claimId);
+        _lockBacking(a, l);
         uint256 maxClaims = maxClaimsPerRound(scores.length);
         if (r.liveClaims >= maxClaims) revert RoundFull(maxClaims);
         r.liveClaims += 1;
@@ -460,8 +468,7 @@ contract Arena is IArenaGame {
                 revert RankingOutOfOrder(i);
             }
             (previousTotal, previousAgent) = (total, agentId);
-            Agent storage a = _agents[agentId];
-            a.openClaims -= 1;
+            Agent storage a = _release(agentId, l);
             if (i < l.rewardSchedule.length) {
                 uint256 amount = uint256(l.rewardSchedule[i]) * l.rewardMultiplier;
                 if (amount > pool) amount = pool;
@@ -530,40 +537,47 @@ contract Arena is IArenaGame {
         onlyGame
         nonReentrant
     {
-        uint256 roundId = claimId >> 64;
-        uint256 agentId = uint64(claimId);
-        Round storage r = _rounds[roundId];
+        Round storage r = _rounds[claimId >> 64];
         League storage l = _leagues[r.leagueId];
-        Agent storage a = _agents[agentId];
         uint256 bond = l.challengerBond;
         r.openDisputes -= 1;
         bool live = claimCommit[claimId] != VOIDED;
         if (verdict == Verdict.Dismissed && live) revert ClaimNotVoided(claimId);
         if (verdict == Verdict.ChallengerLost) {
-            balanceOf[a.owner] += bond;
-            emit BondPaid(claimId, a.owner, bond, verdict);
+            address owner = _agents[uint64(claimId)].owner;
+            balanceOf[owner] += bond;
+            emit BondPaid(claimId, owner, bond, verdict);
             return;
         }
-        if (verdict == Verdict.ClaimantLost && live) {
-            // Slashed once: only the dispute that voids the claim slashes.
-            claimCommit[claimId] = VOIDED;
-            r.liveClaims -= 1;
-            a.openClaims -= 1;
-            uint256 slash = l.slashAmount < a.stake ? l.slashAmount : a.stake;
-            a.stake -= uint128(slash);
-            uint256 share = slash * SLASH_CHALLENGER_SHARE_BPS / 10_000;
-            l.rewardPool += slash - share;
-            balanceOf[firstOpen] += share;
-            emit ClaimVoided(claimId, roundId, agentId);
-            emit Slashed(agentId, claimId, slash, share, slash - share);
-            emit ConvictionRewarded(claimId, firstOpen, share);
-            if (!disqualified[agentId][r.leagueId]) {
-                disqualified[agentId][r.leagueId] = true;
-                emit AgentDisqualified(agentId, r.leagueId);
-            }
-        }
+        // Slashed once: only the dispute that voids the claim slashes.
+        if (verdict == Verdict.ClaimantLost && live) _convict(claimId, r, l, firstOpen);
         balanceOf[challenger] += bond;
         emit BondPaid(claimId, challenger, bond, verdict);
+    }
+
+    /// @dev Voids a live claim, releases its backing and slashes it: the share to the challenger of
+    ///      the first open dispute, the rest to the pool; disqualifies the agent in the league.
+    function _convict(uint256 claimId, Round storage r, League storage l, address firstOpen) internal {
+        uint256 agentId = uint64(claimId);
+        Agent storage a = _agents[agentId];
+        claimCommit[claimId] = VOIDED;
+        r.liveClaims -= 1;
+        a.openClaims -= 1;
+        // The claim's own backing covers the slash: minStake >= slashAmount.
+        a.locked -= uint96(l.minStake);
+        uint256 slash = l.slashAmount < a.stake ? l.slashAmount : a.stake;
+        a.stake -= uint96(slash);
+        uint256 share = slash * SLASH_CHALLENGER_SHARE_BPS / 10_000;
+        l.rewardPool += slash - share;
+        balanceOf[firstOpen] += share;
+        emit ClaimVoided(claimId, claimId >> 64, agentId);
+        emit Slashed(agentId, claimId, slash, share, slash - share);
+        emit ConvictionRewarded(claimId, firstOpen, share);
+        uint256 leagueId = r.leagueId;
+        if (!disqualified[agentId][leagueId]) {
+            disqualified[agentId][leagueId] = true;
+            emit AgentDisqualified(agentId, leagueId);
+        }
     }
 
     /// @inheritdoc IArenaGame
@@ -635,6 +649,22 @@ contract Arena is IArenaGame {
     function _league(uint256 leagueId) internal view returns (League storage l) {
         l = _leagues[leagueId];
         if (l.creator == address(0)) revert UnknownLeague(leagueId);
+    }
+
+    /// @dev Unlocks one settled claim's backing.
+    function _release(uint256 agentId, League storage l) internal returns (Agent storage a) {
+        a = _agents[agentId];
+        a.openClaims -= 1;
+        a.locked -= uint96(l.minStake);
+    }
+
+    /// @dev Locks the claim's backing, minStake, out of the agent's free stake (StakeBelowMinimum
+    ///      if short; minStake >= slashAmount, so every conviction finds its whole slash).
+    function _lockBacking(Agent storage a, League storage l) internal {
+        uint256 free = a.stake - a.locked;
+        uint256 backing = l.minStake;
+        if (free < backing) revert StakeBelowMinimum(free, backing);
+        a.locked += uint96(backing); // backing <= free stake < 2^96
     }
 
     function _round(uint256 roundId) internal view returns (Round storage r) {

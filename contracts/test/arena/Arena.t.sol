@@ -155,7 +155,7 @@ contract ArenaTest is ArenaBase {
         ClaimData memory c = _claim(r, id, ECHO);
         _submit(ALICE, c);
         vm.prank(ALICE);
-        vm.expectRevert(abi.encodeWithSelector(Arena.StakeLocked.selector, id, uint32(1)));
+        vm.expectRevert(abi.encodeWithSelector(Arena.StakeLocked.selector, id, MIN_STAKE));
         arena.requestUnstake(id, 1);
         vm.warp(block.timestamp + 7_201);
         Arena.ClaimOpening[] memory ranked = new Arena.ClaimOpening[](1);

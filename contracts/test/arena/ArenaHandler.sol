@@ -43,6 +43,8 @@ contract ArenaHandler is ArenaBase {
     mapping(uint256 agentId => uint256) public gStake;
     mapping(uint256 agentId => uint256) public gUnstaking;
     mapping(uint256 agentId => uint256) internal gOpenClaims;
+    /// @dev Stake backing open claims: MIN_STAKE (= max(minStake, slash)) per open claim.
+    mapping(uint256 agentId => uint256) public gLocked;
     mapping(uint256 agentId => bool) internal gDisqualified;
     uint256 public gPool;
     uint256 public gOpenBonds;
@@ -93,8 +95,9 @@ contract ArenaHandler is ArenaBase {
     function requestUnstake(uint256 who, uint256 amount) external {
         ++calls;
         uint256 agentId = who % arena.agentCount() + 1;
-        if (gOpenClaims[agentId] != 0 || gStake[agentId] == 0) return;
-        amount = 1 + amount % gStake[agentId];
+        uint256 free = gStake[agentId] - gLocked[agentId];
+        if (free == 0) return;
+        amount = 1 + amount % free;
         vm.prank(_owner(agentId));
         arena.requestUnstake(agentId, amount);
         gStake[agentId] -= amount;
@@ -129,7 +132,7 @@ contract ArenaHandler is ArenaBase {
             gStake[agentId] = 2 ether;
             _newRound();
         }
-        if (gStake[agentId] < MIN_STAKE) return;
+        if (gStake[agentId] - gLocked[agentId] < MIN_STAKE) return;
         uint256 roundId = rounds[rounds.length - 1];
         if (block.timestamp > arena.round(roundId).submitDeadline) {
             if (rounds.length >= 60) return;
@@ -147,6 +150,7 @@ contract ArenaHandler is ArenaBase {
         cachedScores[claims.length - 1] = c.scores;
         cachedSummaries[claims.length - 1] = c.summaries;
         gOpenClaims[agentId] += 1;
+        gLocked[agentId] += MIN_STAKE;
     }
 
     function challenge(uint256 claimSeed, uint256 m, uint256 who) external {
@@ -281,6 +285,7 @@ contract ArenaHandler is ArenaBase {
         for (uint256 r; r < n; ++r) {
             GClaim storage g = claims[idx[r]];
             gOpenClaims[g.agentId] -= 1;
+            gLocked[g.agentId] -= MIN_STAKE;
             if (r < 2) {
                 uint256 amount = schedule[r] * 2;
                 if (amount > gPool) amount = gPool;
@@ -372,7 +377,9 @@ contract ArenaHandler is ArenaBase {
         } else if (gc.live) {
             gc.live = false;
             gOpenClaims[gc.agentId] -= 1;
-            uint256 slash = SLASH < gStake[gc.agentId] ? SLASH : gStake[gc.agentId];
+            gLocked[gc.agentId] -= MIN_STAKE;
+            assertTrue(gStake[gc.agentId] >= SLASH, "the claim's backing covers the whole slash");
+            uint256 slash = SLASH;
             gStake[gc.agentId] -= slash;
             gPool += slash - slash / 2;
             owed[g.challenger] += BOND;

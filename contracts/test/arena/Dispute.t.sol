@@ -535,26 +535,26 @@ contract DisputeTest is ArenaBase {
         c; // silence
     }
 
-    function test_slashNeverBelowZero() public {
-        uint256 small = _agent(BOB, ECHO, 1 ether);
-        uint256 r = _round(leagueId);
-        ClaimData memory c = _claim(r, small, ECHO);
-        uint256 claimId = _submit(BOB, c);
-        // Raise nothing: stake 1 ether >= SLASH; check the cap with a league whose slash exceeds it.
+    /// @notice Each claim locks minStake, so a league whose slash exceeds it is refused: no
+    ///         conviction can find less than its whole slash.
+    function test_slashNeverExceedsTheStakeAClaimLocks() public {
         Arena.LeagueConfig memory cfg = _config(3);
-        cfg.slashAmount = 5 ether;
+        cfg.slashAmount = uint128(MIN_STAKE + 1);
+        vm.prank(CREATOR);
+        vm.expectRevert(abi.encodeWithSelector(Arena.InvalidLeagueConfig.selector, "slashAmount"));
+        arena.createLeague(cfg);
+        cfg.slashAmount = uint128(MIN_STAKE);
         vm.prank(CREATOR);
         uint256 harsh = arena.createLeague(cfg);
         uint256 r2 = _round(harsh);
-        ClaimData memory c2 = _claim(r2, small, ECHO);
-        uint256 claimId2 = _submit(BOB, c2);
+        ClaimData memory c2 = _claim(r2, aliceAgent, ECHO);
+        uint256 claimId2 = _submit(ALICE, c2);
         uint256 id = _challenge(CAROL, claimId2, 0);
         vm.warp(block.timestamp + MOVE_WINDOW + 1);
         game.timeout(id);
-        assertEq(uint256(arena.agent(small).stake), 0, "stake emptied, not negative");
-        assertEq(arena.balanceOf(CAROL), BOND + 0.5 ether, "half of what was there");
-        assertEq(arena.league(harsh).rewardPool, 0.5 ether, "other half to the pool");
-        claimId;
+        assertEq(uint256(arena.agent(aliceAgent).stake), 0, "the whole locked stake");
+        assertEq(arena.balanceOf(CAROL), BOND + MIN_STAKE / 2, "half of the slash");
+        assertEq(arena.league(harsh).rewardPool, MIN_STAKE / 2, "other half to the pool");
     }
 
     function _root(bytes[] memory entries) internal view returns (bytes32) {

@@ -169,4 +169,63 @@ contract IncentivesTest is ArenaBase {
             "0 wei lost"
         );
     }
+
+    // ------------------------------------------------------------ stake per open claim
+
+    /// @notice Claims of `agentId` in `n` concurrent rounds (those the Arena accepts), each with
+    ///         match 1 cheated, then each convicted by CAROL's timeout: returns how many were taken.
+    function _convictConcurrent(uint256 agentId, uint256 n) internal returns (uint256 accepted) {
+        uint256[] memory claimIds = new uint256[](n);
+        for (uint256 k; k < n; ++k) {
+            uint256 r = _round(leagueId);
+            ClaimData memory c = _claim(r, agentId, ECHO);
+            c.scores[1] += 30;
+            _sealClaim(c);
+            vm.prank(arena.agent(agentId).owner);
+            try arena.submitClaim(r, agentId, c.root, c.scores) returns (uint256 claimId) {
+                claimIds[accepted++] = claimId;
+            } catch (bytes memory reason) {
+                assertEq(bytes4(reason), Arena.StakeBelowMinimum.selector, "refused for want of free stake");
+            }
+        }
+        for (uint256 k; k < accepted; ++k) {
+            _challenge(CAROL, claimIds[k], 1);
+        }
+        vm.warp(block.timestamp + MOVE_WINDOW + 1);
+        for (uint256 k; k < accepted; ++k) {
+            game.timeout(game.disputeCount() - accepted + k + 1);
+        }
+    }
+
+    /// @notice The review's finding: one 1 ETH stake backed three concurrent claims, and three
+    ///         convictions found 1 ETH of 1.8 ETH of slashes. Now each claim locks minStake
+    ///         (>= slashAmount) of free stake: the stake backs one claim at a time and the
+    ///         conviction of every claim it backs pays its challenger in full.
+    function test_everyConvictionIsPaidInFull() public {
+        uint256 accepted = _convictConcurrent(aliceAgent, 3);
+        assertEq(accepted, 1, "1 ETH of stake backs one claim at a time");
+        assertEq(arena.balanceOf(CAROL), accepted * (BOND + SLASH / 2), "each conviction pays in full");
+    }
+
+    /// @notice Any stake, any number of concurrent claims: every accepted claim's conviction pays
+    ///         the whole slash, the locked stake never exceeds the stake, and no wei is lost.
+    function testFuzz_stakeBacksEachOpenClaim(uint96 rawStake, uint8 rawRounds) public {
+        uint256 stakeAmount = 1 ether + uint256(rawStake) % 5 ether;
+        uint256 n = 1 + rawRounds % 6;
+        uint256 agentId = _agent(BOB, ECHO, stakeAmount);
+        vm.roll(block.number + 1);
+        uint256 accepted = _convictConcurrent(agentId, n);
+        uint256 perClaim = MIN_STAKE;
+        uint256 expected = stakeAmount / perClaim < n ? stakeAmount / perClaim : n;
+        assertEq(accepted, expected, "as many claims as free stake backs");
+        assertEq(arena.balanceOf(CAROL), accepted * (BOND + SLASH / 2), "each conviction pays in full");
+        assertEq(uint256(arena.agent(agentId).stake), stakeAmount - accepted * SLASH, "whole slashes");
+        assertEq(uint256(arena.agent(agentId).locked), 0, "nothing left locked");
+        assertEq(
+            address(arena).balance,
+            arena.balanceOf(CAROL) + arena.agent(agentId).stake + arena.agent(aliceAgent).stake
+                + arena.league(leagueId).rewardPool,
+            "0 wei lost"
+        );
+    }
 }

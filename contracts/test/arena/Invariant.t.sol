@@ -127,6 +127,8 @@ contract ArenaInvariantTest is TestBase {
             Arena.Agent memory a = arena.agent(id);
             assertEq(uint256(a.stake), handler.gStake(id), "stake");
             assertEq(uint256(a.unstaking), handler.gUnstaking(id), "unstaking");
+            assertEq(uint256(a.locked), handler.gLocked(id), "locked");
+            assertTrue(a.locked <= a.stake, "locked stake is stake");
         }
         assertEq(arena.league(handler.leagueId()).rewardPool, handler.gPool(), "pool");
     }
