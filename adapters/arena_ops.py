@@ -181,12 +181,16 @@ class LeagueInfo:
     reward_pool: int
     reward_schedule: tuple[int, ...]
     system_params: bytes
+    last_deadline: int = 0
+    """Challenge deadline of the latest round (the creation time before any): STALL_PERIOD
+    later anyone may open the league's next round."""
 
     @classmethod
     def from_abi(cls, v: Sequence[Any]) -> LeagueInfo:
+        # Arena.League stores lastDeadline after challengeWindow (index 7).
         return cls(
-            v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
-            tuple(v[12]), bytes(v[13]),
+            v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[8], v[9], v[10], v[11], v[12],
+            tuple(v[13]), bytes(v[14]), v[7],
         )  # fmt: skip
 
 

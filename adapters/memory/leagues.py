@@ -13,6 +13,8 @@ MAX_MATCHES_PER_ROUND = 1_024
 MAX_FUEL_PER_DECISION = 20_000
 MAX_REWARD_RANKS = 64
 SEED_DELAY_BLOCKS = 1
+STALL_PERIOD = 7 * 86_400
+"""Arena.STALL_PERIOD: this long past a league's latest challenge deadline anyone may open."""
 
 
 def league_of(state: ArenaState, league_id: int) -> League:
@@ -71,7 +73,7 @@ def create_league(
     _check_config(config, code)
     state.league_count += 1
     league_id = state.league_count
-    state.leagues[league_id] = League(config, tx.sender, tx.value)
+    state.leagues[league_id] = League(config, tx.sender, tx.value, tx.timestamp)
     tx.emit(
         arena,
         "LeagueCreated",
@@ -106,7 +108,7 @@ def fund_league(state: ArenaState, tx: Tx, arena: str, league_id: int) -> None:
 def open_round(state: ArenaState, tx: Tx, arena: str, league_id: int) -> int:
     check_uint(league_id, 256, "leagueId")
     league = league_of(state, league_id)
-    if tx.sender != league.creator:
+    if tx.sender != league.creator and tx.timestamp <= league.last_deadline + STALL_PERIOD:
         raise revert("NotLeagueCreator", league_id, tx.sender)
     state.round_count += 1
     round_id = state.round_count
@@ -114,6 +116,7 @@ def open_round(state: ArenaState, tx: Tx, arena: str, league_id: int) -> int:
     submit_deadline = tx.timestamp + league.config.submission_window
     challenge_deadline = submit_deadline + league.config.challenge_window
     state.rounds[round_id] = Round(league_id, seed_block, submit_deadline, challenge_deadline)
+    league.last_deadline = challenge_deadline
     tx.emit(
         arena,
         "RoundOpened",

@@ -80,7 +80,12 @@ def dump(world: World) -> dict[str, Any]:
                 "unstake_delay": state.unstake_delay,
                 "agents": {k: _record(a) for k, a in state.agents.items()},
                 "leagues": {
-                    k: {**_record(v.config), "creator": v.creator, "reward_pool": v.reward_pool}
+                    k: {
+                        **_record(v.config),
+                        "creator": v.creator,
+                        "reward_pool": v.reward_pool,
+                        "last_deadline": v.last_deadline,
+                    }
                     for k, v in state.leagues.items()
                 },
                 "rounds": {k: _record(r) for k, r in state.rounds.items()},
@@ -121,7 +126,8 @@ def load(data: Any) -> World:
     state.leagues = {}
     for k, v in st["leagues"].items():
         creator, pool = v.pop("creator"), v.pop("reward_pool")
-        state.leagues[int(k)] = League(LeagueConfig(**v), creator, pool)
+        last_deadline = v.pop("last_deadline", 0)
+        state.leagues[int(k)] = League(LeagueConfig(**v), creator, pool, last_deadline)
     state.rounds = {int(k): Round(**v) for k, v in st["rounds"].items()}
     state.claim_commit = dict(st["claim_commit"])
     state.disqualified = {tuple(p) for p in st["disqualified"]}  # type: ignore[misc]

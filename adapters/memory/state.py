@@ -53,6 +53,8 @@ class League:
     config: LeagueConfig
     creator: str
     reward_pool: int
+    last_deadline: int = 0
+    """Challenge deadline of the latest round (creation time before any): see STALL_PERIOD."""
 
     def info(self) -> LeagueInfo:
         c = self.config
@@ -71,6 +73,7 @@ class League:
             self.reward_pool,
             tuple(c.reward_schedule),
             bytes(c.system_params),
+            self.last_deadline,
         )
 
 

@@ -131,6 +131,16 @@ class LeagueDefinition(BaseModel):
         return value
 
     @model_validator(mode="after")
+    def _slash_within_claim_stake(self) -> LeagueDefinition:
+        """The Arena refuses a slash above minStake: each claim locks minStake to cover it."""
+        if self.slash_amount > self.min_stake:
+            raise ValueError(
+                f"slashAmount: {self.slash_amount} wei is above minStake ({self.min_stake} wei); "
+                "each claim locks minStake, which must cover its whole slash"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _params_encode(self) -> LeagueDefinition:
         system = load_system(self.system)
         known = system.default_params()

@@ -11,6 +11,7 @@ import pytest
 from adapters.arena_ops import ETHER
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
+from adapters.memory.leagues import STALL_PERIOD
 from tests.conformance.harness import (
     MOVE_WINDOW,
     account,
@@ -110,3 +111,22 @@ def test_a_league_whose_slash_exceeds_the_claim_stake_is_refused(chain: ArenaAda
     with pytest.raises(ChainError) as caught:
         chain.create_league(league_config(chain, slash_amount=ETHER + 1))
     assert caught.value == ChainError("InvalidLeagueConfig", ("slashAmount",))
+
+
+def test_anyone_opens_the_next_round_of_a_stalled_league(
+    chain: ArenaAdapter, record: Callable[[], Any]
+) -> None:
+    """A creator who stops opening rounds cannot lock the pool: STALL_PERIOD (7 days) after the
+    latest challenge deadline anyone may open the league's next round."""
+    s = setup_round(chain)
+    outsider = chain.with_signer(account(5))
+    deadline = chain.round(s.round_id).challenge_deadline
+    assert chain.league(s.league_id).last_deadline == deadline
+    chain.increase_time(deadline - chain.block_time() + STALL_PERIOD - 60)
+    with pytest.raises(ChainError) as caught:
+        outsider.open_round(s.league_id)
+    assert caught.value == ChainError("NotLeagueCreator", (s.league_id, outsider.address))
+    chain.increase_time(120)
+    round_id = outsider.open_round(s.league_id)
+    assert chain.league(s.league_id).last_deadline == chain.round(round_id).challenge_deadline
+    record()

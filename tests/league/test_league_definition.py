@@ -88,6 +88,7 @@ def test_units_defaults_and_config() -> None:
         ({"systemParams": {"width": "wide"}}, "systemParams.width: Input should be a valid"),
         ({"name": "Bad Name"}, "name: String should match pattern"),
         ({"slashamount": 1}, "slashamount: unknown field"),
+        ({"slashAmount": "2 ether"}, "slashAmount: 2000000000000000000 wei is above minStake"),
     ],
 )
 def test_bad_field_is_named(change: dict[str, Any], expected: str) -> None:

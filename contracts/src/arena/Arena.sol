@@ -28,6 +28,9 @@ contract Arena is IArenaGame {
     ///         live claims, so that settling it (O(claims x matches) calldata and work) always
     ///         fits well inside a 30M-gas block (~24k gas per 10-match claim).
     uint256 public constant SETTLEMENT_UNITS = 12_000;
+    /// @notice After this long past the latest round's challenge deadline (or the league's creation)
+    ///         anyone may open a league's next round, so a creator who stops cannot lock its pool.
+    uint256 public constant STALL_PERIOD = 7 days;
     /// @notice The round seed is the hash of the block this many blocks after the opening block.
     uint256 public constant SEED_DELAY_BLOCKS = 1;
 
@@ -76,6 +79,9 @@ contract Arena is IArenaGame {
         uint32 submissionWindow;
         ISystem system;
         uint32 challengeWindow;
+        /// @dev Challenge deadline of the league's latest round (its creation time before any):
+        ///      STALL_PERIOD later anyone may open the next round.
+        uint40 lastDeadline;
         uint128 slashAmount;
         uint128 challengerBond;
         uint128 rewardMultiplier;
@@ -308,6 +314,7 @@ contract Arena is IArenaGame {
         l.creator = msg.sender;
         l.submissionWindow = c.submissionWindow;
         l.challengeWindow = c.challengeWindow;
+        l.lastDeadline = uint40(block.timestamp);
         l.rewardPool = msg.value;
         l.rewardSchedule = c.rewardSchedule;
         l.systemParams = c.systemParams;
@@ -346,11 +353,14 @@ contract Arena is IArenaGame {
         emit LeagueFunded(leagueId, msg.sender, msg.value, pool);
     }
 
-    /// @notice Opens a round (league creator only). Its seed is the hash of block
-    ///         `block.number + SEED_DELAY_BLOCKS`, fixed by `fixSeed` once that block exists.
+    /// @notice Opens a round: the league creator, or anyone once the league has stalled (no round
+    ///         opened for STALL_PERIOD after the latest challenge deadline). Its seed is the hash of
+    ///         block `block.number + SEED_DELAY_BLOCKS`, fixed by `fixSeed` once that block exists.
     function openRound(uint256 leagueId) external returns (uint256 roundId) {
         League storage l = _league(leagueId);
-        if (msg.sender != l.creator) revert NotLeagueCreator(leagueId, msg.sender);
+        if (msg.sender != l.creator && block.timestamp <= uint256(l.lastDeadline) + STALL_PERIOD) {
+            revert NotLeagueCreator(leagueId, msg.sender);
+        }
         roundId = ++roundCount;
         Round storage r = _rounds[roundId];
         uint48 seedBlock = uint48(block.number + SEED_DELAY_BLOCKS);
@@ -360,6 +370,7 @@ contract Arena is IArenaGame {
         r.seedBlock = seedBlock;
         r.submitDeadline = submitDeadline;
         r.challengeDeadline = challengeDeadline;
+        l.lastDeadline = challengeDeadline;
         emit RoundOpened(roundId, leagueId, seedBlock, submitDeadline, challengeDeadline);
     }
 
