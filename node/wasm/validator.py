@@ -417,6 +417,8 @@ def _compile_body(parser: _Parser, index: int, r: Reader) -> Function:
     where = f"function {index}"
     ftype = parser.func_types[index]
     local_types = list(ftype.params)
+    if len(local_types) > MAX_LOCALS:  # params count too, also without any local group
+        raise Invalid(f"{where} has more than {MAX_LOCALS} locals")
     for _ in range(r.u32()):
         count = r.u32()
         valtype = _valtype(r.byte(), where)

@@ -170,7 +170,10 @@ CASES: list[tuple[str, bytes, bool]] = [
     ),
     ("256 locals", _wat(f"(module {V0} (func (param i32) (local " + "i32 " * 255 + ")))"), True),
     ("257 locals", _wat(f"(module {V0} (func (param i32) (local " + "i32 " * 256 + ")))"), False),
-    ("300 params, no locals", _wat(f"(module {V0} (func (param " + "i64 " * 300 + ")))"), True),
+    # Params count against the same limit when a function declares no local group.
+    ("256 params, no locals", _wat(f"(module {V0} (func (param " + "i64 " * 256 + ")))"), True),
+    ("257 params, no locals", _wat(f"(module {V0} (func (param " + "i64 " * 257 + ")))"), False),
+    ("1,000 params, no locals", _wat(f"(module {V0} (func (param " + "i32 " * 1000 + ")))"), False),
     ("call chain of 64", _wat(_chain(63)), True),
     ("call chain of 65", _wat(_chain(64)), False),
     (

@@ -550,6 +550,8 @@ contract WasmCompiler {
         uint256 bodyEnd = start + size;
         uint256 t = m.funcs[i];
         uint256 np = (t >> 8) & 0xffffffff;
+        // Params count against MAX_LOCALS too, also in a body without any local group.
+        if (np > MAX_LOCALS) revert InvalidModule();
         uint256 declared;
         {
             uint256 secEnd = m.end;
