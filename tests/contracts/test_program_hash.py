@@ -45,8 +45,8 @@ def test_registration_stores_the_compiled_programs_hash(chain: Web3Chain, agent:
     assert program
     assert program != code
     record = chain.call("Arena", "agent", agent_id)
-    assert bytes(record[6]) == keccak256(code)
-    assert bytes(record[8]) == keccak256(program)
+    assert bytes(record[7]) == keccak256(code)  # Arena.Agent.codeHash
+    assert bytes(record[9]) == keccak256(program)  # Arena.Agent.programHash
     memory = MemoryChain()
     assert memory.agent(memory.register_agent(code)).code_hash == chain.agent(agent_id).code_hash
 
