@@ -8,15 +8,18 @@ terminal state.
 
 This loop is the node's hot path: entries are packed and leaf-hashed as they are made, and
 the root comes from the leaf hashes (node.merkle.root_from_leaf_hashes, held equal to
-pymerkle by tests/trace).
+pymerkle by tests/trace). The fast engine (the default) plays the whole match in C
+(node.native) with the same bytes; this loop is the reference it is tested against and the
+path every match the native engine cannot take falls back to (counted in node.native.COUNTS).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
+from node import native
 from node.merkle import root_from_leaf_hashes
 from node.systems.base import System
 from node.trace import InclusionProof, MatchSummary, StepEntry, keccak256, prove_leaf
@@ -26,6 +29,9 @@ OK = 0
 INVALID_ACTION = 3
 INVALID_MODULE = 4
 """Outcome bytes of trace format v1 (node.wasm.Outcome has the same numbers and names)."""
+
+Engine = Literal["reference", "fast"]
+ENGINES: tuple[Engine, ...] = ("fast", "reference")
 
 
 class DecisionLike(Protocol):
@@ -69,6 +75,8 @@ class MatchResult:
     states: tuple[Any, ...] | None = None
     """With ``record_states``: the state before every step, then the final state
     (``states[i]`` is step i's pre-state), e.g. for the one-step proof of a dispute."""
+    engine: str = "reference"
+    """Which loop played it: "native" (node.native) or "reference" (this module)."""
 
     def step_entries(self) -> list[StepEntry]:
         """The entries decoded (kept encoded in the result, which is what gets hashed)."""
@@ -91,8 +99,43 @@ def run_match(
     fuel: int,
     *,
     record_states: bool = False,
+    engine: Engine = "fast",
 ) -> MatchResult:
-    """Play ``program`` against ``system`` from the state given by ``seed`` and ``params``."""
+    """Play ``program`` against ``system`` from the state given by ``seed`` and ``params``.
+
+    ``engine="fast"`` plays natively when it can (never with ``record_states``, which only
+    disputes ask for) and falls back to the reference loop; both give the same result.
+    """
+    if engine == "fast" and not record_states:
+        played = native.play(system, program, seed, params, fuel)
+        if played is not None:
+            final_state = system.decode(played.final_state)
+            return MatchResult(
+                seed=seed,
+                steps=played.steps,
+                score=system.score(final_state),
+                outcome=played.outcome,
+                trace_root=played.trace_root,
+                fuel_used=played.fuel_used,
+                entries=played.entries,
+                initial_state_hash=played.initial_state_hash,
+                final_state_hash=played.final_state_hash,
+                final_state=final_state,
+                engine="native",
+            )
+    return _run_reference(system, program, seed, params, fuel, record_states=record_states)
+
+
+def _run_reference(
+    system: System,
+    program: AgentLike,
+    seed: bytes,
+    params: bytes,
+    fuel: int,
+    *,
+    record_states: bool,
+) -> MatchResult:
+    """The reference loop (docs/protocol/trace.md "The runner")."""
     encode, is_done, forfeit = system.encode, system.is_done, system.forfeit
     observe, to_action, transition = system.observe, system.to_action, system.step
     pack, sha256 = pack_step_entry, hashlib.sha256

@@ -142,6 +142,7 @@ class Live:
         self.memory_bytes = compiled.memory_bytes
         decide = export(store, instance, "decide", positions["decide"])
         assert isinstance(decide, wasmtime.Func)
+        self.decide_func = decide
         param = I64_KIND if module.abi == 0 else I32_KIND
         self.decide = handle.caller(decide, param, I64_KIND)
         self.obs_ptr = 0
@@ -165,6 +166,8 @@ class Live:
             self.image = ctypes.string_at(self.base, self.memory_bytes)
             self.runs = nonzero_runs(self.image)
         self.globals: list[Callable[[], None]] = []
+        self.global_inits: list[tuple[wasmtime.Global, int, int]] = []
+        """(global, kind, value in the image) of every mutable global, for node.native."""
         for index, name in compiled.host_exports.globals.items():
             glob = export(store, instance, name, positions[name])
             assert isinstance(glob, wasmtime.Global)
@@ -172,8 +175,11 @@ class Live:
             assert isinstance(value, int)
             kind = I64_KIND if module.globals[index].valtype == I64 else I32_KIND
             self.globals.append(handle.global_setter(glob, kind, value))
+            self.global_inits.append((glob, kind, value))
         self.dirty = False
         """Whether a decision ran since the image was taken."""
+        self.native: object | None = None
+        """node.native's view of this instance, made on its first native match."""
 
     def _first_obs_ptr(self, obs_ptr: Callable[[int], int]) -> None:
         given = MAX_FUEL + 1
