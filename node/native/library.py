@@ -49,6 +49,8 @@ def _declare(dll: ctypes.CDLL) -> None:
     dll.nets_hash_keccak256.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
     dll.nets_hash_root.restype = None
     dll.nets_hash_root.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
+    dll.nets_sha256_accelerated.restype = ctypes.c_int
+    dll.nets_sha256_accelerated.argtypes = [ctypes.c_int]
 
 
 @cache
@@ -68,3 +70,23 @@ def load() -> tuple[Library | None, str]:
     if sizes != expected:
         return None, f"{LIBRARY.name} layout {sizes} differs from {expected}: rebuild it"
     return Library(dll), ""
+
+
+def keccak256(library: Library, data: bytes) -> bytes:
+    """The library's keccak256 (the tests hold it equal to node.trace.keccak256)."""
+    out = ctypes.create_string_buffer(32)
+    library.dll.nets_hash_keccak256(data, len(data), out)
+    return out.raw
+
+
+def root_from_leaf_hashes(library: Library, hashes: list[bytes]) -> bytes:
+    """The library's RFC 9162 root over leaf hashes (node.merkle.root_from_leaf_hashes)."""
+    buffer = ctypes.create_string_buffer(b"".join(hashes), 32 * len(hashes) or 1)
+    out = ctypes.create_string_buffer(32)
+    library.dll.nets_hash_root(buffer, len(hashes), out)
+    return out.raw
+
+
+def use_sha_extensions(library: Library, allowed: bool) -> bool:
+    """Let SHA-256 use the CPU's SHA extensions (the default) or not; True if it now does."""
+    return bool(library.dll.nets_sha256_accelerated(0 if allowed else 1))
