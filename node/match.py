@@ -75,8 +75,8 @@ class MatchResult:
     states: tuple[Any, ...] | None = None
     """With ``record_states``: the state before every step, then the final state
     (``states[i]`` is step i's pre-state), e.g. for the one-step proof of a dispute."""
-    engine: str = "reference"
-    """Which loop played it: "native" (node.native) or "reference" (this module)."""
+    engine: Engine = "reference"
+    """Which path played it: "fast" (node.native, in C) or "reference" (this module's loop)."""
 
     def step_entries(self) -> list[StepEntry]:
         """The entries decoded (kept encoded in the result, which is what gets hashed)."""
@@ -121,7 +121,7 @@ def run_match(
                 initial_state_hash=played.initial_state_hash,
                 final_state_hash=played.final_state_hash,
                 final_state=final_state,
-                engine="native",
+                engine="fast",
             )
     return _run_reference(system, program, seed, params, fuel, record_states=record_states)
 

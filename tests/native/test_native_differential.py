@@ -43,7 +43,7 @@ def test_every_agent_on_every_system(path, system_name: str) -> None:
             if path.name in TRAPPING and reference.outcome == 1:
                 assert fast.engine == "reference"  # the trap's fuel is the interpreter's
             elif program.valid or program.abi is None:
-                assert fast.engine == "native", (path.name, fuel)
+                assert fast.engine == "fast", (path.name, fuel)
 
 
 def test_a_trap_falls_back_and_is_counted() -> None:
@@ -91,7 +91,7 @@ def test_recorded_states_come_from_the_reference_loop() -> None:
     fast = run_match(system, program, bytes(32), params, 10_000)
     assert recorded.states is not None
     assert len(recorded.states) == recorded.steps + 1
-    assert fast.engine == "native"
+    assert fast.engine == "fast"
     assert figures(fast) == figures(recorded)
 
 
@@ -103,5 +103,5 @@ def test_the_instance_stays_usable_for_python_decisions_after_a_native_match() -
     first = run_match(system, program, bytes(32), params, 10_000)
     reference = run_match(system, program, bytes(32), params, 10_000, engine="reference")
     again = run_match(system, program, bytes(32), params, 10_000)
-    assert first.engine == again.engine == "native"
+    assert first.engine == again.engine == "fast"
     assert figures(first) == figures(reference) == figures(again)
