@@ -16,7 +16,8 @@ path every match the native engine cannot take falls back to (counted in node.na
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal, Protocol
 
 from node import native
@@ -56,7 +57,7 @@ class AgentLike(Protocol):
     def decide(self, observation: bytes, fuel: int) -> DecisionLike: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MatchResult:
     """A finished match: its figures, its trace (encoded entries) and its final state."""
 
@@ -71,12 +72,20 @@ class MatchResult:
     """Encoded step entries (77 bytes each) in step order."""
     initial_state_hash: bytes
     final_state_hash: bytes
-    final_state: Any
+    final_encoding: bytes
+    """The final state's canonical encoding (keccak256 of it is ``final_state_hash``)."""
+    system: System = field(repr=False, compare=False)
     states: tuple[Any, ...] | None = None
     """With ``record_states``: the state before every step, then the final state
     (``states[i]`` is step i's pre-state), e.g. for the one-step proof of a dispute."""
     engine: Engine = "reference"
     """Which path played it: "fast" (node.native, in C) or "reference" (this module's loop)."""
+
+    @cached_property
+    def final_state(self) -> Any:
+        """The final state, decoded on first use: the fast engine hands back its encoding, and
+        decoding (with the system's validity checks) costs more than a short match."""
+        return self.system.decode(self.final_encoding)
 
     def step_entries(self) -> list[StepEntry]:
         """The entries decoded (kept encoded in the result, which is what gets hashed)."""
@@ -109,18 +118,18 @@ def run_match(
     if engine == "fast" and not record_states:
         played = native.play(system, program, seed, params, fuel)
         if played is not None:
-            final_state = system.decode(played.final_state)
             return MatchResult(
                 seed=seed,
                 steps=played.steps,
-                score=system.score(final_state),
+                score=played.score,
                 outcome=played.outcome,
                 trace_root=played.trace_root,
                 fuel_used=played.fuel_used,
                 entries=played.entries,
                 initial_state_hash=played.initial_state_hash,
                 final_state_hash=played.final_state_hash,
-                final_state=final_state,
+                final_encoding=played.final_state,
+                system=system,
                 engine="fast",
             )
     return _run_reference(system, program, seed, params, fuel, record_states=record_states)
@@ -141,7 +150,8 @@ def _run_reference(
     pack, sha256 = pack_step_entry, hashlib.sha256
 
     state = system.initial_state(seed, params)
-    pre_hash = initial_hash = keccak256(encode(state))
+    encoded = encode(state)
+    pre_hash = initial_hash = keccak256(encoded)
     entries: list[bytes] = []
     leaf_hashes: list[bytes] = []
     outcome = OK
@@ -167,7 +177,8 @@ def _run_reference(
                 else:
                     action = chosen
         state = forfeit(state) if outcome != OK else transition(state, action)
-        post_hash = keccak256(encode(state))
+        encoded = encode(state)
+        post_hash = keccak256(encoded)
         entry = pack(step, pre_hash, outcome, action, post_hash)
         entries.append(entry)
         leaf_hashes.append(sha256(b"\x00" + entry).digest())
@@ -178,7 +189,7 @@ def _run_reference(
         if outcome != OK:
             break
 
-    return MatchResult(
+    result = MatchResult(
         seed=seed,
         steps=step,
         score=system.score(state),
@@ -188,6 +199,9 @@ def _run_reference(
         entries=tuple(entries),
         initial_state_hash=initial_hash,
         final_state_hash=pre_hash,
-        final_state=state,
+        final_encoding=encoded,
+        system=system,
         states=tuple(states) if states is not None else None,
     )
+    result.__dict__["final_state"] = state  # cached_property's slot: no decode needed
+    return result

@@ -96,6 +96,8 @@ class AgentView:
             globals=ctypes.addressof(globals_array),
             global_inits=ctypes.addressof(inits_array),
             n_globals=n,
+            writes_memory=int(live.writes_memory),
+            last_obs_len=0,
         )
         self.pointer = ctypes.pointer(self.agent)
 

@@ -42,6 +42,8 @@ class Agent(ctypes.Structure):
         ("globals", ctypes.c_void_p),
         ("global_inits", ctypes.c_void_p),
         ("n_globals", ctypes.c_uint32),
+        ("writes_memory", ctypes.c_int32),
+        ("last_obs_len", ctypes.c_uint64),
     ]
 
 
@@ -54,6 +56,7 @@ class Result(ctypes.Structure):
         ("outcome", ctypes.c_uint32),
         ("final_len", ctypes.c_uint32),
         ("fuel_used", ctypes.c_uint64),
+        ("score", ctypes.c_int64),
         ("root", ctypes.c_ubyte * 32),
         ("initial_hash", ctypes.c_ubyte * 32),
         ("final_hash", ctypes.c_ubyte * 32),

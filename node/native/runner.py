@@ -54,6 +54,7 @@ class NativeMatch:
     steps: int
     outcome: int
     fuel_used: int
+    score: int
     trace_root: bytes
     initial_state_hash: bytes
     final_state_hash: bytes
@@ -166,6 +167,7 @@ def play(
         steps=steps,
         outcome=result.outcome,
         fuel_used=result.fuel_used,
+        score=result.score,
         trace_root=bytes(result.root),
         initial_state_hash=bytes(result.initial_hash),
         final_state_hash=bytes(result.final_hash),

@@ -31,6 +31,7 @@ def figures(result: MatchResult) -> tuple[object, ...]:
         result.entries,
         result.initial_state_hash,
         result.final_state_hash,
+        result.final_encoding,
         result.final_state,
     )
 

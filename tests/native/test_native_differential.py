@@ -4,13 +4,15 @@ agent, byte-identical entries, roots, scores, fuel and outcomes; fallbacks count
 from __future__ import annotations
 
 import pytest
+import wasmtime
 from native_cases import AGENT_FILES, SYSTEMS, both, figures, load_program
 
 from node import native
-from node.match import run_match
+from node.match import Engine, run_match
 from node.native import runner
 from node.systems.base import load_system
 from node.systems.snake import Snake
+from node.wasm import AgentProgram
 
 SHORT = {
     "snake": {"width": 8, "height": 6, "max_steps": 60},
@@ -105,3 +107,45 @@ def test_the_instance_stays_usable_for_python_decisions_after_a_native_match() -
     again = run_match(system, program, bytes(32), params, 10_000)
     assert first.engine == again.engine == "fast"
     assert figures(first) == figures(reference) == figures(again)
+
+
+READS_PAST_THE_OBSERVATION = """(module
+  (memory (export "memory") 1)
+  (data (i32.const 0) "%s")
+  (func (export "obs_ptr") (result i32) (i32.const 0))
+  (func (export "decide") (param $len i32) (result i64)
+    (i64.add
+      (i64.load (local.get $len))
+      (i64.load8_u (i32.add (local.get $len) (i32.const 40))))))"""
+
+
+def test_memory_under_a_shorter_observation_is_the_image_again() -> None:
+    """A store-free agent: only the observation changes memory (node.native then restores
+    only that stretch), and what a longer one left behind, written by either engine, must be
+    gone when a shorter one is written."""
+    data = "".join(f"\\{(i * 37 + 11) % 256:02x}" for i in range(700))
+    program = AgentProgram.load(wasmtime.wat2wasm(READS_PAST_THE_OBSERVATION % data))
+    assert program.valid
+    system = load_system("snake")
+
+    def params(size: int) -> bytes:
+        return system.encode_params({"width": size, "height": size, "max_steps": 30})
+
+    seed = bytes(range(32))
+    expected = {
+        size: run_match(system, program, seed, params(size), 10_000, engine="reference")
+        for size in (4, 5, 12, 16)
+    }
+    sequence: tuple[tuple[int, Engine], ...] = (
+        (4, "fast"),
+        (16, "reference"),
+        (4, "fast"),
+        (12, "fast"),
+        (5, "fast"),
+        (16, "fast"),
+        (4, "fast"),
+    )
+    for size, engine in sequence:
+        result = run_match(system, program, seed, params(size), 10_000, engine=engine)
+        assert result.engine == engine
+        assert figures(result) == figures(expected[size]), (size, engine)

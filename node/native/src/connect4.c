@@ -146,5 +146,14 @@ static void step(void *state, uint64_t action) {
 
 static void forfeit(void *state) { ((connect4 *)state)->status = NETS_FORFEIT; }
 
+static int64_t score(const void *state) {
+    switch (((const connect4 *)state)->status) {
+        case AGENT_WON: return 3;
+        case DRAW: return 1;
+        case NETS_FORFEIT: return -1;
+        default: return 0; /* running, opponent won */
+    }
+}
+
 const nets_system NETS_CONNECT4 = {sizeof(connect4), load, encode, running, observe, to_action,
-                                   step, forfeit};
+                                   step, forfeit, score};

@@ -45,6 +45,8 @@ typedef struct {
     const void *const *globals;      /* wasmtime_global_t pointers */
     const void *const *global_inits; /* wasmtime_val_t pointers */
     uint32_t n_globals;
+    int32_t writes_memory; /* 0: no store instruction, only the observation write changes memory */
+    uint64_t last_obs_len;  /* bytes the last decision wrote at obs_ptr (while writes_memory is 0) */
 } nets_agent;
 
 enum { OK = 0, OUT_OF_FUEL = 2, INVALID_ACTION = 3, INVALID_MODULE = 4 };
@@ -57,6 +59,7 @@ typedef struct {
     uint32_t outcome;
     uint32_t final_len;
     uint64_t fuel_used;
+    int64_t score;
     uint8_t root[32];
     uint8_t initial_hash[32];
     uint8_t final_hash[32];
@@ -99,8 +102,11 @@ static int grow(nets_runner *r, size_t need) {
     return 0;
 }
 
-static void restore(const nets_wasmtime_api *api, const nets_agent *a) {
-    if (a->image && a->memory_bytes) {
+static void restore(const nets_wasmtime_api *api, nets_agent *a, int whole) {
+    if (a->image && a->memory_bytes && !whole && !a->writes_memory) {
+        /* Only the observation changed memory: put back the image under it. */
+        memcpy(a->base + a->obs_ptr, a->image + a->obs_ptr, a->last_obs_len);
+    } else if (a->image && a->memory_bytes) {
         if (a->n_runs < 0) {
             memcpy(a->base, a->image, a->memory_bytes);
         } else {
@@ -126,8 +132,9 @@ static int decide(const nets_wasmtime_api *api, nets_agent *a, const uint8_t *ob
         *used = budget;
         return 0;
     }
-    if (a->dirty) restore(api, a);
+    if (a->dirty) restore(api, a, 0);
     a->dirty = 1;
+    a->last_obs_len = 0;
     union {
         int32_t i32;
         int64_t i64;
@@ -139,6 +146,7 @@ static int decide(const nets_wasmtime_api *api, nets_agent *a, const uint8_t *ob
     } else {
         if ((uint64_t)a->obs_ptr + len > a->memory_bytes) return -1;
         memcpy(a->base + a->obs_ptr, obs, len);
+        a->last_obs_len = len;
         slot.i32 = (int32_t)len;
     }
     uint64_t given = budget - a->obs_fuel + 1;
@@ -191,6 +199,11 @@ int nets_run(nets_runner *r, const nets_wasmtime_api *api, int system_id,
     if (!sys || sys->state_size > sizeof r->state || initial_len > NETS_MAX_STATE) return out->status;
     void *state = r->state;
     if (sys->load(state, initial, initial_len) != 0) return out->status;
+    if (agent && agent->dirty) {
+        /* Whatever ran last (a Python decision too), start from the whole image. */
+        restore(api, agent, 1);
+        agent->dirty = 0;
+    }
     uint8_t pre[32];
     nets_keccak256(initial, initial_len, pre);
     memcpy(out->initial_hash, pre, 32);
@@ -243,6 +256,7 @@ int nets_run(nets_runner *r, const nets_wasmtime_api *api, int system_id,
     out->steps = step;
     out->outcome = (uint32_t)outcome;
     out->fuel_used = fuel_used;
+    out->score = sys->score(state);
     memcpy(out->final_hash, pre, 32);
     memcpy(out->final_state, r->encoded, encoded_len);
     out->final_len = (uint32_t)encoded_len;

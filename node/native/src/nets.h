@@ -22,6 +22,7 @@ typedef struct {
     int (*to_action)(const void *state, uint64_t value, uint64_t *action); /* 0: rejected */
     void (*step)(void *state, uint64_t action);
     void (*forfeit)(void *state);
+    int64_t (*score)(const void *state);
 } nets_system;
 
 const nets_system *nets_system_by_id(int system_id);

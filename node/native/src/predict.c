@@ -108,5 +108,10 @@ static void step(void *state, uint64_t action) {
 
 static void forfeit(void *state) { ((predict *)state)->status = NETS_FORFEIT; }
 
+static int64_t score(const void *state) {
+    const predict *s = state;
+    return s->status == NETS_FORFEIT ? -1 : (int64_t)s->score;
+}
+
 const nets_system NETS_PREDICT = {sizeof(predict), load, encode, running, observe, to_action,
-                                  step, forfeit};
+                                  step, forfeit, score};

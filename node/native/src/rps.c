@@ -120,4 +120,10 @@ static void step(void *state, uint64_t action) {
 
 static void forfeit(void *state) { ((rps *)state)->status = NETS_FORFEIT; }
 
-const nets_system NETS_RPS = {sizeof(rps), load, encode, running, observe, to_action, step, forfeit};
+static int64_t score(const void *state) {
+    const rps *s = state;
+    return s->status == NETS_FORFEIT ? -(int64_t)s->rounds - 1 : (int64_t)s->wins - s->losses;
+}
+
+const nets_system NETS_RPS = {sizeof(rps), load,      encode, running, observe,
+                              to_action,   step,      forfeit, score};

@@ -153,5 +153,10 @@ static void step(void *state, uint64_t action) {
 
 static void forfeit(void *state) { ((snake *)state)->status = NETS_FORFEIT; }
 
+static int64_t score(const void *state) {
+    const snake *s = state;
+    return s->status == NETS_FORFEIT ? -1 : s->score;
+}
+
 const nets_system NETS_SNAKE = {sizeof(snake), load, encode, running, observe, to_action, step,
-                                forfeit};
+                                forfeit, score};
