@@ -10,6 +10,8 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 NPM_BIN := node_modules/.bin
+NATIVE_LIB := node/native/libnets_engine.so
+NATIVE_SRC := $(wildcard node/native/src/*.c node/native/src/*.h)
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
 
 .PHONY: help setup demo test lint format typecheck forge pytest bench clean test-pg
@@ -29,7 +31,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(VENV)/.synced node_modules/.installed ## install the locked Python and npm toolchains
+# The native match engine (node/native). Without a C compiler matches run on the reference
+# path (slower, same bytes); `nets doctor` says which engine this machine has.
+$(NATIVE_LIB): $(NATIVE_SRC)
+	@if command -v $(CC) >/dev/null 2>&1; then \
+		echo "$(CC) -> $@"; \
+		$(CC) -std=c11 -O2 -Wall -Wextra -Werror -fPIC -shared -o $@ $(filter %.c,$^); \
+	else \
+		echo "warning: no C compiler ($(CC)): matches will run on the reference path"; \
+	fi
+
+setup: $(VENV)/.synced node_modules/.installed $(NATIVE_LIB) ## install the locked toolchains, build the native engine
 
 demo: setup ## run the showcase on the embedded default
 	$(BIN)/nets demo
@@ -60,4 +72,4 @@ bench: setup ## benchmark scripts (figures go to docs/BENCHMARKS.md by hand)
 	@for script in scripts/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean: ## remove build outputs (keeps the toolchains)
-	rm -rf out cache .pytest_cache .ruff_cache
+	rm -rf out cache .pytest_cache .ruff_cache $(NATIVE_LIB)

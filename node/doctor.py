@@ -75,6 +75,39 @@ def check_wasmtime_fuel() -> Check:
     return Check("wasmtime fuel", ok, f"wasmtime {version('wasmtime')}, {used} fuel for 3 ops", "")
 
 
+NATIVE_PROBE = """(module (memory 1) (func (export "decide") (param i64) (result i64)
+  local.get 0 i64.const 3 i64.rem_u))"""
+
+
+def check_native_engine() -> Check:
+    """The native match engine (node.native) is built and plays a match like the reference."""
+    from node.match import run_match
+    from node.native import unavailable
+    from node.systems.base import load_system
+    from node.wasm import AgentProgram
+
+    fix = "install gcc and run `make setup` (matches run on the slower reference path meanwhile)"
+    reason = unavailable()
+    if reason is not None:
+        return Check("native engine", False, reason, fix)
+    try:
+        import wasmtime
+
+        system = load_system("snake")
+        program = AgentProgram.load(wasmtime.wat2wasm(NATIVE_PROBE))
+        params = system.encode_params({"width": 6, "height": 6, "max_steps": 20})
+        fast = run_match(system, program, bytes(32), params, 100)
+        reference = run_match(system, program, bytes(32), params, 100, engine="reference")
+    except Exception as exc:
+        return Check("native engine", False, f"{type(exc).__name__}: {exc}", fix)
+    ok = fast.engine == "fast" and (fast.trace_root, fast.score) == (
+        reference.trace_root,
+        reference.score,
+    )
+    detail = "plays matches in C" if ok else f"{fast.engine} path, roots differ"
+    return Check("native engine", ok, detail, "" if ok else fix)
+
+
 def check_tool(name: str, locate: Callable[[], object]) -> Check:
     try:
         path = locate()
@@ -134,6 +167,7 @@ def run_checks(db_url: str) -> list[Check]:
         check_python(),
         *check_dependencies(),
         check_wasmtime_fuel(),
+        check_native_engine(),
         check_tool("anvil", anvil_path),
         check_tool("forge", forge_path),
         check_tool("solc", solc_path),

@@ -8,15 +8,19 @@ terminal state.
 
 This loop is the node's hot path: entries are packed and leaf-hashed as they are made, and
 the root comes from the leaf hashes (node.merkle.root_from_leaf_hashes, held equal to
-pymerkle by tests/trace).
+pymerkle by tests/trace). The fast engine (the default) plays the whole match in C
+(node.native) with the same bytes; this loop is the reference it is tested against and the
+path every match the native engine cannot take falls back to (counted in node.native.COUNTS).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal, Protocol
 
+from node import native
 from node.merkle import root_from_leaf_hashes
 from node.systems.base import System
 from node.trace import InclusionProof, MatchSummary, StepEntry, keccak256, prove_leaf
@@ -26,6 +30,9 @@ OK = 0
 INVALID_ACTION = 3
 INVALID_MODULE = 4
 """Outcome bytes of trace format v1 (node.wasm.Outcome has the same numbers and names)."""
+
+Engine = Literal["reference", "fast"]
+ENGINES: tuple[Engine, ...] = ("fast", "reference")
 
 
 class DecisionLike(Protocol):
@@ -50,7 +57,7 @@ class AgentLike(Protocol):
     def decide(self, observation: bytes, fuel: int) -> DecisionLike: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MatchResult:
     """A finished match: its figures, its trace (encoded entries) and its final state."""
 
@@ -65,10 +72,20 @@ class MatchResult:
     """Encoded step entries (77 bytes each) in step order."""
     initial_state_hash: bytes
     final_state_hash: bytes
-    final_state: Any
+    final_encoding: bytes
+    """The final state's canonical encoding (keccak256 of it is ``final_state_hash``)."""
+    system: System = field(repr=False, compare=False)
     states: tuple[Any, ...] | None = None
     """With ``record_states``: the state before every step, then the final state
     (``states[i]`` is step i's pre-state), e.g. for the one-step proof of a dispute."""
+    engine: Engine = "reference"
+    """Which path played it: "fast" (node.native, in C) or "reference" (this module's loop)."""
+
+    @cached_property
+    def final_state(self) -> Any:
+        """The final state, decoded on first use: the fast engine hands back its encoding, and
+        decoding (with the system's validity checks) costs more than a short match."""
+        return self.system.decode(self.final_encoding)
 
     def step_entries(self) -> list[StepEntry]:
         """The entries decoded (kept encoded in the result, which is what gets hashed)."""
@@ -91,14 +108,50 @@ def run_match(
     fuel: int,
     *,
     record_states: bool = False,
+    engine: Engine = "fast",
 ) -> MatchResult:
-    """Play ``program`` against ``system`` from the state given by ``seed`` and ``params``."""
+    """Play ``program`` against ``system`` from the state given by ``seed`` and ``params``.
+
+    ``engine="fast"`` plays natively when it can (never with ``record_states``, which only
+    disputes ask for) and falls back to the reference loop; both give the same result.
+    """
+    if engine == "fast" and not record_states:
+        played = native.play(system, program, seed, params, fuel)
+        if played is not None:
+            return MatchResult(
+                seed=seed,
+                steps=played.steps,
+                score=played.score,
+                outcome=played.outcome,
+                trace_root=played.trace_root,
+                fuel_used=played.fuel_used,
+                entries=played.entries,
+                initial_state_hash=played.initial_state_hash,
+                final_state_hash=played.final_state_hash,
+                final_encoding=played.final_state,
+                system=system,
+                engine="fast",
+            )
+    return _run_reference(system, program, seed, params, fuel, record_states=record_states)
+
+
+def _run_reference(
+    system: System,
+    program: AgentLike,
+    seed: bytes,
+    params: bytes,
+    fuel: int,
+    *,
+    record_states: bool,
+) -> MatchResult:
+    """The reference loop (docs/protocol/trace.md "The runner")."""
     encode, is_done, forfeit = system.encode, system.is_done, system.forfeit
     observe, to_action, transition = system.observe, system.to_action, system.step
     pack, sha256 = pack_step_entry, hashlib.sha256
 
     state = system.initial_state(seed, params)
-    pre_hash = initial_hash = keccak256(encode(state))
+    encoded = encode(state)
+    pre_hash = initial_hash = keccak256(encoded)
     entries: list[bytes] = []
     leaf_hashes: list[bytes] = []
     outcome = OK
@@ -124,7 +177,8 @@ def run_match(
                 else:
                     action = chosen
         state = forfeit(state) if outcome != OK else transition(state, action)
-        post_hash = keccak256(encode(state))
+        encoded = encode(state)
+        post_hash = keccak256(encoded)
         entry = pack(step, pre_hash, outcome, action, post_hash)
         entries.append(entry)
         leaf_hashes.append(sha256(b"\x00" + entry).digest())
@@ -135,7 +189,7 @@ def run_match(
         if outcome != OK:
             break
 
-    return MatchResult(
+    result = MatchResult(
         seed=seed,
         steps=step,
         score=system.score(state),
@@ -145,6 +199,9 @@ def run_match(
         entries=tuple(entries),
         initial_state_hash=initial_hash,
         final_state_hash=pre_hash,
-        final_state=state,
+        final_encoding=encoded,
+        system=system,
         states=tuple(states) if states is not None else None,
     )
+    result.__dict__["final_state"] = state  # cached_property's slot: no decode needed
+    return result

@@ -1,11 +1,14 @@
 """Match runner throughput: steps/s per system with its good agent, hashing and trace included.
 
-For each system it runs whole matches (default params) for a few seconds and reports steps
-per second of wall time and of process CPU time (the CPU figure is what one dedicated core
-gives on a shared machine). Beside it: the raw decision rate of the sandbox on the same
-observations (node.wasm, wasmtime), and the rate of everything else the runner does
-(system transition, observation, state hashing, entry packing, leaf hashing).
-A last table times the two hashing/root fast paths against their references.
+For each system it plays whole matches (default params) on both engines side by side, seed
+by seed (the reference loop in Python, node.match, and the fast engine in C, node.native),
+for a few seconds, checks that both give the same trace root and reports steps per second of
+process CPU time (what one dedicated core gives on a shared machine) and of wall time, the
+ratio, and how many fast matches fell back to the reference path. Beside it: the raw
+decision rate of the sandbox on the same observations (node.wasm, wasmtime), and the rate of
+everything else the reference loop does (system transition, observation, state hashing,
+entry packing, leaf hashing). A last table times the hashing fast paths against their
+references.
 
     .venv/bin/python scripts/bench_match.py [--seconds 3] [--json]
 """
@@ -22,6 +25,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from node import native
 from node.match import run_match
 from node.merkle import leaf_hash, merkle_root, root_from_leaf_hashes
 from node.systems.base import System, load_system
@@ -44,8 +48,12 @@ class SystemFigures:
     agent: str
     matches: int
     steps: int
-    steps_per_s_wall: float
-    steps_per_s_cpu: float
+    reference_steps_per_s_cpu: float
+    fast_steps_per_s_cpu: float
+    fast_steps_per_s_wall: float
+    speedup: float
+    fast_fallbacks: int
+    """Fast-engine matches that ran on the reference path instead (0 expected)."""
     decisions_per_s_cpu: float
     replayed_steps_per_s_cpu: float
     """Steps/s of the runner with decisions replayed from memory: everything but the sandbox."""
@@ -61,14 +69,31 @@ def bench_system(name: str, seconds: float) -> SystemFigures:
     program = AgentProgram.load(
         load_agent_file(REPO / "scenarios" / "agents" / name / GOOD_AGENTS[name])
     )
-    run_match(system, program, seed_of(10_000), params, DEFAULT_FUEL)  # warm up
+    for engine in ("reference", "fast"):  # warm up
+        run_match(system, program, seed_of(10_000), params, DEFAULT_FUEL, engine=engine)
 
     matches = steps = 0
-    wall0, cpu0 = time.perf_counter(), time.process_time()
-    while time.perf_counter() - wall0 < seconds or matches < 3:
-        steps += run_match(system, program, seed_of(matches), params, DEFAULT_FUEL).steps
+    cpu = {"reference": 0.0, "fast": 0.0}
+    fast_wall = 0.0
+    fallbacks_before = sum(native.COUNTS.fallbacks.values())
+    while sum(cpu.values()) < 2 * seconds or matches < 3:
+        seed = seed_of(matches)
+        cpu0 = time.process_time()
+        reference = run_match(system, program, seed, params, DEFAULT_FUEL, engine="reference")
+        cpu1, wall1 = time.process_time(), time.perf_counter()
+        fast = run_match(system, program, seed, params, DEFAULT_FUEL, engine="fast")
+        cpu2, wall2 = time.process_time(), time.perf_counter()
+        if (fast.trace_root, fast.score, fast.fuel_used) != (
+            reference.trace_root,
+            reference.score,
+            reference.fuel_used,
+        ):
+            raise SystemExit(f"{name} seed {matches}: the engines disagree")
+        cpu["reference"] += cpu1 - cpu0
+        cpu["fast"] += cpu2 - cpu1
+        fast_wall += wall2 - wall1
+        steps += reference.steps
         matches += 1
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
 
     decisions_per_s = decision_rate(system, program, params, seconds / 2)
     replayed = replayed_rate(system, program, params, seconds / 2)
@@ -77,8 +102,11 @@ def bench_system(name: str, seconds: float) -> SystemFigures:
         agent=GOOD_AGENTS[name],
         matches=matches,
         steps=steps,
-        steps_per_s_wall=steps / wall,
-        steps_per_s_cpu=steps / cpu,
+        reference_steps_per_s_cpu=steps / cpu["reference"],
+        fast_steps_per_s_cpu=steps / cpu["fast"],
+        fast_steps_per_s_wall=steps / fast_wall,
+        speedup=cpu["reference"] / cpu["fast"],
+        fast_fallbacks=sum(native.COUNTS.fallbacks.values()) - fallbacks_before,
         decisions_per_s_cpu=decisions_per_s,
         replayed_steps_per_s_cpu=replayed,
     )
@@ -103,14 +131,17 @@ def replayed_rate(system: System, program: AgentProgram, params: bytes, seconds:
     recorded: list[list[Decision]] = []
     for index in range(5):
         recorder = Recorder(program)
-        run_match(system, recorder, seed_of(index), params, DEFAULT_FUEL)
+        run_match(system, recorder, seed_of(index), params, DEFAULT_FUEL, engine="reference")
         recorded.append(recorder.log)
     steps = 0
     cpu0 = time.process_time()
     while time.process_time() - cpu0 < seconds:
         for index, log in enumerate(recorded):
             replay = Replay(program.abi, log)
-            steps += run_match(system, replay, seed_of(index), params, DEFAULT_FUEL).steps
+            played = run_match(
+                system, replay, seed_of(index), params, DEFAULT_FUEL, engine="reference"
+            )
+            steps += played.steps
     return steps / (time.process_time() - cpu0)
 
 
@@ -173,7 +204,12 @@ def micro() -> dict[str, float]:
 
 
 @click.command()
-@click.option("--seconds", default=3.0, show_default=True, help="Seconds of matches per system.")
+@click.option(
+    "--seconds",
+    default=3.0,
+    show_default=True,
+    help="CPU seconds of matches per engine and system.",
+)
 @click.option("--system", "systems", multiple=True, help="Only these systems (default: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 def main(seconds: float, systems: tuple[str, ...], as_json: bool) -> None:
@@ -183,25 +219,32 @@ def main(seconds: float, systems: tuple[str, ...], as_json: bool) -> None:
         print(json.dumps({"systems": [asdict(f) for f in figures], "micro_us": costs}, indent=2))
         return
     table = Table(title="match runner, one core (good agent, default params, fuel 10,000)")
-    for column in (
+    columns = (
         "system",
         "agent",
         "matches",
         "steps",
-        "steps/s wall",
-        "steps/s CPU",
+        "reference steps/s CPU",
+        "fast steps/s CPU",
+        "fast/reference",
+        "fast steps/s wall",
+        "fast fallbacks",
         "sandbox decisions/s CPU",
-        "replayed decisions steps/s CPU",
-    ):
-        table.add_column(column, justify="right" if column[0] in "msr" else "left")
+        "reference, replayed decisions, steps/s CPU",
+    )
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("system", "agent") else "right")
     for f in figures:
         table.add_row(
             f.system,
             f.agent,
             str(f.matches),
             f"{f.steps:,}",
-            f"{f.steps_per_s_wall:,.0f}",
-            f"{f.steps_per_s_cpu:,.0f}",
+            f"{f.reference_steps_per_s_cpu:,.0f}",
+            f"{f.fast_steps_per_s_cpu:,.0f}",
+            f"{f.speedup:.1f}x",
+            f"{f.fast_steps_per_s_wall:,.0f}",
+            str(f.fast_fallbacks),
             f"{f.decisions_per_s_cpu:,.0f}",
             f"{f.replayed_steps_per_s_cpu:,.0f}",
         )

@@ -26,7 +26,7 @@ from node.cli.common import (
     refuse_overwriting_input,
     titled_table,
 )
-from node.match import MatchResult, run_match
+from node.match import ENGINES, Engine, MatchResult, run_match
 from node.systems.base import System, UnknownSystem, load_system
 from node.trace import InclusionProof, StepEntry
 from node.trace.seed import UINT256_MAX
@@ -99,20 +99,30 @@ class MatchSetup:
     seed: bytes
     program: AgentProgram
     fuel: int
+    engine: Engine = "fast"
 
     @classmethod
     def parse(
-        cls, system: str, agent: str, seed: str, fuel: str, params: tuple[str, ...]
+        cls,
+        system: str,
+        agent: str,
+        seed: str,
+        fuel: str,
+        params: tuple[str, ...],
+        engine: Engine = "fast",
     ) -> MatchSetup:
         try:
             loaded = load_system(system)
         except UnknownSystem as exc:
             raise BadInput(str(exc)) from None
         values, encoded = parse_params(loaded, params)
-        return cls(loaded, values, encoded, parse_seed(seed), load_program(agent), parse_fuel(fuel))
+        program = load_program(agent)
+        return cls(loaded, values, encoded, parse_seed(seed), program, parse_fuel(fuel), engine)
 
     def run(self) -> MatchResult:
-        return run_match(self.system, self.program, self.seed, self.params_bytes, self.fuel)
+        return run_match(
+            self.system, self.program, self.seed, self.params_bytes, self.fuel, engine=self.engine
+        )
 
 
 def outcome_name(outcome: int) -> str:
@@ -136,6 +146,7 @@ def match_report(setup: MatchSetup, result: MatchResult) -> dict[str, Any]:
         "outcome": outcome_name(result.outcome),
         "trace_root": "0x" + result.trace_root.hex(),
         "fuel_used": result.fuel_used,
+        "engine": result.engine,
     }
 
 
@@ -192,6 +203,13 @@ def match_options(func: F) -> F:
             "--fuel", default=str(DEFAULT_FUEL), show_default=True, help="Fuel per decision."
         ),
         click.option("--param", "params", multiple=True, help="System param as key=value."),
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINES),
+            default="fast",
+            show_default=True,
+            help="fast: the match in C (node.native), falling back to reference when it cannot.",
+        ),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -207,10 +225,16 @@ def match() -> None:
 @match_options
 @json_option
 def run_cmd(
-    system: str, agent: str, seed: str, fuel: str, params: tuple[str, ...], as_json: bool
+    system: str,
+    agent: str,
+    seed: str,
+    fuel: str,
+    params: tuple[str, ...],
+    engine: Engine,
+    as_json: bool,
 ) -> None:
-    """Run one match and report steps, score, outcome and trace root."""
-    setup = MatchSetup.parse(system, agent, seed, fuel, params)
+    """Run one match and report steps, score, outcome, trace root and the engine that ran it."""
+    setup = MatchSetup.parse(system, agent, seed, fuel, params, engine)
     print_report(f"{setup.system.name} match", match_report(setup, setup.run()), as_json)
 
 
@@ -224,11 +248,12 @@ def trace_cmd(
     seed: str,
     fuel: str,
     params: tuple[str, ...],
+    engine: Engine,
     out: str,
     as_json: bool,
 ) -> None:
     """Run one match and write every step entry to a JSONL file."""
-    setup = MatchSetup.parse(system, agent, seed, fuel, params)
+    setup = MatchSetup.parse(system, agent, seed, fuel, params, engine)
     refuse_overwriting_input(out, "--out", agent)
     result = setup.run()
     write_trace(result, Path(out))
@@ -246,11 +271,12 @@ def prove_cmd(
     seed: str,
     fuel: str,
     params: tuple[str, ...],
+    engine: Engine,
     step: str,
     as_json: bool,
 ) -> None:
     """Print an inclusion proof of one step entry against the match's trace root."""
-    setup = MatchSetup.parse(system, agent, seed, fuel, params)
+    setup = MatchSetup.parse(system, agent, seed, fuel, params, engine)
     try:
         index = int(step, 10)
     except ValueError:

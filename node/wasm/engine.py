@@ -24,7 +24,7 @@ import wasmtime
 
 from node.wasm.fastcall import I32_KIND, I64_KIND, Handle, export
 from node.wasm.limits import MAX_FUEL, MAX_PAGES, PAGE_SIZE
-from node.wasm.opcodes import I64
+from node.wasm.opcodes import I64, MEMORY
 from node.wasm.rewrite import export_host_view
 from node.wasm.validator import Module
 
@@ -89,6 +89,17 @@ def nonzero_runs(image: bytes) -> list[tuple[int, bytes]] | None:
     return [(start, image[start:end]) for start, end in spans]
 
 
+def writes_memory(module: Module) -> bool:
+    """Whether any function of the validated module has a store instruction (reachable or
+    not). Without one, a decision changes no memory byte: only the host's observation write
+    does, so restoring that stretch restores the memory (node.native relies on it)."""
+    return any(
+        instr[0] in MEMORY and MEMORY[instr[0]].store
+        for function in module.functions
+        for instr in function.code
+    )
+
+
 class Compiled:
     """A module compiled once (per code hash) and its one live instance, made on first use.
 
@@ -140,8 +151,10 @@ class Live:
         self.handle = handle = Handle(store)
         self.abi = module.abi
         self.memory_bytes = compiled.memory_bytes
+        self.writes_memory = writes_memory(module)
         decide = export(store, instance, "decide", positions["decide"])
         assert isinstance(decide, wasmtime.Func)
+        self.decide_func = decide
         param = I64_KIND if module.abi == 0 else I32_KIND
         self.decide = handle.caller(decide, param, I64_KIND)
         self.obs_ptr = 0
@@ -165,6 +178,8 @@ class Live:
             self.image = ctypes.string_at(self.base, self.memory_bytes)
             self.runs = nonzero_runs(self.image)
         self.globals: list[Callable[[], None]] = []
+        self.global_inits: list[tuple[wasmtime.Global, int, int]] = []
+        """(global, kind, value in the image) of every mutable global, for node.native."""
         for index, name in compiled.host_exports.globals.items():
             glob = export(store, instance, name, positions[name])
             assert isinstance(glob, wasmtime.Global)
@@ -172,8 +187,11 @@ class Live:
             assert isinstance(value, int)
             kind = I64_KIND if module.globals[index].valtype == I64 else I32_KIND
             self.globals.append(handle.global_setter(glob, kind, value))
+            self.global_inits.append((glob, kind, value))
         self.dirty = False
         """Whether a decision ran since the image was taken."""
+        self.native: object | None = None
+        """node.native's view of this instance, made on its first native match."""
 
     def _first_obs_ptr(self, obs_ptr: Callable[[int], int]) -> None:
         given = MAX_FUEL + 1

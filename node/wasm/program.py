@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from node.trace.keccak import keccak256
 from node.wasm import interpreter
-from node.wasm.engine import Compiled
+from node.wasm.engine import Compiled, Live
 from node.wasm.limits import MAX_FUEL, V0_OBSERVATION_BYTES
 from node.wasm.validator import Invalid, Module, parse_module
 
@@ -75,6 +75,11 @@ class AgentProgram:
     @property
     def valid(self) -> bool:
         return self._compiled is not None
+
+    def live(self) -> Live | None:
+        """The restorable wasmtime instance (node.native drives it without Python per step);
+        None for an invalid module or when wasmtime cannot make one."""
+        return self._compiled.live() if self._compiled is not None else None
 
     def decide(self, observation: bytes | bytearray, fuel: int) -> Decision:
         """Run one decision on a fresh instance with ``fuel`` units (0..MAX_FUEL)."""

@@ -30,6 +30,7 @@ def test_healthy_machine_passes(tmp_path: Path) -> None:
     assert {
         "python",
         "wasmtime fuel",
+        "native engine",
         "anvil",
         "forge",
         "solc",
@@ -50,6 +51,20 @@ def test_missing_tool_is_named_with_a_fix(tool: str, tmp_path: Path) -> None:
     assert check["ok"] is False
     assert f"no-{tool}" in str(check["detail"])
     assert check["fix"]
+
+
+def test_missing_native_engine_is_named_with_a_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from node.native import runner
+
+    monkeypatch.setattr(runner, "load", lambda: (None, "libnets_engine.so not built"))
+    code, report = run_doctor("--db", f"sqlite:///{tmp_path / 'nets.db'}")
+    assert code == 1
+    check = checks_by_name(report)["native engine"]
+    assert check["ok"] is False
+    assert "not built" in str(check["detail"])
+    assert "make setup" in str(check["fix"])
 
 
 def test_unwritable_database_fails(tmp_path: Path) -> None:

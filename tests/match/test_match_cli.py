@@ -27,6 +27,7 @@ RUN_KEYS = [
     "outcome",
     "trace_root",
     "fuel_used",
+    "engine",
 ]
 
 
@@ -39,6 +40,22 @@ def run_json(*args: str) -> dict[str, object]:
     code, out, err = invoke("match", "run", *args, "--json")
     assert code == 0, err
     return json.loads(out)
+
+
+def test_engines_agree_and_report_themselves() -> None:
+    """--engine reference and the default (fast, in C) give the same match."""
+    fast = run_json("--system", "snake", "--agent", GREEDY, *SHORT)
+    reference = run_json("--system", "snake", "--agent", GREEDY, *SHORT, "--engine", "reference")
+    assert (fast["engine"], reference["engine"]) == ("fast", "reference")
+    assert {k: v for k, v in fast.items() if k != "engine"} == {
+        k: v for k, v in reference.items() if k != "engine"
+    }
+
+
+def test_unknown_engine_is_bad_input() -> None:
+    code, out, _ = invoke("match", "run", "--system", "snake", "--agent", GREEDY, "--engine", "jit")
+    assert code == 2
+    assert out == ""
 
 
 def test_run_json_shape() -> None:
