@@ -72,6 +72,21 @@ contract SystemsTest is TestBase {
         _assertBadParams(snake, hex"144101f4", "height");
         _assertBadParams(snake, hex"14140000", "max_steps");
         _assertBadParams(snake, hex"1414", "params");
+        _assertBadParams(snake, hex"141401f40101", "params");
+        _assertBadParams(snake, hex"141401f400", "initial_length");
+        _assertBadParams(snake, hex"141401f403", "initial_length"); // 3 is encoded by omission
+        _assertBadParams(snake, hex"040401f404", "initial_length"); // longer than the row allows
+    }
+
+    function test_snakeInitialLength() public view {
+        bytes memory s = snake.initialState(bytes32(uint256(7)), hex"141401f401");
+        assertEq(s.length, 54 + 2, "one body cell");
+        assertEq(_u16(s, 52), 1, "body length");
+        assertEq(_u16(s, 54), 10 * 20 + 10, "head at the centre");
+        s = snake.initialState(bytes32(uint256(7)), hex"040401f402");
+        assertEq(_u16(s, 52), 2, "body length 2");
+        assertEq(_u16(s, 56), 2 * 4 + 1, "second cell left of the head");
+        assertTrue(_u16(s, 50) != 10 && _u16(s, 50) != 9, "apple on a free cell");
     }
 
     function test_otherSystemsRejectBadParams() public {
