@@ -170,7 +170,9 @@ def test_initial_state_rejects_bad_seed_and_params(name: str) -> None:
 def test_snake_initial_length_shapes_only_the_initial_body(
     width: int, length: int, seed: bytes
 ) -> None:
-    system = load_system("snake")
+    from node.systems.snake import Snake
+
+    system = Snake()
     if not 1 <= length <= width // 2 + 1:
         with pytest.raises(BadParams, match="initial_length"):
             system.encode_params({"width": width, "initial_length": length})
