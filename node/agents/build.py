@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from node.agents.hints import MEMORY_FLAGS, fix_for
+from node.agents.hints import FIXES, MEMORY_FLAGS, fix_for
 from node.agents.toolchains import WASM_TARGET, ToolchainMissing, toolchain
 from node.wasm import AgentFileError, AgentProgram, load_agent_file
 
@@ -113,7 +113,10 @@ def _run(argv: list[str], cwd: Path, lang: str) -> None:
     if done.returncode != 0:
         output = (done.stderr.strip() or done.stdout.strip()).splitlines()
         first = next((line for line in output if "error" in line.lower()), None)
-        raise BuildError(f"{lang}: compile failed: {first or (output or ['no output'])[0]}")
+        line = first or (output or ["no output"])[0]
+        # An undefined function is what the linker makes of a host import: say how to avoid it.
+        hint = f"; fix: {FIXES['imports'][lang]}" if "undefined symbol" in line else ""
+        raise BuildError(f"{lang}: compile failed: {line}{hint}")
 
 
 def compile_command(project: Project, output: Path) -> list[str]:

@@ -70,8 +70,9 @@ FIXES: dict[str, dict[str, str]] = {
     "start": {
         "rust": "remove the start function: initialise statics with constants",
         "c": "remove constructors (__attribute__((constructor))): initialise with constants",
-        "assemblyscript": "give top-level variables constant initialisers (AssemblyScript runs "
-        "other initialisers in a start function)",
+        "assemblyscript": "allocate nothing at run time (no `new`, Array, string building: the "
+        "stub runtime then sets up its heap in a start function; use memory.data(n) with "
+        "load<T>/store<T>) and give top-level variables constant initialisers",
         "wat": "remove (start ...): decide runs on a fresh instance every time",
     },
     "bulk": {
