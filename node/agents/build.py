@@ -27,9 +27,12 @@ SOURCES = {
     "wat": "agent.wat",
 }
 SYSTEMS = ("snake", "rps", "connect4", "predict")
+RUST_OPT = "opt-level=3"
+"""Not "s": inlining and unrolling cut fuel per decision by about half against opt-level=s
+(docs/benchmarks/wasm.md), and fuel, not module size, is what binds an agent."""
 RUST_FLAGS = (
     "--edition", "2021", "--target", WASM_TARGET, "--crate-type", "cdylib",
-    "-C", "opt-level=s", "-C", "panic=abort", "-C", "strip=debuginfo",
+    "-C", RUST_OPT, "-C", "panic=abort", "-C", "strip=debuginfo",
     *MEMORY_FLAGS["rust"].split(),
 )  # fmt: skip
 C_FLAGS = (

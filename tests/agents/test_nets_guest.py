@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from adapters.toolchain import PROJECT_ROOT
-from node.agents.build import RUST_FLAGS, BuildError, build, check, load_project
+from node.agents.build import RUST_FLAGS, RUST_OPT, BuildError, build, check, load_project
 from node.agents.toolchains import toolchain
 from node.match import run_match
 from node.systems.base import load_system
@@ -60,8 +60,8 @@ def test_compiler_defaults_plus_the_scaffold_flags_pass_and_without_them_the_fix
     need_toolchain("rust")
     project = load_project(GUEST_RS)
     assert check(project, _rustc(tmp_path, RUST_FLAGS)).abi == 0
-    # Also at rustc's default opt-level 0: the scaffold's flags without opt-level=s.
-    at = RUST_FLAGS.index("opt-level=s")
+    # Also at rustc's default opt-level 0: the scaffold's flags without its opt-level.
+    at = RUST_FLAGS.index(RUST_OPT)
     assert check(project, _rustc(tmp_path, RUST_FLAGS[: at - 1] + RUST_FLAGS[at + 1 :])).abi == 0
     # The ordinary way, as an agent owner would: refused, and the message names the flags.
     ordinary = ("--target", "wasm32-unknown-unknown", "--crate-type", "cdylib",
