@@ -80,13 +80,13 @@ def _manifest(root: Path) -> Project:
         raise BuildError(f"{path}: {exc}") from None
     name, lang = data.get("name"), data.get("lang")
     system, abi = data.get("system"), data.get("abi")
-    if not isinstance(name, str) or not name.isidentifier():
-        raise BuildError(f"{path}: name must be an identifier")
-    if lang not in SOURCES:
+    if not isinstance(name, str) or not (name.isascii() and name.isidentifier()):
+        raise BuildError(f"{path}: name must be an ASCII identifier")
+    if not isinstance(lang, str) or lang not in SOURCES:
         raise BuildError(f"{path}: lang must be one of {', '.join(SOURCES)}")
-    if system is not None and system not in SYSTEMS:
+    if system is not None and (not isinstance(system, str) or system not in SYSTEMS):
         raise BuildError(f"{path}: system must be one of {', '.join(SYSTEMS)}")
-    if abi not in (None, 0, 1):
+    if abi is not None and (isinstance(abi, bool) or abi not in (0, 1)):
         raise BuildError(f"{path}: abi must be 0 or 1")
     return Project(root, name, lang, root / SOURCES[lang], system, abi)
 
@@ -102,7 +102,9 @@ def load_project(path: str | Path) -> Project:
     if lang is None:
         raise BuildError(f"{path}: not a project folder nor a {', '.join(SUFFIXES)} file")
     if not path.is_file():
-        raise BuildError(f"{path}: no such file")
+        raise BuildError(
+            f"{path}: not a regular file" if path.exists() else f"{path}: no such file"
+        )
     return Project(path.parent, path.stem, lang, path)
 
 

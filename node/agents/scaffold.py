@@ -41,8 +41,8 @@ def _fill(text: str, values: dict[str, str]) -> str:
 
 def render(name: str, lang: str, system: str, abi: int) -> dict[str, str]:
     """Relative path -> text of every file of a new project."""
-    if not name.isidentifier():
-        raise ScaffoldError(f"NAME: {name!r} must be an identifier (letters, digits, _)")
+    if not (name.isascii() and name.isidentifier()):
+        raise ScaffoldError(f"NAME: {name!r} must be an ASCII identifier (letters, digits, _)")
     if lang not in LANGS or system not in SYSTEMS or abi not in (0, 1):
         raise ScaffoldError(f"no template for {lang}/{system}/v{abi}")
     glue_name, ext = GLUE[lang]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from node.cli.common import BadInput, console, json_option, print_json
 
@@ -51,10 +52,9 @@ def new_cmd(
     if as_json:
         print_json(report)
     else:
-        console.print(
-            f"created {target} ({lang}, {system}, ABI {abi}): {', '.join(report['files'])}"
-        )
-        console.print(f"next: nets agent build {target}")
+        files = ", ".join(report["files"])
+        console.print(escape(f"created {target} ({lang}, {system}, ABI {abi}): {files}"))
+        console.print(escape(f"next: nets agent build {target}"))
 
 
 @click.command("build")
@@ -105,6 +105,8 @@ def build_cmd(path: str, fuel: int, as_json: bool) -> None:
             else ""
         )
         console.print(
-            f"built {built.wasm}: {report['bytes']} bytes, ABI v{program.abi}, inside profile v1"
-            + tail
+            escape(
+                f"built {built.wasm}: {report['bytes']} bytes, ABI v{program.abi}, "
+                f"inside profile v1{tail}"
+            )
         )

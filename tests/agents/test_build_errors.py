@@ -105,3 +105,21 @@ def test_a_missing_compiler_is_one_line_naming_the_package(
     assert not checks["agent language c"].ok
     assert not checks["agent language c"].required
     assert checks["agent language wat"].ok
+
+
+@pytest.mark.parametrize(
+    ("manifest", "says"),
+    [
+        ('name = "a"\nlang = ["c"]\n', "lang must be one of"),
+        ('name = "a"\nlang = "c"\nsystem = {x = 1}\n', "system must be one of"),
+        ('name = "a"\nlang = "wat"\nabi = true\n', "abi must be 0 or 1"),
+        ('name = "../x"\nlang = "c"\n', "ASCII identifier"),
+        ("name = [\n", "nets-agent.toml"),
+    ],
+)
+def test_hostile_manifests_are_one_line_refusals(tmp_path: Path, manifest: str, says: str) -> None:
+    (tmp_path / "nets-agent.toml").write_text(manifest)
+    result = CliRunner().invoke(main, ["agent", "build", str(tmp_path)])
+    assert result.exit_code == 2
+    assert says in result.output
+    assert "Traceback" not in result.output
