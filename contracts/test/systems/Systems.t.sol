@@ -183,6 +183,23 @@ contract SystemsTest is TestBase {
         assertEq(snake.observe(s, 1).length, 13 + uint256(w) * h, "v1 observation size");
     }
 
+    function testFuzz_snakeInitialLength(bytes32 seed, uint64[] memory values, uint8 w, uint8 l) public view {
+        w = uint8(4 + w % 61);
+        uint256 len = 1 + l % (w / 2 + 1);
+        bytes memory params =
+            len == 3 ? abi.encodePacked(w, w, uint16(200)) : abi.encodePacked(w, w, uint16(200), uint8(len));
+        bytes memory s = snake.initialState(seed, params);
+        assertEq(_u16(s, 52), len, "initial length");
+        uint256 head = (uint256(w) / 2) * w + w / 2;
+        for (uint256 i = 0; i < len; ++i) {
+            assertEq(_u16(s, 54 + 2 * i), head - i, "facing right");
+        }
+        uint256 apple = _u16(s, 50);
+        assertTrue(apple < uint256(w) * w && (apple > head || apple + len <= head), "apple off the body");
+        (s,) = _play(snake, s, values, 200);
+        assertEq(_u16(s, 52), len + _u16(s, 47), "one cell per apple");
+    }
+
     function testFuzz_rpsInvariants(bytes32 seed, uint64[] memory values) public view {
         bytes memory s = rps.initialState(seed, RPS_DEFAULT);
         uint256 steps;
