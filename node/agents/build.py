@@ -1,7 +1,7 @@
 """`nets agent build`: compile an agent project (or one source file) into a profile-v1 module.
 
 A project is a folder with `nets-agent.toml` (written by `nets agent new`): its name,
-language, system and ABI. A single `.rs`, `.c`, `.ts` or `.wat` file builds too, its language
+language, system and ABI; a cargo project without it builds too (no outside crates). A single `.rs`, `.c`, `.ts` or `.wat` file builds too, its language
 taken from the suffix. The flags below are the only ones added to each compiler's defaults;
 they give the module the profile's fixed 2-page memory (docs/protocol/agents.md).
 """
@@ -91,10 +91,34 @@ def _manifest(root: Path) -> Project:
     return Project(root, name, lang, root / SOURCES[lang], system, abi)
 
 
+def _cargo(root: Path) -> Project:
+    """A cargo project without nets-agent.toml: its crate, which must need no outside crate
+    (rustc builds the library's root file directly)."""
+    path = root / "Cargo.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise BuildError(f"{path}: {exc}") from None
+    package, lib = data.get("package"), data.get("lib", {})
+    name = package.get("name") if isinstance(package, dict) else None
+    if not isinstance(name, str) or not isinstance(lib, dict):
+        raise BuildError(f"{path}: needs [package] name")
+    if data.get("dependencies") or data.get("build-dependencies"):
+        raise BuildError(f"{path}: outside crates are not supported: an agent is one no_std crate")
+    source = lib.get("path", "src/lib.rs")
+    crate = name.replace("-", "_")
+    if not isinstance(source, str) or not (crate.isascii() and crate.isidentifier()):
+        raise BuildError(f"{path}: bad [package] name or [lib] path")
+    return Project(root, crate, "rust", root / source)
+
+
 def load_project(path: str | Path) -> Project:
-    """The project at ``path``: a folder with nets-agent.toml, or a single source file."""
+    """The project at ``path``: a folder with nets-agent.toml (or a cargo project), or a single
+    source file."""
     path = Path(path).resolve()
     if path.is_dir():
+        if not (path / MANIFEST).is_file() and (path / "Cargo.toml").is_file():
+            return _cargo(path)
         if not (path / MANIFEST).is_file():
             raise BuildError(f"{path}: no {MANIFEST} (create a project with `nets agent new`)")
         return _manifest(path)

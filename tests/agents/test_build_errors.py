@@ -123,3 +123,21 @@ def test_hostile_manifests_are_one_line_refusals(tmp_path: Path, manifest: str, 
     assert result.exit_code == 2
     assert says in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_cargo_project_without_outside_crates_builds_and_one_with_them_is_refused(
+    tmp_path: Path,
+) -> None:
+    need_toolchain("rust")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "lib.rs").write_text(
+        RUST_HEAD + '#[no_mangle]\npub extern "C" fn decide(x: i64) -> i64 { x.wrapping_add(1) }\n'
+    )
+    cargo = '[package]\nname = "my-agent"\nversion = "0.1.0"\n\n[lib]\ncrate-type = ["cdylib"]\n'
+    (tmp_path / "Cargo.toml").write_text(cargo)
+    built = build(tmp_path)
+    assert built.wasm == tmp_path / "build" / "my_agent.wasm"
+    assert built.program.decide((41).to_bytes(8, "big"), 100).value == 42
+    (tmp_path / "Cargo.toml").write_text(cargo + '\n[dependencies]\nlibm = "0.2"\n')
+    with pytest.raises(BuildError, match="outside crates are not supported"):
+        build(tmp_path)
