@@ -14,7 +14,9 @@ NATIVE_LIB := node/native/libnets_engine.so
 NATIVE_SRC := $(wildcard node/native/src/*.c node/native/src/*.h)
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
 
-.PHONY: help setup demo test lint format typecheck forge pytest bench clean test-pg
+.PHONY: help setup toolchains demo test lint format typecheck forge pytest bench clean test-pg
+
+AGENT_DEBS := rustc libstd-rust-dev-wasm32 clang lld
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +45,15 @@ $(NATIVE_LIB): $(NATIVE_SRC)
 
 setup: $(VENV)/.synced node_modules/.installed $(NATIVE_LIB) ## install the locked toolchains, build the native engine
 
+toolchains: ## install the Debian compilers agent builds use (Rust, C), when missing
+	@missing=$$(for p in $(AGENT_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	sudo=$$( [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo "sudo -n") || echo none); \
+	if [ "$$sudo" = none ] || ! command -v apt-get >/dev/null; then \
+		echo "make toolchains: cannot install $$missing (needs apt-get as root): agent builds in Rust/C will be skipped"; exit 0; fi; \
+	echo "installing $$missing"; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null
+
 demo: setup ## run the showcase on the embedded default
 	$(BIN)/nets demo
 
@@ -60,7 +71,7 @@ typecheck: setup ## pyright
 forge: setup ## forge tests
 	$(NPM_BIN)/forge test
 
-pytest: setup ## pytest suites
+pytest: setup toolchains ## pytest suites
 	$(BIN)/python scripts/run_pytest.py
 
 test: lint typecheck forge pytest ## everything CI runs

@@ -161,6 +161,7 @@ def check_database(url: str) -> Check:
 
 def run_checks(db_url: str) -> list[Check]:
     """All doctor checks, in the order they are printed."""
+    from node.agents.toolchains import language_checks
     from node.sim.health import sim_checks
 
     return [
@@ -174,4 +175,5 @@ def run_checks(db_url: str) -> list[Check]:
         check_solc_compiles(),
         check_database(db_url),
         *sim_checks(),
+        *language_checks(),
     ]

@@ -13,3 +13,6 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
+    required: bool = True
+    """False for what only some users need (an agent language's compiler): a failure is
+    reported as a warning and does not make the machine unhealthy."""

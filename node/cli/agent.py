@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from node.cli.agent_project import build_cmd, new_cmd
 from node.cli.chain_context import chain_options, open_node
 from node.cli.common import UINT256, BadInput, console, json_option, print_json, to_jsonable
 from node.cli.league import resolve_definition
@@ -90,7 +91,11 @@ def _show(status: AgentStatus, as_json: bool) -> None:
 
 @click.group("agent")
 def agent() -> None:
-    """An owner's agents: register, stake, unstake, withdraw, status."""
+    """An owner's agents: new, build, register, stake, unstake, withdraw, status."""
+
+
+agent.add_command(new_cmd)
+agent.add_command(build_cmd)
 
 
 @agent.command("register")

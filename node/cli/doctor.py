@@ -21,14 +21,21 @@ from node.doctor import run_checks
 )
 @json_option
 def doctor(db: str | None, as_json: bool) -> None:
-    """Check Python, dependencies, wasmtime, anvil/forge/solc and the database; exit 1 on failure."""
+    """Check Python, dependencies, wasmtime, anvil/forge/solc, the database and the agent
+    languages' compilers; exit 1 when a required check fails."""
     checks = run_checks(database_url(db))
-    healthy = all(check.ok for check in checks)
+    healthy = all(check.ok or not check.required for check in checks)
     if as_json:
         print_json({"ok": healthy, "checks": checks})
     else:
         for check in checks:
-            mark = "[green]ok[/]  " if check.ok else "[red]FAIL[/]"
+            mark = (
+                "[green]ok[/]  "
+                if check.ok
+                else "[red]FAIL[/]"
+                if check.required
+                else "[yellow]warn[/]"
+            )
             hint = f"  [yellow]fix: {escape(check.fix)}[/]" if not check.ok and check.fix else ""
             console.print(f"{mark} {escape(check.name)}: {escape(check.detail)}{hint}")
     sys.exit(0 if healthy else 1)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from node.systems.base import BadParams
 from node.systems.codec import need_bytes, param_value, params_from_bytes, reject_unknown, require
 from node.systems.prng import FORFEIT_STATUS, as_u64, draw
 
@@ -18,12 +19,14 @@ STATUSES = frozenset({RUNNING, DEAD, OUT_OF_STEPS, BOARD_FULL, FORFEIT_STATUS})
 NO_APPLE = 0xFFFF
 UP, DOWN, LEFT, RIGHT = 0, 1, 2, 3
 FORFEIT_SCORE = -1
-DEFAULTS = {"width": 20, "height": 20, "max_steps": 500}
+DEFAULT_INITIAL_LENGTH = 3
+DEFAULTS = {"width": 20, "height": 20, "max_steps": 500, "initial_length": DEFAULT_INITIAL_LENGTH}
 MIN_SIDE, MAX_SIDE = 4, 64
 # Observation v1 grid cell values.
 CELL_EMPTY, CELL_APPLE, CELL_BODY, CELL_TAIL, CELL_HEAD = 0, 1, 2, 3, 4
 
 _PARAMS = struct.Struct(">BBH")
+_FIELDS = {name: DEFAULTS[name] for name in ("width", "height", "max_steps")}
 _HEADER = struct.Struct(">B32sQBBHHHBHH")
 HEADER_SIZE = _HEADER.size  # 54
 _OBS1_HEADER = struct.Struct(">BBBBBBBHHH")
@@ -66,10 +69,24 @@ class Snake:
         width = param_value(params, DEFAULTS, "width", MIN_SIDE, MAX_SIDE)
         height = param_value(params, DEFAULTS, "height", MIN_SIDE, MAX_SIDE)
         max_steps = param_value(params, DEFAULTS, "max_steps", 1, 0xFFFF)
-        return _PARAMS.pack(width, height, max_steps)
+        length = param_value(params, DEFAULTS, "initial_length", 1, width // 2 + 1)
+        packed = _PARAMS.pack(width, height, max_steps)
+        # The default length is left out, so leagues made before the field keep their bytes.
+        return packed if length == DEFAULT_INITIAL_LENGTH else packed + bytes([length])
 
     def decode_params(self, params: bytes) -> dict[str, int]:
-        return params_from_bytes(params, _PARAMS, DEFAULTS, self.encode_params)
+        """4 bytes (initial length 3) or 5 (the length last; 3 is refused, one encoding each)."""
+        if isinstance(params, bytes | bytearray) and len(params) == _PARAMS.size + 1:
+            decoded = params_from_bytes(params[:-1], _PARAMS, _FIELDS, self.encode_params)
+            decoded["initial_length"] = params[-1]
+            if params[-1] == DEFAULT_INITIAL_LENGTH:
+                raise BadParams("initial_length: 3 is the default, encoded by leaving it out")
+            self.encode_params(decoded)
+            return decoded
+        if not isinstance(params, bytes | bytearray) or len(params) != _PARAMS.size:
+            raise BadParams(f"params: expected {_PARAMS.size} or {_PARAMS.size + 1} bytes")
+        decoded = params_from_bytes(params, _PARAMS, _FIELDS, self.encode_params)
+        return {**decoded, "initial_length": DEFAULT_INITIAL_LENGTH}
 
     def initial_state(self, seed: bytes, params: bytes) -> SnakeState:
         need_bytes(seed, 32, "seed")
@@ -77,7 +94,7 @@ class Snake:
         width, height = p["width"], p["height"]
         cx, cy = width // 2, height // 2
         head = cy * width + cx
-        body = (head, head - 1, head - 2)
+        body = tuple(head - i for i in range(p["initial_length"]))  # facing right
         apple = _place_apple(bytes(seed), 0, width * height, set(body))
         return SnakeState(
             RUNNING, bytes(seed), 1, width, height, p["max_steps"], 0, 0, RIGHT, apple, body

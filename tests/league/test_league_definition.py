@@ -55,7 +55,7 @@ def test_units_defaults_and_config() -> None:
         90,
     )
     assert league.fuel_per_decision == 10_000
-    assert league.params == {"width": 10, "height": 20, "max_steps": 500}
+    assert league.params == {"width": 10, "height": 20, "max_steps": 500, "initial_length": 3}
     config = league.to_config("0x" + "11" * 20)
     assert config.system_params == bytes([10, 20, 1, 244])
     assert config.reward_schedule == (3, 2, 1)

@@ -61,7 +61,7 @@ def test_unknown_engine_is_bad_input() -> None:
 def test_run_json_shape() -> None:
     report = run_json("--system", "snake", "--agent", GREEDY, *SHORT)
     assert list(report) == RUN_KEYS
-    assert report["params"] == {"width": 20, "height": 20, "max_steps": 30}
+    assert report["params"] == {"width": 20, "height": 20, "max_steps": 30, "initial_length": 3}
     assert report["seed"] == "0x" + "00" * 32
     assert report["abi"] == 1
     assert report["outcome"] == "ok"

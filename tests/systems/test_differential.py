@@ -35,6 +35,8 @@ def _snake_case(rng: random.Random) -> tuple[dict[str, int], Policy]:
         "height": rng.randint(4, 24),
         "max_steps": rng.choice((1, 5, 50, 200)),
     }
+    if rng.random() < 0.3:  # nets v0's start (length 1), or any length the row allows
+        params["initial_length"] = rng.choice((1, 1, rng.randint(1, params["width"] // 2 + 1)))
     return params, rng.choice((snake_greedy, snake_greedy, random_value))
 
 

@@ -25,7 +25,7 @@ PARAM_RANGES: dict[str, dict[str, tuple[int, int]]] = {
     "predict": {"length": (1, 10_000), "noise": (0, 50), "history": (2, 32)},
 }
 SMALL_PARAMS: dict[str, dict[str, tuple[int, int]]] = {
-    "snake": {"width": (4, 12), "height": (4, 12), "max_steps": (1, 150)},
+    "snake": {"width": (4, 12), "height": (4, 12), "max_steps": (1, 150), "initial_length": (1, 3)},
     "rps": {"rounds": (1, 50), "history": (1, 32)},
     "connect4": {"first": (0, 2), "noise": (0, 100)},
     "predict": {"length": (1, 50), "noise": (0, 50), "history": (2, 32)},
@@ -161,6 +161,32 @@ def test_initial_state_rejects_bad_seed_and_params(name: str) -> None:
         system.initial_state(b"\x00" * 32, good + b"\x00")
     with pytest.raises(BadParams):
         system.initial_state(b"\x00" * 32, b"")
+
+
+@SETTINGS
+@given(
+    width=st.integers(4, 64), length=st.integers(0, 40), seed=st.binary(min_size=32, max_size=32)
+)
+def test_snake_initial_length_shapes_only_the_initial_body(
+    width: int, length: int, seed: bytes
+) -> None:
+    from node.systems.snake import Snake
+
+    system = Snake()
+    if not 1 <= length <= width // 2 + 1:
+        with pytest.raises(BadParams, match="initial_length"):
+            system.encode_params({"width": width, "initial_length": length})
+        return
+    params = system.encode_params({"width": width, "height": 8, "initial_length": length})
+    assert len(params) == (4 if length == 3 else 5)  # the default keeps the 4-byte encoding
+    assert system.decode_params(params)["initial_length"] == length
+    state = system.initial_state(seed, params)
+    head = 4 * width + width // 2
+    assert state.body == tuple(range(head, head - length, -1))
+    assert state.apple not in state.body
+    assert (state.direction, state.counter) == (3, 1)
+    with pytest.raises(BadParams, match="initial_length"):
+        system.initial_state(seed, params[:4] + bytes([3]))  # one encoding per league
 
 
 def test_snake_fills_a_small_board_and_ends_full() -> None:

@@ -6,6 +6,7 @@ import {SystemLib} from "./SystemLib.sol";
 
 /// @title SnakeSystem
 /// @notice Snake on a W x H grid, byte-identical to node/systems/snake.py.
+///         Params: width u8 | height u8 | maxSteps u16 [| initialLength u8, absent for 3].
 ///         State: status u8 | seed bytes32 | counter u64 | width u8 | height u8 | maxSteps u16 |
 ///         steps u16 | score u16 | dir u8 | apple u16 | length u16 | body u16[length] (head first).
 contract SnakeSystem is ISystem {
@@ -19,6 +20,7 @@ contract SnakeSystem is ISystem {
     uint8 private constant OUT_OF_STEPS = 2;
     uint8 private constant BOARD_FULL = 3;
     uint256 private constant NO_APPLE = 0xFFFF;
+    uint256 private constant DEFAULT_LENGTH = 3;
 
     /// @inheritdoc ISystem
     function systemId() external pure returns (uint16) {
@@ -27,20 +29,28 @@ contract SnakeSystem is ISystem {
 
     /// @inheritdoc ISystem
     function initialState(bytes32 seed, bytes calldata params) external pure returns (bytes memory out) {
-        if (params.length != 4) revert SystemLib.BadParams("params");
+        if (params.length != 4 && params.length != 5) revert SystemLib.BadParams("params");
         uint256 w = uint8(params[0]);
         uint256 h = uint8(params[1]);
         uint256 maxSteps = uint16(bytes2(params[2:4]));
         if (w < 4 || w > 64) revert SystemLib.BadParams("width");
         if (h < 4 || h > 64) revert SystemLib.BadParams("height");
         if (maxSteps == 0) revert SystemLib.BadParams("max_steps");
+        uint256 len = params.length == 4 ? DEFAULT_LENGTH : uint8(params[4]);
+        // The default is encoded by leaving the byte out: one encoding per league.
+        if (len == 0 || len > w / 2 + 1 || (params.length == 5 && len == DEFAULT_LENGTH)) {
+            revert SystemLib.BadParams("initial_length");
+        }
         // forge-lint: disable-next-line(divide-before-multiply)
         uint256 head = (h / 2) * w + w / 2; // row h/2 (integer division), column w/2
         out = abi.encodePacked(
             uint8(0), seed, uint64(1), uint8(w), uint8(h), uint16(maxSteps), uint32(0), uint8(3)
         );
-        out = abi.encodePacked(out, uint16(0), uint16(3), uint16(head), uint16(head - 1), uint16(head - 2));
-        SystemLib.put(out, 50, _placeApple(seed, 0, w * h, out, 3), 2);
+        out = abi.encodePacked(out, uint16(0), uint16(len));
+        for (uint256 i = 0; i < len; ++i) {
+            out = abi.encodePacked(out, uint16(head - i)); // facing right: head, head - 1, ...
+        }
+        SystemLib.put(out, 50, _placeApple(seed, 0, w * h, out, len), 2);
     }
 
     /// @inheritdoc ISystem

@@ -72,6 +72,21 @@ contract SystemsTest is TestBase {
         _assertBadParams(snake, hex"144101f4", "height");
         _assertBadParams(snake, hex"14140000", "max_steps");
         _assertBadParams(snake, hex"1414", "params");
+        _assertBadParams(snake, hex"141401f40101", "params");
+        _assertBadParams(snake, hex"141401f400", "initial_length");
+        _assertBadParams(snake, hex"141401f403", "initial_length"); // 3 is encoded by omission
+        _assertBadParams(snake, hex"040401f404", "initial_length"); // longer than the row allows
+    }
+
+    function test_snakeInitialLength() public view {
+        bytes memory s = snake.initialState(bytes32(uint256(7)), hex"141401f401");
+        assertEq(s.length, 54 + 2, "one body cell");
+        assertEq(_u16(s, 52), 1, "body length");
+        assertEq(_u16(s, 54), 10 * 20 + 10, "head at the centre");
+        s = snake.initialState(bytes32(uint256(7)), hex"040401f402");
+        assertEq(_u16(s, 52), 2, "body length 2");
+        assertEq(_u16(s, 56), 2 * 4 + 1, "second cell left of the head");
+        assertTrue(_u16(s, 50) != 10 && _u16(s, 50) != 9, "apple on a free cell");
     }
 
     function test_otherSystemsRejectBadParams() public {
@@ -166,6 +181,23 @@ contract SystemsTest is TestBase {
         assertEq(len, 3 + _u16(s, 47), "one cell per apple");
         assertTrue(_u16(s, 45) <= 300, "steps bounded");
         assertEq(snake.observe(s, 1).length, 13 + uint256(w) * h, "v1 observation size");
+    }
+
+    function testFuzz_snakeInitialLength(bytes32 seed, uint64[] memory values, uint8 w, uint8 l) public view {
+        w = uint8(4 + w % 61);
+        uint256 len = 1 + l % (w / 2 + 1);
+        bytes memory params =
+            len == 3 ? abi.encodePacked(w, w, uint16(200)) : abi.encodePacked(w, w, uint16(200), uint8(len));
+        bytes memory s = snake.initialState(seed, params);
+        assertEq(_u16(s, 52), len, "initial length");
+        uint256 head = (uint256(w) / 2) * w + w / 2;
+        for (uint256 i = 0; i < len; ++i) {
+            assertEq(_u16(s, 54 + 2 * i), head - i, "facing right");
+        }
+        uint256 apple = _u16(s, 50);
+        assertTrue(apple < uint256(w) * w && (apple > head || apple + len <= head), "apple off the body");
+        (s,) = _play(snake, s, values, 200);
+        assertEq(_u16(s, 52), len + _u16(s, 47), "one cell per apple");
     }
 
     function testFuzz_rpsInvariants(bytes32 seed, uint64[] memory values) public view {
