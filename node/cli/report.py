@@ -8,9 +8,8 @@ import click
 from rich.markup import escape
 
 from node.cli.common import BadInput, console, discard_partial, refuse_overwriting_input
-from node.sim.report import collect, render
-from node.sim.validators import TraceError, UnknownSuite, resolve_suite, run_suite
-from node.sim.validators.core import TraceBuilder
+from node.sim.report.write import report_html
+from node.sim.validators import TraceError, UnknownSuite
 
 
 @click.command("report")
@@ -32,23 +31,10 @@ def report_cmd(trace: str, out: str, scenario: str | None, no_validate: bool) ->
     if not path.is_file():
         raise BadInput(f"no trace file {trace}")
     refuse_overwriting_input(out, "--output", path)
-    trace_builder = None if no_validate else TraceBuilder(path)  # one pass feeds both
     try:
-        data = collect(path, trace_builder.add if trace_builder is not None else None)
-        suite = resolve_suite(scenario) if scenario else None
+        html = report_html(path, scenario, validate=not no_validate)
     except (TraceError, UnknownSuite) as exc:
         raise BadInput(str(exc)) from None
-    verdicts = None
-    note = "validation skipped (--no-validate)"
-    if trace_builder is not None:
-        try:
-            if suite is None:
-                task = data.run.get("task")
-                suite = resolve_suite(str(task), files=False)
-            verdicts = run_suite(trace_builder.finish(), suite)
-        except UnknownSuite as exc:
-            note = str(exc)
-    html = render(data, verdicts, suite, note)
     try:
         Path(out).write_text(html, encoding="utf-8")
     except OSError as exc:

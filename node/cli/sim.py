@@ -57,6 +57,11 @@ def _fmt(value: float | None) -> str:
     metavar="KEY=VALUE",
     help="Override a field, e.g. agents.count=10.",
 )
+@click.option(
+    "--ticks",
+    type=click.IntRange(1, 1 << 62),
+    help='Override the duration: the virtual-time horizon (duration: "ticks: N").',
+)
 @click.option("--no-trace", is_flag=True, help="Run without writing a trace (for timing).")
 @click.option(
     "--hash-worker/--no-hash-worker",
@@ -76,6 +81,7 @@ def run_cmd(
     seed: int | None,
     out: str | None,
     sets: tuple[str, ...],
+    ticks: int | None,
     no_trace: bool,
     hash_worker: bool | None,
     anchor: bool,
@@ -85,6 +91,8 @@ def run_cmd(
     """Run a scenario (a built-in NAME or a YAML FILE) and print its trace Merkle root."""
     if out is not None and not out.strip():
         raise BadInput("--output: empty path")  # else the scenario's default trace is written
+    if ticks is not None:
+        sets = (*sets, f'duration="ticks: {ticks}"')
     resolved = load_scenario(source, seed, sets)
     if anchor and no_trace:
         raise BadInput("--anchor needs the trace root: drop --no-trace")
@@ -93,6 +101,11 @@ def run_cmd(
     trace_path = Path(out or resolved.scenario.output.trace)
     if not no_trace:
         refuse_overwriting_input(trace_path, "--output" if out else "output.trace", source)
+        report = resolved.scenario.output.report
+        if report is not None:
+            refuse_overwriting_input(report, "output.report", source)
+            if Path(report).resolve() == trace_path.resolve():
+                raise BadInput(f"output.report: {report} is the trace file; choose another path")
     with ExitStack() as stack:
         opened = stack.enter_context(_open(chain)) if anchor or chain else None
         if opened is not None:
@@ -122,6 +135,10 @@ def run_cmd(
                 )
             except AdapterError as exc:
                 raise BadInput(f"cannot anchor on {chain_spec(chain)!r}: {exc}") from None
+    _announce_event_cap(resolved, result)
+    report = resolved.scenario.output.report
+    if report and result.trace_path is not None:
+        _write_report(Path(result.trace_path), Path(report))
     if as_json:
         print_json({"run": result, "anchor": anchored} if anchor else result)
         return
@@ -150,6 +167,33 @@ def run_cmd(
             f"{anchored.block_number} (TraceAnchor {anchored.contract}, "
             f"scenario 0x{anchored.scenario_hash.hex()})"
         )
+
+
+def _announce_event_cap(resolved: scenario.Resolved, result: engine.RunResult) -> None:
+    """One stderr line when the file's duration means something else in Nanda Town: there
+    "ticks: N" caps processed events (each agent's start event included), so this run would
+    have stopped early; here N is a virtual-time horizon (docs/protocol/sim.md)."""
+    cap = resolved.scenario.max_ticks
+    nanda_events = result.agents + result.events
+    if nanda_events > cap:
+        click.echo(
+            f"note: duration 'ticks: {cap}' is a virtual-time horizon here; Nanda Town counts "
+            f"it as processed events and would have stopped this run after {cap} of its "
+            f"{nanda_events} (docs/protocol/sim.md, duration)",
+            err=True,
+        )
+
+
+def _write_report(trace: Path, out: Path) -> None:
+    """``output.report``: the `nets report` HTML of the trace just written."""
+    from node.sim.report.write import report_html
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(report_html(trace), encoding="utf-8")
+    except OSError as exc:
+        discard_partial(out)
+        raise BadInput(f"cannot write report {out}: {exc.strerror or exc}") from None
 
 
 def _open(spec: str | None) -> OpenedChain:

@@ -447,7 +447,7 @@ def _metrics(agents: Sequence[Agent], cfg: Any) -> dict[str, float | None]:
     return {
         "completed": float(done),
         "undelivered": float(failed),
-        "success_rate": done / (done + failed) if done + failed else None,
+        "completion_rate": done / (done + failed) if done + failed else None,
     }
 
 
@@ -477,7 +477,7 @@ TASK = register_task(
             ("auditor", 1 if count > 3 else 0),
         ],
         metrics=_metrics,
-        metric_names=("completed", "undelivered", "success_rate"),
+        metric_names=("completed", "undelivered", "completion_rate"),
         check_roles=_check,
     )
 )
