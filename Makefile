@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 NPM_BIN := node_modules/.bin
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
 
-.PHONY: help setup demo test lint format typecheck forge pytest bench clean test-pg
+.PHONY: help setup demo test lint format typecheck forge pytest bench clean test-pg compat
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ test: lint typecheck forge pytest ## everything CI runs
 
 test-pg: setup ## persistence tests against a throwaway local PostgreSQL (installs it if missing)
 	bash scripts/test_pg.sh
+
+compat: setup ## Nanda Town's shipped files through nest-core 0.1.4 and nets, side by side
+	$(BIN)/python scripts/nanda_compat.py
 
 bench: setup ## benchmark scripts (figures go to docs/BENCHMARKS.md by hand)
 	@for script in scripts/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done

@@ -62,6 +62,13 @@ def _fmt(value: float | None) -> str:
     type=click.IntRange(1, 1 << 62),
     help='Override the duration: the virtual-time horizon (duration: "ticks: N").',
 )
+@click.option(
+    "--trace-format",
+    type=click.Choice(["nets", "nanda"]),
+    default="nets",
+    show_default=True,
+    help="nanda: Nanda Town's JSONL (its `nest inspect` reads it; no Merkle root is kept).",
+)
 @click.option("--no-trace", is_flag=True, help="Run without writing a trace (for timing).")
 @click.option(
     "--hash-worker/--no-hash-worker",
@@ -82,6 +89,7 @@ def run_cmd(
     out: str | None,
     sets: tuple[str, ...],
     ticks: int | None,
+    trace_format: str,
     no_trace: bool,
     hash_worker: bool | None,
     anchor: bool,
@@ -98,13 +106,20 @@ def run_cmd(
         raise BadInput("--anchor needs the trace root: drop --no-trace")
     if out and no_trace:
         raise BadInput("--output names a trace that --no-trace does not write: give one of them")
-    trace_path = Path(out or resolved.scenario.output.trace)
+    nanda = trace_format == "nanda"
+    if nanda and (anchor or no_trace):
+        raise BadInput(
+            "--trace-format nanda writes a trace without a root: drop --anchor/--no-trace"
+        )
+    final_path = Path(out or resolved.scenario.output.trace)
+    # a Nanda Town trace is converted from the nets trace, written beside it first
+    trace_path = final_path.with_name(final_path.name + ".nets") if nanda else final_path
     if not no_trace:
-        refuse_overwriting_input(trace_path, "--output" if out else "output.trace", source)
+        refuse_overwriting_input(final_path, "--output" if out else "output.trace", source)
         report = resolved.scenario.output.report
         if report is not None:
             refuse_overwriting_input(report, "output.report", source)
-            if Path(report).resolve() == trace_path.resolve():
+            if Path(report).resolve() == final_path.resolve():
                 raise BadInput(f"output.report: {report} is the trace file; choose another path")
     with ExitStack() as stack:
         opened = stack.enter_context(_open(chain)) if anchor or chain else None
@@ -135,6 +150,8 @@ def run_cmd(
                 )
             except AdapterError as exc:
                 raise BadInput(f"cannot anchor on {chain_spec(chain)!r}: {exc}") from None
+    if nanda:
+        result = _as_nanda(result, trace_path, final_path)
     _announce_event_cap(resolved, result)
     report = resolved.scenario.output.report
     if report and result.trace_path is not None:
@@ -158,8 +175,9 @@ def run_cmd(
     for row in rows:
         table.add_row(*map(escape, row))
     console.print(table)
-    if result.root is not None:
+    if result.trace_path is not None:
         console.print(f"trace  {escape(str(result.trace_path))} ({result.trace_lines} lines)")
+    if result.root is not None:
         console.print(f"root   0x{result.root.hex()}")
     if anchored is not None:
         console.print(
@@ -167,6 +185,23 @@ def run_cmd(
             f"{anchored.block_number} (TraceAnchor {anchored.contract}, "
             f"scenario 0x{anchored.scenario_hash.hex()})"
         )
+
+
+def _as_nanda(result: engine.RunResult, nets_trace: Path, out: Path) -> engine.RunResult:
+    """Convert the run's nets trace to Nanda Town's format at ``out``; the nets trace and its
+    root are removed (the root is over nets lines)."""
+    from dataclasses import replace
+
+    from node.sim.nanda_trace import convert_to_nanda
+
+    try:
+        lines = convert_to_nanda(nets_trace, out)
+    except OSError as exc:
+        discard_partial(out)
+        raise BadInput(f"cannot write trace {out}: {exc.strerror or exc}") from None
+    finally:
+        discard_partial(nets_trace, root_path(nets_trace))
+    return replace(result, trace_path=str(out), trace_lines=lines, root=None)
 
 
 def _announce_event_cap(resolved: scenario.Resolved, result: engine.RunResult) -> None:
