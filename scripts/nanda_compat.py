@@ -222,6 +222,22 @@ def bridge(bin_dir: Path, work: Path, files: dict[str, str]) -> list[str]:
         text=True,
     )
     notes.append(f"Nanda validators on the nets trace: {r.stdout.strip() or r.stderr.strip()}")
+    market = work / "nanda-marketplace.jsonl"
+    names = "deal_rate,rejection_rate,mean_rounds_to_deal,message_count,unique_pairs"
+    mine = subprocess.run(
+        [str(NETS), "report", str(market), "-o", str(work / "r.html"), "-m", names],
+        capture_output=True,
+        text=True,
+    ).stdout
+    theirs_m = subprocess.run(
+        [str(bin_dir / "nest"), "report", str(market), "-m", names], capture_output=True, text=True
+    ).stdout
+    pick = [
+        line.split()[:2]
+        for line in (mine + theirs_m).splitlines()
+        if line.split()[:1] and line.split()[0] in names.split(",")
+    ]
+    notes.append(f"report -m on Nanda's marketplace trace (nets, then nest): {pick}")
     theirs = work / "nanda-auction.jsonl"
     for cmd in (
         ["inspect", str(theirs), "--json"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from contextlib import ExitStack
 from pathlib import Path
@@ -236,6 +237,75 @@ def _open(spec: str | None) -> OpenedChain:
         return open_chain(spec)
     except AdapterError as exc:
         raise BadInput(f"--chain: {exc}") from None
+
+
+INIT_TEMPLATE = """\
+# nets scenario: {name} (Nanda Town's schema: `nets run` and `nest run` both read it)
+name: {name}
+description: "TODO: describe your scenario"
+
+tier: 1
+seed: 42
+
+agents:
+  count: 20
+  brain: state-machine
+  roles:
+    - name: buyer
+      count: 10
+    - name: seller
+      count: 10
+
+layers:
+{layers}
+task:
+  type: marketplace
+  config:
+    rounds: 5
+
+duration: "ticks: 5000"
+
+metrics:
+  - deal_rate
+  - success_rate
+  - mean_latency
+  - message_count
+
+output:
+  trace: ./traces/{name}.jsonl
+"""
+
+
+@click.command("init")
+@click.argument("name", default="my-scenario")
+@click.option(
+    "-d",
+    "--dir",
+    "directory",
+    default="scenarios",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Directory to create NAME.yaml in.",
+)
+def init_cmd(name: str, directory: str) -> None:
+    """Scaffold a scenario file NAME.yaml (a marketplace with every layer named)."""
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", name) or name.startswith("."):
+        raise BadInput(f"scenario name {name!r}: use letters, digits, '_', '-', '.' (at most 100)")
+    target = Path(directory) / f"{name}.yaml"
+    if target.exists():
+        raise BadInput(f"{target} already exists")
+    layers = "".join(f"  {layer}: {default}\n" for layer, default in _layer_defaults().items())
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as fh:
+            fh.write(INIT_TEMPLATE.format(name=name, layers=layers))
+    except OSError as exc:
+        raise BadInput(f"cannot write {target}: {exc.strerror or exc}") from None
+    console.print(f"created {escape(str(target))}: run it with `nets run {escape(str(target))}`")
+
+
+def _layer_defaults() -> dict[str, str]:
+    return {layer: str(info.default) for layer, info in scenario.LayersSpec.model_fields.items()}
 
 
 @click.group("scenarios")

@@ -135,3 +135,34 @@ def test_a_malformed_recording_is_bad_input(tmp_path: Path, bad: str) -> None:
     code, _, err = nets("run", str(path), "--no-trace", "--set", f"task.config.replay={rec}")
     assert code == 2
     assert "line 1" in err
+
+
+def test_init_scaffolds_a_file_that_runs(tmp_path: Path) -> None:
+    code, out, err = nets("init", "shop", "-d", str(tmp_path / "sc"))
+    assert code == 0, err
+    path = tmp_path / "sc" / "shop.yaml"
+    assert "created" in out
+    text = path.read_text()
+    path.write_text(text.replace("./traces/", f"{tmp_path}/traces/"))
+    code, _, err = nets("run", str(path), "--no-trace")
+    assert code == 0, err
+    code, _, err = nets("init", "shop", "-d", str(tmp_path / "sc"))
+    assert code == 2
+    assert "already exists" in err
+    code, _, err = nets("init", "../evil", "-d", str(tmp_path))
+    assert code == 2
+
+
+def test_report_m_prints_the_named_metrics(tmp_path: Path) -> None:
+    path = copy("marketplace", tmp_path)
+    trace = tmp_path / "m.jsonl"
+    assert nets("run", str(path), "-o", str(trace))[0] == 0
+    code, out, err = nets(
+        "report", str(trace), "-o", str(tmp_path / "r.html"), "-m", "deal_rate,unique_pairs"
+    )
+    assert code == 0, err
+    assert "deal_rate" in out
+    assert "unique_pairs" in out
+    code, _, err = nets("report", str(trace), "-o", str(tmp_path / "r.html"), "-m", "nope")
+    assert code == 2
+    assert "unknown trace metric" in err

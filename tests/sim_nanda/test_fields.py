@@ -140,3 +140,14 @@ def test_shell_marketplace_runs_the_llm_variant_on_the_mock(tmp_path: Path) -> N
     result, lines = run_file("shell_marketplace", tmp_path, "metrics=[llm_calls]")
     assert result.metrics["llm_calls"]
     assert app(lines, "llm")
+
+
+def test_marketplace_catalog_larger_than_the_listings_still_serves_every_request(
+    tmp_path: Path,
+) -> None:
+    """Every Nanda Town buy finds a seller: a catalog_size beyond what sellers list by default
+    makes them list more, so requests = buyers x rounds."""
+    result, _ = run_file(
+        "marketplace", tmp_path, "task.config.catalog_size=50", "metrics=[requests]"
+    )
+    assert result.metrics["requests"] == 12 * 4

@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from node.cli import main
 from node.sim.scenario import NANDA_METRICS
+from node.sim.trace_metrics import TRACE_METRICS, trace_metrics
 from tests.sim_nanda.conftest import TIER1, app, run_file
 
 ALL = "metrics=[" + ", ".join(NANDA_METRICS) + "]"
@@ -104,3 +107,23 @@ def test_nets_own_measures_keep_their_names(tmp_path: Path) -> None:
     assert result.metrics["messages_sent"] == sends == result.sent
     assert result.metrics["message_count"] == sends + result.delivered
     assert result.metrics["completion_rate"] == 1.0
+
+
+@pytest.mark.parametrize("name", TIER1)
+def test_trace_metrics_equal_the_runs(name: str, tmp_path: Path) -> None:
+    """`nets report -m` (from the trace file) gives what `nets run` reported."""
+    names = [m for m in TRACE_METRICS if m not in ("requests", "deals")]
+    listed = "metrics=[" + ", ".join(names) + "]"
+    result, _ = run_file(name, tmp_path, listed)
+    from_trace = trace_metrics(tmp_path / f"{name}.jsonl", names)
+    for metric in names:
+        assert from_trace[metric] == pytest.approx(result.metrics[metric]), metric
+
+
+def test_report_m_on_a_nanda_trace_reads_its_messages(tmp_path: Path) -> None:
+    from tests.sim_nanda.test_traces import market
+
+    values = trace_metrics(market(tmp_path), ["deal_rate", "rejection_rate", "message_count"])
+    assert values == {"deal_rate": 0.5, "rejection_rate": 0.5, "message_count": 8.0}
+    code = CliRunner().invoke(main, ["report", str(market(tmp_path)), "-m", "bogus"]).exit_code
+    assert code == 2

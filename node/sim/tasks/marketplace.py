@@ -35,7 +35,8 @@ class MarketplaceConfig(BaseModel):
     """Requests each buyer makes (Nanda Town's default, 10)."""
     catalog_size: int | None = Field(default=None, ge=1, le=10_000)
     """Nanda Town's catalog field (its marketplace reads but never uses it): here the number
-    of catalog items, in place of ``items``."""
+    of catalog items, in place of ``items``; sellers then list enough items that every catalog
+    item has a seller, so every request finds one (as every Nanda Town buy does)."""
 
     @property
     def catalog(self) -> int:
@@ -82,8 +83,12 @@ class Seller(Agent):
     def __init__(self, setup: Setup) -> None:
         cfg: MarketplaceConfig = setup.task_config
         self.cfg = cfg
-        first = setup.role_index * cfg.items_per_seller
-        per = min(cfg.items_per_seller, cfg.catalog)
+        per = cfg.items_per_seller
+        if cfg.catalog_size is not None:  # every catalog item has a seller, as every buy there does
+            sellers = max(len(setup.roster.ids("seller")), 1)
+            per = max(per, -(-cfg.catalog // sellers))
+        per = min(per, cfg.catalog)
+        first = setup.role_index * per
         self.items = [item_name((first + j) % cfg.catalog) for j in range(per)]
         self.stock = cfg.stock
         self.neg: Negotiation | None = None  # the negotiation layer, fetched once
