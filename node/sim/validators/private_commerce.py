@@ -90,9 +90,7 @@ def commerce_undelivered_penalized(trace: Trace) -> Verdict:
             failures.append(f"{seller} kept trust {score:.3g} >= {threshold} ({how} wash trading)")
     if cheats and not washed & cheats:
         failures.append("no undelivering seller wash-traded: the adversary did not run")
-    return verdict(
-        "commerce_undelivered_penalized", len(cheats), failures, "undelivering sellers"
-    )
+    return verdict("commerce_undelivered_penalized", len(cheats), failures, "undelivering sellers")
 
 
 def commerce_delivery_rewarded(trace: Trace) -> Verdict:
