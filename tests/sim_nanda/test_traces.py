@@ -96,8 +96,8 @@ def test_inspect_and_report_read_a_nanda_trace(tmp_path: Path) -> None:
 
 def test_validate_names_the_suites_nanda_traces_have(tmp_path: Path) -> None:
     path = tmp_path / "v.jsonl"
-    path.write_text(line(agent="voter-0", kind="start", ts=0.0) + "\n")
-    code, _, err = nets("validate", str(path), "--scenario", "voting")
+    path.write_text(line(agent="supplier-0", kind="start", ts=0.0) + "\n")
+    code, _, err = nets("validate", str(path))
     assert code == 2
     assert "Nanda Town traces" in err
 
@@ -185,3 +185,96 @@ def test_to_nets_numbers_the_header_zero() -> None:
     assert events[0][0] == 0
     assert events[0][1]["task"] is None
     assert events[-1][1]["kind"] == "end"
+
+
+def ballot(tmp_path: Path, announced: str) -> Path:
+    """A Nanda Town voting round in its format: three votes, then the announced result."""
+    rows = [line(agent=a, kind="start", ts=0.0) for a in ("proposer-0", "coordinator-0", "voter-0")]
+    for i, choice in enumerate(("yes", "yes", "no")):
+        text = f"vote:1:{choice}:voter-{i}"
+        rows.append(
+            line(
+                agent=f"voter-{i}",
+                corr=f"c{i}",
+                kind="send",
+                msg=text,
+                size=len(text),
+                to="coordinator-0",
+                ts=0.0,
+            )
+        )
+    text = f"result:1:passed:{announced}"
+    rows.append(
+        line(
+            agent="coordinator-0",
+            corr="r",
+            kind="send",
+            msg=text,
+            size=len(text),
+            to="proposer-0",
+            ts=0.0,
+        )
+    )
+    path = tmp_path / "ballot.jsonl"
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_nanda_voting_checks(tmp_path: Path) -> None:
+    report = validate_file(ballot(tmp_path, "2/3"))
+    assert report.suite == "voting"
+    assert report.passed, report.verdicts
+    wrong = validate_file(ballot(tmp_path, "3/3"))
+    assert [v.name for v in wrong.verdicts if not v.passed] == ["voting_tally_correct"]
+    short = validate_file(ballot(tmp_path, "2/2"))
+    assert {v.name for v in short.verdicts if not v.passed} == {
+        "voting_tally_correct",
+        "voting_all_counted",
+    }
+
+
+def test_nanda_consensus_commit_needs_two_thirds(tmp_path: Path) -> None:
+    rows = [
+        line(agent=a, kind="start", ts=0.0)
+        for a in ("leader-0", "follower-0", "follower-1", "follower-2")
+    ]
+    rows.append(
+        line(
+            agent="leader-0",
+            corr="p",
+            kind="send",
+            msg="propose:1:42",
+            size=12,
+            to="follower-0",
+            ts=0.0,
+        )
+    )
+    for i, vote in enumerate(("accept", "reject", "reject")):
+        text = f"vote:1:{vote}"
+        rows.append(
+            line(
+                agent=f"follower-{i}",
+                corr=f"v{i}",
+                kind="send",
+                msg=text,
+                size=len(text),
+                to="leader-0",
+                ts=0.0,
+            )
+        )
+    rows.append(
+        line(
+            agent="leader-0",
+            corr="r",
+            kind="send",
+            msg="result:1:committed:1/3",
+            size=22,
+            to="follower-0",
+            ts=0.0,
+        )
+    )
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(rows) + "\n")
+    report = validate_file(path)
+    assert report.suite == "consensus"
+    assert [v.name for v in report.verdicts if not v.passed] == ["consensus_agreement"]

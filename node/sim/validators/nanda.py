@@ -2,8 +2,9 @@
 
 Its traces carry only messages (no app events), so these read its message texts, with the
 definitions of its validators (nest-core 0.1.4) and its validator names; like every check here
-they fail when there is nothing to check. Suites exist for marketplace and auction; other
-Nanda Town traces are read by inspect and report, and validate names the suites it has.
+they fail when there is nothing to check. Suites exist for marketplace, auction, voting and
+consensus; other Nanda Town traces (supply_chain, reputation) are read by inspect and report,
+and validate names the suites it has.
 """
 
 from __future__ import annotations
@@ -118,6 +119,121 @@ def auction_all_notified(trace: Trace) -> Verdict:
     return verdict("auction_all_notified", sum(map(len, bidders.values())), failures, "bids")
 
 
+def _tally(text: str) -> tuple[int, int] | None:
+    """``yes/total`` (or ``accepts/total``) from a result message."""
+    head, sep, tail = text.partition("/")
+    yes, total = _int(head), _int(tail)
+    return (yes, total) if sep and yes is not None and total is not None else None
+
+
+def _votes(trace: Trace) -> Iterator[tuple[str, str, str]]:
+    """(round, choice, voter) of each vote: ``vote:<round>:<choice>[:<voter>]``."""
+    for sender, _, parts in _messages(trace, "vote:"):
+        if len(parts) >= 3:
+            yield parts[1], parts[2], parts[3] if len(parts) >= 4 else sender
+
+
+def _results(trace: Trace) -> Iterator[tuple[str, str, list[str]]]:
+    """(round, outcome, parts) of each ``result:<round>:<outcome>:<tally>[:...]``."""
+    for _, _, parts in _messages(trace, "result:"):
+        if len(parts) >= 3:
+            yield parts[1], parts[2], parts
+
+
+def voting_tally_correct(trace: Trace) -> Verdict:
+    """A round's announced yes/total equals the votes sent in it."""
+    cast: dict[str, list[str]] = {}
+    for rnd, choice, _ in _votes(trace):
+        cast.setdefault(rnd, []).append(choice)
+    failures: list[str] = []
+    checked = 0
+    for rnd, _, parts in _results(trace):
+        tally = _tally(parts[3]) if len(parts) >= 4 else None
+        if tally is None:
+            continue
+        checked += 1
+        got = cast.get(rnd, [])
+        actual = (sum(1 for c in got if c == "yes"), len(got))
+        if actual != tally:
+            failures.append(
+                f"round {rnd}: announced {tally[0]}/{tally[1]}, cast {actual[0]}/{actual[1]}"
+            )
+    return verdict("voting_tally_correct", checked, failures, "tallies")
+
+
+def voting_all_counted(trace: Trace) -> Verdict:
+    """The tally's total equals the number of distinct voters of the round."""
+    voters: dict[str, set[str]] = {}
+    for rnd, _, voter in _votes(trace):
+        voters.setdefault(rnd, set()).add(voter)
+    failures: list[str] = []
+    checked = 0
+    for rnd, _, parts in _results(trace):
+        tally = _tally(parts[3]) if len(parts) >= 4 else None
+        if tally is None or rnd not in voters:
+            continue
+        checked += 1
+        if len(voters[rnd]) != tally[1]:
+            failures.append(f"round {rnd}: {len(voters[rnd])} voted, tally says {tally[1]}")
+    return verdict("voting_all_counted", checked, failures, "tallies")
+
+
+def voting_no_double_vote(trace: Trace) -> Verdict:
+    """No voter votes twice in a round."""
+    seen: dict[tuple[str, str], int] = {}
+    for rnd, _, voter in _votes(trace):
+        seen[rnd, voter] = seen.get((rnd, voter), 0) + 1
+    failures = [f"round {r}: {v} voted {n} times" for (r, v), n in seen.items() if n > 1]
+    return verdict("voting_no_double_vote", len(seen), failures, "votes")
+
+
+def consensus_agreement(trace: Trace) -> Verdict:
+    """A committed round's announced accepts/total equal the votes sent, and >= 2/3 accept."""
+    cast: dict[str, list[str]] = {}
+    for rnd, choice, _ in _votes(trace):
+        cast.setdefault(rnd, []).append(choice)
+    failures: list[str] = []
+    checked: set[str] = set()
+    for rnd, outcome, parts in _results(trace):
+        tally = _tally(parts[3]) if len(parts) >= 4 else None
+        if outcome != "committed" or tally is None:
+            continue
+        checked.add(rnd)
+        got = cast.get(rnd, [])
+        actual = (sum(1 for c in got if c == "accept"), len(got))
+        if not got:
+            failures.append(f"round {rnd}: committed with no votes")
+        elif actual != tally:
+            failures.append(
+                f"round {rnd}: announced {tally[0]}/{tally[1]}, cast {actual[0]}/{actual[1]}"
+            )
+        elif 3 * actual[0] < 2 * actual[1]:
+            failures.append(f"round {rnd}: committed with {actual[0]}/{actual[1]} accepts")
+    return verdict("consensus_agreement", len(checked), failures, "commits")
+
+
+def consensus_validity(trace: Trace) -> Verdict:
+    """One value proposed per round; a committed round had a proposal."""
+    proposed: dict[str, set[str]] = {}
+    for _, _, parts in _messages(trace, "propose:"):
+        if len(parts) >= 3:
+            proposed.setdefault(parts[1], set()).add(parts[2])
+    failures = [f"round {r}: proposals {sorted(v)}" for r, v in proposed.items() if len(v) > 1]
+    committed = {rnd for rnd, outcome, _ in _results(trace) if outcome == "committed"}
+    failures += [f"round {r}: committed, never proposed" for r in sorted(committed - set(proposed))]
+    return verdict("consensus_validity", len(proposed), failures, "proposals")
+
+
+def consensus_no_conflict(trace: Trace) -> Verdict:
+    """Every announcement of a committed round carries the same result."""
+    commits: dict[str, set[str]] = {}
+    for rnd, outcome, parts in _results(trace):
+        if outcome == "committed" and len(parts) >= 4:
+            commits.setdefault(rnd, set()).add(parts[4] if len(parts) >= 5 else parts[3])
+    failures = [f"round {r}: {sorted(v)}" for r, v in commits.items() if len(v) > 1]
+    return verdict("consensus_no_conflict", len(commits), failures, "committed rounds")
+
+
 SUITES: dict[str, tuple[Check, ...]] = {
     "marketplace": (
         marketplace_no_double_sell,
@@ -125,4 +241,6 @@ SUITES: dict[str, tuple[Check, ...]] = {
         marketplace_price_agreement,
     ),
     "auction": (auction_winner_highest, auction_single_winner, auction_all_notified),
+    "voting": (voting_tally_correct, voting_all_counted, voting_no_double_vote),
+    "consensus": (consensus_agreement, consensus_validity, consensus_no_conflict),
 }
