@@ -14,7 +14,7 @@ NATIVE_LIB := node/native/libnets_engine.so
 NATIVE_SRC := $(wildcard node/native/src/*.c node/native/src/*.h)
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
 
-.PHONY: help setup toolchains demo test lint format typecheck forge pytest bench clean test-pg
+.PHONY: help setup toolchains demo test lint format typecheck forge pytest bench clean test-pg compat
 
 AGENT_DEBS := rustc libstd-rust-dev-wasm32 clang lld
 
@@ -78,6 +78,9 @@ test: lint typecheck forge pytest ## everything CI runs
 
 test-pg: setup ## persistence tests against a throwaway local PostgreSQL (installs it if missing)
 	bash scripts/test_pg.sh
+
+compat: setup ## Nanda Town's shipped files through nest-core 0.1.4 and nets, side by side
+	$(BIN)/python scripts/nanda_compat.py
 
 bench: setup ## benchmark scripts (figures go to docs/BENCHMARKS.md by hand)
 	@for script in scripts/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done

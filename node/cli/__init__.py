@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "match": ("node.cli.match", "match"),
     "league": ("node.cli.league", "league"),
     "run": ("node.cli.sim", "run_cmd"),
+    "init": ("node.cli.sim", "init_cmd"),
     "scenarios": ("node.cli.sim", "scenarios_group"),
     "inspect": ("node.cli.sim", "inspect_cmd"),
     "plugins": ("node.cli.sim", "plugins_group"),

@@ -7,10 +7,16 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from node.cli.common import BadInput, console, discard_partial, refuse_overwriting_input
-from node.sim.report import collect, render
-from node.sim.validators import TraceError, UnknownSuite, resolve_suite, run_suite
-from node.sim.validators.core import TraceBuilder
+from node.cli.common import (
+    BadInput,
+    console,
+    discard_partial,
+    refuse_overwriting_input,
+    titled_table,
+)
+from node.sim.report.write import report_html
+from node.sim.trace_metrics import UnknownMetric, trace_metrics
+from node.sim.validators import TraceError, UnknownSuite
 
 
 @click.command("report")
@@ -26,32 +32,46 @@ from node.sim.validators.core import TraceBuilder
 )
 @click.option("--scenario", metavar="NAME", help="Validator suite (default: from the trace).")
 @click.option("--no-validate", is_flag=True, help="Leave the validator section empty.")
-def report_cmd(trace: str, out: str, scenario: str | None, no_validate: bool) -> None:
+@click.option(
+    "-m",
+    "--metrics",
+    "metrics",
+    metavar="NAME[,NAME]",
+    help="Also print these metrics of the trace (Nanda Town's names and nets' own).",
+)
+def report_cmd(
+    trace: str, out: str, scenario: str | None, no_validate: bool, metrics: str | None
+) -> None:
     """Write metrics, plots and validator verdicts of TRACE as one offline HTML file."""
     path = Path(trace)
     if not path.is_file():
         raise BadInput(f"no trace file {trace}")
     refuse_overwriting_input(out, "--output", path)
-    trace_builder = None if no_validate else TraceBuilder(path)  # one pass feeds both
+    if metrics is not None:
+        _print_metrics(path, [m.strip() for m in metrics.split(",") if m.strip()])
     try:
-        data = collect(path, trace_builder.add if trace_builder is not None else None)
-        suite = resolve_suite(scenario) if scenario else None
+        html = report_html(path, scenario, validate=not no_validate)
     except (TraceError, UnknownSuite) as exc:
         raise BadInput(str(exc)) from None
-    verdicts = None
-    note = "validation skipped (--no-validate)"
-    if trace_builder is not None:
-        try:
-            if suite is None:
-                task = data.run.get("task")
-                suite = resolve_suite(str(task), files=False)
-            verdicts = run_suite(trace_builder.finish(), suite)
-        except UnknownSuite as exc:
-            note = str(exc)
-    html = render(data, verdicts, suite, note)
     try:
         Path(out).write_text(html, encoding="utf-8")
     except OSError as exc:
         discard_partial(out)
         raise BadInput(f"cannot write {out}: {exc.strerror or exc}") from None
     console.print(f"report {escape(out)} ({len(html):,} bytes)")
+
+
+def _print_metrics(path: Path, names: list[str]) -> None:
+    """``-m``: the named metrics of the trace, one per row (a name it cannot give: exit 2)."""
+    if not names:
+        raise BadInput("--metrics: no metric named")
+    try:
+        values = trace_metrics(path, names)
+    except (TraceError, UnknownMetric) as exc:
+        raise BadInput(str(exc)) from None
+    table = titled_table("metrics")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for name, value in values.items():
+        table.add_row(escape(name), "-" if value is None else f"{value:.4f}")
+    console.print(table)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from contextlib import ExitStack
 from pathlib import Path
@@ -57,6 +58,18 @@ def _fmt(value: float | None) -> str:
     metavar="KEY=VALUE",
     help="Override a field, e.g. agents.count=10.",
 )
+@click.option(
+    "--ticks",
+    type=click.IntRange(1, 1 << 62),
+    help='Override the duration: the virtual-time horizon (duration: "ticks: N").',
+)
+@click.option(
+    "--trace-format",
+    type=click.Choice(["nets", "nanda"]),
+    default="nets",
+    show_default=True,
+    help="nanda: Nanda Town's JSONL (its `nest inspect` reads it; no Merkle root is kept).",
+)
 @click.option("--no-trace", is_flag=True, help="Run without writing a trace (for timing).")
 @click.option(
     "--hash-worker/--no-hash-worker",
@@ -76,6 +89,8 @@ def run_cmd(
     seed: int | None,
     out: str | None,
     sets: tuple[str, ...],
+    ticks: int | None,
+    trace_format: str,
     no_trace: bool,
     hash_worker: bool | None,
     anchor: bool,
@@ -85,14 +100,28 @@ def run_cmd(
     """Run a scenario (a built-in NAME or a YAML FILE) and print its trace Merkle root."""
     if out is not None and not out.strip():
         raise BadInput("--output: empty path")  # else the scenario's default trace is written
+    if ticks is not None:
+        sets = (*sets, f'duration="ticks: {ticks}"')
     resolved = load_scenario(source, seed, sets)
     if anchor and no_trace:
         raise BadInput("--anchor needs the trace root: drop --no-trace")
     if out and no_trace:
         raise BadInput("--output names a trace that --no-trace does not write: give one of them")
-    trace_path = Path(out or resolved.scenario.output.trace)
+    nanda = trace_format == "nanda"
+    if nanda and (anchor or no_trace):
+        raise BadInput(
+            "--trace-format nanda writes a trace without a root: drop --anchor/--no-trace"
+        )
+    final_path = Path(out or resolved.scenario.output.trace)
+    # a Nanda Town trace is converted from the nets trace, written beside it first
+    trace_path = final_path.with_name(final_path.name + ".nets") if nanda else final_path
     if not no_trace:
-        refuse_overwriting_input(trace_path, "--output" if out else "output.trace", source)
+        refuse_overwriting_input(final_path, "--output" if out else "output.trace", source)
+        report = resolved.scenario.output.report
+        if report is not None:
+            refuse_overwriting_input(report, "output.report", source)
+            if Path(report).resolve() == final_path.resolve():
+                raise BadInput(f"output.report: {report} is the trace file; choose another path")
     with ExitStack() as stack:
         opened = stack.enter_context(_open(chain)) if anchor or chain else None
         if opened is not None:
@@ -122,6 +151,12 @@ def run_cmd(
                 )
             except AdapterError as exc:
                 raise BadInput(f"cannot anchor on {chain_spec(chain)!r}: {exc}") from None
+    if nanda:
+        result = _as_nanda(result, trace_path, final_path)
+    _announce_event_cap(resolved, result)
+    report = resolved.scenario.output.report
+    if report and result.trace_path is not None:
+        _write_report(Path(result.trace_path), Path(report))
     if as_json:
         print_json({"run": result, "anchor": anchored} if anchor else result)
         return
@@ -141,8 +176,9 @@ def run_cmd(
     for row in rows:
         table.add_row(*map(escape, row))
     console.print(table)
-    if result.root is not None:
+    if result.trace_path is not None:
         console.print(f"trace  {escape(str(result.trace_path))} ({result.trace_lines} lines)")
+    if result.root is not None:
         console.print(f"root   0x{result.root.hex()}")
     if anchored is not None:
         console.print(
@@ -152,11 +188,124 @@ def run_cmd(
         )
 
 
+def _as_nanda(result: engine.RunResult, nets_trace: Path, out: Path) -> engine.RunResult:
+    """Convert the run's nets trace to Nanda Town's format at ``out``; the nets trace and its
+    root are removed (the root is over nets lines)."""
+    from dataclasses import replace
+
+    from node.sim.nanda_trace import convert_to_nanda
+
+    try:
+        lines = convert_to_nanda(nets_trace, out)
+    except OSError as exc:
+        discard_partial(out)
+        raise BadInput(f"cannot write trace {out}: {exc.strerror or exc}") from None
+    finally:
+        discard_partial(nets_trace, root_path(nets_trace))
+    return replace(result, trace_path=str(out), trace_lines=lines, root=None)
+
+
+def _announce_event_cap(resolved: scenario.Resolved, result: engine.RunResult) -> None:
+    """One stderr line when the file's duration means something else in Nanda Town: there
+    "ticks: N" caps processed events (each agent's start event included), so this run would
+    have stopped early; here N is a virtual-time horizon (docs/protocol/sim.md)."""
+    cap = resolved.scenario.max_ticks
+    nanda_events = result.agents + result.events
+    if nanda_events > cap:
+        click.echo(
+            f"note: duration 'ticks: {cap}' is a virtual-time horizon here; Nanda Town counts "
+            f"it as processed events and would have stopped this run after {cap} of its "
+            f"{nanda_events} (docs/protocol/sim.md, duration)",
+            err=True,
+        )
+
+
+def _write_report(trace: Path, out: Path) -> None:
+    """``output.report``: the `nets report` HTML of the trace just written."""
+    from node.sim.report.write import report_html
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(report_html(trace), encoding="utf-8")
+    except OSError as exc:
+        discard_partial(out)
+        raise BadInput(f"cannot write report {out}: {exc.strerror or exc}") from None
+
+
 def _open(spec: str | None) -> OpenedChain:
     try:
         return open_chain(spec)
     except AdapterError as exc:
         raise BadInput(f"--chain: {exc}") from None
+
+
+INIT_TEMPLATE = """\
+# nets scenario: {name} (Nanda Town's schema: `nets run` and `nest run` both read it)
+name: {name}
+description: "TODO: describe your scenario"
+
+tier: 1
+seed: 42
+
+agents:
+  count: 20
+  brain: state-machine
+  roles:
+    - name: buyer
+      count: 10
+    - name: seller
+      count: 10
+
+layers:
+{layers}
+task:
+  type: marketplace
+  config:
+    rounds: 5
+
+duration: "ticks: 5000"
+
+metrics:
+  - deal_rate
+  - success_rate
+  - mean_latency
+  - message_count
+
+output:
+  trace: ./traces/{name}.jsonl
+"""
+
+
+@click.command("init")
+@click.argument("name", default="my-scenario")
+@click.option(
+    "-d",
+    "--dir",
+    "directory",
+    default="scenarios",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Directory to create NAME.yaml in.",
+)
+def init_cmd(name: str, directory: str) -> None:
+    """Scaffold a scenario file NAME.yaml (a marketplace with every layer named)."""
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", name) or name.startswith("."):
+        raise BadInput(f"scenario name {name!r}: use letters, digits, '_', '-', '.' (at most 100)")
+    target = Path(directory) / f"{name}.yaml"
+    if target.exists():
+        raise BadInput(f"{target} already exists")
+    layers = "".join(f"  {layer}: {default}\n" for layer, default in _layer_defaults().items())
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as fh:
+            fh.write(INIT_TEMPLATE.format(name=name, layers=layers))
+    except OSError as exc:
+        raise BadInput(f"cannot write {target}: {exc.strerror or exc}") from None
+    console.print(f"created {escape(str(target))}: run it with `nets run {escape(str(target))}`")
+
+
+def _layer_defaults() -> dict[str, str]:
+    return {layer: str(info.default) for layer, info in scenario.LayersSpec.model_fields.items()}
 
 
 @click.group("scenarios")

@@ -20,7 +20,7 @@ from typing import Any
 from node.sim.agent import Agent, Context, Roster, Setup
 from node.sim.layers import LAYERS, PluginEnv, Provider, TransportProvider
 from node.sim.rng import derive_seed
-from node.sim.scenario import GENERIC_METRICS, Resolved, ScenarioError
+from node.sim.scenario import DEFAULT_METRICS, Resolved, ScenarioError
 from node.sim.trace import FLUSH_LINES, TraceWriter
 
 TRACE_FORMAT = "nets-sim/1"
@@ -164,6 +164,8 @@ class Simulation:
         self.latency_sum = 0
         self.latency_max = 0
         self.events = 0
+        # Nanda Town's unique_pairs: kept only when a file asks for it (a set add per send)
+        self._pairs: set[int] | None = set() if "unique_pairs" in sc.metrics else None
 
     # ------------------------------------------------------------------ services to agents
 
@@ -196,6 +198,9 @@ class Simulation:
                 raise SimError(f"{self._names[src]} sent a {type(payload).__name__}, not bytes")
             payload = bytes(payload)
         self.sent = mid = self.sent + 1
+        pairs = self._pairs
+        if pairs is not None:
+            pairs.add(src * len(self._names) + dst if src < dst else dst * len(self._names) + src)
         if self._faulty:
             self._send_faulty(src, dst, mid, payload)
             return
@@ -438,6 +443,8 @@ class Simulation:
     def _metrics(self) -> dict[str, float | None]:
         sent = self.sent
         lost = sum(self.dropped.values())
+        messages = sent + self.delivered
+        duration = self.now
         generic: dict[str, float | None] = {
             "agent_count": float(len(self._agents)),
             "byzantine_count": float(self.byzantine),
@@ -446,12 +453,22 @@ class Simulation:
             "event_count": float(self.events),
             "mean_latency": self.latency_sum / self.delivered if self.delivered else None,
             "max_latency": float(self.latency_max) if self.delivered else None,
-            "message_count": float(sent),
+            "messages_sent": float(sent),
+            # Nanda Town's definitions (docs/protocol/sim.md, "Metrics")
+            "success_rate": self.delivered / sent if sent else 0.0,
+            "message_count": float(messages),
+            "dropped_count": float(lost),
+            "duration": float(duration),
+            "throughput": messages / duration if duration > 0 else 0.0,
+            "unique_pairs": float(len(self._pairs)) if self._pairs is not None else None,
+            "deal_rate": 0.0,
+            "rejection_rate": 0.0,
+            "mean_rounds_to_deal": 0.0,
         }
         task = self.resolved.task
         extra = dict(task.metrics(self._agents, self.resolved.task_config)) if task.metrics else {}
         everything = {**generic, **extra}
-        wanted = self.resolved.scenario.metrics or [*GENERIC_METRICS, *extra]
+        wanted = self.resolved.scenario.metrics or [*DEFAULT_METRICS, *extra]
         return {name: everything.get(name) for name in wanted}
 
     @property

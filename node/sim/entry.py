@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, EntryPoints, distributions, entry_points
 
 from node.sim.layers import ENTRY_POINT_PREFIX, LAYERS, Provider
+from node.sim.nanda_plugins import ADAPTED_LAYERS, NANDA_GROUP_PREFIX, nanda_provider
 
 
 class UnknownPlugin(LookupError):
@@ -40,9 +41,18 @@ def scan() -> EntryPoints:
     return EntryPoints(found)
 
 
+def _nanda_group(layer: str, eps: EntryPoints | None = None) -> EntryPoints:
+    """Nanda Town's ``nest.plugins.<layer>`` entry points (node.sim.nanda_plugins adapts them)."""
+    group = NANDA_GROUP_PREFIX + layer
+    return eps.select(group=group) if eps is not None else entry_points(group=group)
+
+
 def available_plugins(layer: str, eps: EntryPoints | None = None) -> list[str]:
-    """Sorted names registered for ``layer``."""
-    return sorted({ep.name for ep in _group(layer, eps)})
+    """Sorted names registered for ``layer`` (nets' own and Nanda Town plugins)."""
+    names = {ep.name for ep in _group(layer, eps)}
+    if layer in ADAPTED_LAYERS:
+        names |= {ep.name for ep in _nanda_group(layer, eps)}
+    return sorted(names)
 
 
 def all_plugins() -> list[PluginInfo]:
@@ -51,7 +61,8 @@ def all_plugins() -> list[PluginInfo]:
     out: list[PluginInfo] = []
     for layer in LAYERS:
         seen: set[str] = set()
-        for ep in sorted(_group(layer, eps), key=lambda e: e.name):
+        nanda = _nanda_group(layer, eps) if layer in ADAPTED_LAYERS else ()
+        for ep in sorted([*_group(layer, eps), *nanda], key=lambda e: e.name):
             if ep.name in seen:
                 continue
             seen.add(ep.name)
@@ -64,6 +75,13 @@ def load_provider(layer: str, name: str, eps: EntryPoints | None = None) -> type
     """The provider class registered as ``name`` for ``layer``."""
     group = _group(layer, eps)
     matches = [ep for ep in group if ep.name == name]
+    if not matches and layer in ADAPTED_LAYERS:
+        found = [ep for ep in _nanda_group(layer, eps) if ep.name == name]
+        if found:
+            cls = found[0].load()
+            if not isinstance(cls, type):
+                raise UnknownPlugin(f"Nanda Town {layer} plugin {name!r} is not a class")
+            return nanda_provider(layer, cls)
     if not matches:
         names = ", ".join(available_plugins(layer, eps)) or "none installed"
         raise UnknownPlugin(f"unknown {layer} plugin {name!r} (allowed: {names})")

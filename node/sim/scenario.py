@@ -17,11 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from node.sim.entry import UnknownPlugin, load_provider, scan
 from node.sim.layers import LAYERS, Provider
-from node.sim.tasktypes import TaskType, UnknownTask, get_task
+from node.sim.tasktypes import TaskType, UnknownTask, available_tasks, get_task
 
 MAX_FILE_BYTES = 1 << 20
 MAX_AGENTS = 5_000_000
-GENERIC_METRICS = (
+DEFAULT_METRICS = (
     "agent_count",
     "byzantine_count",
     "delivery_rate",
@@ -29,8 +29,27 @@ GENERIC_METRICS = (
     "event_count",
     "mean_latency",
     "max_latency",
+    "messages_sent",
     "message_count",
 )
+"""What a run reports when the file lists no metrics."""
+NANDA_METRICS = (
+    "delivery_rate",
+    "deal_rate",
+    "rejection_rate",
+    "mean_rounds_to_deal",
+    "unique_pairs",
+    "mean_latency",
+    "message_count",
+    "dropped_count",
+    "agent_count",
+    "duration",
+    "throughput",
+    "success_rate",
+)
+"""Nanda Town's 12 metric names, with its definitions (docs/protocol/sim.md, "Metrics")."""
+GENERIC_METRICS = tuple(dict.fromkeys([*DEFAULT_METRICS, *NANDA_METRICS]))
+"""Every metric any task can report."""
 
 
 class ScenarioError(ValueError):
@@ -54,7 +73,8 @@ class RoleSpec(_Strict):
 
 class AgentsSpec(_Strict):
     count: int = Field(default=10, ge=0, le=MAX_AGENTS)
-    brain: Literal["state-machine"] = "state-machine"
+    brain: Literal["state-machine", "llm", "shell"] = "state-machine"
+    """``llm`` (Nanda Town's ``shell`` too) runs the task's LLM-driven variant ``llm_<type>``."""
     llm_model: str = ""
     llm_provider: str = ""
     template: str = ""
@@ -334,8 +354,11 @@ def resolve(scenario: Scenario) -> Resolved:
         task = get_task(scenario.task.type)
     except UnknownTask as exc:
         raise ScenarioError("task.type", str(exc)) from None
+    config = dict(scenario.task.config)
+    if scenario.agents.brain != "state-machine":
+        task, config = _llm_variant(scenario, task, config)
     try:
-        task_config = task.config_model.model_validate(scenario.task.config)
+        task_config = task.config_model.model_validate(config)
     except ValidationError as exc:
         inner = _format_validation(exc, task.config_model)
         raise ScenarioError(f"task.config.{inner.path}", str(inner).split(": ", 1)[-1]) from None
@@ -350,7 +373,10 @@ def resolve(scenario: Scenario) -> Resolved:
             )
         roles = [(r, r.count) for r in agents.roles]
     else:
-        roles = [(RoleSpec(name=n, count=c), c) for n, c in task.default_roles(agents.count)]
+        split = task.config_roles(agents.count, task_config) if task.config_roles else None
+        if split is None:
+            split = task.default_roles(agents.count)
+        roles = [(RoleSpec(name=n, count=c), c) for n, c in split]
     seen: set[str] = set()
     for i, (role, _count) in enumerate(roles):
         if role.name not in task.roles:
@@ -392,6 +418,34 @@ def resolve(scenario: Scenario) -> Resolved:
                 f"metrics.{i}", f"unknown metric {metric!r} (allowed: {', '.join(allowed_metrics)})"
             )
     return Resolved(scenario, task, task_config, roles, providers)
+
+
+def _llm_variant(
+    scenario: Scenario, task: TaskType, config: dict[str, Any]
+) -> tuple[TaskType, dict[str, Any]]:
+    """``agents.brain: llm``: the task's ``llm_<type>`` variant, its provider and model from
+    ``agents.llm_provider`` / ``llm_model`` (model or provider ``mock``: the offline mock, as
+    in Nanda Town) unless the task config names them."""
+    name = f"llm_{task.name}"
+    try:
+        variant = get_task(name)
+    except UnknownTask:
+        have = [t[4:] for t in available_tasks() if t.startswith("llm_")]
+        raise ScenarioError(
+            "agents.brain",
+            f"task {task.name!r} has no LLM-driven variant (available: {', '.join(have)})",
+        ) from None
+    agents = scenario.agents
+    mock = "mock" in (agents.llm_provider, agents.llm_model)
+    config.setdefault("provider", "mock" if mock else agents.llm_provider or "openai")
+    if not mock and agents.llm_model:
+        config.setdefault("model", agents.llm_model)
+    from node.sim.tasks.llm import missing_key
+
+    problem = None if config.get("replay") else missing_key(str(config["provider"]))
+    if problem:
+        raise ScenarioError("agents.llm_provider", problem)
+    return variant, config
 
 
 def _agent_exists(agent_id: str, counts: Mapping[str, int]) -> bool:

@@ -39,6 +39,9 @@ class TaskType:
     check_roles: Callable[[Mapping[str, int], Any], str | None] = field(
         default=lambda counts, cfg: None
     )
+    config_roles: Callable[[int, Any], list[tuple[str, int]] | None] | None = None
+    """The split when a file gives no roles but its task config decides it (None: use
+    ``default_roles``)."""
 
 
 _TASKS: dict[str, TaskType] = {}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from node.sim.nanda_trace import looks_nanda
 from node.sim.trace import BadTraceLine, MerkleAccumulator, parse_event, stored_root
+from node.sim.validators.core import TraceError, read_events
 
 
 class TraceFormatError(ValueError):
@@ -52,8 +55,18 @@ def percentile(hist: dict[int, int], q: float) -> int | None:
     return max(hist)
 
 
+def _is_nanda(path: Path) -> bool:
+    with path.open("rb") as fh:
+        first = fh.readline()
+    try:
+        return looks_nanda(parse_event(first))
+    except BadTraceLine:
+        return False
+
+
 def summarize(path: Path) -> TraceSummary:
-    """One streaming pass; memory is linear in agents, not in events."""
+    """One streaming pass; memory is linear in agents, not in events. A trace in Nanda Town's
+    format is summarized from its nets reading (node.sim.nanda_trace), the root over its lines."""
     acc = MerkleAccumulator()
     kinds: dict[str, int] = {}
     agents: dict[str, int] = {}
@@ -62,33 +75,48 @@ def summarize(path: Path) -> TraceSummary:
     hist: dict[int, int] = {}
     run: dict[str, Any] = {}
     end: dict[str, Any] = {}
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, 1):
-            line = raw[:-1] if raw.endswith(b"\n") else raw
-            acc.add_entry(line)
+    nanda = _is_nanda(path)
+
+    def events() -> Iterator[dict[str, Any]]:
+        if nanda:
+            with path.open("rb") as fh:
+                for raw in fh:
+                    acc.add_entry(raw[:-1] if raw.endswith(b"\n") else raw)
             try:
-                event = parse_event(line)
-            except BadTraceLine as exc:
-                raise TraceFormatError(f"line {number}: {exc}") from None
-            kind: str = event["kind"]
-            kinds[kind] = kinds.get(kind, 0) + 1
-            agent = event.get("agent")
-            if isinstance(agent, str):
-                agents[agent] = agents.get(agent, 0) + 1
-            if kind == "receive":
-                lat = event.get("lat")
-                if type(lat) is int:
-                    hist[lat] = hist.get(lat, 0) + 1
-            elif kind == "drop":
-                reason = str(event.get("reason", "?"))
-                drops[reason] = drops.get(reason, 0) + 1
-            elif kind == "layer":
-                key = f"{event.get('layer')}.{event.get('event')}"
-                layers[key] = layers.get(key, 0) + 1
-            elif kind == "run" and not run:
-                run = event
-            elif kind == "end":
-                end = event
+                for _, event in read_events(path):
+                    yield event
+            except TraceError as exc:
+                raise TraceFormatError(str(exc).split(": ", 1)[-1]) from None
+            return
+        with path.open("rb") as fh:
+            for number, raw in enumerate(fh, 1):
+                line = raw[:-1] if raw.endswith(b"\n") else raw
+                acc.add_entry(line)
+                try:
+                    yield parse_event(line)
+                except BadTraceLine as exc:
+                    raise TraceFormatError(f"line {number}: {exc}") from None
+
+    for event in events():
+        kind: str = event["kind"]
+        kinds[kind] = kinds.get(kind, 0) + 1
+        agent = event.get("agent")
+        if isinstance(agent, str):
+            agents[agent] = agents.get(agent, 0) + 1
+        if kind == "receive":
+            lat = event.get("lat")
+            if type(lat) is int:
+                hist[lat] = hist.get(lat, 0) + 1
+        elif kind == "drop":
+            reason = str(event.get("reason", "?"))
+            drops[reason] = drops.get(reason, 0) + 1
+        elif kind == "layer":
+            key = f"{event.get('layer')}.{event.get('event')}"
+            layers[key] = layers.get(key, 0) + 1
+        elif kind == "run" and not run:
+            run = event
+        elif kind == "end":
+            end = event
     total = sum(hist.values())
     latency = LatencyStats(count=total)
     if total:

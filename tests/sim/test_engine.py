@@ -184,7 +184,7 @@ def test_messages_sent_on_stop_are_dropped_as_shutdown(tmp_path: Path) -> None:
 
 def test_pingpong_completes_without_faults() -> None:
     result = engine.run(scenario.validate(make("pingpong", 20)), None, keep_trace=False)
-    assert result.metrics["success_rate"] == 1.0
+    assert result.metrics["completion_rate"] == 1.0
     assert result.sent == result.delivered == 10 * 10 * 2
     assert result.metrics["mean_latency"] == 1.0
 

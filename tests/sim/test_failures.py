@@ -73,7 +73,7 @@ def test_partition_drops_cross_group_until_heal(tmp_path: Path) -> None:
     heal = [ln for ln in lines if ln["kind"] == "heal"]
     assert [h["t"] for h in heal] == [50]
     assert not any(ln["kind"] == "receive" and ln["t"] < 50 for ln in lines)
-    assert result.metrics["success_rate"] == 1.0  # retries after the heal get through
+    assert result.metrics["completion_rate"] == 1.0  # retries after the heal get through
 
 
 def test_partition_spares_agents_outside_groups_and_heal_spellings(tmp_path: Path) -> None:
@@ -104,4 +104,4 @@ def test_partition_without_heal_stays() -> None:
     data = make("pingpong", 2, failures={"network_partition": {"groups": groups}})
     result = engine.run(scenario.validate(data), None, keep_trace=False)
     assert result.delivered == 0
-    assert result.metrics["success_rate"] == 0.0
+    assert result.metrics["completion_rate"] == 0.0

@@ -127,7 +127,8 @@ def _error(data: dict[str, Any]) -> ScenarioError:
         ({"failures": {"byzantine_agents": -0.1}}, "failures.byzantine_agents", "greater"),
         ({"duration": "steps: 5"}, "duration", "ticks"),
         ({"duration": "ticks: 0"}, "duration", "between"),
-        ({"agents": {"count": 4, "brain": "llm"}}, "agents.brain", "state-machine"),
+        ({"agents": {"count": 4, "brain": "gpt"}}, "agents.brain", "state-machine"),
+        ({"agents": {"count": 4, "brain": "llm"}}, "agents.brain", "no LLM-driven variant"),
         ({"agents": {"count": 4, "colour": 1}}, "agents.colour", "allowed: count, brain"),
         ({"bogus": 1}, "bogus", "allowed: name, description"),
         ({"tier": 3}, "tier", "1 or 2"),
@@ -157,7 +158,7 @@ def _error(data: dict[str, Any]) -> ScenarioError:
             "failures.network_partition.groups.1.0",
             "more than one group",
         ),
-        ({"metrics": ["deal_rate"]}, "metrics.0", "allowed: agent_count"),
+        ({"metrics": ["deal_count"]}, "metrics.0", "allowed: agent_count"),
         ({"network": {"latency": 0}}, "network.latency", "greater"),
     ],
 )

@@ -37,10 +37,10 @@ def test_builtin_names_and_sizes() -> None:
         assert {r.name: n for r, n in resolved.roles} == roles
     pc = scenario.load("private_commerce").scenario.layers
     assert (pc.registry, pc.trust, pc.payments, pc.privacy) == (
-        "gossip",
-        "receipt_graph",
-        "streaming",
-        "x25519_chacha20",
+        "gossip_registry",
+        "agent_receipts",
+        "streaming_payments",
+        "hybrid_x25519",
     )
     assert scenario.load("supply_chain").scenario.failures.network_partition is not None
 

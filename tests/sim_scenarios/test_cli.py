@@ -58,7 +58,7 @@ def test_report_is_self_contained_and_complete(run_scenario: Runner, tmp_path: P
     for key in SECTIONS:
         assert f'<section id="{key}">' in html
     assert html.count("<svg") == 4
-    for name in ("discovery_precedes_bid", "fulfilment_backed_by_stream", "heal"):
+    for name in ("commerce_discovery_precedes_bid", "commerce_delivery_rewarded", "heal"):
         assert name in html
 
 

@@ -17,17 +17,17 @@ def failing(path: Path, scenario: str | None = None) -> set[str]:
 
 def test_noop_privacy_fails_exactly_the_opacity_validator(run_scenario: Runner) -> None:
     trace = run_scenario("private_commerce", "layers.privacy=noop")
-    assert failing(trace) == {"bid_plaintext_never_on_wire"}
+    assert failing(trace) == {"commerce_bid_opacity"}
 
 
 def test_score_average_trust_fails_exactly_the_penalty_validator(run_scenario: Runner) -> None:
     trace = run_scenario("private_commerce", "layers.trust=score_average")
-    assert failing(trace) == {"undelivering_seller_below_threshold"}
+    assert failing(trace) == {"commerce_undelivered_penalized"}
 
 
 def test_shared_registry_fails_exactly_discovery(run_scenario: Runner) -> None:
     trace = run_scenario("private_commerce", "layers.registry=in_memory")
-    assert failing(trace) == {"discovery_precedes_bid"}
+    assert failing(trace) == {"commerce_discovery_precedes_bid"}
 
 
 @pytest.mark.parametrize(
@@ -161,7 +161,7 @@ def test_tampered_evidence_is_caught(run_scenario: Runner, tmp_path: Path) -> No
             if not (e.get("event") == "stream_pay" and e["stream"] == fulfil["stream"])
         ]
 
-    assert "fulfilment_backed_by_stream" in _tamper(
+    assert "commerce_delivery_rewarded" in _tamper(
         run_scenario, tmp_path, "private_commerce", unpaid_delivery
     )
 

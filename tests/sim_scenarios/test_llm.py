@@ -60,7 +60,7 @@ def test_hostile_answers_fall_back_and_validators_still_pass(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scripted = _Scripted(["COUNTER 999999", "ACCEPT", "lol", "raise", "COUNTER 1", "WALK"])
-    monkeypatch.setitem(llm_marketplace._PROVIDERS, ("mock", "mock-1"), scripted)
+    monkeypatch.setattr(llm_marketplace, "make_provider", lambda provider, model: scripted)
     trace = tmp_path / "hostile.jsonl"
     result = engine.run(scenario.load("llm_marketplace"), trace)
     assert scripted.n > 0

@@ -25,6 +25,12 @@ class AuctionConfig(BaseModel):
     items: int = Field(default=5, ge=1, le=10_000)
     bid_window: int = Field(default=6, ge=2, le=1_000_000)
     max_value: int = Field(default=200, ge=2, le=1_000_000)
+    rounds: int | None = Field(default=None, ge=1, le=10_000)
+    """Nanda Town's name for ``items``: one lot per round."""
+
+    @property
+    def lots(self) -> int:
+        return self.rounds if self.rounds is not None else self.items
 
 
 class Auctioneer(Agent):
@@ -72,7 +78,7 @@ class Auctioneer(Agent):
             ctx.emit("unsold", item=item)
         for bidder in self.bidders:
             send(ctx, bidder, "result", item=item, winner=winner, price=price)
-        if self.item + 1 < self.cfg.items:
+        if self.item + 1 < self.cfg.lots:
             self._call(ctx)
 
 
@@ -108,7 +114,10 @@ class Bidder(Agent):
 def _metrics(agents: Sequence[Agent], cfg: Any) -> dict[str, float | None]:
     auctioneers = [a for a in agents if isinstance(a, Auctioneer)]
     awarded = sum(a.awarded for a in auctioneers)
-    return {"awarded": float(awarded), "success_rate": awarded / cfg.items if auctioneers else None}
+    return {
+        "awarded": float(awarded),
+        "completion_rate": awarded / cfg.lots if auctioneers else None,
+    }
 
 
 def _check(counts: Mapping[str, int], cfg: Any) -> str | None:
@@ -125,7 +134,7 @@ TASK = register_task(
         config_model=AuctionConfig,
         default_roles=lambda count: [("auctioneer", 1), ("bidder", max(count - 1, 0))],
         metrics=_metrics,
-        metric_names=("awarded", "success_rate"),
+        metric_names=("awarded", "completion_rate"),
         check_roles=_check,
     )
 )

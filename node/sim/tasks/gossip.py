@@ -97,11 +97,11 @@ class GossipNode(Agent):
 def _metrics(agents: Sequence[Agent], cfg: Any) -> dict[str, float | None]:
     nodes = [a for a in agents if isinstance(a, GossipNode)]
     if not nodes:
-        return {"coverage": None, "success_rate": None, "rejected": 0}
+        return {"coverage": None, "completion_rate": None, "rejected": 0}
     informed = [a.informed_at for a in nodes if a.informed_at >= 0]
     return {
         "coverage": len(informed) / len(nodes),
-        "success_rate": len(informed) / len(nodes),
+        "completion_rate": len(informed) / len(nodes),
         "mean_infection_time": sum(informed) / len(informed) if informed else None,
         "rejected": float(sum(a.rejected for a in nodes)),
     }
@@ -121,7 +121,7 @@ TASK = register_task(
         config_model=GossipConfig,
         default_roles=lambda count: [("node", count)],
         metrics=_metrics,
-        metric_names=("coverage", "success_rate", "mean_infection_time", "rejected"),
+        metric_names=("coverage", "completion_rate", "mean_infection_time", "rejected"),
         check_roles=_check,
     )
 )

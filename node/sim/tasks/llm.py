@@ -9,10 +9,14 @@ Real model outputs are not reproducible, so their traces are validated, not repl
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
-from typing import Any, Protocol
+from collections import deque
+from pathlib import Path
+from typing import IO, Any, Protocol
 
+MAX_RECORDING_BYTES = 64 << 20
 KEY_ENV = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
 DEFAULT_MODELS = {"mock": "mock-1", "openai": "gpt-4o-mini", "anthropic": "claude-3-5-haiku-latest"}
 MAX_TOKENS = 16
@@ -115,6 +119,67 @@ class AnthropicProvider:
             messages=[{"role": "user", "content": prompt}],
         )
         return "".join(getattr(block, "text", "") for block in msg.content)
+
+
+def call_key(system: str, prompt: str) -> str:
+    """What a recorded answer is filed under: sha256 of the system text and the prompt."""
+    return hashlib.sha256(f"{system}\n{prompt}".encode()).hexdigest()
+
+
+class RecordingProvider:
+    """Passes calls to ``inner`` and appends each answer to a JSONL file (``{"key",
+    "answer"}`` per line), so a run with a real model can be replayed exactly."""
+
+    def __init__(self, inner: LlmProvider, path: Path) -> None:
+        self.name = inner.name
+        self.model = inner.model
+        self._inner = inner
+        try:
+            self._out: IO[str] = path.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise LlmError(f"cannot write LLM recording {path}: {exc.strerror or exc}") from None
+
+    def complete(self, system: str, prompt: str) -> str:
+        answer = self._inner.complete(system, prompt)
+        self._out.write(json.dumps({"key": call_key(system, prompt), "answer": answer}) + "\n")
+        self._out.flush()
+        return answer
+
+
+class ReplayProvider:
+    """Answers from a recording, in recorded order per (system, prompt): the same decisions,
+    so the same trace, with no model and no key. A call the recording lacks is an error
+    (the agent falls back to its negotiation layer, visibly, in the trace)."""
+
+    name = "replay"
+
+    def __init__(self, path: Path, model: str = "") -> None:
+        self.model = model
+        self._answers: dict[str, deque[str]] = {}
+        try:
+            if path.stat().st_size > MAX_RECORDING_BYTES:
+                raise LlmError(f"LLM recording {path} is larger than 64 MiB")
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LlmError(f"cannot read LLM recording {path}: {exc}") from None
+        for number, line in enumerate(lines, 1):
+            try:
+                item = json.loads(line)
+            except ValueError:
+                item = None
+            if (
+                not isinstance(item, dict)
+                or not isinstance(item.get("key"), str)
+                or not isinstance(item.get("answer"), str)
+            ):
+                raise LlmError(f"LLM recording {path} line {number}: not a {{key, answer}} object")
+            self._answers.setdefault(item["key"], deque()).append(item["answer"])
+
+    def complete(self, system: str, prompt: str) -> str:
+        queue = self._answers.get(call_key(system, prompt))
+        if not queue:
+            raise LlmError("no recorded answer for this call")
+        return queue.popleft()
 
 
 def missing_key(provider: str) -> str | None:

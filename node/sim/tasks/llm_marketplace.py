@@ -12,14 +12,23 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from node.sim.agent import Agent, Context, Setup
 from node.sim.layers import Reply, Session
 from node.sim.tasks import marketplace
-from node.sim.tasks.llm import LlmError, LlmProvider, make_provider, missing_key, parse_decision
+from node.sim.tasks.llm import (
+    LlmError,
+    LlmProvider,
+    RecordingProvider,
+    ReplayProvider,
+    make_provider,
+    missing_key,
+    parse_decision,
+)
 from node.sim.tasktypes import TaskType, register_task
 
 SYSTEM = {
@@ -32,17 +41,24 @@ class LlmMarketplaceConfig(marketplace.MarketplaceConfig):
     provider: Literal["mock", "openai", "anthropic"] = "mock"
     model: str = Field(default="", max_length=100)
     max_calls: int = Field(default=20, ge=0, le=10_000)
-
-
-_PROVIDERS: dict[tuple[str, str], LlmProvider] = {}
+    record: str | None = Field(default=None, min_length=1, max_length=4096)
+    """Append every answer to this JSONL file (for a later ``replay``)."""
+    replay: str | None = Field(default=None, min_length=1, max_length=4096)
+    """Answer from this recording instead of calling a model (no key needed)."""
+    _provider: LlmProvider | None = PrivateAttr(default=None)
 
 
 def provider_for(cfg: LlmMarketplaceConfig) -> LlmProvider:
-    """One provider (client) per (provider, model) in the process."""
-    key = (cfg.provider, cfg.model)
-    found = _PROVIDERS.get(key)
+    """The run's provider (built once per run: a recording file is the run's own)."""
+    found = cfg._provider
     if found is None:
-        found = _PROVIDERS[key] = make_provider(cfg.provider, cfg.model)
+        if cfg.replay is not None:
+            found = ReplayProvider(Path(cfg.replay), cfg.model)
+        else:
+            found = make_provider(cfg.provider, cfg.model)
+        if cfg.record is not None:
+            found = RecordingProvider(found, Path(cfg.record))
+        cfg._provider = found
     return found
 
 
@@ -119,8 +135,10 @@ def _metrics(agents: Sequence[Agent], cfg: Any) -> dict[str, float | None]:
 
 
 def _check(counts: Any, cfg: Any) -> str | None:
-    problem = marketplace.TASK.check_roles(counts, cfg) or missing_key(cfg.provider)
-    if problem is None and cfg.provider != "mock":
+    problem = marketplace.TASK.check_roles(counts, cfg)
+    if problem is None and cfg.replay is None:
+        problem = missing_key(cfg.provider)
+    if problem is None and (cfg.provider != "mock" or cfg.replay or cfg.record):
         try:
             provider_for(cfg)
         except LlmError as exc:

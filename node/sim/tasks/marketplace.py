@@ -31,7 +31,17 @@ class MarketplaceConfig(BaseModel):
     items: int = Field(default=10, ge=1, le=10_000)
     items_per_seller: int = Field(default=2, ge=1, le=100)
     stock: int = Field(default=3, ge=0, le=10_000)
-    rounds: int = Field(default=3, ge=1, le=1000)
+    rounds: int = Field(default=10, ge=1, le=1000)
+    """Requests each buyer makes (Nanda Town's default, 10)."""
+    catalog_size: int | None = Field(default=None, ge=1, le=10_000)
+    """Nanda Town's catalog field (its marketplace reads but never uses it): here the number
+    of catalog items, in place of ``items``; sellers then list enough items that every catalog
+    item has a seller, so every request finds one (as every Nanda Town buy does)."""
+
+    @property
+    def catalog(self) -> int:
+        return self.catalog_size if self.catalog_size is not None else self.items
+
     period: int = Field(default=30, ge=1, le=1_000_000)
     base_price: int = Field(default=100, ge=10, le=1_000_000)
 
@@ -73,9 +83,13 @@ class Seller(Agent):
     def __init__(self, setup: Setup) -> None:
         cfg: MarketplaceConfig = setup.task_config
         self.cfg = cfg
-        first = setup.role_index * cfg.items_per_seller
-        per = min(cfg.items_per_seller, cfg.items)
-        self.items = [item_name((first + j) % cfg.items) for j in range(per)]
+        per = cfg.items_per_seller
+        if cfg.catalog_size is not None:  # every catalog item has a seller, as every buy there does
+            sellers = max(len(setup.roster.ids("seller")), 1)
+            per = max(per, -(-cfg.catalog // sellers))
+        per = min(per, cfg.catalog)
+        first = setup.role_index * per
+        self.items = [item_name((first + j) % cfg.catalog) for j in range(per)]
         self.stock = cfg.stock
         self.neg: Negotiation | None = None  # the negotiation layer, fetched once
         self.sold = 0
@@ -143,7 +157,18 @@ class Seller(Agent):
 
 
 class Buyer(Agent):
-    __slots__ = ("bought", "cfg", "neg", "requests", "round", "sessions", "spent")
+    __slots__ = (
+        "bought",
+        "cfg",
+        "deal_rounds",
+        "neg",
+        "pair_rounds",
+        "rejected",
+        "requests",
+        "round",
+        "sessions",
+        "spent",
+    )
 
     def __init__(self, setup: Setup) -> None:
         self.cfg: MarketplaceConfig = setup.task_config
@@ -153,6 +178,10 @@ class Buyer(Agent):
         self.spent = 0
         self.sessions: dict[str, Session] = {}  # open negotiations, by request id
         self.neg: Negotiation | None = None  # the negotiation layer, fetched once
+        self.rejected = 0
+        # Nanda Town's rounds to a deal: requests and refusals per seller since the last deal
+        self.pair_rounds: dict[str, int] = {}
+        self.deal_rounds = 0
 
     def decide(self, ctx: Context, session: Session, offer: int) -> Reply:
         """The answer to a seller's counter; the negotiation layer's unless a subclass decides."""
@@ -169,7 +198,7 @@ class Buyer(Agent):
 
     def _shop(self, ctx: Context) -> None:
         rng = ctx.rng
-        item = item_name(rng.randbelow(self.cfg.items))
+        item = item_name(rng.randbelow(self.cfg.catalog))
         cards = ctx.plugins.registry.lookup(item)
         if not cards:
             return
@@ -184,6 +213,7 @@ class Buyer(Agent):
         session = self.sessions[req] = neg.open(req, seller, budget, selling=False)
         price = neg.first_offer(session)
         self.requests += 1
+        self.pair_rounds[seller] = self.pair_rounds.get(seller, 0) + 1
         ctx.emit("request", req=req, seller=seller, item=item)
         send(ctx, seller, "offer", req, price, item)
 
@@ -212,10 +242,13 @@ class Buyer(Agent):
                 return
             self.bought += 1
             self.spent += price
+            self.deal_rounds += max(self.pair_rounds.pop(sender, 0), 1)
             ctx.emit("buy", req=req, seller=sender, unit=unit, price=price)
             ctx.plugins.trust.report(sender, 1.0)
         elif kind in ("no_deal", "sold_out"):
             del self.sessions[req]
+            self.rejected += 1
+            self.pair_rounds[sender] = self.pair_rounds.get(sender, 0) + 1
 
 
 def _metrics(agents: Sequence[Agent], cfg: Any) -> dict[str, float | None]:
@@ -225,7 +258,9 @@ def _metrics(agents: Sequence[Agent], cfg: Any) -> dict[str, float | None]:
     return {
         "requests": float(requests),
         "deals": float(bought),
-        "success_rate": bought / requests if requests else None,
+        "deal_rate": bought / requests if requests else 0.0,
+        "rejection_rate": sum(b.rejected for b in buyers) / requests if requests else 0.0,
+        "mean_rounds_to_deal": sum(b.deal_rounds for b in buyers) / bought if bought else 0.0,
         "mean_price": sum(b.spent for b in buyers) / bought if bought else None,
     }
 
@@ -244,7 +279,14 @@ TASK = register_task(
         config_model=MarketplaceConfig,
         default_roles=lambda count: [("buyer", (count + 1) // 2), ("seller", count // 2)],
         metrics=_metrics,
-        metric_names=("requests", "deals", "success_rate", "mean_price"),
+        metric_names=(
+            "requests",
+            "deals",
+            "deal_rate",
+            "rejection_rate",
+            "mean_rounds_to_deal",
+            "mean_price",
+        ),
         check_roles=_check,
     )
 )

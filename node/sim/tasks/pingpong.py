@@ -84,10 +84,10 @@ def _check(counts: Mapping[str, int], cfg: Any) -> str | None:
 def _metrics(agents: Sequence[Agent], cfg: Any) -> dict[str, float | None]:
     pingers = [a for a in agents if isinstance(a, Pinger)]
     if not pingers:
-        return {"success_rate": None, "retries": 0}
+        return {"completion_rate": None, "retries": 0}
     wanted = len(pingers) * cfg.rounds
     return {
-        "success_rate": sum(p.done for p in pingers) / wanted,
+        "completion_rate": sum(p.done for p in pingers) / wanted,
         "retries": float(sum(p.retries for p in pingers)),
     }
 
@@ -100,7 +100,7 @@ TASK = register_task(
         config_model=PingPongConfig,
         default_roles=_default_roles,
         metrics=_metrics,
-        metric_names=("success_rate", "retries"),
+        metric_names=("completion_rate", "retries"),
         check_roles=_check,
     )
 )

@@ -9,8 +9,9 @@ A cross-layer composition run under a partition that heals:
   delivers a chunk only after checking the stream holds its price;
 - identity + trust: after the last chunk the seller signs a receipt, the buyer countersigns it
   and records it with the ``receipt_graph`` trust plugin, then rates the seller;
-- adversary: the ``shill`` seller accepts bids and drains the first chunk but never delivers,
-  and wash-trades receipts with ``puppet`` accounts that praise it. Buyers who are not
+- adversary: the ``shill_seller`` accepts bids and drains the first chunk but never delivers,
+  and wash-trades receipts with its ``shill`` accounts, which praise it (role names as in
+  Nanda Town's private_commerce). Buyers who are not
   delivered complain. The ``auditor`` logs every seller's final trust score.
 Trust plugins without receipts (``score_average``) still work: receipts are then not recorded.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,6 +50,10 @@ class PrivateCommerceConfig(BaseModel):
     wash_amount: int = Field(default=10, ge=1, le=1_000_000)
     wash_at: int = Field(default=45, ge=1, le=1_000_000)
     trust_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    pairing: Literal["random", "sorted"] = "random"
+    """``sorted``: buyer i bids only to the i-th seller (sellers and shill_sellers sorted by
+    id), once its own view has discovered it and trusts it, so every seed gives the adversary
+    exactly one victim (Nanda Town's private_commerce pairs this way)."""
 
 
 def _streams(ctx: Context) -> Any:
@@ -67,7 +72,7 @@ class Party(Agent):
     def __init__(self, setup: Setup) -> None:
         self.cfg: PrivateCommerceConfig = setup.task_config
         r = setup.roster
-        self.gossip_peers = [*r.ids("buyer"), *r.ids("seller"), *r.ids("shill")]
+        self.gossip_peers = [*r.ids("buyer"), *r.ids("seller"), *r.ids("shill_seller")]
         self.gossiped = 0
 
     # gossip ---------------------------------------------------------------------------
@@ -158,12 +163,14 @@ class Trade:
 
 
 class Buyer(Party):
-    __slots__ = ("completed", "failed", "round", "sellers", "trade")
+    __slots__ = ("completed", "failed", "round", "sellers", "target", "trade")
 
     def __init__(self, setup: Setup) -> None:
         super().__init__(setup)
         # Gossip cards are unauthenticated: only agents that exist in the run can be bid to.
-        self.sellers = frozenset([*setup.roster.ids("seller"), *setup.roster.ids("shill")])
+        self.sellers = frozenset([*setup.roster.ids("seller"), *setup.roster.ids("shill_seller")])
+        ordered = sorted(self.sellers)
+        self.target = ordered[setup.role_index % len(ordered)] if ordered else ""
         self.round = 0
         self.trade: Trade | None = None
         self.completed = 0
@@ -193,6 +200,8 @@ class Buyer(Party):
             for c in ctx.plugins.registry.lookup(CAPABILITY)
             if c.agent_id in self.sellers and trust.score(c.agent_id) >= self.cfg.trust_threshold
         ]
+        if self.cfg.pairing == "sorted":
+            sellers = [s for s in sellers if s == self.target]
         if not sellers:
             ctx.emit("no_seller", round=self.round)
             return
@@ -356,7 +365,7 @@ class Shill(Seller):
     def __init__(self, setup: Setup) -> None:
         super().__init__(setup)
         self.drained = 0
-        self.puppets = frozenset(setup.roster.ids("puppet"))
+        self.puppets = frozenset(setup.roster.ids("shill"))
 
     def on_paid(self, ctx: Context, buyer: str, req: str, stream: str, chunk: int) -> None:
         if buyer in self.puppets:
@@ -391,7 +400,7 @@ class Puppet(Party):
 
     def __init__(self, setup: Setup) -> None:
         super().__init__(setup)
-        shills = setup.roster.ids("shill")
+        shills = setup.roster.ids("shill_seller")
         self.shill = shills[setup.role_index % len(shills)] if shills else ""
         self.stream = ""
 
@@ -432,7 +441,7 @@ class Auditor(Agent):
     def __init__(self, setup: Setup) -> None:
         cfg: PrivateCommerceConfig = setup.task_config
         self.threshold = cfg.trust_threshold
-        self.sellers = [*setup.roster.ids("seller"), *setup.roster.ids("shill")]
+        self.sellers = [*setup.roster.ids("seller"), *setup.roster.ids("shill_seller")]
 
     def on_stop(self, ctx: Context) -> None:
         trust = ctx.plugins.trust
@@ -447,15 +456,15 @@ def _metrics(agents: Sequence[Agent], cfg: Any) -> dict[str, float | None]:
     return {
         "completed": float(done),
         "undelivered": float(failed),
-        "success_rate": done / (done + failed) if done + failed else None,
+        "completion_rate": done / (done + failed) if done + failed else None,
     }
 
 
 def _check(counts: Mapping[str, int], cfg: Any) -> str | None:
-    if counts.get("buyer", 0) and not (counts.get("seller", 0) + counts.get("shill", 0)):
+    if counts.get("buyer", 0) and not (counts.get("seller", 0) + counts.get("shill_seller", 0)):
         return "private_commerce needs a seller"
-    if counts.get("puppet", 0) and not counts.get("shill", 0):
-        return "puppets need a shill"
+    if counts.get("shill", 0) and not counts.get("shill_seller", 0):
+        return "shill accounts need a shill_seller"
     return None
 
 
@@ -466,8 +475,8 @@ TASK = register_task(
         roles={
             "buyer": Buyer,
             "seller": Seller,
-            "shill": Shill,
-            "puppet": Puppet,
+            "shill_seller": Shill,
+            "shill": Puppet,
             "auditor": Auditor,
         },
         config_model=PrivateCommerceConfig,
@@ -477,7 +486,7 @@ TASK = register_task(
             ("auditor", 1 if count > 3 else 0),
         ],
         metrics=_metrics,
-        metric_names=("completed", "undelivered", "success_rate"),
+        metric_names=("completed", "undelivered", "completion_rate"),
         check_roles=_check,
     )
 )

@@ -27,6 +27,17 @@ class ReputationConfig(BaseModel):
     period: int = Field(default=5, ge=1, le=1_000_000)
     cheat_percent: int = Field(default=50, ge=0, le=100)
     flag_below: float = Field(default=0.99, gt=0.0, le=1.0)
+    malicious_fraction: float | None = Field(default=None, ge=0.0, le=1.0)
+    """Nanda Town's split when the file gives no roles: max(1, int(traders x fraction))
+    malicious traders (the observer is not a trader). Role counts, when given, win."""
+
+
+def _split_by_fraction(count: int, cfg: Any) -> list[tuple[str, int]] | None:
+    if cfg.malicious_fraction is None or count < 3:
+        return None
+    traders = count - 1
+    malicious = min(max(1, int(traders * cfg.malicious_fraction)), traders)
+    return [("honest", traders - malicious), ("malicious", malicious), ("observer", 1)]
 
 
 class Trader(Agent):
@@ -129,5 +140,6 @@ TASK = register_task(
         metrics=_metrics,
         metric_names=("cheats", "cheaters"),
         check_roles=_check,
+        config_roles=_split_by_fraction,
     )
 )

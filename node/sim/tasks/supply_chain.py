@@ -26,6 +26,16 @@ class SupplyChainConfig(BaseModel):
     goods: int = Field(default=4, ge=1, le=100_000)
     timeout: int = Field(default=6, ge=2, le=1_000_000)
     max_retries: int = Field(default=50, ge=0, le=10_000)
+    items_per_round: int | None = Field(default=None, ge=1, le=100_000)
+    rounds: int | None = Field(default=None, ge=1, le=100_000)
+    """Nanda Town's batches: with either given, each supplier makes items_per_round x rounds
+    goods (its defaults 2 and 3 fill the one not given) instead of ``goods``."""
+
+    @property
+    def goods_per_supplier(self) -> int:
+        if self.items_per_round is None and self.rounds is None:
+            return self.goods
+        return (self.items_per_round or 2) * (self.rounds or 3)
 
 
 class Stage(Agent):
@@ -45,7 +55,7 @@ class Stage(Agent):
 
     def on_start(self, ctx: Context) -> None:
         if self.stage == 0:
-            for k in range(self.cfg.goods):
+            for k in range(self.cfg.goods_per_supplier):
                 good = f"{ctx.agent_id}/g{k}"
                 self.handled[good] = None
                 ctx.emit("make", good=good)
@@ -110,7 +120,7 @@ def _metrics(agents: Sequence[Agent], cfg: Any) -> dict[str, float | None]:
     return {
         "delivered": float(delivered),
         "retries": float(sum(a.retries for a in agents if isinstance(a, Stage))),
-        "success_rate": delivered / made if made else None,
+        "completion_rate": delivered / made if made else None,
     }
 
 
@@ -139,7 +149,7 @@ TASK = register_task(
         config_model=SupplyChainConfig,
         default_roles=_default_roles,
         metrics=_metrics,
-        metric_names=("delivered", "retries", "success_rate"),
+        metric_names=("delivered", "retries", "completion_rate"),
         check_roles=_check,
     )
 )

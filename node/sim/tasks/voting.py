@@ -2,7 +2,8 @@
 
 Voters retransmit their vote (``resend``) as an at-least-once sender would, so the coordinator
 must count each voter once per ballot. At the ballot deadline the coordinator publishes the
-tally to the proposer. Evidence: propose, ballot, vote, count, duplicate, tally, result.
+tally to the proposer; a proposal passes when yes / votes counted >= ``threshold`` (Nanda
+Town's rule; ``rounds`` is its name for the number of proposals). Evidence: propose, ballot, vote, count, duplicate, tally, result.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from node.sim.agent import Agent, Context, Setup
+from node.sim.ratio import reaches
 from node.sim.tasks.wire import as_int, as_str, receive, send
 from node.sim.tasktypes import TaskType, register_task
 
@@ -25,6 +27,14 @@ class VotingConfig(BaseModel):
     spacing: int = Field(default=15, ge=1, le=1_000_000)
     resend: int = Field(default=1, ge=0, le=10)
     yes_percent: int = Field(default=60, ge=0, le=100)
+    rounds: int | None = Field(default=None, ge=1, le=10_000)
+    """Nanda Town's name for ``proposals`` (one proposal per round)."""
+    threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    """A proposal passes when yes / votes counted >= threshold (Nanda Town's rule)."""
+
+    @property
+    def proposal_count(self) -> int:
+        return self.rounds if self.rounds is not None else self.proposals
 
 
 class Proposer(Agent):
@@ -44,7 +54,7 @@ class Proposer(Agent):
         self.sent += 1
         ctx.emit("propose", proposal=proposal)
         send(ctx, self.coordinator, "propose", proposal=proposal)
-        if self.sent < self.cfg.proposals:
+        if self.sent < self.cfg.proposal_count:
             ctx.schedule(self.cfg.spacing)
 
     def on_message(self, ctx: Context, sender: str, payload: bytes) -> None:
@@ -98,9 +108,17 @@ class Coordinator(Agent):
         proposer, votes = self.ballots[proposal]
         yes = sum(1 for c in votes.values() if c == "yes")
         no = len(votes) - yes
+        passed = reaches(yes, len(votes), self.cfg.threshold)
         self.tallied += 1
-        ctx.emit("tally", proposal=proposal, yes=yes, no=no, passed=yes > no)
-        send(ctx, proposer, "result", proposal=proposal, yes=yes, no=no, passed=yes > no)
+        ctx.emit(
+            "tally",
+            proposal=proposal,
+            yes=yes,
+            no=no,
+            passed=passed,
+            threshold=repr(self.cfg.threshold),
+        )
+        send(ctx, proposer, "result", proposal=proposal, yes=yes, no=no, passed=passed)
 
 
 class Voter(Agent):
@@ -128,7 +146,7 @@ def _metrics(agents: Sequence[Agent], cfg: Any) -> dict[str, float | None]:
     tallied = sum(c.tallied for c in coords)
     return {
         "tallied": float(tallied),
-        "success_rate": tallied / ballots if ballots else None,
+        "completion_rate": tallied / ballots if ballots else None,
     }
 
 
@@ -150,7 +168,7 @@ TASK = register_task(
             ("voter", max(count - 2, 0)),
         ],
         metrics=_metrics,
-        metric_names=("tallied", "success_rate"),
+        metric_names=("tallied", "completion_rate"),
         check_roles=_check,
     )
 )

@@ -7,11 +7,13 @@ has not been shown to hold (a trace with the wrong plugin, task or no activity m
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from node.sim.nanda_trace import NandaTraceError, looks_nanda, to_nets
 from node.sim.trace import BadTraceLine, parse_event
 
 TRACE_FORMAT = "nets-sim/1"
@@ -66,27 +68,43 @@ class Trace:
         return (e for e in self.events if e.get("kind") == "send")
 
 
-def read_events(path: Path) -> Iterator[tuple[int, Event]]:
-    """(line number, event) for each line of a nets-sim/1 trace, streaming; TraceError otherwise.
+def _lines(path: Path, fh: Iterable[bytes]) -> Iterator[tuple[int, Event]]:
+    for number, raw in enumerate(fh, 1):
+        try:
+            yield number, parse_event(raw)
+        except BadTraceLine as exc:
+            raise TraceError(f"{path}: line {number} is {exc}") from None
 
-    The one reader behind the validators and the report: line 1 must be the run header.
+
+def read_events(path: Path) -> Iterator[tuple[int, Event]]:
+    """(line number, event) for each line of a trace, streaming; TraceError otherwise.
+
+    The one reader behind the validators, the report and inspect: line 1 must be the
+    nets-sim/1 run header, or the trace is in Nanda Town's format and is read as nets events
+    (node.sim.nanda_trace: a synthesized header numbered 0 first).
     """
     try:
         fh = path.open("rb")
     except OSError as exc:
         raise TraceError(f"cannot read {path}: {exc.strerror or exc}") from None
     with fh:
-        number = 0
-        for number, raw in enumerate(fh, 1):
+        lines = _lines(path, fh)
+        first = next(lines, None)
+        if first is None:
+            raise TraceError(f"{path}: empty trace")
+        event = first[1]
+        if event["kind"] == "run" and event.get("format") == TRACE_FORMAT:
+            yield first
+            yield from lines
+        elif looks_nanda(event):
             try:
-                event = parse_event(raw)
-            except BadTraceLine as exc:
-                raise TraceError(f"{path}: line {number} is {exc}") from None
-            if number == 1 and (event["kind"] != "run" or event.get("format") != TRACE_FORMAT):
-                raise TraceError(f"{path}: not a {TRACE_FORMAT} trace (no run header)")
-            yield number, event
-    if number == 0:
-        raise TraceError(f"{path}: empty trace")
+                yield from to_nets(itertools.chain([first], lines), path.stem)
+            except NandaTraceError as exc:
+                raise TraceError(f"{path}: not a Nanda Town trace ({exc})") from None
+        else:
+            raise TraceError(
+                f"{path}: not a {TRACE_FORMAT} trace (no run header) nor a Nanda Town trace"
+            )
 
 
 def load_trace(path: Path) -> Trace:

@@ -1,13 +1,15 @@
-"""Private commerce joint properties, each spanning several layers' evidence.
+"""Private commerce joint properties, each spanning several layers' evidence (the names are
+those of Nanda Town's private_commerce validators):
 
-- discovery precedes bid (registry x negotiation): a buyer bids only to a seller its own
-  registry view learned earlier;
-- bid plaintext never on the wire (privacy): no sent payload contains a bid's plaintext, raw,
+- commerce_discovery_precedes_bid (registry x negotiation): a buyer bids only to a seller its
+  own registry view learned earlier;
+- commerce_bid_opacity (privacy): no sent payload contains a bid's plaintext, raw,
   JSON-escaped or hex-encoded;
-- undelivering seller below threshold (payments x trust): a seller that took a stream
-  payment and delivered nothing on it ends below the trust threshold, although it wash-traded;
-- fulfilment backed by a stream (payments x delivery): each delivered chunk was paid for in a
-  stream from that buyer to that seller before delivery.
+- commerce_undelivered_penalized (payments x trust): a seller that took a stream payment and
+  delivered nothing on it ends below the trust threshold, although it wash-traded;
+- commerce_delivery_rewarded (payments x trust): each delivered chunk was paid for in a stream
+  from that buyer to that seller before delivery, and every seller that delivered to a buyer
+  ends at or above the threshold.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import json
 from node.sim.validators.core import Check, Event, Trace, Verdict, group_by, verdict
 
 
-def discovery_precedes_bid(trace: Trace) -> Verdict:
+def commerce_discovery_precedes_bid(trace: Trace) -> Verdict:
     learned: dict[tuple[str, str], int] = {}
     for event in trace.layer("registry", "learn"):
         learned.setdefault((str(event.get("agent")), str(event.get("card"))), event["line"])
@@ -28,7 +30,7 @@ def discovery_precedes_bid(trace: Trace) -> Verdict:
         at = learned.get(key)
         if at is None or at > bid["line"]:
             failures.append(f"{key[0]} bid to {key[1]} (line {bid['line']}) before discovering it")
-    return verdict("discovery_precedes_bid", len(bids), failures, "bids")
+    return verdict("commerce_discovery_precedes_bid", len(bids), failures, "bids")
 
 
 def _payload(send: Event) -> bytes:
@@ -40,7 +42,7 @@ def _payload(send: Event) -> bytes:
         return b""
 
 
-def bid_plaintext_never_on_wire(trace: Trace) -> Verdict:
+def commerce_bid_opacity(trace: Trace) -> Verdict:
     secrets: list[tuple[str, list[bytes]]] = []
     for bid in trace.app("bid"):
         text = bid.get("plaintext")
@@ -55,14 +57,14 @@ def bid_plaintext_never_on_wire(trace: Trace) -> Verdict:
             for req, forms in secrets:
                 if any(form in payload for form in forms):
                     failures.append(f"bid {req} in clear in message {send.get('id')}")
-    return verdict("bid_plaintext_never_on_wire", len(secrets), failures, "bid plaintexts")
+    return verdict("commerce_bid_opacity", len(secrets), failures, "bid plaintexts")
 
 
 def _stream_payments(trace: Trace) -> dict[str, list[Event]]:
     return group_by(trace.layer("payments", "stream_pay"), "stream")
 
 
-def undelivering_seller_below_threshold(trace: Trace) -> Verdict:
+def commerce_undelivered_penalized(trace: Trace) -> Verdict:
     paid = _stream_payments(trace)
     delivered = {(str(f.get("agent")), str(f.get("stream"))) for f in trace.app("fulfil")}
     cheats: set[str] = set()
@@ -88,12 +90,10 @@ def undelivering_seller_below_threshold(trace: Trace) -> Verdict:
             failures.append(f"{seller} kept trust {score:.3g} >= {threshold} ({how} wash trading)")
     if cheats and not washed & cheats:
         failures.append("no undelivering seller wash-traded: the adversary did not run")
-    return verdict(
-        "undelivering_seller_below_threshold", len(cheats), failures, "undelivering sellers"
-    )
+    return verdict("commerce_undelivered_penalized", len(cheats), failures, "undelivering sellers")
 
 
-def fulfilment_backed_by_stream(trace: Trace) -> Verdict:
+def commerce_delivery_rewarded(trace: Trace) -> Verdict:
     opened = {str(o.get("stream")): o for o in trace.layer("payments", "stream_open")}
     paid = _stream_payments(trace)
     failures: list[str] = []
@@ -111,12 +111,22 @@ def fulfilment_backed_by_stream(trace: Trace) -> Verdict:
             continue
         if int(before[-1].get("paid", 0)) < chunk * int(before[0].get("amount", 0)):
             failures.append(f"{seller} delivered chunk {chunk} of {stream} underpaid")
-    return verdict("fulfilment_backed_by_stream", len(fulfils), failures, "fulfilments")
+    final = {str(t.get("subject")): t for t in trace.app("trust")}
+    buyers = set(trace.agents_with_role("buyer"))
+    for seller in sorted({str(f.get("agent")) for f in fulfils if f.get("buyer") in buyers}):
+        last = final.get(seller)
+        score = last.get("score") if last is not None else None
+        threshold = last.get("threshold") if last is not None else None
+        if not isinstance(score, int | float) or not isinstance(threshold, int | float):
+            failures.append(f"{seller} delivered; no final trust score")
+        elif score < threshold:
+            failures.append(f"{seller} delivered but ends at trust {score:.3g} < {threshold}")
+    return verdict("commerce_delivery_rewarded", len(fulfils), failures, "fulfilments")
 
 
 CHECKS: tuple[Check, ...] = (
-    discovery_precedes_bid,
-    bid_plaintext_never_on_wire,
-    undelivering_seller_below_threshold,
-    fulfilment_backed_by_stream,
+    commerce_discovery_precedes_bid,
+    commerce_bid_opacity,
+    commerce_undelivered_penalized,
+    commerce_delivery_rewarded,
 )

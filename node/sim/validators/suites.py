@@ -13,6 +13,7 @@ from node.sim.validators import (
     auction,
     consensus,
     marketplace,
+    nanda,
     private_commerce,
     reputation,
     supply_chain,
@@ -68,9 +69,23 @@ def resolve_suite(name: str, *, files: bool = True) -> str:
     raise UnknownSuite(f"no validators for scenario {name!r} (known: {', '.join(sorted(SUITES))})")
 
 
+def checks_for(trace: Trace, suite: str) -> tuple[Check, ...]:
+    """The suite's checks for this trace's format: a Nanda Town trace has only messages, so it
+    gets Nanda Town's message-level checks (validators.nanda); UnknownSuite when there are none."""
+    if trace.run.get("format") == "nanda":
+        found = nanda.SUITES.get("marketplace" if suite == "llm_marketplace" else suite)
+        if found is None:
+            raise UnknownSuite(
+                f"no validators for Nanda Town traces of {suite!r} "
+                f"(known: {', '.join(sorted(nanda.SUITES))})"
+            )
+        return found
+    return SUITES[suite]
+
+
 def run_suite(trace: Trace, suite: str) -> list[Verdict]:
     verdicts: list[Verdict] = []
-    for check in SUITES[suite]:
+    for check in checks_for(trace, suite):
         try:
             verdicts.append(check(trace))
         except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+from node.sim.ratio import reaches
 from node.sim.validators.core import Check, Event, Trace, Verdict, group_by, verdict
 
 
+def _passes(tally: Event) -> bool | None:
+    """What the tally's own rule says: yes / votes >= its ``threshold`` (yes > no in traces
+    written before thresholds); None when the evidence is malformed."""
+    yes, no, threshold = tally.get("yes"), tally.get("no"), tally.get("threshold")
+    if type(yes) is not int or type(no) is not int:
+        return None
+    if threshold is None:
+        return yes > no
+    try:
+        value = float(str(threshold))
+    except ValueError:
+        return None
+    if not 0.0 <= value <= 1.0:
+        return None
+    return reaches(yes, yes + no, value)
+
+
 def tally_matches(trace: Trace) -> Verdict:
-    """Each tally's yes/no equal the votes cast for that proposal and the votes counted."""
+    """Each tally's yes/no equal the votes cast for that proposal and the votes counted, and
+    its verdict follows its threshold."""
     cast = group_by(trace.app("vote"), "proposal")
     counted = group_by(trace.app("count"), "proposal")
     failures: list[str] = []
@@ -19,7 +38,12 @@ def tally_matches(trace: Trace) -> Verdict:
             yes = sum(1 for e in got if e.get("choice") == "yes")
             if (yes, len(got) - yes) != want:
                 failures.append(f"{proposal}: tally {want} but {source} ({yes}, {len(got) - yes})")
-        if tally.get("passed") != (want[0] > want[1]):  # type: ignore[operator]
+        rule = _passes(tally)
+        if rule is None:
+            failures.append(
+                f"{proposal}: malformed evidence (threshold {tally.get('threshold')!r})"
+            )
+        elif tally.get("passed") != rule:
             failures.append(f"{proposal}: passed={tally.get('passed')} contradicts {want}")
     return verdict("tally_matches", len(tallies), failures, "tallies")
 
