@@ -22,8 +22,9 @@ from sqlmodel import Session, SQLModel, create_engine, select
 from node.config import database_url
 from node.db import models
 
-SCHEMA_VERSION = 1
-"""Bump with every schema change (and teach ``_migrate`` the step from the previous one)."""
+SCHEMA_VERSION = 2
+"""2: the memory_chain_journal table (a version-1 node would read a `memory:db` chain without
+its journal). Bump with every schema change (and teach ``_migrate`` the step from the previous one)."""
 
 
 class DatabaseError(RuntimeError):
@@ -153,5 +154,6 @@ def _stored_version(engine: Engine, session: Session) -> int | None:
 
 
 def _migrate(engine: Engine, from_version: int) -> None:
-    """Upgrade steps from older schema versions (version 1 is the first: nothing to do)."""
+    """Upgrade steps from older schema versions (1 to 2: create_all adds the journal table;
+    a version-1 snapshot reads as ``seq`` 0)."""
     del engine, from_version
