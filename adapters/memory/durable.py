@@ -114,13 +114,16 @@ class FileStore:
             self._flock(fcntl.LOCK_UN)
 
     def _fingerprint(self) -> tuple[object, ...]:
+        """(snapshot inode, size, mtime; journal inode, size): the snapshot and the journal's
+        inode change only when a compaction replaces them; appends change the last."""
         parts: list[object] = []
         for path in (self.path, self.journal):
             try:
                 st = os.stat(path)
                 parts += [st.st_ino, st.st_size, st.st_mtime_ns]
             except FileNotFoundError:
-                parts.append(None)
+                parts += [None, None, None]
+        del parts[5]  # the journal's mtime: appends already change its size
         return tuple(parts)
 
     def _reload(self, world: World) -> None:
@@ -134,10 +137,11 @@ class FileStore:
         self.seen = self._fingerprint()
 
     def _catch_up(self, world: World) -> None:
-        if self._fingerprint() == self.seen:
+        now = self._fingerprint()
+        if now == self.seen:
             return
-        if not self._read_journal(world):  # compacted since we last read: start over
-            self._reload(world)
+        if now[:4] != self.seen[:4] or not self._read_journal(world):
+            self._reload(world)  # a new snapshot or journal (a compaction): start over
         self.seen = self._fingerprint()
 
     def _read_journal(self, world: World) -> bool:
