@@ -51,8 +51,11 @@ def open_node(
 
     The chain opens first, so an unreachable chain leaves no database file behind; with
     `memory:db` the chain lives in the database, which then opens first and closes last."""
+    from sqlalchemy.exc import DBAPIError
+
     from adapters.errors import AdapterError, ChainError, TransactionFailed
     from adapters.keys import anvil_account
+    from adapters.memory.persist import MemoryFileError
     from adapters.select import MEMORY_IN_DB, chain_spec, open_chain
     from adapters.web3chain.abi import AbiEncodingError
     from node.db import IntentError
@@ -88,6 +91,10 @@ def open_node(
                 ) from None
             except AbiEncodingError as exc:
                 raise BadInput(f"a value does not fit the chain's types: {exc}") from None
+            except MemoryFileError as exc:  # the chain could not store a transaction
+                raise BadInput(f"--chain: {exc}") from None
+            except DBAPIError as exc:  # disk full, read-only, damaged: the database's fault
+                raise BadInput(f"--db: {database_fault(db, exc)}") from None
             except AdapterError as exc:
                 raise click.ClickException(f"chain {name}: {one_line(str(exc))}") from None
     except AdapterError as exc:  # opening the chain, or saving it when it closes
@@ -95,6 +102,15 @@ def open_node(
     finally:
         if db is not None:
             db.close()
+
+
+def database_fault(db: Database, exc: Exception) -> str:
+    """One line naming the database and what the driver said (no SQL, no traceback)."""
+    from node.db.engine import redact
+
+    orig = getattr(exc, "orig", None)
+    lines = str(orig if orig is not None else exc).strip().splitlines()
+    return f"{redact(db.url)}: {lines[0] if lines else type(exc).__name__}"
 
 
 def _open_database(db_url: str | None, spec: str) -> Database:

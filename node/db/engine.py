@@ -124,9 +124,21 @@ def open_database(url: str | None = None) -> Database:
 
 
 def _prepare(engine: Engine) -> None:
-    """Create missing tables, stamp a new database, refuse one from a newer node."""
+    """Check the file, create missing tables, stamp a new database, refuse one from a newer
+    node or one that belongs to something else."""
+    _check_intact(engine)
     with Session(engine) as session:
         existing = _stored_version(engine, session)
+    if existing is None:
+        from sqlalchemy import inspect
+
+        foreign = sorted(inspect(engine).get_table_names())
+        if foreign:  # tables, but none of them ours: never add ours beside them
+            shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+            raise DatabaseError(
+                f"{redact(str(engine.url))} is not a nets database (it has tables {shown} and "
+                "no schema_version): name another --db"
+            )
     if existing is not None and existing > SCHEMA_VERSION:
         raise DatabaseError(
             f"database schema version {existing} is newer than this node's "
@@ -142,6 +154,21 @@ def _prepare(engine: Engine) -> None:
             row.version = SCHEMA_VERSION
             session.add(row)
         session.commit()
+
+
+def _check_intact(engine: Engine) -> None:
+    """SQLite's quick_check (fast: no index cross-check): a damaged file is refused before
+    any command work, rather than failing half way through it."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
+    problems = [str(row[0]) for row in rows if str(row[0]) != "ok"]
+    if problems:
+        raise DatabaseError(
+            f"{redact(str(engine.url))} is damaged (quick_check: {problems[0]}): restore it "
+            "from a backup, or rebuild it from the chain with `nets node resync`"
+        )
 
 
 def _stored_version(engine: Engine, session: Session) -> int | None:
