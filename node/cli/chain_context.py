@@ -44,7 +44,7 @@ def chain_options(func: Any) -> Any:
 
 @contextmanager
 def open_node(
-    chain: str | None, db_url: str | None, account: int | None = None
+    chain: str | None, db_url: str | None, account: int | None = None, *, resync: bool = False
 ) -> Iterator[tuple[ArenaAdapter, Database, str]]:
     """The adapter (sending from anvil default ``account`` when given), the database and the
     adapter's name; the chain's refusals become one-line errors.
@@ -53,7 +53,7 @@ def open_node(
     `memory:db` the chain lives in the database, which then opens first and closes last."""
     from sqlalchemy.exc import DBAPIError
 
-    from adapters.errors import AdapterError, ChainError, TransactionFailed
+    from adapters.errors import AdapterError, ChainError, ChainReorg, TransactionFailed
     from adapters.keys import anvil_account
     from adapters.memory.persist import MemoryFileError
     from adapters.select import MEMORY_IN_DB, chain_spec, open_chain
@@ -91,6 +91,10 @@ def open_node(
                 ) from None
             except AbiEncodingError as exc:
                 raise BadInput(f"a value does not fit the chain's types: {exc}") from None
+            except ChainReorg as exc:  # e.g. a chain restarted from an older state, or a new one
+                if resync:
+                    raise BadInput(f"--chain: {exc}") from None
+                raise BadInput(ahead_of_chain(chain, db_url, name, str(exc))) from None
             except MemoryFileError as exc:  # the chain could not store a transaction
                 raise BadInput(f"--chain: {exc}") from None
             except DBAPIError as exc:  # disk full, read-only, damaged: the database's fault
@@ -102,6 +106,15 @@ def open_node(
     finally:
         if db is not None:
             db.close()
+
+
+def ahead_of_chain(chain: str | None, db_url: str | None, name: str, reason: str) -> str:
+    """The one line for records that describe blocks the chain does not have."""
+    options = "".join(f" --{o} {v}" for o, v in (("chain", chain), ("db", db_url)) if v)
+    return (
+        f"this node's records are ahead of chain {name} ({reason}): the chain was reset or "
+        f"restarted from older state; rebuild them from the chain with `nets node resync{options}`"
+    )
 
 
 def database_fault(db: Database, exc: Exception) -> str:
