@@ -26,9 +26,9 @@ from adapters.memory.persist import (
     MemoryFileError,
     check_writable,
     load_file_seq,
-    save_file,
     sync_directory,
     write_durably,
+    write_snapshot,
 )
 
 COMPACT_BYTES = 4 * 1024 * 1024
@@ -68,6 +68,9 @@ class FileStore:
             os.close(self._lock_fd)
             self._lock_fd = None
 
+    def __del__(self) -> None:
+        self.close()
+
     # -- the Store protocol -----------------------------------------------------------------------
 
     def begin(self, world: World) -> None:
@@ -75,7 +78,7 @@ class FileStore:
         try:
             self._catch_up(world)
             if not self.path.exists():  # the genesis, so that readers start where we do
-                self.snapshot_bytes = save_file(world, self.path, self.seq)
+                self.snapshot_bytes = write_snapshot(world, self.path, self.seq)
                 self.seen = self._fingerprint()
             self.before = journal.marks(world)
         except BaseException:
@@ -209,7 +212,7 @@ class FileStore:
 
     def _compact(self, world: World) -> None:
         try:
-            self.snapshot_bytes = save_file(world, self.path, self.seq)
+            self.snapshot_bytes = write_snapshot(world, self.path, self.seq)
             write_durably(self.journal, b"")
         except MemoryFileError:
             return  # the journal still holds everything: compaction waits for space

@@ -171,8 +171,11 @@ def from_text_seq(text: str, refusal: str) -> tuple[World, int]:
 
 
 def load_file(path: Path) -> World:
-    """The world saved at ``path``, or a new one when the file does not exist yet."""
-    return load_file_seq(path)[0]
+    """The world kept at ``path`` (snapshot and journal), or a new one when the file does not
+    exist yet; every later transaction on it is stored as it happens (adapters.memory.durable)."""
+    from adapters.memory.durable import FileStore
+
+    return FileStore(path).open()
 
 
 def load_file_seq(path: Path) -> tuple[World, int]:
@@ -207,7 +210,20 @@ def check_writable(path: Path) -> None:
         raise MemoryFileError(f"{path}: cannot be written: {exc.strerror or exc}") from None
 
 
-def save_file(world: World, path: Path, seq: int | None = None) -> int:
+def save_file(world: World, path: Path) -> None:
+    """Keep ``world`` at ``path``: nothing to do for the world ``load_file(path)`` gave (it is
+    stored per transaction); any other replaces what is there (snapshot, empty journal)."""
+    from adapters.memory.durable import FileStore
+
+    store = world.store
+    if isinstance(store, FileStore) and store.path == path:
+        return
+    check_writable(path)
+    write_snapshot(world, path, 0)
+    write_durably(path.with_name(path.name + ".journal"), b"")
+
+
+def write_snapshot(world: World, path: Path, seq: int | None = None) -> int:
     """Write atomically and durably (temporary file, fsync, rename, fsync of the directory);
     returns the bytes written."""
     return write_durably(path, to_text(world, seq).encode())

@@ -7,6 +7,7 @@ same way.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,7 @@ def open_node(
 
     The chain opens first, so an unreachable chain leaves no database file behind; with
     `memory:db` the chain lives in the database, which then opens first and closes last."""
+    refuse_closed_port(chain or os.environ.get("NETS_CHAIN"))
     from sqlalchemy.exc import DBAPIError
 
     from adapters.errors import AdapterError, ChainError, ChainReorg, TransactionFailed
@@ -106,6 +108,29 @@ def open_node(
     finally:
         if db is not None:
             db.close()
+
+
+def refuse_closed_port(spec: str | None, timeout: float = 3.0) -> None:
+    """An RPC URL whose port is closed is refused at once (one TCP connect), before the web3
+    stack loads and its retries run: under load that took over a minute to say so."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not spec or not spec.strip().startswith(("http://", "https://")):
+        return
+    url = urlsplit(spec.strip())
+    try:
+        port = url.port or (443 if url.scheme == "https" else 80)
+    except ValueError:
+        return  # a bad port: the adapter says so
+    if url.hostname is None:
+        return
+    try:
+        socket.create_connection((url.hostname, port), timeout=timeout).close()
+    except ConnectionRefusedError:
+        raise BadInput(f"--chain: {spec.strip()}: connection refused") from None
+    except OSError:
+        return  # slow or unresolvable: the adapter's own retries decide
 
 
 def ahead_of_chain(chain: str | None, db_url: str | None, name: str, reason: str) -> str:
