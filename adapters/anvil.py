@@ -65,6 +65,9 @@ class Anvil:
     chain_id: int = 31337
     block_time: float | None = None
     state_file: Path | None = None
+    state_interval: float | None = None
+    """Dump ``state_file`` every so many seconds (not only on exit), so a killed anvil restarts
+    close to where it was."""
     log_path: Path | None = None
     detached: bool = False  # own session: outlives the Python process (`nets chain up`)
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
@@ -92,6 +95,8 @@ class Anvil:
             command += ["--block-time", str(self.block_time)]
         if self.state_file is not None:
             command += ["--state", str(self.state_file)]
+            if self.state_interval is not None:
+                command += ["--state-interval", f"{self.state_interval:g}"]
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, start_new_session=self.detached

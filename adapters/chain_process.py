@@ -91,12 +91,23 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
-def start(port: int = 0, state_file: Path | None = None, home: Path | None = None) -> ChainProcess:
-    """Start anvil in its own session and record it; AnvilError if it does not come up."""
+def start(
+    port: int = 0,
+    state_file: Path | None = None,
+    home: Path | None = None,
+    *,
+    state_interval: float | None = None,
+) -> ChainProcess:
+    """Start anvil in its own session and record it; AnvilError if it does not come up.
+    With ``state_file``, anvil saves its state there every ``state_interval`` seconds too."""
     home = home or nets_home()
     home.mkdir(parents=True, exist_ok=True)
     node = Anvil(
-        port=port, state_file=state_file, log_path=home / "anvil.log", detached=True
+        port=port,
+        state_file=state_file,
+        state_interval=state_interval,
+        log_path=home / "anvil.log",
+        detached=True,
     ).start()
     assert node.pid is not None
     assert node.log_path is not None

@@ -1,8 +1,9 @@
 """Which chain the node talks to: ``--chain memory|anvil|<name>|http(s)://...`` or $NETS_CHAIN.
 
 - ``memory`` (the default): the embedded MemoryChain, nothing to start; it lives as long as
-  the process. ``memory:FILE`` loads the chain from FILE (a new one if absent) and writes it
-  back when the returned ``OpenedChain`` closes, so a local league survives across commands.
+  the process. ``memory:FILE`` keeps the chain in FILE (a new one if absent), durable per
+  transaction (adapters.memory.durable), so a local league survives across commands, crashes
+  included, and several processes may share it.
   ``memory:db`` keeps it in the node's database instead (node.db.memory_chain; only the
   commands that open a database take it).
 - ``anvil``: a throwaway anvil on a free loopback port with the Arena set deployed; it stops
@@ -128,14 +129,11 @@ def open_chain(
     if spec.startswith("memory:"):
         from pathlib import Path
 
-        from adapters.memory.persist import check_writable, load_file, save_file
+        from adapters.memory.durable import FileStore
 
-        path = Path(spec.removeprefix("memory:")).expanduser()
-        world = load_file(path)
-        check_writable(path)
-        return OpenedChain(
-            MemoryChain(world, signer=signer), spec, save=lambda: save_file(world, path)
-        )
+        store = FileStore(Path(spec.removeprefix("memory:")).expanduser())
+        world = store.open()
+        return OpenedChain(MemoryChain(world, signer=signer), spec, save=store.close)
     if spec == "anvil":
         from adapters.keys import anvil_account
 

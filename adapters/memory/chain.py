@@ -12,7 +12,8 @@ import copy
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from eth_utils.address import to_checksum_address
 
@@ -52,6 +53,71 @@ DEFAULT_BALANCE = 10_000 * ETHER
 """What anvil gives each of its default accounts."""
 
 
+class Store(Protocol):
+    """Where a durable world lives (adapters.memory.durable, node.db.memory_chain). The world
+    calls it around every outermost hold of its lock, so the semantics code never sees it."""
+
+    def begin(self, world: World) -> None:
+        """Take the cross-process lock and load what other processes committed."""
+        ...
+
+    def end(self, world: World, failed: bool) -> None:
+        """Write what changed (unless ``failed``) durably, then release the lock; a write that
+        fails reloads the stored state and raises MemoryFileError."""
+        ...
+
+    def refresh(self, world: World) -> None:
+        """Load what other processes committed (before a read)."""
+        ...
+
+
+class WorldLock:
+    """The world's reentrant lock. With a store, each outermost hold is one transaction: it
+    starts from the latest stored state and is on disk before the hold ends (before the
+    sender sees its receipt)."""
+
+    def __init__(self, world: World) -> None:
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._world = world
+
+    def __enter__(self) -> WorldLock:
+        self._lock.acquire()
+        self._depth += 1
+        store = self._world.store
+        if self._depth == 1 and store is not None:
+            try:
+                store.begin(self._world)
+            except BaseException:
+                self._depth -= 1
+                self._lock.release()
+                raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            store = self._world.store
+            if self._depth == 1 and store is not None:
+                store.end(self._world, failed=exc_type is not None)
+        finally:
+            self._depth -= 1
+            self._lock.release()
+
+    def refresh(self) -> None:
+        """Before a read: take what other processes committed (not inside a transaction)."""
+        store = self._world.store
+        if store is None:
+            return
+        with self._lock:
+            if self._depth == 0:
+                store.refresh(self._world)
+
+
 @dataclass
 class World:
     """The shared chain behind every MemoryChain handle (one handle per sending account)."""
@@ -62,8 +128,14 @@ class World:
     game: Game
     snapshots: dict[str, tuple[Ledger, ArenaState]] = field(default_factory=dict)
     snapshot_count: int = 0
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    """One operation at a time: handles may be shared between the node's threads."""
+    store: Store | None = None
+    """None: the world lives in this process only."""
+    lock: WorldLock = field(init=False)
+    """One operation at a time: handles may be shared between the node's threads (and, with a
+    store, between processes)."""
+
+    def __post_init__(self) -> None:
+        self.lock = WorldLock(self)
 
 
 def new_world(
@@ -122,9 +194,11 @@ class MemoryChain:
         return self.world.code.addresses
 
     def block_number(self) -> int:
+        self.world.lock.refresh()
         return self.world.ledger.head
 
     def block_time(self) -> int:
+        self.world.lock.refresh()
         return self.world.ledger.timestamps[-1]
 
     def increase_time(self, seconds: int) -> None:
@@ -136,9 +210,11 @@ class MemoryChain:
             self.world.ledger.mine(blocks)
 
     def events_since(self, cursor: EventCursor, *, confirmations: int = 0) -> EventBatch:
+        self.world.lock.refresh()
         return self.world.ledger.events_since(cursor, confirmations=confirmations)
 
     def eth_balance(self, address: str) -> int:
+        self.world.lock.refresh()
         return self.world.ledger.wallets.get(to_checksum_address(address), 0)
 
     def snapshot(self) -> str:
@@ -187,6 +263,7 @@ class MemoryChain:
 
     @property
     def _state(self) -> ArenaState:
+        self.world.lock.refresh()
         return self.world.state
 
     # -- agents and staking ---------------------------------------------------------------------
@@ -340,6 +417,7 @@ class MemoryChain:
         return keccak256(seed + agent_id.to_bytes(32, "big") + match_index.to_bytes(32, "big"))
 
     def midpoint(self, dispute_id: int) -> int:
+        self.world.lock.refresh()
         return self.world.game.midpoint(dispute_id)
 
     def first_open_dispute(self, claim_id: int) -> int:

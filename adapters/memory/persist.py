@@ -75,40 +75,44 @@ def dump(world: World) -> dict[str, Any]:
                 "wallets": ledger.wallets,
             }
         ),
-        "state": _enc(
-            {
-                "unstake_delay": state.unstake_delay,
-                "agents": {k: _record(a) for k, a in state.agents.items()},
-                "leagues": {
-                    k: {
-                        **_record(v.config),
-                        "creator": v.creator,
-                        "reward_pool": v.reward_pool,
-                        "last_deadline": v.last_deadline,
-                    }
-                    for k, v in state.leagues.items()
-                },
-                "rounds": {k: _record(r) for k, r in state.rounds.items()},
-                "claim_commit": state.claim_commit,
-                "disqualified": sorted(state.disqualified),
-                "balance_of": state.balance_of,
-                "disputes": {k: _record(d) for k, d in state.disputes.items()},
-                "counts": (
-                    state.agent_count,
-                    state.league_count,
-                    state.round_count,
-                    state.dispute_count,
-                ),
-            }
-        ),
+        "state": dump_state(state),
     }
+
+
+def dump_state(state: ArenaState) -> Any:
+    """The Arena's storage, encoded (what a journal record carries whole)."""
+    return _enc(
+        {
+            "unstake_delay": state.unstake_delay,
+            "agents": {k: _record(a) for k, a in state.agents.items()},
+            "leagues": {
+                k: {
+                    **_record(v.config),
+                    "creator": v.creator,
+                    "reward_pool": v.reward_pool,
+                    "last_deadline": v.last_deadline,
+                }
+                for k, v in state.leagues.items()
+            },
+            "rounds": {k: _record(r) for k, r in state.rounds.items()},
+            "claim_commit": state.claim_commit,
+            "disqualified": sorted(state.disqualified),
+            "balance_of": state.balance_of,
+            "disputes": {k: _record(d) for k, d in state.disputes.items()},
+            "counts": (
+                state.agent_count,
+                state.league_count,
+                state.round_count,
+                state.dispute_count,
+            ),
+        }
+    )
 
 
 def load(data: Any) -> World:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"not a {FORMAT} file")
     led = _dec(data["ledger"])
-    st = _dec(data["state"])
     world = new_world(chain_id=int(led["chain_id"]), wall_clock=bool(led["wall_clock"]))
     ledger: Ledger = world.ledger
     ledger.offset, ledger.start_time, ledger.epoch = led["offset"], led["start_time"], led["epoch"]
@@ -120,8 +124,14 @@ def load(data: Any) -> World:
         len(ledger.timestamps) == len(ledger.epochs) and len(ledger.events) == len(ledger.keys)
     ):
         raise ValueError("inconsistent ledger")
-    state: ArenaState = world.state
-    state.unstake_delay = int(st["unstake_delay"])
+    world.state.__dict__.update(load_state(data["state"]).__dict__)
+    return world
+
+
+def load_state(data: Any) -> ArenaState:
+    """The Arena's storage from ``dump_state``'s encoding."""
+    st = _dec(data)
+    state = ArenaState(unstake_delay=int(st["unstake_delay"]))
     state.agents = {int(k): Agent(**v) for k, v in st["agents"].items()}
     state.leagues = {}
     for k, v in st["leagues"].items():
@@ -137,26 +147,47 @@ def load(data: Any) -> World:
         v["phase"] = Phase(v["phase"])
         state.disputes[int(k)] = Dispute(**v)
     (state.agent_count, state.league_count, state.round_count, state.dispute_count) = st["counts"]
-    return world
+    return state
 
 
-def to_text(world: World) -> str:
-    """The whole world as JSON text (what a file or the node's database stores)."""
-    return json.dumps(dump(world))
+def to_text(world: World, seq: int | None = None) -> str:
+    """The whole world as JSON text (what a file or the node's database stores); ``seq`` is
+    the last journal record it includes (adapters.memory.journal)."""
+    data = dump(world)
+    if seq is not None:
+        data["seq"] = seq
+    return json.dumps(data)
 
 
 def from_text(text: str, refusal: str) -> World:
     """The world stored as ``text``; MemoryFileError(``refusal`` (why)) when it is not one."""
+    return from_text_seq(text, refusal)[0]
+
+
+def from_text_seq(text: str, refusal: str) -> tuple[World, int]:
+    """``from_text`` and the last journal record the snapshot includes (0 before any)."""
     try:
-        return load(json.loads(text))
+        data = json.loads(text)
+        seq = data.get("seq", 0) if isinstance(data, dict) else 0
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+            raise ValueError("bad seq")
+        return load(data), seq
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         raise MemoryFileError(f"{refusal} ({exc})") from None
 
 
 def load_file(path: Path) -> World:
-    """The world saved at ``path``, or a new one when the file does not exist yet."""
+    """The world kept at ``path`` (snapshot and journal), or a new one when the file does not
+    exist yet; every later transaction on it is stored as it happens (adapters.memory.durable)."""
+    from adapters.memory.durable import FileStore
+
+    return FileStore(path).open()
+
+
+def load_file_seq(path: Path) -> tuple[World, int]:
+    """``load_file`` and the snapshot's journal position (adapters.memory.durable)."""
     if not path.exists():
-        return new_world()
+        return new_world(), 0
     if not path.is_file() and not path.is_dir():  # a device or pipe: read whole, it never ends
         raise MemoryFileError(f"{path} is not a regular file")
     refusal = f"{path}: not a memory chain file"
@@ -166,7 +197,7 @@ def load_file(path: Path) -> World:
         raise MemoryFileError(f"{path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise MemoryFileError(f"{refusal} ({exc})") from None
-    return from_text(text, refusal)
+    return from_text_seq(text, refusal)
 
 
 def check_writable(path: Path) -> None:
@@ -186,11 +217,49 @@ def check_writable(path: Path) -> None:
 
 
 def save_file(world: World, path: Path) -> None:
-    """Write atomically (temporary file + rename)."""
+    """Keep ``world`` at ``path``: nothing to do for the world ``load_file(path)`` gave (it is
+    stored per transaction); any other replaces what is there (snapshot, empty journal)."""
+    from adapters.memory.durable import FileStore
+
+    store = world.store
+    if isinstance(store, FileStore) and store.path == path:
+        return
+    check_writable(path)
+    write_snapshot(world, path, 0)
+    write_durably(path.with_name(path.name + ".journal"), b"")
+
+
+def write_snapshot(world: World, path: Path, seq: int | None = None) -> int:
+    """Write atomically and durably (temporary file, fsync, rename, fsync of the directory);
+    returns the bytes written."""
+    return write_durably(path, to_text(world, seq).encode())
+
+
+def write_durably(path: Path, data: bytes) -> int:
+    """``data`` at ``path`` whole or not at all, on disk when this returns."""
+    temporary = path.with_suffix(path.suffix + ".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(path.suffix + ".tmp")
-        temporary.write_text(to_text(world))
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(temporary, path)
+        sync_directory(path.parent)
     except OSError as exc:
+        temporary.unlink(missing_ok=True)
         raise MemoryFileError(f"{path}: {exc.strerror or exc}") from None
+    return len(data)
+
+
+def sync_directory(directory: Path) -> None:
+    """fsync a directory, so a rename or a new file in it survives a power cut."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -44,7 +44,14 @@ def chain() -> None:
     "state_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Load chain state from FILE and dump it there on `down`.",
+    help="Load chain state from FILE, save it there every --state-interval and on `down`.",
+)
+@click.option(
+    "--state-interval",
+    type=click.IntRange(1, 86_400),
+    default=1,
+    show_default=True,
+    help="Seconds between saves of --state (a killed chain restarts from the last one).",
 )
 @click.option(
     "--sources",
@@ -65,6 +72,7 @@ def chain() -> None:
 def up(
     port: int,
     state_file: Path | None,
+    state_interval: int,
     sources: Path,
     plan_file: Path | None,
     no_deploy: bool,
@@ -95,7 +103,12 @@ def up(
     except OSError as exc:
         raise BadInput(f"NETS_HOME: cannot use {home}: {exc.strerror or exc}") from None
     try:
-        process = chain_process.start(port, state_file.resolve() if state_file else None, home)
+        process = chain_process.start(
+            port,
+            state_file.resolve() if state_file else None,
+            home,
+            state_interval=state_interval if state_file else None,
+        )
     except AnvilError as exc:
         raise click.ClickException(f"anvil did not start: {str(exc).splitlines()[0]}") from None
     try:

@@ -7,6 +7,7 @@ same way.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -44,15 +45,19 @@ def chain_options(func: Any) -> Any:
 
 @contextmanager
 def open_node(
-    chain: str | None, db_url: str | None, account: int | None = None
+    chain: str | None, db_url: str | None, account: int | None = None, *, resync: bool = False
 ) -> Iterator[tuple[ArenaAdapter, Database, str]]:
     """The adapter (sending from anvil default ``account`` when given), the database and the
     adapter's name; the chain's refusals become one-line errors.
 
     The chain opens first, so an unreachable chain leaves no database file behind; with
     `memory:db` the chain lives in the database, which then opens first and closes last."""
-    from adapters.errors import AdapterError, ChainError, TransactionFailed
+    refuse_closed_port(chain or os.environ.get("NETS_CHAIN"))
+    from sqlalchemy.exc import DBAPIError
+
+    from adapters.errors import AdapterError, ChainError, ChainReorg, TransactionFailed
     from adapters.keys import anvil_account
+    from adapters.memory.persist import MemoryFileError
     from adapters.select import MEMORY_IN_DB, chain_spec, open_chain
     from adapters.web3chain.abi import AbiEncodingError
     from node.db import IntentError
@@ -88,6 +93,14 @@ def open_node(
                 ) from None
             except AbiEncodingError as exc:
                 raise BadInput(f"a value does not fit the chain's types: {exc}") from None
+            except ChainReorg as exc:  # e.g. a chain restarted from an older state, or a new one
+                if resync:
+                    raise BadInput(f"--chain: {exc}") from None
+                raise BadInput(ahead_of_chain(chain, db_url, name, str(exc))) from None
+            except MemoryFileError as exc:  # the chain could not store a transaction
+                raise BadInput(f"--chain: {exc}") from None
+            except DBAPIError as exc:  # disk full, read-only, damaged: the database's fault
+                raise BadInput(f"--db: {database_fault(db, exc)}") from None
             except AdapterError as exc:
                 raise click.ClickException(f"chain {name}: {one_line(str(exc))}") from None
     except AdapterError as exc:  # opening the chain, or saving it when it closes
@@ -95,6 +108,47 @@ def open_node(
     finally:
         if db is not None:
             db.close()
+
+
+def refuse_closed_port(spec: str | None, timeout: float = 3.0) -> None:
+    """An RPC URL whose port is closed is refused at once (one TCP connect), before the web3
+    stack loads and its retries run: under load that took over a minute to say so."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not spec or not spec.strip().startswith(("http://", "https://")):
+        return
+    url = urlsplit(spec.strip())
+    try:
+        port = url.port or (443 if url.scheme == "https" else 80)
+    except ValueError:
+        return  # a bad port: the adapter says so
+    if url.hostname is None:
+        return
+    try:
+        socket.create_connection((url.hostname, port), timeout=timeout).close()
+    except ConnectionRefusedError:
+        raise BadInput(f"--chain: {spec.strip()}: connection refused") from None
+    except OSError:
+        return  # slow or unresolvable: the adapter's own retries decide
+
+
+def ahead_of_chain(chain: str | None, db_url: str | None, name: str, reason: str) -> str:
+    """The one line for records that describe blocks the chain does not have."""
+    options = "".join(f" --{o} {v}" for o, v in (("chain", chain), ("db", db_url)) if v)
+    return (
+        f"this node's records are ahead of chain {name} ({reason}): the chain was reset or "
+        f"restarted from older state; rebuild them from the chain with `nets node resync{options}`"
+    )
+
+
+def database_fault(db: Database, exc: Exception) -> str:
+    """One line naming the database and what the driver said (no SQL, no traceback)."""
+    from node.db.engine import redact
+
+    orig = getattr(exc, "orig", None)
+    lines = str(orig if orig is not None else exc).strip().splitlines()
+    return f"{redact(db.url)}: {lines[0] if lines else type(exc).__name__}"
 
 
 def _open_database(db_url: str | None, spec: str) -> Database:

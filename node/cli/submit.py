@@ -8,9 +8,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.markup import escape
 
 from node.cli.chain_context import chain_options, open_node
-from node.cli.common import UINT256, BadInput, console, json_option, print_json
+from node.cli.common import (
+    UINT256,
+    BadInput,
+    console,
+    err_console,
+    json_option,
+    one_line,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from node.roles.common import RoleBase
@@ -50,18 +59,58 @@ def node_options(func: Any) -> Any:
     return chain_options(func)
 
 
+MAX_BACKOFF = 5.0
+"""Seconds between attempts while the chain is down (from --interval, doubling up to this)."""
+
+
 def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], None]) -> None:
-    """Until idle (--once), or forever: step, report, sleep. Ctrl-C stops between steps."""
+    """Until idle (--once), or forever: step, report, sleep. Ctrl-C stops between steps.
+
+    Following, an unreachable chain is an outage, not an end: one status line, attempts with
+    bounded backoff, one line when it is back. What a step had sent stays in the outbox and
+    is checked on the chain before anything is sent again."""
+    from adapters.errors import ChainUnavailable
+
+    warned = 0
     if once:
         role.run_until_idle()
+        _warn(role.log.warnings)
         return
+    down_since: float | None = None
+    delay = interval
     try:
         while True:
-            if role.step():
-                on_step()
+            try:
+                if role.step():
+                    on_step()
+            except ChainUnavailable as exc:
+                if down_since is None:
+                    down_since = time.monotonic()
+                    err_console.print(
+                        f"chain unreachable ({one_line(str(exc))}); waiting for it, retrying "
+                        f"every {MAX_BACKOFF:g}s at most",
+                        markup=False,
+                    )
+                delay = min(max(delay * 2, interval), max(MAX_BACKOFF, interval))
+                time.sleep(delay)
+                continue
+            if down_since is not None:
+                err_console.print(
+                    f"chain back after {time.monotonic() - down_since:.0f}s; resuming",
+                    markup=False,
+                )
+                down_since, delay = None, interval
+            warned = _warn(role.log.warnings, warned)
             time.sleep(interval)
     except KeyboardInterrupt:
         return
+
+
+def _warn(warnings: list[str], shown: int = 0) -> int:
+    """Print the warnings not shown yet (stderr, loud); returns how many are shown."""
+    for line in warnings[shown:]:
+        err_console.print(f"[bold red]{escape(line)}[/]")
+    return len(warnings)
 
 
 @click.command("submit")
@@ -136,6 +185,7 @@ def submit_cmd(
             "agents": sorted(submitter.agents),
             "actions": submitter.log.lines,
             "refused": submitter.log.refused,
+            "warnings": submitter.log.warnings,
         }
     if as_json:
         print_json(report)

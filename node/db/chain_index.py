@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from adapters.base import ChainAdapter
 from adapters.events import ChainEvent, event_batches
 from node.db import repo
@@ -129,7 +131,17 @@ def _update_dispute(db: Database, chain_id: int, dispute_id: int, **changes: Any
 def fold_event(
     db: Database, chain_id: int, event: ChainEvent, our_address: str | None = None
 ) -> None:
-    """Apply one Arena or DisputeGame event to the tables (events it does not track: ignored)."""
+    """Apply one Arena or DisputeGame event to the tables (events it does not track: ignored).
+
+    Several processes may fold the same event into one database at once (roles sharing a
+    `memory:db` chain): the one that loses the race to insert a row folds again, as an update."""
+    try:
+        _fold(db, chain_id, event, our_address)
+    except IntegrityError:
+        _fold(db, chain_id, event, our_address)
+
+
+def _fold(db: Database, chain_id: int, event: ChainEvent, our_address: str | None) -> None:
     args = event.args
     match event.name:
         case "AgentRegistered":

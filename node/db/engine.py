@@ -22,8 +22,9 @@ from sqlmodel import Session, SQLModel, create_engine, select
 from node.config import database_url
 from node.db import models
 
-SCHEMA_VERSION = 1
-"""Bump with every schema change (and teach ``_migrate`` the step from the previous one)."""
+SCHEMA_VERSION = 2
+"""2: the memory_chain_journal table (a version-1 node would read a `memory:db` chain without
+its journal). Bump with every schema change (and teach ``_migrate`` the step from the previous one)."""
 
 
 class DatabaseError(RuntimeError):
@@ -123,9 +124,21 @@ def open_database(url: str | None = None) -> Database:
 
 
 def _prepare(engine: Engine) -> None:
-    """Create missing tables, stamp a new database, refuse one from a newer node."""
+    """Check the file, create missing tables, stamp a new database, refuse one from a newer
+    node or one that belongs to something else."""
+    _check_intact(engine)
     with Session(engine) as session:
         existing = _stored_version(engine, session)
+    if existing is None:
+        from sqlalchemy import inspect
+
+        foreign = sorted(inspect(engine).get_table_names())
+        if foreign:  # tables, but none of them ours: never add ours beside them
+            shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+            raise DatabaseError(
+                f"{redact(str(engine.url))} is not a nets database (it has tables {shown} and "
+                "no schema_version): name another --db"
+            )
     if existing is not None and existing > SCHEMA_VERSION:
         raise DatabaseError(
             f"database schema version {existing} is newer than this node's "
@@ -143,6 +156,21 @@ def _prepare(engine: Engine) -> None:
         session.commit()
 
 
+def _check_intact(engine: Engine) -> None:
+    """SQLite's quick_check (fast: no index cross-check): a damaged file is refused before
+    any command work, rather than failing half way through it."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
+    problems = [str(row[0]) for row in rows if str(row[0]) != "ok"]
+    if problems:
+        raise DatabaseError(
+            f"{redact(str(engine.url))} is damaged (quick_check: {problems[0]}): restore it "
+            "from a backup, or rebuild it from the chain with `nets node resync`"
+        )
+
+
 def _stored_version(engine: Engine, session: Session) -> int | None:
     from sqlalchemy import inspect
 
@@ -153,5 +181,6 @@ def _stored_version(engine: Engine, session: Session) -> int | None:
 
 
 def _migrate(engine: Engine, from_version: int) -> None:
-    """Upgrade steps from older schema versions (version 1 is the first: nothing to do)."""
+    """Upgrade steps from older schema versions (1 to 2: create_all adds the journal table;
+    a version-1 snapshot reads as ``seq`` 0)."""
     del engine, from_version

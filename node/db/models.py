@@ -150,13 +150,24 @@ class ChainCursorRow(SQLModel, table=True):
 
 
 class MemoryChainRow(SQLModel, table=True):
-    """The embedded MemoryChain kept in the node's database (`--chain memory:db`): its whole
-    state as adapters.memory.persist JSON, written when a command closes the chain."""
+    """The embedded MemoryChain kept in the node's database (`--chain memory:db`): a snapshot
+    as adapters.memory.persist JSON (its ``seq`` is the last journal record it includes). The
+    row is also the chain's lock: every chain transaction updates it first."""
 
     __tablename__ = "memory_chain"  # pyright: ignore[reportAssignmentType]
     name: str = Field(default="default", primary_key=True)
     state: str = Field(sa_type=Text)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MemoryChainJournalRow(SQLModel, table=True):
+    """One committed transaction of a `memory:db` chain after its snapshot
+    (adapters.memory.journal), written in the transaction's own database commit."""
+
+    __tablename__ = "memory_chain_journal"  # pyright: ignore[reportAssignmentType]
+    name: str = Field(default="default", primary_key=True)
+    seq: int = Field(sa_column=_big(primary_key=True))
+    record: str = Field(sa_type=Text)
 
 
 class IntentRow(SQLModel, table=True):

@@ -24,9 +24,15 @@ class ActionLog:
 
     lines: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Work the node has not done while its window closes (each said once)."""
 
     def did(self, line: str) -> None:
         self.lines.append(line)
+
+    def warn(self, line: str) -> None:
+        if line not in self.warnings:
+            self.warnings.append(line)
 
 
 class RoleBase:

@@ -17,6 +17,9 @@ from node.roles.common import RoleBase
 from node.roles.spec import round_spec
 from node.trace import keccak256
 
+CLOSING_SECONDS = 30
+"""Warn this long (or a quarter of the league's submission window) before a window closes."""
+
 
 @dataclass
 class AgentPlan:
@@ -253,4 +256,36 @@ class Submitter(RoleBase):
         if not self._enrolled:
             self.enroll()
         self.follow()
-        return self.fix_seeds() + self.submit_claims() + self.defend()
+        done = self.fix_seeds() + self.submit_claims() + self.defend()
+        self.watch_windows()
+        return done
+
+    def watch_windows(self) -> None:
+        """Warn (once each) when a submission window is closing, or has closed, on a claim
+        this node should make and has not: a late restart or a stalled chain costs rewards."""
+        now = self.now()
+        for row in self.open_rounds():
+            info = self.adapter.round(row.round_id)
+            if info.settled or info.submit_deadline == 0:
+                continue
+            league = self.adapter.league(info.league_id)
+            margin = max(CLOSING_SECONDS, league.submission_window // 4)
+            for agent_id in sorted(self.agents):
+                agent = self.adapter.agent(agent_id)
+                if (
+                    self.adapter.claim_commit(claim_id_of(row.round_id, agent_id)) != bytes(32)
+                    or agent.registered_block >= info.seed_block
+                    or agent.stake < league.min_stake
+                ):
+                    continue
+                left = info.submit_deadline - now
+                if left < 0:
+                    self.log.warn(
+                        f"MISSED: round {row.round_id} closed {-left}s ago without a claim "
+                        f"from agent {agent_id}"
+                    )
+                elif left <= margin:
+                    self.log.warn(
+                        f"WINDOW CLOSING: round {row.round_id} closes in {left}s and agent "
+                        f"{agent_id} has not claimed"
+                    )
