@@ -34,6 +34,8 @@ class ChainProcess:
     log_path: str
     state_file: str | None
     started_at: float
+    block_time: float | None = None
+    """Seconds between the blocks mined by time alone (None: only transactions mine)."""
 
 
 _STATE = TypeAdapter(ChainProcess)
@@ -91,12 +93,23 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
-def start(port: int = 0, state_file: Path | None = None, home: Path | None = None) -> ChainProcess:
-    """Start anvil in its own session and record it; AnvilError if it does not come up."""
+def start(
+    port: int = 0,
+    state_file: Path | None = None,
+    home: Path | None = None,
+    block_time: float | None = None,
+) -> ChainProcess:
+    """Start anvil in its own session and record it; AnvilError if it does not come up.
+    ``block_time``: mine a block every that many seconds as well as one per transaction, so
+    deadlines pass while nobody sends anything."""
     home = home or nets_home()
     home.mkdir(parents=True, exist_ok=True)
     node = Anvil(
-        port=port, state_file=state_file, log_path=home / "anvil.log", detached=True
+        port=port,
+        block_time=block_time or None,
+        state_file=state_file,
+        log_path=home / "anvil.log",
+        detached=True,
     ).start()
     assert node.pid is not None
     assert node.log_path is not None
@@ -108,6 +121,7 @@ def start(port: int = 0, state_file: Path | None = None, home: Path | None = Non
         log_path=str(node.log_path),
         state_file=str(state_file) if state_file else None,
         started_at=time.time(),
+        block_time=block_time or None,
     )
     node.process = None  # detached: this Python process no longer owns it
     write_state(process, home)

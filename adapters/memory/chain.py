@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from eth_utils.address import to_checksum_address
 
-from adapters.anvil import DEFAULT_KEYS
+from adapters.anvil import DEFAULT_BLOCK_TIME, DEFAULT_KEYS
 from adapters.arena_ops import (
     ARENA_PLAN,
     ETHER,
@@ -70,6 +71,7 @@ def new_world(
     *,
     chain_id: int = ANVIL_CHAIN_ID,
     wall_clock: bool = False,
+    block_interval: int = 0,
     start_time: int = DEFAULT_START_TIME,
     accounts: Sequence[str] | None = None,
     balance: int = DEFAULT_BALANCE,
@@ -77,7 +79,11 @@ def new_world(
     deployer = anvil_account(0).address
     addresses = planned_addresses(deployer)
     ledger = Ledger(
-        chain_id, start_block=len(ARENA_PLAN), start_time=start_time, wall_clock=wall_clock
+        chain_id,
+        start_block=len(ARENA_PLAN),
+        start_time=start_time,
+        wall_clock=wall_clock,
+        block_interval=block_interval,
     )
     holders = (
         accounts
@@ -89,6 +95,13 @@ def new_world(
     state = ArenaState(unstake_delay=_unstake_delay())
     code = Contracts(addresses)
     return World(ledger, state, code, Game(state, code))
+
+
+def live_world(block_interval: int = DEFAULT_BLOCK_TIME) -> World:
+    """A new world whose time moves by itself: the clock follows wall time from now and a
+    block appears every ``block_interval`` seconds (``--chain memory:FILE`` and ``memory:db``,
+    which outlive a command; the plain in-process chain keeps the manual clock)."""
+    return new_world(wall_clock=True, block_interval=block_interval, start_time=int(time.time()))
 
 
 def _unstake_delay() -> int:
@@ -122,10 +135,14 @@ class MemoryChain:
         return self.world.code.addresses
 
     def block_number(self) -> int:
-        return self.world.ledger.head
+        with self.world.lock:
+            self.world.ledger.tick()
+            return self.world.ledger.head
 
     def block_time(self) -> int:
-        return self.world.ledger.timestamps[-1]
+        with self.world.lock:
+            self.world.ledger.tick()
+            return self.world.ledger.timestamps[-1]
 
     def increase_time(self, seconds: int) -> None:
         with self.world.lock:
@@ -136,7 +153,9 @@ class MemoryChain:
             self.world.ledger.mine(blocks)
 
     def events_since(self, cursor: EventCursor, *, confirmations: int = 0) -> EventBatch:
-        return self.world.ledger.events_since(cursor, confirmations=confirmations)
+        with self.world.lock:
+            self.world.ledger.tick()
+            return self.world.ledger.events_since(cursor, confirmations=confirmations)
 
     def eth_balance(self, address: str) -> int:
         return self.world.ledger.wallets.get(to_checksum_address(address), 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from adapters.memory import MemoryChain, new_world
+from adapters.memory import MemoryChain, live_world
 from adapters.memory.persist import from_text, to_text
 from adapters.select import MEMORY_IN_DB, OpenedChain
 from node.db import repo
@@ -16,12 +16,12 @@ if TYPE_CHECKING:
 
 
 def open_memory_chain(db: Database, signer: Signer | None = None) -> OpenedChain:
-    """The MemoryChain stored in ``db`` (a new one before the first save), written back to
-    ``db`` when the returned chain closes. A stored state that does not load is
-    MemoryFileError, an AdapterError."""
+    """The MemoryChain stored in ``db`` (a new one, its time moving by itself, before the first
+    save), written back to ``db`` when the returned chain closes. A stored state that does not
+    load is MemoryFileError, an AdapterError."""
     text = repo.load_memory_chain(db)
     world = (
-        new_world()
+        live_world()
         if text is None
         else from_text(text, "the memory chain stored in the database does not load")
     )
