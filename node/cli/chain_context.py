@@ -63,13 +63,13 @@ def open_node(
     spec = chain_spec(chain)
     signer = anvil_account(account) if account is not None else None
     name = spec.split(":", 1)[0] if spec.startswith("memory") else spec
-    db = _open_database(db_url, spec) if spec == MEMORY_IN_DB else None
+    db = open_database_for(db_url, spec) if spec == MEMORY_IN_DB else None
     try:
         opened = open_chain(chain, signer=signer) if db is None else open_memory_chain(db, signer)
         with opened:  # closing saves a memory:FILE or memory:db chain, which can fail too
             if db is None:
                 try:
-                    db = _open_database(db_url, spec)
+                    db = open_database_for(db_url, spec)
                 except BadInput:
                     opened.save = None  # nothing happened: do not create or rewrite the FILE
                     raise
@@ -97,7 +97,7 @@ def open_node(
             db.close()
 
 
-def _open_database(db_url: str | None, spec: str) -> Database:
+def open_database_for(db_url: str | None, spec: str) -> Database:
     """--db, else $NETS_DB or the default file; in memory for a plain `--chain memory`."""
     from node.db import DatabaseError, open_database
 
