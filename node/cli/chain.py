@@ -332,7 +332,7 @@ def _lasting_chain(chain_option: str | None, db_url: str | None) -> Iterator[Cha
 
 
 def _report_head(adapter: ChainAdapter, as_json: bool, verb: str) -> None:
-    from node.cli.times import utc
+    from node.times import utc
 
     block, now = adapter.block_number(), adapter.block_time()
     if as_json:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from node.cli.chain_context import chain_options, open_node
-from node.cli.common import UINT256, BadInput, console, json_option, print_json
+from node.cli.common import UINT256, BadInput, console, err_console, json_option, print_json
 
 if TYPE_CHECKING:
     from node.roles.common import RoleBase
@@ -51,14 +51,31 @@ def node_options(func: Any) -> Any:
 
 
 def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], None]) -> None:
-    """Until idle (--once), or forever: step, report, sleep. Ctrl-C stops between steps."""
+    """Until idle (--once), or forever: step, report, sleep. Ctrl-C stops between steps.
+    Every refused action is one error line on stderr with the contract's reason; a refusal
+    that may pass later (a timeout asked too early, a seed not ready) is tried again on the
+    next step and its line is not repeated."""
+    seen = 0
+    shown: set[str] = set()
+
+    def refusals() -> None:
+        nonlocal seen
+        for line in role.log.refused[seen:]:
+            key = line.split("(", 1)[0]  # action and error name; the distance in time changes
+            if key not in shown:
+                shown.add(key)
+                err_console.print(f"error: refused: {line}", markup=False, soft_wrap=True)
+        seen = len(role.log.refused)
+
     if once:
         role.run_until_idle()
+        refusals()
         return
     try:
         while True:
             if role.step():
                 on_step()
+            refusals()
             time.sleep(interval)
     except KeyboardInterrupt:
         return

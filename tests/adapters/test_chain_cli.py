@@ -176,3 +176,12 @@ def test_mine_and_advance_without_a_lasting_chain_exit_2(home: Path, tmp_path: P
         assert result.exit_code == 2, (args, result.output)
         assert result.stderr.count("\n") == 1, result.stderr
     assert not (tmp_path / "c.json").exists()
+
+
+def test_a_throwaway_anvil_warns_that_nothing_lasts(home: Path, tmp_path: Path) -> None:
+    result = nets(
+        home, "league", "create", "demo", "--chain", "anvil", "--db", str(tmp_path / "n.db")
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning: --chain anvil starts a throwaway devnet" in result.stderr
+    assert "run `nets chain up` and pass its URL" in result.stderr

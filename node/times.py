@@ -1,5 +1,6 @@
-"""Chain times a person can read: a timestamp becomes a UTC time and how far it is from the
-chain's now (``UnstakeNotReady(1796320802)`` -> ``... 2026-12-02 19:20:02 UTC, in 3 min``)."""
+"""Chain times a person can read (CLI errors, the roles' refusal lines): a timestamp becomes a
+UTC time and its distance from the chain's now (``UnstakeNotReady(1796320802)`` ->
+``UnstakeNotReady(1796320802: 2026-12-02 19:20:02 UTC, in 3 min)``)."""
 
 from __future__ import annotations
 
