@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 NPM_BIN := node_modules/.bin
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
 
-.PHONY: help setup demo test lint format typecheck forge pytest bench clean test-pg
+.PHONY: help setup demo devnet test lint format typecheck forge pytest bench clean test-pg
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ setup: $(VENV)/.synced node_modules/.installed ## install the locked Python and 
 
 demo: setup ## run the showcase on the embedded default
 	$(BIN)/nets demo
+
+devnet: setup ## a live round on `nets chain up`, every party its own process (~3-4 min)
+	$(BIN)/python scripts/devnet.py --chain anvil
 
 lint: setup ## ruff check and format check
 	$(BIN)/ruff check .

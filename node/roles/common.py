@@ -92,7 +92,8 @@ class RoleBase:
                 actions.fix_seed(self.db, self.adapter, row.round_id)
                 done += 1
             except ChainError as exc:
-                self.log.refused.append(f"fix seed {row.round_id}: {self.reason(exc)}")
+                if exc.name != "SeedAlreadyFixed":  # another party fixed it first: done
+                    self.log.refused.append(f"fix seed {row.round_id}: {self.reason(exc)}")
         return done
 
     def unresolved_disputes(self) -> list[DisputeRow]:
