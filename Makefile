@@ -21,8 +21,11 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
+# Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as on CI machines and
+# containers) Python would otherwise compile every imported library's source on every
+# command, more than half of an ordinary chain command's time (docs/benchmarks/cli.md).
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -30,6 +33,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 setup: $(VENV)/.synced node_modules/.installed ## install the locked Python and npm toolchains
+	@$(BIN)/python -m compileall -q -j 0 node adapters scripts > /dev/null
 
 demo: setup ## run the showcase on the embedded default
 	$(BIN)/nets demo

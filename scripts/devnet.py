@@ -51,6 +51,8 @@ INTERVAL = "0.5"
 ACCOUNTS = {"operator": 0, "greedy": 1, "guest": 2, "cheater": 3, "verifier": 6, "liar": 7}
 OWNERS = ("greedy", "guest", "cheater")
 ROLES = ("greedy", "guest", "cheater", "verifier", "liar")
+SETUP_TIMEOUT = 180.0
+"""Role processes start, register and stake well within this on a loaded 2-core machine."""
 KILL_WINDOW = 60.0
 """A killed role dies at a uniformly random moment this many seconds after the round opens
 (playing, claiming, challenging or in the middle of a dispute)."""
@@ -225,7 +227,7 @@ def run(
                 for role in OWNERS
             )
 
-        wait_for("the owners' agents to be registered and staked", staked, timeout, processes)
+        wait_for("the owners' agents to be registered and staked", staked, SETUP_TIMEOUT, processes)
         report.seconds["setup"] = round(time.monotonic() - started, 1)
         opened = time.monotonic()
         round_id = int(nets(env, workdir, "league", "open-round", str(league_id), *op)["roundId"])
