@@ -185,3 +185,23 @@ def test_a_throwaway_anvil_warns_that_nothing_lasts(home: Path, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "warning: --chain anvil starts a throwaway devnet" in result.stderr
     assert "run `nets chain up` and pass its URL" in result.stderr
+
+
+def test_commands_on_the_devnet_bind_the_recorded_abis_without_compiling(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    up = nets(home, "chain", "up", "--block-time", "0", "--json")
+    assert up.exit_code == 0, up.output
+    url = json.loads(up.stdout)["url"]
+    import adapters.build
+    from adapters.select import open_chain
+
+    def no_compiling(*_: object, **__: object) -> None:
+        raise AssertionError("compiled contracts it does not deploy")
+
+    monkeypatch.setattr(adapters.build, "compile_contracts", no_compiling)
+    monkeypatch.setenv("NETS_HOME", str(home))
+    with open_chain(url) as opened:
+        assert opened.adapter.counts() == (0, 0, 0, 0)
+        assert opened.adapter.addresses.dispute_game != opened.adapter.addresses.arena
+        assert opened.adapter.dispute(1).phase == 0  # the created DisputeGame is bound too
