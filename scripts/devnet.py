@@ -338,7 +338,11 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    report = run(args.chain, args.workdir, args.kill, args.seed, args.timeout)
+    try:
+        report = run(args.chain, args.workdir, args.kill, args.seed, args.timeout)
+    except RuntimeError as exc:  # the round did not finish: say where it stopped, one line
+        print(f"devnet: {exc}", file=sys.stderr)
+        return 1
     promised = expected(report)
     ok = (
         report.balances == promised["balances"]
