@@ -248,9 +248,11 @@ def status(as_json: bool) -> None:
     if not report.running:
         console.print("chain: not running")
         return
+    mining = f"a block every {report.block_time:g} s" if report.block_time else "on transactions"
     console.print(
         f"chain: running at {report.url} (pid {report.pid}), chain id {report.chain_id}, "
-        f"block {report.block}"
+        f"block {report.block}, mining {mining}",
+        soft_wrap=True,
     )
     for name, address in report.contracts.items():
         console.print(f"  {name}: {address}", markup=False)

@@ -70,6 +70,7 @@ def test_up_status_down(home: Path, tmp_path: Path) -> None:
     human = nets(home, "chain", "status").stdout
     assert started["url"] in human
     assert "Registry" in human
+    assert "mining a block every 1 s" in human
 
     twice = nets(home, "chain", "up")
     assert twice.exit_code == 2
