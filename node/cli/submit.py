@@ -116,9 +116,11 @@ def submit_cmd(
                 raise BadInput(f"--agent {agent_id}: not owned by {adapter.address}")
             row = repo.get_agent(db, adapter.chain_id, agent_id)
             stored = row.code if row is not None else None
-            code = recover(adapter, info.code_hash, stored=stored, event=None, book={})
+            code = recover(adapter, agent_id, info.code_hash, stored=stored)
             if code is None:
-                raise BadInput(f"--agent {agent_id}: no code for it in the database")
+                raise BadInput(
+                    f"--agent {agent_id}: its code is neither in the database nor on chain"
+                )
             repo.save_agent(db, adapter.chain_id, agent_id, info.code_hash, code=code,
                             owner=info.owner, abi_version=info.abi_version,
                             registered_block=info.registered_block, mine=True)  # fmt: skip

@@ -28,7 +28,6 @@ def verify_cmd(
     as_json: bool,
 ) -> None:
     """Verify every claim, dispute the wrong ones to the end, settle finished rounds."""
-    from node.roles.codes import repository_book
     from node.roles.verifier import Verifier
 
     with open_node(chain, db_url, account) as (adapter, db, name):
@@ -37,7 +36,6 @@ def verify_cmd(
             adapter,
             adapter_name=name,
             workers=workers,
-            book=repository_book(),
             settle=not no_settle,
         )
 

@@ -1,8 +1,9 @@
 """ADVERSARIES: deliberately dishonest owners and challengers, for the demo and the tests.
 
 Nothing here is used by an honest node. Each claim adversary forges one match of its claim
-(``target``) in one documented way and posts a score the honest replay does not give, so an
-honest verifier challenges it; each should lose its dispute for the reason named in its
+(``target``) in one documented way and posts a score the honest replay does not give (or,
+``MadeUpRoot``, the right scores under a root it cannot open), so an honest verifier
+challenges it; each should lose its dispute for the reason named in its
 docstring. The challenger adversaries attack honest claims and should lose their bonds.
 """
 
@@ -97,6 +98,38 @@ class SilentClaimant(InflatedScore):
 
     name: str = "silent-claimant"
     answers_disputes: bool = False
+
+
+@dataclass(frozen=True)
+class MadeUpHeader(ClaimHeader):
+    """True summaries and scores under a root that is not theirs."""
+
+    made_up: bytes = bytes(32)
+
+    @property
+    def root(self) -> bytes:
+        return self.made_up
+
+
+@dataclass
+class MadeUpRoot:
+    """The true scores under a made-up claim root. It cannot open the root for any match
+    (every reveal is refused, BadProof), so it loses by ClaimantTimeout; ranked as posted if
+    nobody challenged, it would be paid for a claim it cannot back."""
+
+    name: str = "made-up-root"
+    answers_disputes: bool = True
+
+    def headers(
+        self, spec: RoundSpec, agents: Mapping[int, bytes], workers: int
+    ) -> dict[int, ClaimHeader]:
+        return {
+            agent_id: MadeUpHeader(header.summaries, keccak256(b"made up" + header.root))
+            for agent_id, header in honest_headers(spec, agents, workers).items()
+        }
+
+    def match(self, spec: RoundSpec, agent_id: int, code: bytes, index: int) -> ClaimedMatch:
+        return honest_match(spec, agent_id, code, index)
 
 
 @dataclass

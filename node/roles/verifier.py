@@ -1,10 +1,9 @@
-"""The verifier node: follows the chain, recovers every agent's code, replays every claim,
-challenges a match whose posted score its replay does not give, and plays each of its
-disputes to the end with the honest challenger's strategy (docs/protocol/contracts.md)."""
+"""The verifier node: follows the chain, recovers every agent's code from it, replays every
+claim, challenges a claim whose posted scores or root its replay does not give, and plays each
+of its disputes to the end with the honest challenger's strategy (docs/protocol/contracts.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,9 +34,14 @@ class ChallengePolicy:
     always_challenge: bool = False
 
 
+UNRECOVERABLE = "code not recoverable"
+
+
 @dataclass(frozen=True)
 class ClaimCheck:
-    """One claim replayed: equal to the replay, or the first match whose score differs."""
+    """One claim checked: equal to the replay (``ok``), the match to challenge (``mismatch``:
+    the first whose score differs, or 0 when only the root differs), or not replayable because
+    the agent's code could not be recovered (``note`` UNRECOVERABLE, never ``ok``)."""
 
     round_id: int
     agent_id: int
@@ -45,10 +49,19 @@ class ClaimCheck:
     mismatch: int | None
     note: str = ""
 
+    @property
+    def unrecoverable(self) -> bool:
+        return self.note == UNRECOVERABLE
+
 
 @dataclass
 class VerifierReport:
+    """Exact counts: every claim checked is in exactly one of verified (replay equal),
+    mismatched (replay differs) and unrecoverable (no code to replay)."""
+
     verified: list[ClaimCheck] = field(default_factory=list)
+    mismatched: list[ClaimCheck] = field(default_factory=list)
+    unrecoverable: list[ClaimCheck] = field(default_factory=list)
     challenged: list[int] = field(default_factory=list)
     won: list[int] = field(default_factory=list)
     lost: list[int] = field(default_factory=list)
@@ -61,8 +74,10 @@ class VerifierReport:
             "verified": len(self.verified),
             "mismatched": [
                 {"round": c.round_id, "agent": c.agent_id, "match": c.mismatch, "note": c.note}
-                for c in self.verified
-                if not c.ok
+                for c in self.mismatched
+            ],
+            "unrecoverable": [
+                {"round": c.round_id, "agent": c.agent_id} for c in self.unrecoverable
             ],
             "challenged": self.challenged,
             "won": self.won,
@@ -84,17 +99,14 @@ class Verifier(RoleBase):
         adapter_name: str = "memory",
         workers: int = 1,
         policy: ChallengePolicy | None = None,
-        book: Mapping[bytes, bytes] | None = None,
         settle: bool = True,
     ) -> None:
         super().__init__(db, adapter, adapter_name)
         self.workers = workers
         self.policy = policy or ChallengePolicy()
-        self.book = dict(book or {})
         self.settle = settle
         self.checks: dict[tuple[int, int], ClaimCheck] = {}
         self.settled: list[int] = []
-        self._registrations: dict[int, ChainEvent] = {}
         self._revealed: dict[int, dict[int, Entry]] = {}
         self._scanned = False
         self._replays: dict[tuple[int, int, int], MatchResult] = {}
@@ -103,9 +115,7 @@ class Verifier(RoleBase):
     # -- events --------------------------------------------------------------------------------
 
     def _on_event(self, event: ChainEvent) -> None:
-        if event.name == "AgentRegistered":
-            self._registrations[int(event.args["agentId"])] = event
-        elif event.name == "EntryRevealed":
+        if event.name == "EntryRevealed":
             entry = Entry(*event.args["entry"])
             self._revealed.setdefault(int(event.args["disputeId"]), {})[
                 int(event.args["step"])
@@ -114,7 +124,7 @@ class Verifier(RoleBase):
 
     def _catch_up(self) -> None:
         """After a restart the cursor is past earlier events: read them once for the entries
-        revealed in disputes and the registrations (their calldata holds the code)."""
+        revealed in disputes."""
         if self._scanned:
             return
         self._scanned = True
@@ -128,11 +138,7 @@ class Verifier(RoleBase):
             row = repo.get_agent(self.db, self.chain_id, agent_id)
             code_hash = row.code_hash if row is not None else self.adapter.agent(agent_id).code_hash
             code = recover(
-                self.adapter,
-                code_hash,
-                stored=row.code if row is not None else None,
-                event=self._registrations.get(agent_id),
-                book=self.book,
+                self.adapter, agent_id, code_hash, stored=row.code if row is not None else None
             )
             if code is not None and row is not None and row.code is None:
                 row.code = code
@@ -170,7 +176,10 @@ class Verifier(RoleBase):
                 code = self.code(claim.agent_id)
                 if code is None:
                     self.checks[(row.round_id, claim.agent_id)] = ClaimCheck(
-                        row.round_id, claim.agent_id, False, None, "code not recoverable"
+                        row.round_id, claim.agent_id, False, None, UNRECOVERABLE
+                    )
+                    self.log.refused.append(
+                        f"replay agent {claim.agent_id} round {row.round_id}: {UNRECOVERABLE}"
                     )
                 else:
                     codes[claim.agent_id] = code
@@ -193,8 +202,10 @@ class Verifier(RoleBase):
         for index, (a, b) in enumerate(zip(posted, mine.scores, strict=False)):
             if a != b:
                 return ClaimCheck(round_id, agent_id, False, index, "score differs")
-        # Right scores, another root: harmless for the ranking, and a challenge may be lost.
-        return ClaimCheck(round_id, agent_id, False, None, "root differs, scores right")
+        # Right scores under another root: the root is fixed by the trace format, so some
+        # summary under it is not the true one, or the root opens to nothing at all (made up).
+        # Either way the claim is false: challenge it (match 0; see docs/protocol/roles.md).
+        return ClaimCheck(round_id, agent_id, False, 0, "root differs, scores right")
 
     def _challenge(self, spec: RoundSpec, check: ClaimCheck) -> int:
         index = check.mismatch
@@ -346,7 +357,13 @@ class Verifier(RoleBase):
         return self.fix_seeds() + self.verify_claims() + self.play_disputes() + self.settle_rounds()
 
     def report(self) -> VerifierReport:
-        report = VerifierReport(verified=list(self.checks.values()), settled=list(self.settled))
+        checks = list(self.checks.values())
+        report = VerifierReport(
+            verified=[c for c in checks if c.ok],
+            mismatched=[c for c in checks if not c.ok and not c.unrecoverable],
+            unrecoverable=[c for c in checks if c.unrecoverable],
+            settled=list(self.settled),
+        )
         for row in self.all_disputes():
             if row.challenger.lower() != self.me.lower():
                 continue
