@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from node.cli.chain_context import chain_options, open_node
+from node.cli.chain_context import SignerChoice, chain_options, open_node, signer_options
 from node.cli.common import UINT256, BadInput, console, json_option, print_json
 
 if TYPE_CHECKING:
@@ -26,14 +26,9 @@ def _interval(_ctx: click.Context, _param: click.Parameter, value: float) -> flo
 
 
 def node_options(func: Any) -> Any:
-    """--chain, --db, --account, --once, --interval, --workers (shared with `nets verify`)."""
+    """--chain, --db, the signer options, --once, --interval, --workers (shared with
+    `nets verify`)."""
     options = [
-        click.option(
-            "--account",
-            type=click.IntRange(0, 9),
-            default=None,
-            help="Send from this anvil default account (memory and anvil devnets only).",
-        ),
         click.option("--once", is_flag=True, help="Run until idle, then exit (else follow)."),
         click.option(
             "--interval",
@@ -47,7 +42,7 @@ def node_options(func: Any) -> Any:
     ]
     for option in reversed(options):
         func = option(func)
-    return chain_options(func)
+    return chain_options(signer_options(func))
 
 
 def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], None]) -> None:
@@ -87,7 +82,7 @@ def submit_cmd(
     stake: int,
     chain: str | None,
     db_url: str | None,
-    account: int | None,
+    signer: SignerChoice,
     once: bool,
     interval: float,
     workers: int,
@@ -108,12 +103,16 @@ def submit_cmd(
         except BadInput as exc:
             raise BadInput(f"--register: {exc.format_message()}") from None
         plans.append(AgentPlan(program.code, stake, label=path))
-    with open_node(chain, db_url, account) as (adapter, db, name):
+    with open_node(chain, db_url, signer) as (adapter, db, name):
         known: dict[int, AgentPlan] = {}
         for agent_id in agent_ids:
             info = adapter.agent(agent_id)
             if info.owner.lower() != adapter.address.lower():
-                raise BadInput(f"--agent {agent_id}: not owned by {adapter.address}")
+                raise BadInput(
+                    f"--agent {agent_id}: owned by {info.owner}, not by {adapter.address} "
+                    "(choose the owner's key with --account N, --key-file PATH or "
+                    "$NETS_PRIVATE_KEY)"
+                )
             row = repo.get_agent(db, adapter.chain_id, agent_id)
             stored = row.code if row is not None else None
             code = recover(adapter, agent_id, info.code_hash, stored=stored)

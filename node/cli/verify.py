@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from node.cli.chain_context import open_node
+from node.cli.chain_context import SignerChoice, open_node
 from node.cli.common import console, json_option, print_json
 from node.cli.submit import node_options, run_role
 
@@ -20,7 +20,7 @@ from node.cli.submit import node_options, run_role
 def verify_cmd(
     chain: str | None,
     db_url: str | None,
-    account: int | None,
+    signer: SignerChoice,
     once: bool,
     interval: float,
     workers: int,
@@ -30,7 +30,7 @@ def verify_cmd(
     """Verify every claim, dispute the wrong ones to the end, settle finished rounds."""
     from node.roles.verifier import Verifier
 
-    with open_node(chain, db_url, account) as (adapter, db, name):
+    with open_node(chain, db_url, signer) as (adapter, db, name):
         verifier = Verifier(
             db,
             adapter,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from adapters.memory import MemoryChain, new_world
 from adapters.memory.persist import from_text, to_text
-from adapters.select import MEMORY_IN_DB, OpenedChain
+from adapters.select import MEMORY_IN_DB, OpenedChain, signer_for
 from node.db import repo
 from node.db.engine import Database
 
@@ -26,7 +26,7 @@ def open_memory_chain(db: Database, signer: Signer | None = None) -> OpenedChain
         else from_text(text, "the memory chain stored in the database does not load")
     )
     return OpenedChain(
-        MemoryChain(world, signer=signer),
+        MemoryChain(world, signer=signer_for(signer, world.ledger.chain_id)),
         MEMORY_IN_DB,
         save=lambda: repo.save_memory_chain(db, to_text(world)),
     )
