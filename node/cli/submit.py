@@ -1,10 +1,16 @@
 """`nets submit --agent ID`: the submitter node for agents this database runs; it claims every
-open round for them and answers every dispute move until the disputes end."""
+open round for them and answers every dispute move until the disputes end.
+
+Both roles run as daemons through `run_role`: every event printed once as it happens
+(node.roles.log), and SIGTERM or Ctrl-C stops them between steps, so the chain file and the
+database are left whole and a restart resumes from the outbox and the cursor."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+import signal
+import sys
+import threading
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -45,18 +51,73 @@ def node_options(func: Any) -> Any:
     return chain_options(signer_options(func))
 
 
-def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], None]) -> None:
-    """Until idle (--once), or forever: step, report, sleep. Ctrl-C stops between steps."""
-    if once:
-        role.run_until_idle()
-        return
-    try:
-        while True:
-            if role.step():
-                on_step()
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        return
+class StopSignal:
+    """SIGTERM and SIGINT ask for a stop after the current step (a step's chain actions and
+    records complete together); a second signal interrupts at once."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self, role: RoleBase) -> None:
+        self.role = role
+        self.event = threading.Event()
+        self.previous: dict[int, Any] = {}
+
+    def _handle(self, signum: int, _frame: FrameType | None) -> None:
+        if self.event.is_set():
+            raise KeyboardInterrupt
+        self.event.set()
+        name = signal.Signals(signum).name
+        self.role.log.notice(f"{name}: stopping after the current step", signal=name)
+
+    def __enter__(self) -> StopSignal:
+        if threading.current_thread() is threading.main_thread():
+            for number in self.SIGNALS:
+                self.previous[number] = signal.signal(number, self._handle)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for number, handler in self.previous.items():
+            signal.signal(number, handler)
+
+
+def run_role(role: RoleBase, *, once: bool, interval: float, as_json: bool) -> bool:
+    """Until idle (--once), or until a signal: step, then wait ``interval``. Events go to
+    the sink for the output (JSON lines, a terminal, plain lines). True when a signal
+    stopped it."""
+    from node.roles.log import sink_for
+
+    role.log.sink = sink_for(as_json, console, sys.stdout)
+    mode = "until idle" if once else f"every {interval:g} s"
+    role.log.notice(
+        f"{role.role} {role.me} on chain {role.chain_id}, stepping {mode} "
+        "(Ctrl-C or SIGTERM stops after the current step)",
+        address=role.me,
+        chain_id=role.chain_id,
+    )
+    with StopSignal(role) as stop:
+        for _ in range(MAX_ONCE_STEPS if once else sys.maxsize):
+            if stop.event.is_set():
+                break
+            taken = role.step()
+            if once and taken == 0:
+                break
+            if not once and stop.event.wait(interval):
+                break
+    stopped = stop.event.is_set()
+    role.log.notice("stopped: a restart resumes from here" if stopped else "idle", stopped=stopped)
+    return stopped
+
+
+MAX_ONCE_STEPS = 1000
+"""--once stops after this many passes even if actions keep coming (as run_until_idle)."""
+
+
+def print_report(report: dict[str, Any], as_json: bool) -> bool:
+    """The final report: in --json the last JSON line (``"event": "report"``); False when the
+    caller prints its own human summary."""
+    if as_json:
+        print_json({"event": "report", **report})
+    return as_json
 
 
 @click.command("submit")
@@ -92,6 +153,7 @@ def submit_cmd(
     from node.cli.agent import checked_program
     from node.db import repo
     from node.roles.codes import recover
+    from node.roles.log import sink_for
     from node.roles.submitter import AgentPlan, Submitter
 
     if not agent_ids and not register_files:
@@ -125,20 +187,14 @@ def submit_cmd(
                             registered_block=info.registered_block, mine=True)  # fmt: skip
             known[agent_id] = AgentPlan(code, 0)
         submitter = Submitter(db, adapter, plans, adapter_name=name, workers=workers, known=known)
+        submitter.log.sink = sink_for(as_json, console, sys.stdout)
         submitter.enroll()
 
-        def show() -> None:
-            if not as_json:
-                for line in submitter.log.lines[-5:]:
-                    console.print(line, markup=False)
-
-        run_role(submitter, once, interval, show)
+        run_role(submitter, once=once, interval=interval, as_json=as_json)
         report = {
             "agents": sorted(submitter.agents),
             "actions": submitter.log.lines,
             "refused": submitter.log.refused,
         }
-    if as_json:
-        print_json(report)
-    else:
+    if not print_report(report, as_json):
         console.print(f"{len(report['actions'])} actions, {len(report['refused'])} refused")

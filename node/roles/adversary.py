@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.arena_ops import Entry, Summary
-from node.league.rounds import RoundSpec, play_match
+from node.league.rounds import ProgressCallback, RoundSpec, play_match
 from node.match import INVALID_ACTION, OK
 from node.merkle import merkle_root
 from node.roles.claims import ClaimedMatch, ClaimHeader, honest_headers, honest_match
@@ -42,9 +42,13 @@ class MatchForgery:
         raise NotImplementedError
 
     def headers(
-        self, spec: RoundSpec, agents: Mapping[int, bytes], workers: int
+        self,
+        spec: RoundSpec,
+        agents: Mapping[int, bytes],
+        workers: int,
+        progress: ProgressCallback | None = None,
     ) -> dict[int, ClaimHeader]:
-        headers = honest_headers(spec, agents, workers)
+        headers = honest_headers(spec, agents, workers, progress)
         for agent_id, code in agents.items():
             summaries = list(headers[agent_id].summaries)
             summaries[self.target] = self.forge(spec, agent_id, code).summary
@@ -121,11 +125,15 @@ class MadeUpRoot:
     answers_disputes: bool = True
 
     def headers(
-        self, spec: RoundSpec, agents: Mapping[int, bytes], workers: int
+        self,
+        spec: RoundSpec,
+        agents: Mapping[int, bytes],
+        workers: int,
+        progress: ProgressCallback | None = None,
     ) -> dict[int, ClaimHeader]:
         return {
             agent_id: MadeUpHeader(header.summaries, keccak256(b"made up" + header.root))
-            for agent_id, header in honest_headers(spec, agents, workers).items()
+            for agent_id, header in honest_headers(spec, agents, workers, progress).items()
         }
 
     def match(self, spec: RoundSpec, agent_id: int, code: bytes, index: int) -> ClaimedMatch:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from adapters.arena_ops import DisputeInfo, Phase
@@ -14,19 +13,9 @@ from node.db.engine import Database
 from node.db.models import DisputeRow, RoundRow
 from node.db.outbox import KeyPart, Outbox
 from node.league import actions
+from node.roles.log import RoleLog
 
 T = TypeVar("T")
-
-
-@dataclass
-class ActionLog:
-    """What a role did, in order (for reports and tests)."""
-
-    lines: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-
-    def did(self, line: str) -> None:
-        self.lines.append(line)
 
 
 class RoleBase:
@@ -41,7 +30,7 @@ class RoleBase:
         self.me = adapter.address
         self.cursor_name = f"{adapter_name}/{self.role}/{self.me.lower()}"
         self.outbox = Outbox(db, self.chain_id)
-        self.log = ActionLog()
+        self.log = RoleLog(self.role)
 
     def follow(self, handler: chain_index.EventHandler | None = None) -> int:
         return chain_index.follow(
@@ -58,11 +47,11 @@ class RoleBase:
         check: Callable[[], T | None],
         send: Callable[[], T],
     ) -> T | None:
-        """One outbox action; a contract refusal is logged and returns None."""
+        """One outbox action; a contract refusal is logged (with its reason) and returns None."""
         try:
             result = actions.perform(self.outbox, kind, parts, payload, check=check, send=send)
         except ChainError as exc:
-            self.log.refused.append(f"{label}: {exc.name}")
+            self.log.refuse(label, exc.name, error=str(exc))
             return None
         self.log.did(label)
         return result
@@ -86,7 +75,7 @@ class RoleBase:
                 actions.fix_seed(self.db, self.adapter, row.round_id)
                 done += 1
             except ChainError as exc:
-                self.log.refused.append(f"fix seed {row.round_id}: {exc.name}")
+                self.log.refuse(f"fix seed {row.round_id}", exc.name, error=str(exc))
         return done
 
     def unresolved_disputes(self) -> list[DisputeRow]:

@@ -178,12 +178,17 @@ class Verifier(RoleBase):
                     self.checks[(row.round_id, claim.agent_id)] = ClaimCheck(
                         row.round_id, claim.agent_id, False, None, UNRECOVERABLE
                     )
-                    self.log.refused.append(
-                        f"replay agent {claim.agent_id} round {row.round_id}: {UNRECOVERABLE}"
+                    self.log.refuse(
+                        f"replay agent {claim.agent_id} round {row.round_id}", UNRECOVERABLE
                     )
                 else:
                     codes[claim.agent_id] = code
-            replay = run_round(spec, codes, workers=self.workers) if codes else None
+            replay = None
+            if codes:
+                with self.log.task(
+                    f"replaying round {row.round_id}", len(codes) * spec.matches_per_round
+                ) as advance:
+                    replay = run_round(spec, codes, workers=self.workers, progress=advance)
             for claim in claims:
                 if replay is None or claim.agent_id not in codes:
                     continue
@@ -342,7 +347,7 @@ class Verifier(RoleBase):
             try:
                 actions.settle_round(self.db, self.adapter, row.round_id)
             except ChainError as exc:  # logged; tried again next step
-                self.log.refused.append(f"settle {row.round_id}: {exc.name}")
+                self.log.refuse(f"settle {row.round_id}", exc.name, error=str(exc))
                 continue
             self.log.did(f"settle round {row.round_id}")
             self.settled.append(row.round_id)

@@ -16,7 +16,13 @@ from tests.roles.agents import AGENTS
 def _nets(*args: str) -> dict[str, object]:
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    if args[0] not in ("submit", "verify"):
+        return json.loads(result.output)
+    # The roles print JSON lines: their events, then the report.
+    *events, report = [json.loads(line) for line in result.output.splitlines()]
+    assert report.pop("event") == "report"
+    assert all({"time", "role", "event", "text"} <= set(e) for e in events)
+    return report
 
 
 def _world(path: Path, *, mine: int = 0, seconds: int = 0) -> None:
