@@ -171,6 +171,7 @@ class WrongFinalState(MatchForgery):
     last step."""
 
     name: str = "wrong-final-state"
+    bonus: int = 1
 
     def forge(self, spec: RoundSpec, agent_id: int, code: bytes) -> ClaimedMatch:
         honest = play_match(spec, agent_id, code, self.target)
@@ -178,7 +179,19 @@ class WrongFinalState(MatchForgery):
         step, last = Entry.unpack(entries[-1])
         fake = Entry(last.pre_state_hash, last.outcome, last.action, b"\xee" * 32)
         entries[-1] = fake.packed(step)
-        return _claimed(honest.seed, entries, honest.score + 1)
+        return _claimed(honest.seed, entries, honest.score + self.bonus)
+
+
+@dataclass
+class HiddenFalseSummary(WrongFinalState):
+    """Every score right, but match ``target``'s trace ends in a made-up state (its summary,
+    so the claim root, is not the true one). A verifier sees only a root that differs: it
+    challenges match 0, meets a true summary there (a dispute it loses), challenges the next
+    match, and wins at ``target`` by StepMismatch."""
+
+    target: int = 1
+    bonus: int = 0
+    name: str = "hidden-false-summary"
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.arena_ops import NO_ENTRY, VOIDED, Entry, Phase, Verdict, claim_id_of
+from adapters.arena_ops import NO_ENTRY, VOIDED, Entry, Phase, Summary, Verdict, claim_id_of
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
 from adapters.events import ChainEvent, EventCursor, all_events
@@ -15,7 +15,7 @@ from node.db import repo
 from node.db.engine import Database
 from node.db.models import DisputeRow
 from node.league import actions
-from node.league.rounds import RoundSpec, play_match, run_round
+from node.league.rounds import play_match, run_round
 from node.match import MatchResult
 from node.roles.codes import recover
 from node.roles.common import RoleBase
@@ -35,6 +35,7 @@ class ChallengePolicy:
 
 
 UNRECOVERABLE = "code not recoverable"
+ROOT_DIFFERS = "root differs, scores right"
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ class Verifier(RoleBase):
         self.checks: dict[tuple[int, int], ClaimCheck] = {}
         self.settled: list[int] = []
         self._revealed: dict[int, dict[int, Entry]] = {}
+        self._summaries: dict[int, Summary] = {}
+        self._true_summaries: dict[tuple[int, int], tuple[Summary, ...]] = {}
         self._scanned = False
         self._replays: dict[tuple[int, int, int], MatchResult] = {}
         self._codes: dict[int, bytes | None] = {}
@@ -115,7 +118,12 @@ class Verifier(RoleBase):
     # -- events --------------------------------------------------------------------------------
 
     def _on_event(self, event: ChainEvent) -> None:
-        if event.name == "EntryRevealed":
+        if event.name == "SummaryRevealed":
+            seed, trace_root, steps, score = event.args["summary"]
+            self._summaries[int(event.args["disputeId"])] = Summary(
+                bytes(seed), bytes(trace_root), int(steps), int(score)
+            )
+        elif event.name == "EntryRevealed":
             entry = Entry(*event.args["entry"])
             self._revealed.setdefault(int(event.args["disputeId"]), {})[
                 int(event.args["step"])
@@ -196,7 +204,11 @@ class Verifier(RoleBase):
                 posted = repo.claim_scores(claim)
                 check = self._compare(row.round_id, claim.agent_id, claim.claim_root, posted, mine)
                 self.checks[(row.round_id, claim.agent_id)] = check
-                done += self._challenge(spec, check)
+                if check.note == ROOT_DIFFERS:
+                    self._true_summaries[(row.round_id, claim.agent_id)] = tuple(
+                        Summary(r.seed, r.trace_root, r.steps, r.score) for r in mine.matches
+                    )
+                done += self._challenge(check)
         return done
 
     def _compare(
@@ -210,23 +222,50 @@ class Verifier(RoleBase):
         # Right scores under another root: the root is fixed by the trace format, so some
         # summary under it is not the true one, or the root opens to nothing at all (made up).
         # Either way the claim is false: challenge it (match 0; see docs/protocol/roles.md).
-        return ClaimCheck(round_id, agent_id, False, 0, "root differs, scores right")
+        return ClaimCheck(round_id, agent_id, False, 0, ROOT_DIFFERS)
 
-    def _challenge(self, spec: RoundSpec, check: ClaimCheck) -> int:
+    def _challenge(self, check: ClaimCheck) -> int:
         index = check.mismatch
         if self.policy.always_challenge:
             index = 0
         if index is None:
             return 0
-        info = self.adapter.round(check.round_id)
+        return self._challenge_match(check.round_id, check.agent_id, index)
+
+    def pursue_roots(self) -> int:
+        """A root that differs under right scores hides a false summary, but the chain does not
+        say at which match: challenge match 0, and each time the claimant opens every match
+        challenged so far with its true summary (disputes this node will lose), the next one,
+        until a false summary (or a root that opens to nothing) is met."""
+        done = 0
+        for (round_id, agent_id), true in self._true_summaries.items():
+            if self.adapter.claim_commit(claim_id_of(round_id, agent_id)) == VOIDED:
+                continue
+            opened = {
+                r.match_index: r.dispute_id
+                for r in self.all_disputes()
+                if (r.round_id, r.agent_id) == (round_id, agent_id)
+                and r.challenger.lower() == self.me.lower()
+            }
+            if not opened:
+                continue
+            self._catch_up()
+            if any(self._summaries.get(d) != true[i] for i, d in opened.items()):
+                continue  # not opened yet, or opened with a false summary: that one is won
+            if max(opened) + 1 < len(true):
+                done += self._challenge_match(round_id, agent_id, max(opened) + 1)
+        return done
+
+    def _challenge_match(self, round_id: int, agent_id: int, index: int) -> int:
+        info = self.adapter.round(round_id)
         if self.now() > info.challenge_deadline:
             return 0
         bond = self.adapter.league(info.league_id).challenger_bond
-        claim_id = claim_id_of(check.round_id, check.agent_id)
+        claim_id = claim_id_of(round_id, agent_id)
         result = self.act(
-            f"challenge agent {check.agent_id} round {check.round_id} match {index}",
+            f"challenge agent {agent_id} round {round_id} match {index}",
             "challenge",
-            [check.round_id, check.agent_id, index],
+            [round_id, agent_id, index],
             {"bond": str(bond)},
             check=lambda: self._opened(claim_id, index, info.seed_block - 1),
             send=lambda: self.adapter.challenge(claim_id, index, bond),
@@ -359,7 +398,13 @@ class Verifier(RoleBase):
     def step(self) -> int:
         """Follow the chain, fix ready seeds, verify new claims, play disputes, settle."""
         self.follow(self._on_event)
-        return self.fix_seeds() + self.verify_claims() + self.play_disputes() + self.settle_rounds()
+        return (
+            self.fix_seeds()
+            + self.verify_claims()
+            + self.pursue_roots()
+            + self.play_disputes()
+            + self.settle_rounds()
+        )
 
     def report(self) -> VerifierReport:
         checks = list(self.checks.values())
