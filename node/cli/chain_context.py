@@ -156,6 +156,8 @@ def open_node(
 
     spec = chain_spec(chain)
     sender = (signer or SignerChoice()).signer()
+    if spec == "anvil":
+        warn_throwaway()
     name = spec.split(":", 1)[0] if spec.startswith("memory") else spec
     db = _open_database(db_url, spec) if spec == MEMORY_IN_DB else None
     try:
@@ -193,6 +195,19 @@ def open_node(
     finally:
         if db is not None:
             db.close()
+
+
+THROWAWAY_WARNING = (
+    "--chain anvil starts a throwaway anvil that stops when this command ends: what it does "
+    "there is gone afterwards, while --db keeps the records (a later command would not find "
+    "its league or agents). For a chain that outlives commands run `nets chain up` and pass "
+    "its URL, or use memory:FILE."
+)
+
+
+def warn_throwaway() -> None:
+    """Say on stderr (stdout may be --json) that a `--chain anvil` chain dies with the command."""
+    click.echo(f"warning: {THROWAWAY_WARNING}", err=True)
 
 
 def _open_database(db_url: str | None, spec: str) -> Database:
