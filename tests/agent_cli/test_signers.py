@@ -129,3 +129,47 @@ def test_a_bad_private_key_is_one_line(tmp_path: Path) -> None:
     assert code == 2
     assert "$NETS_PRIVATE_KEY: not a valid 32-byte hex private key" in out
     assert len(out.strip().splitlines()) == 1
+
+
+def test_keystore_password_is_asked_on_a_terminal(tmp_path: Path) -> None:
+    """No --password-file and no $NETS_KEY_PASSWORD, but a terminal: the password is asked for
+    (a real pseudo-terminal, the command as its own process) and the key is used."""
+    import os
+    import pty
+    import select
+    import sys
+    import time
+
+    key = "0x" + "42" * 32
+    keystore = tmp_path / "owner.json"
+    keystore.write_text(
+        json.dumps(Account.encrypt(bytes.fromhex(key[2:]), "s3cret", kdf="pbkdf2", iterations=2))
+    )
+    nets = str(Path(sys.executable).with_name("nets"))
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: `nets agent withdraw` on the terminal
+        for name in ("NETS_KEY_PASSWORD", "NETS_PRIVATE_KEY", "NETS_KEYSTORE"):
+            os.environ.pop(name, None)
+        os.execv(nets, [nets, "agent", "withdraw", "--key-file", str(keystore), *where(tmp_path)])
+    output, answered = b"", False
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 1.0)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+        if not answered and b"password for owner.json: " in output:
+            os.write(fd, b"s3cret\n")
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    text = output.decode()
+    assert answered, text
+    assert os.waitstatus_to_exitcode(status) == 2, text
+    assert f"nothing to withdraw for {Account.from_key(key).address}" in text
+    assert "s3cret" not in text  # not echoed
