@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 NPM_BIN := node_modules/.bin
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
 
-.PHONY: help setup demo test lint format typecheck forge pytest bench clean test-pg
+.PHONY: help setup demo test test-fast lint format typecheck forge pytest bench clean test-pg
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,8 +48,16 @@ typecheck: setup ## pyright
 forge: setup ## forge tests
 	$(NPM_BIN)/forge test
 
-pytest: setup ## pytest suites
-	$(BIN)/python scripts/run_pytest.py
+# pytest-xdist workers, one per core by default. Each module's tests stay on one worker (the
+# xdist_group set in tests/conftest.py), so module-scoped fixtures are built once.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+
+pytest: setup ## pytest suites, in parallel
+	$(BIN)/python scripts/run_pytest.py $(PYTEST_PARALLEL)
+
+test-fast: setup ## the inner loop: pytest in parallel without the tests marked slow
+	$(BIN)/python scripts/run_pytest.py $(PYTEST_PARALLEL) -m "not slow"
 
 test: lint typecheck forge pytest ## everything CI runs
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real anvil devnet on a free loopback port, always stopped afterwards."""
+"""Shared fixtures: a real anvil devnet on a free loopback port, always stopped afterwards;
+and the grouping of tests over pytest-xdist workers (`make pytest` runs --dist loadgroup)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,22 @@ from collections.abc import Iterator
 import pytest
 
 from adapters.anvil import Anvil
+
+# Directories whose modules share in-process state and must run on one worker together:
+# tests/conformance/test_transcripts.py compares what the scenario modules recorded.
+ONE_WORKER_DIRS = ("tests/conformance/",)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test joins its module's xdist group (so module-scoped fixtures are built once),
+    or its directory's group for ONE_WORKER_DIRS. A group set by the test itself stays."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        module = item.nodeid.split("::", 1)[0]
+        group = next((d for d in ONE_WORKER_DIRS if module.startswith(d)), module)
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
