@@ -90,7 +90,7 @@ def _show(status: AgentStatus, as_json: bool) -> None:
 
 @click.group("agent")
 def agent() -> None:
-    """An owner's agents: register, stake, unstake, withdraw, status."""
+    """An owner's agents: register (with its stake), status, unstake, withdraw."""
 
 
 @agent.command("register")

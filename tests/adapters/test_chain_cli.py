@@ -57,7 +57,9 @@ def test_up_status_down(home: Path, tmp_path: Path) -> None:
     assert started["deployed_now"] == ["Probe", "Registry"]
     assert started["url"].startswith("http://127.0.0.1:")
 
-    status = json.loads(nets(home, "chain", "status", "--json").stdout)
+    running = nets(home, "chain", "status", "--json")
+    assert running.exit_code == 0
+    status = json.loads(running.stdout)
     assert status["running"] is True
     assert status["chain_id"] == 31337
     assert status["block"] == 2
@@ -77,7 +79,10 @@ def test_up_status_down(home: Path, tmp_path: Path) -> None:
     down = json.loads(nets(home, "chain", "down", "--json").stdout)
     assert down == {"stopped": True, "pid": started["pid"]}
     assert not is_running(process)
-    assert json.loads(nets(home, "chain", "status", "--json").stdout)["running"] is False
+    stopped = nets(home, "chain", "status", "--json")
+    assert json.loads(stopped.stdout)["running"] is False
+    assert stopped.exit_code == 1
+    assert nets(home, "chain", "status").exit_code == 1
 
 
 def test_bad_input_exits_2_with_one_line(home: Path, tmp_path: Path) -> None:
