@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 NPM_BIN := node_modules/.bin
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
 
-.PHONY: help setup demo test test-fast lint format typecheck forge pytest bench clean test-pg
+.PHONY: help setup browser demo test test-fast lint format typecheck forge pytest bench clean test-pg
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,7 +29,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(VENV)/.synced node_modules/.installed ## install the locked Python and npm toolchains
+# Debian's chromium for the page tests (tests/browser.py), installed only when missing and only
+# as root; elsewhere those tests are skipped with the reason. Playwright drives it by path.
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium (apt-get)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	      >/dev/null) || echo "warning: chromium could not be installed: page tests will skip"; \
+	  else echo "note: no chromium and not root: page tests will skip"; fi; }
+
+setup: $(VENV)/.synced node_modules/.installed browser ## install the locked Python and npm toolchains (and chromium)
 
 demo: setup ## run the showcase on the embedded default
 	$(BIN)/nets demo

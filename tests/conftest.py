@@ -9,6 +9,8 @@ import pytest
 
 from adapters.anvil import Anvil
 
+pytest_plugins = ["tests.browser"]  # the headless Chromium fixtures (``tab``)
+
 # Directories whose modules share in-process state and must run on one worker together:
 # tests/conformance/test_transcripts.py compares what the scenario modules recorded.
 ONE_WORKER_DIRS = ("tests/conformance/",)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from node.sim.trace import BadTraceLine, parse_event
+from node.sim.trace import BadTraceLine, MerkleAccumulator, parse_event
 
 TRACE_FORMAT = "nets-sim/1"
 MAX_DETAILS = 5
@@ -66,10 +66,11 @@ class Trace:
         return (e for e in self.events if e.get("kind") == "send")
 
 
-def read_events(path: Path) -> Iterator[tuple[int, Event]]:
+def read_events(path: Path, leaves: MerkleAccumulator | None = None) -> Iterator[tuple[int, Event]]:
     """(line number, event) for each line of a nets-sim/1 trace, streaming; TraceError otherwise.
 
     The one reader behind the validators and the report: line 1 must be the run header.
+    ``leaves``, when given, gets every line as a Merkle leaf (the report's root, same pass).
     """
     try:
         fh = path.open("rb")
@@ -78,6 +79,8 @@ def read_events(path: Path) -> Iterator[tuple[int, Event]]:
     with fh:
         number = 0
         for number, raw in enumerate(fh, 1):
+            if leaves is not None:
+                leaves.add_entry(raw[:-1] if raw.endswith(b"\n") else raw)
             try:
                 event = parse_event(raw)
             except BadTraceLine as exc:
