@@ -6,10 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from adapters.anvil import Anvil
 
 pytest_plugins = ["tests.browser"]  # the headless Chromium fixtures (``tab``)
+
+# No test depends on wall-clock time: hypothesis's per-example deadline and its "too slow"
+# health check fail a correct test on a loaded machine, so both are off for every test.
+settings.register_profile("nets", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("nets")
 
 # Directories whose modules share in-process state and must run on one worker together:
 # tests/conformance/test_transcripts.py compares what the scenario modules recorded.

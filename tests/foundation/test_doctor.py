@@ -52,6 +52,7 @@ def test_missing_tool_is_named_with_a_fix(tool: str, tmp_path: Path) -> None:
     assert check["fix"]
 
 
+@pytest.mark.slow  # a whole doctor run each (solc, sim determinism)
 def test_unwritable_database_fails(tmp_path: Path) -> None:
     code, report = run_doctor("--db", f"sqlite:///{tmp_path / 'missing-dir' / 'x' / 'nets.db'}")
     assert code == 1
@@ -60,6 +61,7 @@ def test_unwritable_database_fails(tmp_path: Path) -> None:
     assert "NETS_DB" in str(check["fix"])
 
 
+@pytest.mark.slow
 def test_human_output_has_one_line_per_check(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,

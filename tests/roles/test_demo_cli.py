@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from node.cli import main
 
+pytestmark = pytest.mark.slow  # the whole demo, twice: `make test-fast` skips it
+
 
 def test_demo_json(tmp_path: Path) -> None:
     out = tmp_path / "demo"
