@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from adapters.anvil import Anvil
+from tests.chains import DeployedAnvil
 
 pytest_plugins = ["tests.browser"]  # the headless Chromium fixtures (``tab``)
 
@@ -40,6 +41,23 @@ def anvil() -> Iterator[Anvil]:
     node = Anvil().start()
     try:
         yield node
+    finally:
+        node.stop()
+
+
+@pytest.fixture(scope="session")
+def arena_anvil() -> Iterator[DeployedAnvil]:
+    """A private anvil per session with the Arena set deployed from account 0 at nonce 0;
+    users revert it to its snapshot after each test (DeployedAnvil.reset)."""
+    from adapters.keys import anvil_account
+    from adapters.select import deploy_arena
+    from adapters.web3chain import Web3Chain
+
+    node = Anvil().start()
+    try:
+        chain = Web3Chain(node.url, anvil_account(0))
+        deploy_arena(chain)
+        yield DeployedAnvil(chain, chain.snapshot())
     finally:
         node.stop()
 
