@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from node.cli.common import BadInput, console, json_option, print_json, titled_table
+from node.cli.options import CHAIN_HELP, output_option, workers_option
 
 DEFAULT_OUT = Path("runs/demo")
 DEFAULT_DB_NAME = "nets.db"
@@ -21,18 +22,16 @@ DEFAULT_DB_NAME = "nets.db"
     type=click.Choice(["memory", "anvil"]),
     default="memory",
     show_default=True,
-    help="The embedded memory chain, or a throwaway anvil devnet with the contracts deployed.",
+    help=f"{CHAIN_HELP}: here memory or anvil only.",
 )
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@workers_option()
 @click.option(
     "--db",
     "db_url",
     default=None,
     help="Database URL (default: a fresh sqlite file runs/demo/nets.db, replaced on each run).",
 )
-@click.option(
-    "--out", default=str(DEFAULT_OUT), show_default=True, help="Where traces are written."
-)
+@output_option("Directory the traces are written to.", default=str(DEFAULT_OUT), show_default=True)
 @json_option
 def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) -> None:
     """Run a full league round with a cheater and a hostile agent, and settle it."""
@@ -42,13 +41,13 @@ def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) 
     from node.roles.showcase import run_demo
 
     if not out.strip():
-        raise BadInput("--out: empty path")  # Path("") would be the working directory
+        raise BadInput("--output: empty path")  # Path("") would be the working directory
     out_dir = Path(out)
     created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BadInput(f"--out: cannot create {out_dir}: {exc.strerror or exc}") from None
+        raise BadInput(f"--output: cannot create {out_dir}: {exc.strerror or exc}") from None
     if db_url is None:
         path = out_dir / DEFAULT_DB_NAME
         for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -57,7 +56,7 @@ def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) 
     try:
         db = open_database(db_url)
     except DatabaseError as exc:
-        if created:  # the run never started: leave no empty --out directory behind
+        if created:  # the run never started: leave no empty --output directory behind
             with suppress(OSError):
                 out_dir.rmdir()
         raise BadInput(f"--db: {exc}") from None

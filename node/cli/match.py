@@ -26,27 +26,13 @@ from node.cli.common import (
     refuse_overwriting_input,
     titled_table,
 )
+from node.cli.options import FUEL, SEED, output_option
 from node.match import MatchResult, run_match
 from node.systems.base import System, UnknownSystem, load_system
 from node.trace import InclusionProof, StepEntry
-from node.trace.seed import UINT256_MAX
 from node.wasm import DEFAULT_FUEL, MAX_FUEL, AgentFileError, AgentProgram, Outcome, load_agent_file
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def parse_seed(text: str) -> bytes:
-    """A 32-byte match seed from a decimal uint256 or 0x hex of at most 32 bytes (left-padded)."""
-    body = text.strip()
-    try:
-        value = int(body, 16) if body[:2].lower() == "0x" else int(body, 10)
-    except ValueError:
-        raise BadInput(f"--seed: expected a decimal integer or 0x hex, got {text!r}") from None
-    if body[:2].lower() == "0x" and len(body) - 2 > 64:
-        raise BadInput("--seed: hex seed longer than 32 bytes")
-    if not 0 <= value <= UINT256_MAX:
-        raise BadInput("--seed: must be a uint256 (0 .. 2**256-1)")
-    return value.to_bytes(32, "big")
 
 
 def parse_params(system: System, pairs: tuple[str, ...]) -> tuple[dict[str, int], bytes]:
@@ -71,16 +57,6 @@ def parse_params(system: System, pairs: tuple[str, ...]) -> tuple[dict[str, int]
     return params, encoded
 
 
-def parse_fuel(text: str) -> int:
-    try:
-        fuel = int(text, 0)
-    except ValueError:
-        raise BadInput(f"--fuel: expected an integer, got {text!r}") from None
-    if not 0 <= fuel <= MAX_FUEL:
-        raise BadInput(f"--fuel: must be between 0 and {MAX_FUEL}, got {fuel}")
-    return fuel
-
-
 def load_program(path: str) -> AgentProgram:
     """The agent at ``path`` (.wasm or .wat); an invalid module loads and forfeits."""
     try:
@@ -102,14 +78,15 @@ class MatchSetup:
 
     @classmethod
     def parse(
-        cls, system: str, agent: str, seed: str, fuel: str, params: tuple[str, ...]
+        cls, system: str, agent: str, seed: int, fuel: int, params: tuple[str, ...]
     ) -> MatchSetup:
         try:
             loaded = load_system(system)
         except UnknownSystem as exc:
             raise BadInput(str(exc)) from None
         values, encoded = parse_params(loaded, params)
-        return cls(loaded, values, encoded, parse_seed(seed), load_program(agent), parse_fuel(fuel))
+        seed_bytes = seed.to_bytes(32, "big")
+        return cls(loaded, values, encoded, seed_bytes, load_program(agent), fuel)
 
     def run(self) -> MatchResult:
         return run_match(self.system, self.program, self.seed, self.params_bytes, self.fuel)
@@ -161,7 +138,7 @@ def write_trace(result: MatchResult, out: Path) -> None:
                 sink.write(json.dumps(record) + "\n")
     except OSError as exc:
         discard_partial(out)
-        raise BadInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
+        raise BadInput(f"--output: cannot write {out}: {exc.strerror or exc}") from None
 
 
 def report_table(title: str, rows: Mapping[str, Any]) -> Table:
@@ -187,9 +164,15 @@ def match_options(func: F) -> F:
     decorators = [
         click.option("--system", "system", required=True, help="System name (e.g. snake)."),
         click.option("--agent", "agent", required=True, help="Agent module (.wasm or .wat)."),
-        click.option("--seed", default="0", show_default=True, help="Match seed: INT or 0xHEX."),
         click.option(
-            "--fuel", default=str(DEFAULT_FUEL), show_default=True, help="Fuel per decision."
+            "--seed", default="0", show_default=True, type=SEED, help="Match seed: INT or 0xHEX."
+        ),
+        click.option(
+            "--fuel",
+            default=DEFAULT_FUEL,
+            show_default=True,
+            type=FUEL,
+            help=f"Fuel per decision, at most {MAX_FUEL}.",
         ),
         click.option("--param", "params", multiple=True, help="System param as key=value."),
     ]
@@ -207,7 +190,7 @@ def match() -> None:
 @match_options
 @json_option
 def run_cmd(
-    system: str, agent: str, seed: str, fuel: str, params: tuple[str, ...], as_json: bool
+    system: str, agent: str, seed: int, fuel: int, params: tuple[str, ...], as_json: bool
 ) -> None:
     """Run one match and report steps, score, outcome and trace root."""
     setup = MatchSetup.parse(system, agent, seed, fuel, params)
@@ -216,20 +199,20 @@ def run_cmd(
 
 @match.command("trace")
 @match_options
-@click.option("--out", "out", required=True, help="JSONL file to write the step entries to.")
+@output_option("JSONL file to write the step entries to.", required=True)
 @json_option
 def trace_cmd(
     system: str,
     agent: str,
-    seed: str,
-    fuel: str,
+    seed: int,
+    fuel: int,
     params: tuple[str, ...],
     out: str,
     as_json: bool,
 ) -> None:
     """Run one match and write every step entry to a JSONL file."""
     setup = MatchSetup.parse(system, agent, seed, fuel, params)
-    refuse_overwriting_input(out, "--out", agent)
+    refuse_overwriting_input(out, "--output", agent)
     result = setup.run()
     write_trace(result, Path(out))
     report = match_report(setup, result) | {"out": out}
@@ -243,8 +226,8 @@ def trace_cmd(
 def prove_cmd(
     system: str,
     agent: str,
-    seed: str,
-    fuel: str,
+    seed: int,
+    fuel: int,
     params: tuple[str, ...],
     step: str,
     as_json: bool,

@@ -20,6 +20,7 @@ from node.cli.common import (
     refuse_overwriting_input,
     titled_table,
 )
+from node.cli.options import CHAIN_HELP, SEED64, output_option
 from node.sim import engine, scenario
 from node.sim.chain.anchor import anchor_root, scenario_hash
 from node.sim.chain.session import use_chain
@@ -48,8 +49,8 @@ def _fmt(value: float | None) -> str:
 
 @click.command("run")
 @click.argument("source", metavar="NAME|FILE")
-@click.option("--seed", type=click.IntRange(0, (1 << 64) - 1), help="Override the scenario seed.")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Trace file (JSONL).")
+@click.option("--seed", type=SEED64, help="Override the scenario seed: INT or 0xHEX, 64 bits.")
+@output_option("Trace file (JSONL).", type=click.Path(dir_okay=False))
 @click.option(
     "--set",
     "sets",
@@ -68,7 +69,7 @@ def _fmt(value: float | None) -> str:
     "--chain",
     "chain",
     metavar="SPEC",
-    help="Chain for --anchor and the chain-backed plugins: memory|anvil|URL (default memory).",
+    help=f"{CHAIN_HELP}; for --anchor and the chain-backed plugins (default memory).",
 )
 @json_option
 def run_cmd(
