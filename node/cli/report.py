@@ -7,7 +7,15 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from node.cli.common import BadInput, console, discard_partial, refuse_overwriting_input
+from node.cli.common import (
+    BadInput,
+    console,
+    discard_partial,
+    json_option,
+    print_json,
+    refuse_overwriting_input,
+)
+from node.cli.options import output_option
 from node.sim.report import collect, render
 from node.sim.validators import TraceError, UnknownSuite, resolve_suite, run_suite
 from node.sim.validators.core import TraceBuilder
@@ -15,18 +23,15 @@ from node.sim.validators.core import TraceBuilder
 
 @click.command("report")
 @click.argument("trace", type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    default="report.html",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="HTML file to write.",
+@output_option(
+    "HTML file to write.", default="report.html", show_default=True, type=click.Path(dir_okay=False)
 )
 @click.option("--scenario", metavar="NAME", help="Validator suite (default: from the trace).")
 @click.option("--no-validate", is_flag=True, help="Leave the validator section empty.")
-def report_cmd(trace: str, out: str, scenario: str | None, no_validate: bool) -> None:
+@json_option
+def report_cmd(
+    trace: str, out: str, scenario: str | None, no_validate: bool, as_json: bool
+) -> None:
     """Write metrics, plots and validator verdicts of TRACE as one offline HTML file."""
     path = Path(trace)
     if not path.is_file():
@@ -54,4 +59,7 @@ def report_cmd(trace: str, out: str, scenario: str | None, no_validate: bool) ->
     except OSError as exc:
         discard_partial(out)
         raise BadInput(f"cannot write {out}: {exc.strerror or exc}") from None
-    console.print(f"report {escape(out)} ({len(html):,} bytes)")
+    if as_json:
+        print_json({"report": out, "bytes": len(html), "root": data.root})
+    else:
+        console.print(f"report {escape(out)} ({len(html):,} bytes)")

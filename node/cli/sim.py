@@ -201,15 +201,21 @@ def _builtin(name: str) -> Path:
 
 @scenarios_group.command("show")
 @click.argument("name")
-def scenarios_show(name: str) -> None:
+@json_option
+def scenarios_show(name: str, as_json: bool) -> None:
     """Print a built-in scenario's YAML."""
-    click.echo(_builtin(name).read_text(), nl=False)
+    text = _builtin(name).read_text()
+    if as_json:
+        print_json({"name": name, "yaml": text})
+    else:
+        click.echo(text, nl=False)
 
 
 @scenarios_group.command("cp")
 @click.argument("name")
 @click.argument("directory", type=click.Path(file_okay=False))
-def scenarios_cp(name: str, directory: str) -> None:
+@json_option
+def scenarios_cp(name: str, directory: str, as_json: bool) -> None:
     """Copy a built-in scenario into DIRECTORY to edit it."""
     if not directory.strip():
         raise BadInput("DIRECTORY: empty path")  # Path("") would be the working directory
@@ -223,7 +229,10 @@ def scenarios_cp(name: str, directory: str) -> None:
         shutil.copyfile(src, dest)
     except OSError as exc:
         raise BadInput(f"cannot copy to {dest}: {exc.strerror or exc}") from None
-    click.echo(str(dest))
+    if as_json:
+        print_json({"name": name, "copied": str(dest)})
+    else:
+        click.echo(str(dest))
 
 
 @click.command("inspect")

@@ -130,7 +130,7 @@ def test_hostile_state_file_never_crashes_or_signals(home: Path, content: str) -
     home.mkdir(parents=True)
     (home / "chain.json").write_text(content)
     status = nets(home, "chain", "status", "--json")
-    assert status.exit_code == 0
+    assert status.exit_code == 1  # not running
     assert json.loads(status.stdout)["running"] is False
     down = nets(home, "chain", "down", "--json")
     assert down.exit_code == 0
