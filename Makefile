@@ -59,9 +59,10 @@ forge: setup ## forge tests
 	$(NPM_BIN)/forge test
 
 # pytest-xdist workers, one per core by default. Each module's tests stay on one worker (the
-# xdist_group set in tests/conftest.py), so module-scoped fixtures are built once.
+# scheduler in tests/conftest.py; tests/conformance as a whole), so module-scoped fixtures
+# are built once.
 PYTEST_WORKERS ?= auto
-PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadscope
 
 pytest: setup ## pytest suites, in parallel
 	$(BIN)/python scripts/run_pytest.py $(PYTEST_PARALLEL)

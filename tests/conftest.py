@@ -1,9 +1,10 @@
 """Shared fixtures: a real anvil devnet on a free loopback port, always stopped afterwards;
-and the grouping of tests over pytest-xdist workers (`make pytest` runs --dist loadgroup)."""
+and how tests are split over pytest-xdist workers (`make pytest` runs -n)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -23,16 +24,24 @@ settings.load_profile("nets")
 ONE_WORKER_DIRS = ("tests/conformance/",)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test joins its module's xdist group (so module-scoped fixtures are built once),
-    or its directory's group for ONE_WORKER_DIRS. A group set by the test itself stays."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is not None:
-            continue
-        module = item.nodeid.split("::", 1)[0]
-        group = next((d for d in ONE_WORKER_DIRS if module.startswith(d)), module)
-        item.add_marker(pytest.mark.xdist_group(group))
+def work_unit(nodeid: str) -> str:
+    """The unit pytest-xdist hands to one worker: the test's module, or its directory for
+    ONE_WORKER_DIRS (so module- and session-scoped state is built once per unit)."""
+    module = nodeid.split("::", 1)[0]
+    return next((d for d in ONE_WORKER_DIRS if module.startswith(d)), module)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`make pytest` (-n): LoadScope scheduling over work_unit. (xdist_group marks cannot do
+    this here: pytest 9.2 renamed the node id attribute that --dist loadgroup rewrites.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return ByWorkUnit(config, log)
 
 
 @pytest.fixture(scope="session")
