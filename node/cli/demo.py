@@ -4,12 +4,20 @@ the dispute game; settlement and balances are printed, traces and the database a
 
 from __future__ import annotations
 
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
-from node.cli.common import BadInput, console, json_option, print_json, titled_table
+from node.cli.common import (
+    BadInput,
+    console,
+    err_console,
+    json_option,
+    print_json,
+    titled_table,
+)
 from node.cli.options import CHAIN_HELP, output_option, workers_option
 
 DEFAULT_OUT = Path("runs/demo")
@@ -32,8 +40,13 @@ DEFAULT_DB_NAME = "nets.db"
     help="Database URL (default: a fresh sqlite file runs/demo/nets.db, replaced on each run).",
 )
 @output_option("Directory the traces are written to.", default=str(DEFAULT_OUT), show_default=True)
+@click.option(
+    "--full-addresses", is_flag=True, help="Print whole addresses (else their first 12 characters)."
+)
 @json_option
-def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) -> None:
+def demo(
+    chain: str, workers: int, db_url: str | None, out: str, full_addresses: bool, as_json: bool
+) -> None:
     """Run a full league round with a cheater and a hostile agent, and settle it."""
     from adapters.errors import AdapterError
     from adapters.select import open_chain
@@ -65,18 +78,28 @@ def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) 
             opened = open_chain(chain)
         except AdapterError as exc:
             raise click.ClickException(f"--chain {chain}: {exc}") from None
-        with opened:
-            result = run_demo(db, opened.adapter, adapter_name=chain, workers=workers, out=out_dir)
+        # Progress on stderr: one line per phase (a log when stderr is not a terminal), under
+        # a spinner that shows the demo is alive. --json keeps both streams to JSON.
+        status = nullcontext() if as_json else err_console.status("starting", spinner="dots")
+        with opened, status:
+
+            def phase(text: str) -> None:
+                if not as_json:
+                    err_console.print(f"[dim]demo:[/] {escape(text)}")
+
+            result = run_demo(
+                db, opened.adapter, adapter_name=chain, workers=workers, out=out_dir, progress=phase
+            )
     finally:
         db.close()
     result.extra["database"] = db_url
     if as_json:
         print_json(result.to_json() | {"database": db_url})
         return
-    _print(result, db_url)
+    _print(result, db_url, full_addresses)
 
 
-def _print(result: object, db_url: str) -> None:
+def _print(result: object, db_url: str, full_addresses: bool) -> None:
     from node.roles.showcase import DemoResult
 
     assert isinstance(result, DemoResult)
@@ -106,10 +129,17 @@ def _print(result: object, db_url: str) -> None:
     console.print(disputes)
     balances = titled_table("Arena balances (withdrawable, wei)")
     for column in ("account", "role", "address", "balance"):
-        balances.add_column(column, justify="right" if column == "balance" else "left")
+        whole = column == "address" and full_addresses  # never cut, even past the width
+        balances.add_column(
+            column,
+            justify="right" if column == "balance" else "left",
+            no_wrap=whole,
+            overflow="ignore" if whole else "ellipsis",
+        )
     for b in result.balances:
         balances.add_row(
-            "" if b["account"] is None else str(b["account"]), b["role"], b["address"][:12],
+            "" if b["account"] is None else str(b["account"]), b["role"],
+            b["address"] if full_addresses else b["address"][:12],
             f"{b['arenaBalance']:,}",
         )  # fmt: skip
     console.print(balances)
