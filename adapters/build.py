@@ -89,7 +89,10 @@ def compile_contracts(sources: dict[str, str]) -> dict[str, Artifact]:
     Both are cached on disk by a hash of the sources."""
     tree = tree_sources()
     if sources and all(tree.get(path) == content for path, content in sources.items()):
-        return _artifacts(_compiled(tree), import_closure(tree, sources))
+        try:
+            return _artifacts(_compiled(tree), import_closure(tree, sources))
+        except CompileError:
+            pass  # an error elsewhere in the tree must not block a subset that compiles
     return _artifacts(_compiled(sources), None)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters import build
 from adapters.anvil import Anvil
 from adapters.build import (
     compile_contracts,
@@ -64,6 +65,14 @@ def test_an_edited_tree_file_is_compiled_as_given() -> None:
     artifacts = compile_contracts({"contracts/test/adapters/Probe.sol": edited})
     assert "Registry2" in artifacts
     assert "Registry" not in artifacts
+
+
+def test_a_broken_tree_file_does_not_block_a_subset(monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = tree_sources()
+    broken = tree | {"contracts/test/Broken.sol": "pragma solidity 0.8.30; contract B { x }"}
+    monkeypatch.setattr(build, "tree_sources", lambda: broken)
+    subset = {path: tree[path] for path in RFC9162}
+    assert set(compile_contracts(subset)) == {"Rfc9162", "Rfc9162Harness"}
 
 
 def _open_descriptors() -> set[str]:
