@@ -300,3 +300,19 @@ abstract contract ArenaBase is TestBase {
         return standard > floor ? standard : floor;
     }
 }
+
+/// @notice One league (3 matches, a 20 ether pool), ALICE's ECHO agent staked with 1 ether, and
+///         an open round: the fixture the dispute and incentive tests start from.
+abstract contract OneRoundBase is ArenaBase {
+    uint256 internal leagueId;
+    uint256 internal roundId;
+    uint256 internal aliceAgent;
+    uint256 internal constant POOL = 20 ether;
+
+    function setUp() public virtual override {
+        super.setUp();
+        leagueId = _league(3, POOL);
+        aliceAgent = _agent(ALICE, ECHO, 1 ether);
+        roundId = _round(leagueId);
+    }
+}

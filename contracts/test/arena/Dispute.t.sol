@@ -1,25 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {ArenaBase} from "./ArenaBase.sol";
+import {OneRoundBase} from "./ArenaBase.sol";
 import {Arena} from "../../src/arena/Arena.sol";
 import {DisputeGame} from "../../src/arena/DisputeGame.sol";
 import {IArenaGame} from "../../src/arena/IArenaGame.sol";
 import {MerkleBuilder} from "../lib/MerkleBuilder.sol";
 
-contract DisputeTest is ArenaBase {
-    uint256 internal leagueId;
-    uint256 internal roundId;
-    uint256 internal aliceAgent;
-    uint256 internal constant POOL = 20 ether;
-
-    function setUp() public override {
-        super.setUp();
-        leagueId = _league(3, POOL);
-        aliceAgent = _agent(ALICE, ECHO, 1 ether);
-        roundId = _round(leagueId);
-    }
-
+contract DisputeTest is OneRoundBase {
     function _honest() internal returns (ClaimData memory c, uint256 claimId) {
         c = _claim(roundId, aliceAgent, ECHO);
         claimId = _submit(ALICE, c);

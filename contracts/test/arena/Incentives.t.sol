@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {ArenaBase} from "./ArenaBase.sol";
+import {OneRoundBase} from "./ArenaBase.sol";
 import {Arena} from "../../src/arena/Arena.sol";
 import {DisputeGame} from "../../src/arena/DisputeGame.sol";
 import {MerkleBuilder} from "../lib/MerkleBuilder.sol";
@@ -11,19 +11,7 @@ import {MerkleBuilder} from "../lib/MerkleBuilder.sol";
 ///         lying challenger who disputes an honest match. The rule under test (contracts.md,
 ///         "Who is paid for a conviction"): the slash share goes to the challenger whose dispute on
 ///         the claim was opened first among those still open, whichever dispute convicts.
-contract IncentivesTest is ArenaBase {
-    uint256 internal leagueId;
-    uint256 internal roundId;
-    uint256 internal aliceAgent;
-    uint256 internal constant POOL = 20 ether;
-
-    function setUp() public override {
-        super.setUp();
-        leagueId = _league(3, POOL);
-        aliceAgent = _agent(ALICE, ECHO, 1 ether);
-        roundId = _round(leagueId);
-    }
-
+contract IncentivesTest is OneRoundBase {
     /// @notice Alice's claim with match 1 inflated at step 2.
     function _cheat() internal returns (ClaimData memory c, ClaimData memory truth, uint256 claimId) {
         truth = _claim(roundId, aliceAgent, ECHO);
