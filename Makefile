@@ -14,7 +14,7 @@ NATIVE_LIB := node/native/libnets_engine.so
 NATIVE_SRC := $(wildcard node/native/src/*.c node/native/src/*.h)
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
 
-.PHONY: help setup toolchains demo test lint format typecheck forge pytest bench clean test-pg compat
+.PHONY: help setup toolchains demo devnet test lint format typecheck forge pytest bench clean test-pg compat
 
 AGENT_DEBS := rustc libstd-rust-dev-wasm32 clang lld
 
@@ -25,8 +25,11 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
+# Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as on CI machines and
+# containers) Python would otherwise compile every imported library's source on every
+# command, more than half of an ordinary chain command's time (docs/benchmarks/cli.md).
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -44,6 +47,7 @@ $(NATIVE_LIB): $(NATIVE_SRC)
 	fi
 
 setup: $(VENV)/.synced node_modules/.installed $(NATIVE_LIB) ## install the locked toolchains, build the native engine
+	@$(BIN)/python -m compileall -q -j 0 node adapters scripts > /dev/null
 
 toolchains: ## install the Debian compilers agent builds use (Rust, C), when missing
 	@missing=$$(for p in $(AGENT_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
@@ -56,6 +60,9 @@ toolchains: ## install the Debian compilers agent builds use (Rust, C), when mis
 
 demo: setup ## run the showcase on the embedded default
 	$(BIN)/nets demo
+
+devnet: setup ## a live round on `nets chain up`, every party its own process (~3-4 min)
+	$(BIN)/python scripts/devnet.py --chain anvil
 
 lint: setup ## ruff check and format check
 	$(BIN)/ruff check .

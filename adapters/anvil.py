@@ -31,6 +31,12 @@ DEFAULT_KEYS = (
 )
 
 
+DEFAULT_BLOCK_TIME = 1
+"""Seconds between blocks on the chains a user starts (`nets chain up`, the memory chain kept
+in a file or database): short next to every league's move window, so waiting for a block never
+costs a move."""
+
+
 class AnvilError(RuntimeError):
     """Anvil could not be started or did not become ready."""
 
@@ -91,8 +97,8 @@ class Anvil:
             "--gas-limit", "100000000",
             "--hardfork", "prague",
         ]  # fmt: skip
-        if self.block_time is not None:
-            command += ["--block-time", str(self.block_time)]
+        if self.block_time:  # a block every block_time seconds; transactions still mine at once
+            command += ["--block-time", str(self.block_time), "--mixed-mining"]
         if self.state_file is not None:
             command += ["--state", str(self.state_file)]
             if self.state_interval is not None:

@@ -90,8 +90,10 @@ def deploy_arena(chain: Web3Chain, contract_set: ContractSet | None = None) -> N
 
 
 def bind_recorded(chain: Web3Chain, contract_set: ContractSet | None = None) -> None:
-    """Bind the Arena set recorded for ``chain``'s id in the deployments file."""
-    from adapters.deploy import _bind_created
+    """Bind the Arena set recorded for ``chain``'s id in the deployments file, with the ABIs
+    recorded beside it (nothing is compiled: a command does not compile contracts it does not
+    deploy); a record written before ABIs were kept is bound from the compiled Arena set."""
+    from adapters.deploy import CREATED_BY, _bind_created
     from adapters.deployments import DeploymentsFile
     from adapters.web3chain.abi import ContractAbi
 
@@ -100,6 +102,12 @@ def bind_recorded(chain: Web3Chain, contract_set: ContractSet | None = None) -> 
         raise AdapterError(
             f"no Arena deployment recorded for chain {chain.chain_id} (run `nets chain up`)"
         )
+    if contract_set is None and set(record.contracts) | set(CREATED_BY) <= set(record.abis):
+        for name, entry in record.contracts.items():
+            chain.bind(name, entry.address, ContractAbi(record.abis[name]))
+        for name, (creator, getter) in CREATED_BY.items():
+            chain.bind(name, chain.call(creator, getter), ContractAbi(record.abis[name]))
+        return
     contract_set = contract_set or arena_contract_set()
     for name, entry in record.contracts.items():
         artifact = contract_set.artifacts.get(name)

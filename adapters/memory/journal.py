@@ -44,6 +44,8 @@ def record(world: World, seq: int, before: Marks) -> str:
         return json.dumps({"seq": seq, "world": dump(world)})
     delta: dict[str, Any] = {}
     for name, value in ledger.items():
+        if callable(value):  # the wall-clock source: the process's own, never stored
+            continue
         if isinstance(value, list):
             start = before.get(name, 0)
             delta[name] = {"from": start, "add": _enc(value[start:])}
@@ -74,6 +76,8 @@ def apply(world: World, data: Any) -> None:
 
 
 def replace(world: World, other: World) -> None:
-    """Make ``world`` (in place) the world loaded as ``other``."""
+    """Make ``world`` (in place) the world loaded as ``other`` (keeping its clock source)."""
+    clock = world.ledger.clock
     world.ledger.__dict__.update(other.ledger.__dict__)
+    world.ledger.clock = clock
     world.state.__dict__.update(other.state.__dict__)

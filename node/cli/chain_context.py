@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from node.cli.common import BadInput, one_line
+from node.cli.common import BadInput, err_console, one_line
 from node.config import DB_ENV
 
 if TYPE_CHECKING:
     from adapters.base import ArenaAdapter
+    from adapters.errors import ChainError
     from node.db.engine import Database
 
 # A plain `--chain memory` lives only as long as the command, so its records go to an
@@ -52,7 +53,6 @@ def open_node(
 
     The chain opens first, so an unreachable chain leaves no database file behind; with
     `memory:db` the chain lives in the database, which then opens first and closes last."""
-    refuse_closed_port(chain or os.environ.get("NETS_CHAIN"))
     from sqlalchemy.exc import DBAPIError
 
     from adapters.errors import AdapterError, ChainError, ChainReorg, TransactionFailed
@@ -68,19 +68,33 @@ def open_node(
     spec = chain_spec(chain)
     signer = anvil_account(account) if account is not None else None
     name = spec.split(":", 1)[0] if spec.startswith("memory") else spec
-    db = _open_database(db_url, spec) if spec == MEMORY_IN_DB else None
+    db_url = _checked_database_url(db_url, spec)  # before any chain work
+    refuse_closed_port(chain or os.environ.get("NETS_CHAIN"))
+    if spec == "anvil":
+        err_console.print(
+            "warning: --chain anvil starts a throwaway devnet that stops when this command "
+            "ends, with everything it did; for a chain that lasts run `nets chain up` and pass "
+            "its URL",
+            markup=False,
+            soft_wrap=True,
+        )
+    db = open_database_for(db_url, spec) if spec == MEMORY_IN_DB else None
     try:
         opened = open_chain(chain, signer=signer) if db is None else open_memory_chain(db, signer)
         with opened:  # closing saves a memory:FILE or memory:db chain, which can fail too
             if db is None:
                 try:
-                    db = _open_database(db_url, spec)
+                    db = open_database_for(db_url, spec)
                 except BadInput:
                     opened.save = None  # nothing happened: do not create or rewrite the FILE
                     raise
             try:
                 yield opened.adapter, db, name
-            except (ChainError, TransactionFailed) as exc:
+            except ChainError as exc:
+                raise click.ClickException(
+                    f"the chain refused: {one_line(refusal(exc, opened.adapter))}"
+                ) from None
+            except TransactionFailed as exc:
                 raise click.ClickException(f"the chain refused: {one_line(str(exc))}") from None
             except ChainMismatch as exc:
                 raise click.ClickException(str(exc)) from None
@@ -151,7 +165,36 @@ def database_fault(db: Database, exc: Exception) -> str:
     return f"{redact(db.url)}: {lines[0] if lines else type(exc).__name__}"
 
 
-def _open_database(db_url: str | None, spec: str) -> Database:
+OWNERSHIP_ERRORS = frozenset({"NotAgentOwner", "NotLeagueCreator", "NotClaimant", "NotChallenger"})
+
+
+def refusal(error: ChainError, adapter: ArenaAdapter) -> str:
+    """The contract's error with its times readable and, when the sender was the wrong
+    account, which one it was and how to choose another."""
+    from node.times import explain
+
+    try:
+        now: int | None = adapter.block_time()
+    except Exception:  # the refusal is the news; a chain that cannot tell the time is not
+        now = None
+    text = explain(error, now)
+    if error.name in OWNERSHIP_ERRORS:
+        text += f": sent from {adapter.address}; choose the sender with --account"
+    return text
+
+
+def _checked_database_url(db_url: str | None, spec: str) -> str:
+    """--db as a URL (a plain path is a SQLite file there), checked before the chain opens."""
+    from node.db import DatabaseError
+    from node.db.engine import check_url
+
+    try:
+        return check_url(db_url or (MEMORY_DB if spec == "memory" else None))
+    except DatabaseError as exc:
+        raise BadInput(f"--db: {exc}") from None
+
+
+def open_database_for(db_url: str | None, spec: str) -> Database:
     """--db, else $NETS_DB or the default file; in memory for a plain `--chain memory`."""
     from node.db import DatabaseError, open_database
 

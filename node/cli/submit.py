@@ -68,13 +68,30 @@ def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], 
 
     Following, an unreachable chain is an outage, not an end: one status line, attempts with
     bounded backoff, one line when it is back. What a step had sent stays in the outbox and
-    is checked on the chain before anything is sent again."""
+    is checked on the chain before anything is sent again.
+
+    Every refused action is one error line on stderr with the contract's reason; a refusal
+    that may pass later (a timeout asked too early, a seed not ready) is tried again on the
+    next step and its line is not repeated."""
     from adapters.errors import ChainUnavailable
 
     warned = 0
+    seen = 0
+    shown: set[str] = set()
+
+    def refusals() -> None:
+        nonlocal seen
+        for line in role.log.refused[seen:]:
+            key = line.split("(", 1)[0]  # action and error name; the distance in time changes
+            if key not in shown:
+                shown.add(key)
+                err_console.print(f"error: refused: {line}", markup=False, soft_wrap=True)
+        seen = len(role.log.refused)
+
     if once:
         role.run_until_idle()
         _warn(role.log.warnings)
+        refusals()
         return
     down_since: float | None = None
     delay = interval
@@ -101,6 +118,7 @@ def run_role(role: RoleBase, once: bool, interval: float, on_step: Callable[[], 
                 )
                 down_since, delay = None, interval
             warned = _warn(role.log.warnings, warned)
+            refusals()
             time.sleep(interval)
     except KeyboardInterrupt:
         return

@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
-from adapters.memory import MemoryChain, new_world
+from adapters.memory import MemoryChain, live_world, new_world
 from adapters.memory import journal as records
 from adapters.memory.chain import World
 from adapters.memory.persist import MemoryFileError, from_text_seq, to_text
@@ -169,7 +169,7 @@ class DatabaseStore:
     def _reload(self, session: Session, world: World) -> None:
         row = session.get(MemoryChainRow, self.name)
         if row is None:
-            loaded, self.seq, self.snapshot_bytes = new_world(), 0, 0
+            loaded, self.seq, self.snapshot_bytes = live_world(), 0, 0
         else:
             loaded, self.seq = from_text_seq(row.state, REFUSAL)
             self.snapshot_bytes = len(row.state)

@@ -244,3 +244,12 @@ def frivolous_challenger() -> ChallengePolicy:
 def silent_challenger() -> ChallengePolicy:
     """ADVERSARY: challenges match 0 of every claim and never moves again: ChallengerTimeout."""
     return ChallengePolicy(name="silent-challenger", moves=False, always_challenge=True)
+
+
+def lying_verifier() -> ChallengePolicy:
+    """ADVERSARY: challenges match 0 of every claim its replay finds right, and only those,
+    disagreeing with every midpoint: it loses every bond (StepValid) and never shares in a
+    conviction (the live end-to-end round, where its disputes race an honest verifier's)."""
+    return ChallengePolicy(
+        name="lying-verifier", lies=True, always_challenge=True, right_claims_only=True
+    )

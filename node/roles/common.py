@@ -14,6 +14,7 @@ from node.db.engine import Database
 from node.db.models import DisputeRow, RoundRow
 from node.db.outbox import KeyPart, Outbox
 from node.league import actions
+from node.times import explain
 
 T = TypeVar("T")
 
@@ -68,13 +69,18 @@ class RoleBase:
         try:
             result = actions.perform(self.outbox, kind, parts, payload, check=check, send=send)
         except ChainError as exc:
-            self.log.refused.append(f"{label}: {exc.name}")
+            self.log.refused.append(f"{label}: {self.reason(exc)}")
             return None
         self.log.did(label)
         return result
 
     def now(self) -> int:
         return self.adapter.block_time()
+
+    def reason(self, error: ChainError) -> str:
+        """The refusal with its deadline readable against the chain's now (a refused move is
+        usually a late one: the line should say by how much)."""
+        return explain(error, self.now())
 
     def open_rounds(self) -> list[RoundRow]:
         return repo.unsettled_rounds(self.db, self.chain_id)
@@ -92,7 +98,8 @@ class RoleBase:
                 actions.fix_seed(self.db, self.adapter, row.round_id)
                 done += 1
             except ChainError as exc:
-                self.log.refused.append(f"fix seed {row.round_id}: {exc.name}")
+                if exc.name != "SeedAlreadyFixed":  # another party fixed it first: done
+                    self.log.refused.append(f"fix seed {row.round_id}: {self.reason(exc)}")
         return done
 
     def unresolved_disputes(self) -> list[DisputeRow]:

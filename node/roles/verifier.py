@@ -33,6 +33,9 @@ class ChallengePolicy:
     moves: bool = True
     lies: bool = False
     always_challenge: bool = False
+    right_claims_only: bool = False
+    """With ``always_challenge``: only claims the replay finds right (a liar that never
+    happens to help convict)."""
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,8 @@ class Verifier(RoleBase):
     def _challenge(self, spec: RoundSpec, check: ClaimCheck) -> int:
         index = check.mismatch
         if self.policy.always_challenge:
+            if self.policy.right_claims_only and not check.ok:
+                return 0
             index = 0
         if index is None:
             return 0

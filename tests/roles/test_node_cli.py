@@ -29,6 +29,10 @@ def _world(path: Path, *, mine: int = 0, seconds: int = 0) -> None:
     save_file(world, path)
 
 
+def _round_deadline(world: Path) -> int:
+    return MemoryChain(load_file(world)).round(1).challenge_deadline
+
+
 def test_submit_then_verify_settles(tmp_path: Path) -> None:
     world = tmp_path / "world.json"
     node = ["--chain", f"memory:{world}", "--db", f"sqlite:///{tmp_path / 'n.db'}"]
@@ -43,7 +47,10 @@ def test_submit_then_verify_settles(tmp_path: Path) -> None:
     assert submitted["actions"] == ["submit claim of agent 1 in round 1"]
     verified = _nets("verify", *node, "--account", "6", "--once", "--json")
     assert (verified["verified"], verified["challenged"]) == (1, [])
-    _world(world, seconds=300)
+    advanced = _nets("chain", "advance", "--seconds", "601", "--chain", f"memory:{world}", "--json")
+    now = advanced["time"]
+    assert isinstance(now, int)
+    assert now > _round_deadline(world)
     settled = _nets("verify", *node, "--account", "6", "--once", "--json")
     assert settled["settled"] == [1]
 
