@@ -116,6 +116,17 @@ def bind_recorded(chain: Web3Chain, contract_set: ContractSet | None = None) -> 
     _bind_created(chain, contract_set)
 
 
+def signer_for(
+    signer: Signer | None, chain_id: int, env: Mapping[str, str] | None = None
+) -> Signer:
+    """``signer``, else the node's key as ``resolve_signer`` finds it ($NETS_KEYSTORE,
+    $NETS_PRIVATE_KEY, anvil's account 0 on chain 31337): the same rule for every adapter, so
+    the memory chain honours $NETS_PRIVATE_KEY exactly as an RPC endpoint does."""
+    from adapters.keys import resolve_signer
+
+    return signer or resolve_signer(chain_id=chain_id, env=env)
+
+
 def open_chain(
     option: str | None = None,
     *,
@@ -128,7 +139,8 @@ def open_chain(
 
     spec = chain_spec(option, env)
     if spec == "memory":
-        return OpenedChain(MemoryChain(signer=signer), spec)
+        chain = MemoryChain()
+        return OpenedChain(chain.with_signer(signer_for(signer, chain.chain_id, env)), spec)
     if spec == MEMORY_IN_DB:
         raise AdapterError(
             f"{MEMORY_IN_DB} keeps the chain in the node's database: only the commands with "
@@ -141,23 +153,24 @@ def open_chain(
 
         store = FileStore(Path(spec.removeprefix("memory:")).expanduser())
         world = store.open()
-        return OpenedChain(MemoryChain(world, signer=signer), spec, save=store.close)
+        sender = signer_for(signer, world.ledger.chain_id, env)
+        return OpenedChain(MemoryChain(world, signer=sender), spec, save=store.close)
     if spec == "anvil":
         from adapters.keys import anvil_account
 
         node = Anvil().start()
         try:
-            chain = Web3Chain(node.url, signer or anvil_account(0))
-            deploy_arena(chain)
+            deployer = Web3Chain(node.url, anvil_account(0))  # the planned addresses
+            deploy_arena(deployer)
+            sender = signer_for(signer, deployer.chain_id, env)
+            chain = deployer if sender.address == deployer.address else deployer.with_signer(sender)
         except BaseException:
             node.stop()
             raise
         return OpenedChain(chain, spec, node)
     if spec.startswith(("http://", "https://")):
-        from adapters.keys import resolve_signer
-
         chain = Web3Chain(spec)
-        chain.signer = signer or resolve_signer(chain_id=chain.chain_id, env=env)
+        chain.signer = signer_for(signer, chain.chain_id, env)
         bind_recorded(chain)
         return OpenedChain(chain, spec)
     adapter = adapter_factory(spec)(None, signer=signer)

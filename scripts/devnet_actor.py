@@ -16,11 +16,9 @@ from __future__ import annotations
 import click
 
 from adapters.toolchain import PROJECT_ROOT
-from node.cli.chain_context import chain_options, open_node
-from node.cli.common import console
+from node.cli.chain_context import SignerChoice, chain_options, open_node
 from node.cli.submit import run_role
 from node.roles.adversary import BorrowedPolicy, lying_verifier
-from node.roles.codes import repository_book
 from node.roles.common import RoleBase
 from node.roles.submitter import AgentPlan, Submitter
 from node.roles.verifier import Verifier
@@ -38,7 +36,7 @@ SNAKE = PROJECT_ROOT / "scenarios" / "agents" / "snake"
 def main(
     kind: str, chain: str | None, db_url: str | None, account: int, stake: int, interval: float
 ) -> None:
-    with open_node(chain, db_url, account) as (adapter, db, name):
+    with open_node(chain, db_url, SignerChoice(account=account)) as (adapter, db, name):
         role: RoleBase
         if kind == "cheater":
             forgery = BorrowedPolicy(better_code=load_agent_file(SNAKE / "greedy_v1.wat"))
@@ -52,18 +50,10 @@ def main(
                 adapter,
                 adapter_name=name,
                 policy=lying_verifier(),
-                book=repository_book(),
                 settle=False,
             )
-        shown = 0
-
-        def show() -> None:
-            nonlocal shown
-            for line in role.log.lines[shown:]:
-                console.print(f"{kind}: {line}", markup=False)
-            shown = len(role.log.lines)
-
-        run_role(role, False, interval, show)
+        role.log.role = kind
+        run_role(role, once=False, interval=interval, as_json=False)
 
 
 if __name__ == "__main__":

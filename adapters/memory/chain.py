@@ -415,6 +415,9 @@ class MemoryChain:
             found.lo, found.lo_leaf, found.mid_leaf = 0, bytes(32), bytes(32)
         return found.info()
 
+    def agent_code(self, agent_id: int) -> bytes | None:
+        return registry.registered_code(self._state, self.world.ledger.codes, agent_id)
+
     def claim_commit(self, claim_id: int) -> bytes:
         return self._state.claim_commit.get(claim_id, bytes(32))
 

@@ -55,6 +55,8 @@ class Tx:
     block_number: int
     timestamp: int
     events: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    code: bytes | None = None
+    """The module a registerAgent call carries: what its calldata keeps on a real chain."""
 
     def emit(self, address: str, name: str, args: dict[str, Any]) -> None:
         self.events.append((address, name, args))
@@ -85,6 +87,9 @@ class Ledger:
         """(address, name, args) per log; ChainEvents are built when read (hashes are lazy)."""
         self.keys: list[tuple[int, int]] = []
         self.wallets: dict[str, int] = {}
+        self.codes: dict[int, bytes] = {}
+        """Block -> the agent module its registerAgent transaction carried (the calldata a
+        chain keeps forever; a verifier recovers any agent's code from it)."""
 
     # -- blocks -----------------------------------------------------------------------------
 
@@ -165,6 +170,8 @@ class Ledger:
         for index, record in enumerate(tx.events):
             self.events.append(record)
             self.keys.append((number, index))
+        if tx.code is not None:
+            self.codes[number] = tx.code
 
     def pay(self, source: str, to: str, amount: int) -> None:
         """An internal value transfer (a withdrawal's call), inside a committed operation."""

@@ -74,6 +74,7 @@ def dump(world: World) -> dict[str, Any]:
                 "events": [list(e) for e in ledger.events],
                 "keys": ledger.keys,
                 "wallets": ledger.wallets,
+                "codes": ledger.codes,
             }
         ),
         "state": dump_state(state),
@@ -125,6 +126,7 @@ def load(data: Any) -> World:
     ledger.events = [(str(a), str(n), dict(args)) for a, n, args in led["events"]]
     ledger.keys = [tuple(k) for k in led["keys"]]
     ledger.wallets = dict(led["wallets"])
+    ledger.codes = {int(k): bytes(v) for k, v in led.get("codes", {}).items()}
     if not (
         len(ledger.timestamps) == len(ledger.epochs) and len(ledger.events) == len(ledger.keys)
     ):

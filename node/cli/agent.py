@@ -1,5 +1,6 @@
 """`nets agent`: an owner's agent on chain — register (after a local profile check), stake,
-unstake, withdraw and status. Registration is the submitter's enrolment, through the node's
+unstake, withdraw and status. Every command that sends takes the signer options
+(`--account`, `--key-file`, `$NETS_PRIVATE_KEY`). Registration is the submitter's enrolment, through the node's
 outbox, so a rerun or a restart after a crash never registers or stakes twice, and
 `nets submit --agent ID` finds the code in the database.
 """
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from node.cli.agent_project import build_cmd, new_cmd
-from node.cli.chain_context import chain_options, open_node
+from node.cli.chain_context import SignerChoice, chain_options, open_node, signer_options
 from node.cli.common import UINT256, BadInput, console, json_option, print_json, to_jsonable
 from node.cli.league import resolve_definition
 from node.cli.match import report_table
@@ -103,6 +104,7 @@ agent.add_command(build_cmd)
 @click.option("--league", "league_ref", required=True, help="League NAME|FILE the stake is for.")
 @click.option("--stake", "stake_text", required=True, help="Stake: wei, or e.g. '2 ether'.")
 @chain_options
+@signer_options
 @json_option
 def register_cmd(
     file: str,
@@ -110,6 +112,7 @@ def register_cmd(
     stake_text: str,
     chain: str | None,
     db_url: str | None,
+    signer: SignerChoice,
     as_json: bool,
 ) -> None:
     """Check FILE against profile v1 locally, then register it and stake for the league."""
@@ -124,7 +127,7 @@ def register_cmd(
         )
     from node.roles.submitter import AgentPlan, Submitter
 
-    with open_node(chain, db_url) as (adapter, db, name):
+    with open_node(chain, db_url, signer) as (adapter, db, name):
         # The submitter's enrolment: the same outbox keys and agents row as `nets submit`.
         submitter = Submitter(
             db, adapter, [AgentPlan(program.code, stake, label=file)], adapter_name=name
@@ -146,11 +149,45 @@ def status_cmd(agent_id: int, chain: str | None, db_url: str | None, as_json: bo
         _show(status_of(adapter, agent_id), as_json)
 
 
+@agent.command("stake")
+@click.argument("agent_id", type=AGENT_ID)
+@click.option("--amount", "amount_text", required=True, help="Stake to add: wei, or '1 ether'.")
+@chain_options
+@signer_options
+@json_option
+def stake_cmd(
+    agent_id: int,
+    amount_text: str,
+    chain: str | None,
+    db_url: str | None,
+    signer: SignerChoice,
+    as_json: bool,
+) -> None:
+    """Add stake to a registered agent (its owner only)."""
+    amount = amount_of(amount_text, "--amount")
+    from node.league import funds
+
+    with open_node(chain, db_url, signer) as (adapter, db, _name):
+        _owned(status_of(adapter, agent_id), adapter.address)
+        funds.add_stake(db, adapter, agent_id, amount)
+        _show(status_of(adapter, agent_id), as_json)
+
+
+def _owned(status: AgentStatus, sender: str) -> None:
+    """Refuse before sending when the key is not the agent's owner's."""
+    if status.owner.lower() != sender.lower():
+        raise BadInput(
+            f"agent {status.agent_id}: owned by {status.owner}, not by {sender} (choose the "
+            "owner's key with --account N, --key-file PATH or $NETS_PRIVATE_KEY)"
+        )
+
+
 @agent.command("unstake")
 @click.argument("agent_id", type=AGENT_ID)
 @click.option("--amount", "amount_text", default=None, help="Request to unstake this much.")
 @click.option("--finalize", is_flag=True, help="Move matured unstaked funds to the balance.")
 @chain_options
+@signer_options
 @json_option
 def unstake_cmd(
     agent_id: int,
@@ -158,6 +195,7 @@ def unstake_cmd(
     finalize: bool,
     chain: str | None,
     db_url: str | None,
+    signer: SignerChoice,
     as_json: bool,
 ) -> None:
     """Request an unstake (after the delay, --finalize makes it withdrawable)."""
@@ -166,8 +204,10 @@ def unstake_cmd(
     amount = None if amount_text is None else amount_of(amount_text, "--amount")
     from node.league import funds
 
-    with open_node(chain, db_url) as (adapter, db, _name):
-        status_of(adapter, agent_id)  # refuses an unknown agent with one line
+    with open_node(chain, db_url, signer) as (adapter, db, _name):
+        status = status_of(adapter, agent_id)  # refuses an unknown agent with one line
+        if amount is not None:  # finalizing is anyone's to do; requesting is the owner's
+            _owned(status, adapter.address)
         if amount is None:
             funds.finalize_unstake(db, adapter, agent_id)
         else:
@@ -178,15 +218,20 @@ def unstake_cmd(
 @agent.command("withdraw")
 @click.option("--amount", "amount_text", default=None, help="How much (default: everything).")
 @chain_options
+@signer_options
 @json_option
 def withdraw_cmd(
-    amount_text: str | None, chain: str | None, db_url: str | None, as_json: bool
+    amount_text: str | None,
+    chain: str | None,
+    db_url: str | None,
+    signer: SignerChoice,
+    as_json: bool,
 ) -> None:
     """Withdraw what the Arena owes this account (pull payment)."""
     asked = None if amount_text is None else amount_of(amount_text, "--amount")
     from node.league import funds
 
-    with open_node(chain, db_url) as (adapter, db, _name):
+    with open_node(chain, db_url, signer) as (adapter, db, _name):
         owed = adapter.balance_of(adapter.address)
         amount = owed if asked is None else asked
         if amount == 0:

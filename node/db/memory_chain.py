@@ -26,7 +26,7 @@ from adapters.memory import MemoryChain, live_world, new_world
 from adapters.memory import journal as records
 from adapters.memory.chain import World
 from adapters.memory.persist import MemoryFileError, from_text_seq, to_text
-from adapters.select import MEMORY_IN_DB, OpenedChain
+from adapters.select import MEMORY_IN_DB, OpenedChain, signer_for
 from node.db.engine import Database, redact
 from node.db.models import MemoryChainJournalRow, MemoryChainRow, utcnow
 
@@ -201,4 +201,6 @@ def open_memory_chain(db: Database, signer: Signer | None = None) -> OpenedChain
     """The MemoryChain stored in ``db`` (a new one before its first transaction), durable per
     transaction. A stored state that does not load is MemoryFileError, an AdapterError."""
     world = DatabaseStore(db).open()
-    return OpenedChain(MemoryChain(world, signer=signer), MEMORY_IN_DB)
+    return OpenedChain(
+        MemoryChain(world, signer=signer_for(signer, world.ledger.chain_id)), MEMORY_IN_DB
+    )

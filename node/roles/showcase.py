@@ -23,7 +23,6 @@ from node.db.engine import Database
 from node.league.catalog import resolve_league
 from node.league.rounds import run_round
 from node.roles.adversary import BorrowedPolicy
-from node.roles.codes import code_book
 from node.roles.scenario import Challenger, Owner, play_round
 from node.roles.spec import round_spec
 from node.roles.submitter import AgentPlan
@@ -122,7 +121,6 @@ def run_demo(
         [Challenger(VERIFIER_ACCOUNT)],
         adapter_name=adapter_name,
         workers=workers,
-        book=code_book(codes.values()),
     )
     seconds = time.perf_counter() - started
     round_id, league_id = played.round_id, played.league_id

@@ -33,6 +33,7 @@ class Refused(RoleBase):
 def test_every_refusal_is_one_error_line(capsys: pytest.CaptureFixture[str]) -> None:
     db = open_database("sqlite://")
     role = Refused(db, MemoryChain(), "memory")
-    run_role(role, once=True, interval=0.05, on_step=lambda: None)
+    run_role(role, once=True, interval=0.05, as_json=False)
     assert role.log.refused == ["fix seed 9: UnknownRound(9)"] * 3
-    assert capsys.readouterr().err.splitlines() == ["error: refused: fix seed 9: UnknownRound(9)"]
+    errors = [line for line in capsys.readouterr().out.splitlines() if " error: " in line]
+    assert [line.split(" ", 1)[1] for line in errors] == ["error: fix seed 9: UnknownRound(9)"]
