@@ -14,7 +14,7 @@ NATIVE_LIB := node/native/libnets_engine.so
 NATIVE_SRC := $(wildcard node/native/src/*.c node/native/src/*.h)
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
 
-.PHONY: help setup toolchains demo devnet test lint format typecheck forge pytest bench clean test-pg compat
+.PHONY: help setup toolchains browser demo devnet test test-fast lint format typecheck forge pytest bench clean test-pg compat
 
 AGENT_DEBS := rustc libstd-rust-dev-wasm32 clang lld
 
@@ -36,6 +36,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Debian's chromium for the page tests (tests/browser.py), installed only when missing and only
+# as root; elsewhere those tests are skipped with the reason. Playwright drives it by path.
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium (apt-get)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	      >/dev/null) || echo "warning: chromium could not be installed: page tests will skip"; \
+	  else echo "note: no chromium and not root: page tests will skip"; fi; }
+
 # The native match engine (node/native). Without a C compiler matches run on the reference
 # path (slower, same bytes); `nets doctor` says which engine this machine has.
 $(NATIVE_LIB): $(NATIVE_SRC)
@@ -46,7 +56,7 @@ $(NATIVE_LIB): $(NATIVE_SRC)
 		echo "warning: no C compiler ($(CC)): matches will run on the reference path"; \
 	fi
 
-setup: $(VENV)/.synced node_modules/.installed $(NATIVE_LIB) ## install the locked toolchains, build the native engine
+setup: $(VENV)/.synced node_modules/.installed $(NATIVE_LIB) browser ## install the locked toolchains, build the native engine (and chromium)
 	@$(BIN)/python -m compileall -q -j 0 node adapters scripts > /dev/null
 
 toolchains: ## install the Debian compilers agent builds use (Rust, C), when missing
@@ -78,8 +88,17 @@ typecheck: setup ## pyright
 forge: setup ## forge tests
 	$(NPM_BIN)/forge test
 
-pytest: setup toolchains ## pytest suites
-	$(BIN)/python scripts/run_pytest.py
+# pytest-xdist workers, one per core by default. Each module's tests stay on one worker (the
+# scheduler in tests/conftest.py; tests/conformance as a whole), so module-scoped fixtures
+# are built once.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadscope
+
+pytest: setup toolchains ## pytest suites, in parallel
+	$(BIN)/python scripts/run_pytest.py $(PYTEST_PARALLEL)
+
+test-fast: setup ## the inner loop: pytest in parallel without the tests marked slow
+	$(BIN)/python scripts/run_pytest.py $(PYTEST_PARALLEL) -m "not slow"
 
 test: lint typecheck forge pytest ## everything CI runs
 

@@ -17,8 +17,7 @@ from node.cli.chain_context import SignerChoice, chain_options, open_node, signe
 from node.cli.common import UINT256, BadInput, console, json_option, print_json, to_jsonable
 from node.cli.league import resolve_definition
 from node.cli.match import report_table
-from node.league.definition import parse_wei
-from node.trace.seed import UINT256_MAX
+from node.cli.options import AMOUNT
 from node.wasm import AgentFileError, AgentProgram, load_agent_file
 
 if TYPE_CHECKING:
@@ -36,19 +35,6 @@ class AgentStatus:
     unstake_ready_at: int
     open_claims: int
     owner_withdrawable: int
-
-
-def amount_of(text: str, what: str) -> int:
-    """Wei from ``123``, ``"0.5 ether"`` or ``"20 gwei"``; BadInput naming ``what``."""
-    try:
-        value = int(parse_wei(text))
-    except ValueError as exc:
-        raise BadInput(f"{what}: {exc}") from None
-    if value <= 0:
-        raise BadInput(f"{what}: must be positive")
-    if value > UINT256_MAX:
-        raise BadInput(f"{what}: must be at most 2**256-1 wei")
-    return value
 
 
 AGENT_ID = UINT256
@@ -102,14 +88,14 @@ agent.add_command(build_cmd)
 @agent.command("register")
 @click.argument("file", metavar="FILE")
 @click.option("--league", "league_ref", required=True, help="League NAME|FILE the stake is for.")
-@click.option("--stake", "stake_text", required=True, help="Stake: wei, or e.g. '2 ether'.")
+@click.option("--stake", required=True, type=AMOUNT, help="Stake: wei, or e.g. '2 ether'.")
 @chain_options
 @signer_options
 @json_option
 def register_cmd(
     file: str,
     league_ref: str,
-    stake_text: str,
+    stake: int,
     chain: str | None,
     db_url: str | None,
     signer: SignerChoice,
@@ -119,7 +105,6 @@ def register_cmd(
 
     program = checked_program(file)
     definition = resolve_definition(league_ref)
-    stake = amount_of(stake_text, "--stake")
     if stake < definition.min_stake:
         raise BadInput(
             f"--stake: {stake} wei is below the minimum stake of league {definition.name!r} "
@@ -151,20 +136,19 @@ def status_cmd(agent_id: int, chain: str | None, db_url: str | None, as_json: bo
 
 @agent.command("stake")
 @click.argument("agent_id", type=AGENT_ID)
-@click.option("--amount", "amount_text", required=True, help="Stake to add: wei, or '1 ether'.")
+@click.option("--amount", required=True, type=AMOUNT, help="Stake to add: wei, or '1 ether'.")
 @chain_options
 @signer_options
 @json_option
 def stake_cmd(
     agent_id: int,
-    amount_text: str,
+    amount: int,
     chain: str | None,
     db_url: str | None,
     signer: SignerChoice,
     as_json: bool,
 ) -> None:
     """Add stake to a registered agent (its owner only)."""
-    amount = amount_of(amount_text, "--amount")
     from node.league import funds
 
     with open_node(chain, db_url, signer) as (adapter, db, _name):
@@ -184,14 +168,14 @@ def _owned(status: AgentStatus, sender: str) -> None:
 
 @agent.command("unstake")
 @click.argument("agent_id", type=AGENT_ID)
-@click.option("--amount", "amount_text", default=None, help="Request to unstake this much.")
+@click.option("--amount", default=None, type=AMOUNT, help="Request to unstake this much.")
 @click.option("--finalize", is_flag=True, help="Move matured unstaked funds to the balance.")
 @chain_options
 @signer_options
 @json_option
 def unstake_cmd(
     agent_id: int,
-    amount_text: str | None,
+    amount: int | None,
     finalize: bool,
     chain: str | None,
     db_url: str | None,
@@ -199,9 +183,8 @@ def unstake_cmd(
     as_json: bool,
 ) -> None:
     """Request an unstake (after the delay, --finalize makes it withdrawable)."""
-    if (amount_text is None) == (not finalize):
+    if (amount is None) == (not finalize):
         raise BadInput("give exactly one of --amount and --finalize")
-    amount = None if amount_text is None else amount_of(amount_text, "--amount")
     from node.league import funds
 
     with open_node(chain, db_url, signer) as (adapter, db, _name):
@@ -216,19 +199,20 @@ def unstake_cmd(
 
 
 @agent.command("withdraw")
-@click.option("--amount", "amount_text", default=None, help="How much (default: everything).")
+@click.option(
+    "--amount", "asked", default=None, type=AMOUNT, help="How much (default: everything)."
+)
 @chain_options
 @signer_options
 @json_option
 def withdraw_cmd(
-    amount_text: str | None,
+    asked: int | None,
     chain: str | None,
     db_url: str | None,
     signer: SignerChoice,
     as_json: bool,
 ) -> None:
     """Withdraw what the Arena owes this account (pull payment)."""
-    asked = None if amount_text is None else amount_of(amount_text, "--amount")
     from node.league import funds
 
     with open_node(chain, db_url, signer) as (adapter, db, _name):

@@ -229,7 +229,7 @@ def _status_dict(
 @chain.command()
 @json_option
 def status(as_json: bool) -> None:
-    """Is the devnet running? URL, chain id, block and deployed contracts."""
+    """Is the devnet running? URL, chain id, block and deployed contracts; exit 1 if not."""
     home = nets_home()
     report = ChainStatus(running=False)
     process = chain_process.read_state(home)
@@ -256,9 +256,11 @@ def status(as_json: bool) -> None:
             err_console.print(f"[yellow]warning:[/] {escape(str(exc).splitlines()[0])}")
     if as_json:
         print_json(report)
-        return
-    if not report.running:
+    elif not report.running:
         console.print("chain: not running")
+    if not report.running:
+        raise SystemExit(1)
+    if as_json:
         return
     mining = f"a block every {report.block_time:g} s" if report.block_time else "on transactions"
     console.print(

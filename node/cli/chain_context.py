@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from node.cli.common import BadInput, one_line
+from node.cli.options import CHAIN_HELP
 from node.config import DB_ENV
 
 if TYPE_CHECKING:
@@ -44,8 +45,7 @@ def chain_options(func: Any) -> Any:
         "--chain",
         "chain",
         default=None,
-        help="memory, memory:FILE, memory:db (kept in --db), anvil, an RPC URL or an adapter name "
-        "(default $NETS_CHAIN or memory).",
+        help=f"{CHAIN_HELP} (default $NETS_CHAIN or memory).",
     )(func)
 
 

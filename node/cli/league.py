@@ -17,7 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from node.cli.chain_context import SignerChoice, chain_options, open_node, signer_options
 from node.cli.common import BadInput, console, err_console, json_option, print_json, titled_table
-from node.cli.match import parse_seed, report_table
+from node.cli.match import report_table
+from node.cli.options import SEED, workers_option
 from node.db import Outbox
 from node.league.catalog import league_files, resolve_league
 from node.league.definition import LeagueDefinition, LeagueError, load_league
@@ -153,24 +154,21 @@ def round_report(result: RoundResult) -> dict[str, Any]:
 @click.option(
     "--agent", "agents", multiple=True, required=True, help="Agent file; ids 1, 2, ... in order."
 )
-@click.option("--round-seed", default="0", show_default=True, help="Round seed: INT or 0xHEX.")
-@click.option("--workers", type=int, default=None, help="Processes (default: one per CPU).")
+@click.option(
+    "--round-seed", default="0", show_default=True, type=SEED, help="Round seed: INT or 0xHEX."
+)
+@workers_option(default=None)
 @json_option
 def play_cmd(
     league_ref: str,
     agents: tuple[str, ...],
-    round_seed: str,
+    round_seed: int,
     workers: int | None,
     as_json: bool,
 ) -> None:
     """Play one round of the league locally: every match of every agent, and their claims."""
     definition = resolve_definition(league_ref)
-    try:
-        seed = parse_seed(round_seed)
-    except BadInput as exc:
-        raise BadInput(str(exc.message).replace("--seed", "--round-seed")) from None
-    if workers is not None and not 1 <= workers <= 256:
-        raise BadInput("--workers: must be between 1 and 256")
+    seed = round_seed.to_bytes(32, "big")
     codes = _load_agents(agents)
     spec = RoundSpec(
         definition.system,

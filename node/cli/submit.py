@@ -18,6 +18,7 @@ import click
 
 from node.cli.chain_context import SignerChoice, chain_options, open_node, signer_options
 from node.cli.common import UINT256, BadInput, console, json_option, one_line, print_json
+from node.cli.options import AMOUNT_OR_ZERO, workers_option
 
 if TYPE_CHECKING:
     from node.roles.common import RoleBase
@@ -45,7 +46,7 @@ def node_options(func: Any) -> Any:
             callback=_interval,
             help=f"Seconds between steps, 0.05 to {MAX_INTERVAL:g}.",
         ),
-        click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64)),
+        workers_option(),
     ]
     for option in reversed(options):
         func = option(func)
@@ -167,7 +168,13 @@ def print_report(report: dict[str, Any], as_json: bool) -> bool:
     multiple=True,
     help="Agent module (.wat/.wasm) to register and stake first (once per code and owner).",
 )
-@click.option("--stake", default=0, show_default=True, type=UINT256, help="Wei.")
+@click.option(
+    "--stake",
+    default="0",
+    show_default=True,
+    type=AMOUNT_OR_ZERO,
+    help="Stake for --register: wei, or e.g. '2 ether'.",
+)
 @node_options
 @json_option
 def submit_cmd(

@@ -61,7 +61,9 @@ def test_up_status_down(home: Path, tmp_path: Path) -> None:
         {"index": i, "address": anvil_account(i).address} for i in range(10)
     ]
 
-    status = json.loads(nets(home, "chain", "status", "--json").stdout)
+    running = nets(home, "chain", "status", "--json")
+    assert running.exit_code == 0
+    status = json.loads(running.stdout)
     assert status["running"] is True
     assert status["chain_id"] == 31337
     assert status["block"] >= 2  # two deployments, then a block every second
@@ -83,7 +85,10 @@ def test_up_status_down(home: Path, tmp_path: Path) -> None:
     down = json.loads(nets(home, "chain", "down", "--json").stdout)
     assert down == {"stopped": True, "pid": started["pid"]}
     assert not is_running(process)
-    assert json.loads(nets(home, "chain", "status", "--json").stdout)["running"] is False
+    stopped = nets(home, "chain", "status", "--json")
+    assert json.loads(stopped.stdout)["running"] is False
+    assert stopped.exit_code == 1
+    assert nets(home, "chain", "status").exit_code == 1
 
 
 def test_bad_input_exits_2_with_one_line(home: Path, tmp_path: Path) -> None:
@@ -131,7 +136,7 @@ def test_hostile_state_file_never_crashes_or_signals(home: Path, content: str) -
     home.mkdir(parents=True)
     (home / "chain.json").write_text(content)
     status = nets(home, "chain", "status", "--json")
-    assert status.exit_code == 0
+    assert status.exit_code == 1  # not running
     assert json.loads(status.stdout)["running"] is False
     down = nets(home, "chain", "down", "--json")
     assert down.exit_code == 0

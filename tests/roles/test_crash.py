@@ -22,6 +22,8 @@ from node.roles.scenario import Challenger, Owner, drive, open_league_round, sta
 from node.roles.submitter import AgentPlan
 from tests.roles.agents import DEMO, GREEDY, GUEST, SIMPLE, STAKE
 
+pytestmark = pytest.mark.slow  # whole rounds on real chains: `make test-fast` skips them
+
 SENDS = frozenset(
     {"register_agent", "stake", "submit_claim", "challenge", "reveal_summary", "reveal_final",
      "reveal_midpoint", "answer", "prove_step", "prove_final_state_fraud", "timeout", "dismiss",
