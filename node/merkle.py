@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from pymerkle import InmemoryTree
-
 LEAF_PREFIX = b"\x00"
 NODE_PREFIX = b"\x01"
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -38,6 +36,8 @@ def merkle_root(entries: Sequence[bytes]) -> bytes:
     """RFC 9162 root of ``entries`` computed by pymerkle (sha256 of nothing when empty)."""
     if not entries:
         return EMPTY_ROOT
+    from pymerkle import InmemoryTree  # imported here: the trace writer needs node_hash only
+
     tree = InmemoryTree(algorithm="sha256")
     for entry in entries:
         tree.append_entry(entry)

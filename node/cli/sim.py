@@ -6,12 +6,12 @@ import re
 import shutil
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
 
 from adapters.errors import AdapterError
-from adapters.select import OpenedChain, chain_spec, open_chain
 from node.cli.common import (
     BadInput,
     console,
@@ -23,11 +23,13 @@ from node.cli.common import (
 )
 from node.cli.options import CHAIN_HELP, SEED64, output_option
 from node.sim import engine, scenario
-from node.sim.chain.anchor import anchor_root, scenario_hash
-from node.sim.chain.session import use_chain
-from node.sim.entry import all_plugins
 from node.sim.trace import root_path, worker_hashing_available
-from node.sim.tracestats import TraceFormatError, summarize
+
+if TYPE_CHECKING:
+    from adapters.select import OpenedChain
+
+# The chain (web3, the adapters), the trace reader and the plugin list are imported by the
+# commands that use them: `nets run` without --chain/--anchor does not pay for them.
 
 
 def load_scenario(source: str, seed: int | None, sets: tuple[str, ...]) -> scenario.Resolved:
@@ -126,6 +128,8 @@ def run_cmd(
     with ExitStack() as stack:
         opened = stack.enter_context(_open(chain)) if anchor or chain else None
         if opened is not None:
+            from node.sim.chain.session import use_chain
+
             stack.enter_context(use_chain(opened.adapter))
         try:
             result = engine.run(
@@ -140,12 +144,17 @@ def run_cmd(
             if isinstance(exc, OSError):
                 raise BadInput(f"cannot write trace {trace_path}: {exc.strerror or exc}") from None
             if isinstance(exc, AdapterError):
+                from adapters.select import chain_spec
+
                 raise BadInput(
                     f"chain {chain_spec(chain)!r} failed during the run: {exc}"
                 ) from None
             raise
         anchored = None
         if anchor and opened is not None and result.root is not None:
+            from adapters.select import chain_spec
+            from node.sim.chain.anchor import anchor_root, scenario_hash
+
             try:
                 anchored = anchor_root(
                     opened.adapter, result.root, scenario_hash(resolved), resolved.scenario.seed
@@ -182,6 +191,8 @@ def run_cmd(
     if result.root is not None:
         console.print(f"root   0x{result.root.hex()}")
     if anchored is not None:
+        from adapters.select import chain_spec
+
         console.print(
             f"anchored 0x{anchored.root.hex()} on {escape(chain_spec(chain))} at block "
             f"{anchored.block_number} (TraceAnchor {anchored.contract}, "
@@ -234,6 +245,8 @@ def _write_report(trace: Path, out: Path) -> None:
 
 
 def _open(spec: str | None) -> OpenedChain:
+    from adapters.select import open_chain
+
     try:
         return open_chain(spec)
     except AdapterError as exc:
@@ -393,6 +406,8 @@ def inspect_cmd(trace: str, top: int, as_json: bool) -> None:
     path = Path(trace)
     if not path.is_file():
         raise BadInput(f"no trace file {trace}")
+    from node.sim.tracestats import TraceFormatError, summarize
+
     try:
         summary = summarize(path)
     except TraceFormatError as exc:
@@ -450,6 +465,8 @@ def plugins_group() -> None:
 @json_option
 def plugins_list(as_json: bool) -> None:
     """List the installed plugins of every layer."""
+    from node.sim.entry import all_plugins
+
     plugins = all_plugins()
     if as_json:
         print_json(plugins)

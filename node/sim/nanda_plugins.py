@@ -20,7 +20,6 @@ the validators read runs with adapted plugins the same way.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,6 +80,8 @@ def _call(obj: Any, method: str, *args: Any) -> Any:
     fn = getattr(obj, method, None)
     if not callable(fn):
         raise LayerError(f"the Nanda Town plugin {type(obj).__name__} has no {method}()")
+    import asyncio  # here: a run without Nanda Town plugins does not import asyncio
+
     try:
         return run_sync(fn(*args))
     except LayerError:

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from node.sim.agent import Agent
+from node.sim.tasks import BUILTIN_TASKS
 
 TASK_ENTRY_POINT_GROUP = "nets.sim.tasks"
 
@@ -59,7 +60,8 @@ def _load() -> None:
     if _loaded:
         return
     _loaded = True
-    import_module("node.sim.tasks")
+    for module in BUILTIN_TASKS:
+        import_module(f"node.sim.tasks.{module}")
     for ep in entry_points(group=TASK_ENTRY_POINT_GROUP):
         obj = ep.load()
         if isinstance(obj, TaskType):
@@ -72,6 +74,9 @@ def available_tasks() -> list[str]:
 
 
 def get_task(name: str) -> TaskType:
+    if name in BUILTIN_TASKS:
+        import_module(f"node.sim.tasks.{name}")  # the built-in type alone: no entry point scan
+        return _TASKS[name]
     _load()
     task = _TASKS.get(name)
     if task is None:

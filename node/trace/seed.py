@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from node.trace.keccak import keccak256
-
 UINT256_MAX = 2**256 - 1
 
 
@@ -14,6 +12,8 @@ def match_seed(round_seed: bytes, agent_id: int, match_index: int) -> bytes:
     for name, value in (("agent_id", agent_id), ("match_index", match_index)):
         if not 0 <= value <= UINT256_MAX:
             raise ValueError(f"{name} out of uint256 range: {value}")
+    from node.trace.keccak import keccak256  # here: the constant above is imported without it
+
     return keccak256(
         bytes(round_seed) + agent_id.to_bytes(32, "big") + match_index.to_bytes(32, "big")
     )

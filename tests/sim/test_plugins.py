@@ -23,7 +23,8 @@ from node.sim.reference.identity import DidKeyProvider, b58decode, b58encode, pu
 from node.sim.reference.memory import Blackboard
 from node.sim.reference.negotiation import AlternatingOffers, Negotiator
 from node.sim.reference.payments import PaymentError, PrepaidCredits
-from node.sim.reference.privacy import PrivacyError, X25519ChaCha20
+from node.sim.reference.privacy import PrivacyError
+from node.sim.reference.sealed import X25519ChaCha20
 from node.sim.reference.trust import ScoreAverage
 from tests.sim.conftest import make
 

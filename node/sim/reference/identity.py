@@ -7,11 +7,18 @@ signature needs no directory. Keys are generated the first time an agent uses th
 
 from __future__ import annotations
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from typing import TYPE_CHECKING
 
 from node.sim.layers import PluginEnv
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
+# cryptography is imported by the methods that use it: a run whose agents never touch the
+# identity layer (most tasks) does not load it.
 
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {c: i for i, c in enumerate(_ALPHABET)}
@@ -61,6 +68,9 @@ class DidKeyProvider:
         self._keys: dict[str, Ed25519PublicKey] = {}
 
     def for_agent(self, agent_id: str) -> DidKeyIdentity:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
         private = Ed25519PrivateKey.from_private_bytes(self._env.key_material("ed25519", agent_id))
         raw = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         did = did_from_public(raw)
@@ -70,6 +80,8 @@ class DidKeyProvider:
     def public_key(self, did: str) -> Ed25519PublicKey:
         key = self._keys.get(did)
         if key is None:
+            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
             key = self._keys[did] = Ed25519PublicKey.from_public_bytes(public_from_did(did))
         return key
 
@@ -86,6 +98,8 @@ class DidKeyIdentity:
         return self._private.sign(data)
 
     def verify(self, did: str, data: bytes, signature: bytes) -> bool:
+        from cryptography.exceptions import InvalidSignature
+
         try:
             self._provider.public_key(did).verify(signature, data)
         except (InvalidSignature, ValueError):

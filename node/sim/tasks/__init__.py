@@ -1,6 +1,19 @@
-"""Built-in task types; importing this package registers them."""
+"""Built-in task types, one module per type named as the type; importing a module registers it.
 
-from node.sim.tasks import gossip, pingpong
-from node.sim.tasks import scenario_suite as scenario_suite
+node.sim.tasktypes imports only the module a scenario names (all of them to list the types), so
+a run does not load the other tasks' code.
+"""
 
-__all__ = ["gossip", "pingpong"]
+BUILTIN_TASKS = (
+    "auction",
+    "consensus",
+    "gossip",
+    "llm_marketplace",
+    "marketplace",
+    "pingpong",
+    "private_commerce",
+    "reputation",
+    "supply_chain",
+    "voting",
+)
+"""Module names under node.sim.tasks, each registering the task type of the same name."""
