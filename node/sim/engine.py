@@ -28,6 +28,7 @@ _DELIVER = 0
 _TIMER = 1
 _HEAL = 2
 _MSG_CACHE_MAX = 4096
+_quote = encode_basestring_ascii
 
 
 class SimError(RuntimeError):
@@ -66,10 +67,32 @@ def _jsonable(value: Any) -> Any:
 
 
 def _fields_json(fields: Mapping[str, Any]) -> str:
-    if not fields:
-        return ""
+    """``,"k":v,...`` exactly as json.dumps writes the dict (compact, ASCII): scalars, the usual
+    case, are formatted here; anything else (lists, bytes, NaN) goes through json.dumps."""
+    out = ""
+    for key, value in fields.items():
+        kind = type(value)
+        if type(key) is not str:
+            return _dumped(fields)
+        if kind is str:
+            text = _quote(value)
+        elif kind is int:
+            text = int.__repr__(value)
+        elif kind is bool:
+            text = "true" if value else "false"
+        elif kind is float and value - value == 0.0:  # finite
+            text = float.__repr__(value)
+        elif value is None:
+            text = "null"
+        else:
+            return _dumped(fields)
+        out += f",{_quote(key)}:{text}"
+    return out
+
+
+def _dumped(fields: Mapping[str, Any]) -> str:
     text = json.dumps(fields, separators=(",", ":"), allow_nan=False, default=_jsonable)
-    return "," + text[1:-1]
+    return "," + text[1:-1] if fields else ""
 
 
 class Simulation:
@@ -184,7 +207,10 @@ class Simulation:
         return text
 
     def _send_tail_of(self, payload: bytes) -> str:
-        text = f'"size":{len(payload)},{self._msg_field(payload)}}}'
+        try:  # _msg_field inlined: most payloads (request ids) are new, so its cache misses too
+            text = f'"size":{len(payload)},"msg":{_quote(payload.decode())}}}'
+        except UnicodeDecodeError:
+            text = f'"size":{len(payload)},"msg_hex":"{payload.hex()}"}}'
         if len(self._send_tail) < _MSG_CACHE_MAX and len(payload) <= 64:
             self._send_tail[payload] = text
         return text

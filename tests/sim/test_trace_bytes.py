@@ -45,6 +45,48 @@ CASES: dict[str, dict[str, Any]] = {
 }
 
 
+# Roots of the built-in scenarios' traces before the import and formatting work of issue 15
+# (every task, the signed-gossip layers, the sealed private_commerce layers, failures).
+PINNED_BUILTIN = {
+    "marketplace": (
+        "aa3577915cdc1fd34a8be93b608411a6f547c74831a8947fdc086684c53033ab",
+        5644,
+    ),
+    "auction": (
+        "1cdb3057e86253b48fea96100e34d65626074745d5d3c3718a8956d982d7e93f",
+        917,
+    ),
+    "consensus": (
+        "9e9105e1b1ca8c9792d90015dc87bf54b146efca6903978bf6e9e0fa027ba8d6",
+        1553,
+    ),
+    "reputation": (
+        "16bc364731ed3e1fb662c650688f3c8b3d46118fb73a1acbad2dd4b59de401de",
+        2228,
+    ),
+    "supply_chain": (
+        "0846d90196ffda8021195c6be246c72e701f21c01ccf54f59f910305e4d8b3c9",
+        807,
+    ),
+    "voting": (
+        "41d9621fd79df659212e2b4c93ce67ef36f1118cfd24581e06599e3f5001c4d9",
+        558,
+    ),
+    "private_commerce": (
+        "2e5963fa004084669faf1ceed101838c3844e7d875b2a5d51b60775306f4c93b",
+        1910,
+    ),
+    "gossip_signed": (
+        "123b63d9dcf4336b43c7b7041ba8e9cec28abe75a2faf1dbd33c87a6f5fec806",
+        3202,
+    ),
+    "pingpong_faults": (
+        "b8e52ce5efa4368efa60133d889907da8d6dfe21d4e6be7d6bccf3cc31d0de86",
+        3419,
+    ),
+}
+
+
 def _canonical(line: str) -> str:
     return json.dumps(json.loads(line), separators=(",", ":"))
 
@@ -54,6 +96,32 @@ def test_roots_are_pinned(name: str) -> None:
     result = engine.run(scenario.validate(CASES[name]), None)
     assert result.root is not None
     assert (result.root.hex(), result.trace_lines) == PINNED[name]
+
+
+@pytest.mark.parametrize("name", sorted(PINNED_BUILTIN))
+def test_builtin_roots_are_pinned(name: str) -> None:
+    result = engine.run(scenario.load(name), None)
+    assert result.root is not None
+    assert (result.root.hex(), result.trace_lines) == PINNED_BUILTIN[name]
+
+
+_VALUES = (
+    st.text(max_size=20)
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.booleans()
+    | st.none()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.binary(max_size=8)
+    | st.lists(st.integers(), max_size=3)
+)
+
+
+@given(st.dictionaries(st.text(max_size=12), _VALUES, max_size=6))
+@settings(max_examples=150, deadline=None)
+def test_event_fields_are_what_json_dumps_writes(fields: dict[str, Any]) -> None:
+    expected = json.dumps(fields, separators=(",", ":"), default=engine._jsonable)
+    got = engine._fields_json(fields)
+    assert got == ("," + expected[1:-1] if fields else "")
 
 
 @pytest.mark.parametrize("name", sorted(PINNED))
