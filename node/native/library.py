@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -53,6 +54,14 @@ def _declare(dll: ctypes.CDLL) -> None:
     dll.nets_sha256_accelerated.argtypes = [ctypes.c_int]
 
 
+def _declare_optional(dll: ctypes.CDLL) -> None:
+    """Functions a library built from older sources may lack (its users then fall back)."""
+    fn = getattr(dll, "nets_leaf_hashes", None)
+    if fn is not None:
+        fn.restype = ctypes.c_size_t
+        fn.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p, ctypes.c_size_t]
+
+
 @cache
 def load() -> tuple[Library | None, str]:
     """(the library, "") or (None, why it is not there), decided once per process."""
@@ -63,6 +72,7 @@ def load() -> tuple[Library | None, str]:
     try:
         dll = ctypes.CDLL(str(LIBRARY))
         _declare(dll)
+        _declare_optional(dll)
     except (OSError, AttributeError) as exc:
         return None, f"{LIBRARY.name} does not load: {exc}"
     sizes = (dll.nets_result_size(), dll.nets_agent_size(), dll.nets_api_size())
@@ -90,3 +100,22 @@ def root_from_leaf_hashes(library: Library, hashes: list[bytes]) -> bytes:
 def use_sha_extensions(library: Library, allowed: bool) -> bool:
     """Let SHA-256 use the CPU's SHA extensions (the default) or not; True if it now does."""
     return bool(library.dll.nets_sha256_accelerated(0 if allowed else 1))
+
+
+def leaf_hasher(library: Library) -> Callable[[bytes], list[bytes]] | None:
+    """sha256(0x00 || line) of each newline-separated line of a blob, in C (the simulator's
+    trace leaves, node.sim.trace._leaf_hashes); None when the library predates it."""
+    fn = getattr(library.dll, "nets_leaf_hashes", None)
+    if fn is None:
+        return None
+
+    def leaf_hashes(blob: bytes) -> list[bytes]:
+        n = blob.count(b"\n") + 1
+        out = ctypes.create_string_buffer(32 * n)
+        if fn(blob, len(blob), out, n) != n:
+            raise RuntimeError("nets_leaf_hashes: line count mismatch")
+        raw = out.raw
+        return [raw[i : i + 32] for i in range(0, 32 * n, 32)]
+
+    return leaf_hashes
+

@@ -13,6 +13,8 @@ import hashlib
 import json
 import multiprocessing
 import os
+from collections.abc import Callable
+from functools import cache, partial
 from itertools import repeat
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -44,6 +46,19 @@ def _leaf_hashes(blob: bytes) -> list[bytes]:
     """sha256(0x00 || line) of every newline-separated line of ``blob``."""
     sha = _sha256
     return [sha(b"\x00" + raw).digest() for raw in blob.split(b"\n")]
+
+
+@cache
+def _block_hashing() -> tuple[Callable[[bytes], list[bytes]], Callable[[list[bytes]], bytes]]:
+    """(leaf hashes of a blob, root of a full block): in C when the native library is built
+    (the hashing is most of a trace's cost; tests hold both paths equal), else hashlib."""
+    from node.native.library import leaf_hasher, load, root_from_leaf_hashes
+
+    library, _why = load()
+    leaves = leaf_hasher(library) if library is not None else None
+    if library is None or leaves is None:
+        return _leaf_hashes, _fold
+    return leaves, partial(root_from_leaf_hashes, library)
 
 
 class MerkleAccumulator:
@@ -109,20 +124,22 @@ def stored_root(trace: Path) -> str | None:
 class BlockHasher:
     """Leaf-hashes newline-joined blobs of lines and folds every full block of 2**13 leaves."""
 
-    __slots__ = ("_merkle", "_pending")
+    __slots__ = ("_fold", "_leaves", "_merkle", "_pending")
 
     def __init__(self) -> None:
         self._merkle = MerkleAccumulator()
         self._pending: list[bytes] = []
+        self._leaves, self._fold = _block_hashing()
 
     def feed(self, blob: bytes) -> None:
         """Hash the newline-separated lines of ``blob``."""
         pending = self._pending
-        pending += _leaf_hashes(blob)
+        pending += self._leaves(blob)
         if len(pending) >= BLOCK:
             whole = len(pending) - len(pending) % BLOCK
             for start in range(0, whole, BLOCK):
-                self._merkle.add_subtree(_fold(pending[start : start + BLOCK]), BLOCK_HEIGHT)
+                block = pending[start : start + BLOCK]
+                self._merkle.add_subtree(self._fold(block), BLOCK_HEIGHT)
             del pending[:whole]
 
     def finish(self) -> tuple[bytes, int]:

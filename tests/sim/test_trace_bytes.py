@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from node.merkle import merkle_root
+from node.native import library as native
 from node.sim import engine, scenario
-from node.sim.trace import TraceWriter, _leaf_hashes
+from node.sim import trace as trace_module
+from node.sim.trace import BLOCK, BlockHasher, TraceWriter, _leaf_hashes
 from tests.sim.conftest import make
 
 # Roots of the traces these scenarios gave before the fast paths existed.
@@ -177,3 +180,30 @@ def test_writer_root_is_rfc9162_over_the_lines(lines: list[str]) -> None:
     for line in lines:
         writer.line(line)
     assert writer.close() == merkle_root([line.encode() for line in lines])
+
+
+def _native_leaves() -> Callable[[bytes], list[bytes]]:
+    library, why = native.load()
+    if library is None:
+        pytest.skip(f"native library: {why}")
+    leaves = native.leaf_hasher(library)
+    assert leaves is not None, "libnets_engine.so predates nets_leaf_hashes: make setup"
+    return leaves
+
+
+@given(st.lists(st.binary(max_size=150).map(lambda b: b.replace(b"\n", b"")), max_size=40))
+@settings(max_examples=100, deadline=None)
+def test_native_leaf_hashes_match_hashlib(lines: list[bytes]) -> None:
+    blob = b"\n".join(lines)
+    assert _native_leaves()(blob) == _leaf_hashes(blob)
+
+
+def test_native_and_python_block_hashing_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    _native_leaves()
+    blob = b"\n".join(b'{"t":%d,"kind":"x"}' % i for i in range(3 * BLOCK + 5))
+    native_hasher = BlockHasher()
+    native_hasher.feed(blob)
+    monkeypatch.setattr(trace_module, "_block_hashing", lambda: (_leaf_hashes, trace_module._fold))
+    python_hasher = BlockHasher()
+    python_hasher.feed(blob)
+    assert native_hasher.finish() == python_hasher.finish()

@@ -261,6 +261,23 @@ void nets_sha256_prefixed(uint8_t prefix, const uint8_t *data, size_t len, uint8
     }
 }
 
+/* The simulator's trace leaves: sha256(0x00 || line) of each newline-separated line of
+   blob[0..len) (k newlines separate k+1 lines), 32 bytes each into out, which has room for
+   max hashes. Returns the number of lines, or 0 with nothing written when they exceed max. */
+size_t nets_leaf_hashes(const uint8_t *blob, size_t len, uint8_t *out, size_t max) {
+    size_t n = 0;
+    const uint8_t *p = blob, *end = blob + len;
+    for (;;) {
+        const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
+        const uint8_t *stop = nl ? nl : end;
+        if (n == max) return 0;
+        nets_sha256_prefixed(0, p, (size_t)(stop - p), out + 32 * n);
+        n++;
+        if (!nl) return n;
+        p = nl + 1;
+    }
+}
+
 /* RFC 9162 root over leaf hashes, folding pairs level by level in place (an odd last node is
    promoted unchanged), exactly node.merkle.root_from_leaf_hashes. */
 void nets_merkle_root(uint8_t *hashes, size_t n, uint8_t out[32]) {

@@ -11,6 +11,7 @@
 void nets_keccak256(const uint8_t *data, size_t len, uint8_t out[32]);
 void nets_sha256_prefixed(uint8_t prefix, const uint8_t *data, size_t len, uint8_t out[32]);
 void nets_merkle_root(uint8_t *hashes, size_t n, uint8_t out[32]);
+size_t nets_leaf_hashes(const uint8_t *blob, size_t len, uint8_t *out, size_t max);
 
 /* One system's transition function on its own decoded state (at most NETS_MAX_STATE bytes). */
 typedef struct {
