@@ -118,4 +118,3 @@ def leaf_hasher(library: Library) -> Callable[[bytes], list[bytes]] | None:
         return [raw[i : i + 32] for i in range(0, 32 * n, 32)]
 
     return leaf_hashes
-

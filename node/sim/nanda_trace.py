@@ -172,8 +172,10 @@ class NandaWriter:
 
     Keeps each message's text until it is delivered or dropped (Nanda Town repeats the payload
     on receive lines), so memory is linear in messages in flight. Timers become receives from
-    oneself, as Nanda Town's timers are; ``app``, ``layer``, ``heal`` and ``end`` lines have
-    no Nanda Town form and are left out."""
+    oneself, as Nanda Town's timers are. ``app`` and ``layer`` lines (nets' evidence) keep their
+    fields with ``ts`` for ``t``: `nest inspect` counts them under their kind, Nanda Town's
+    validators read only messages, and nets validate runs nets' own checks on them. ``heal``
+    and ``end`` lines have no Nanda Town form and are left out."""
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
@@ -220,6 +222,8 @@ class NandaWriter:
             else:  # Nanda Town files a drop under the recipient
                 record.update(agent=event.get("to"), kind="dropped", **{"from": agent})
             self._write(record)
+        elif kind in ("app", "layer"):  # nets' evidence, for nets validate; nest skips them
+            self._write({**{k: v for k, v in event.items() if k != "t"}, "ts": ts})
         elif kind == "timer":
             text = self._text(event)
             self._write(

@@ -97,7 +97,7 @@ def test_inspect_and_report_read_a_nanda_trace(tmp_path: Path) -> None:
 def test_validate_names_the_suites_nanda_traces_have(tmp_path: Path) -> None:
     path = tmp_path / "v.jsonl"
     path.write_text(line(agent="supplier-0", kind="start", ts=0.0) + "\n")
-    code, _, err = nets("validate", str(path))
+    code, _, err = nets("validate", str(path), "--scenario", "private_commerce")
     assert code == 2
     assert "Nanda Town traces" in err
 
@@ -110,7 +110,9 @@ def test_nets_writes_a_trace_in_nanda_towns_format(tmp_path: Path) -> None:
     assert code == 0, err
     assert not (tmp_path / "auction.jsonl.nets").exists()
     lines = [json.loads(x) for x in out.read_text().splitlines()]
-    assert {e["kind"] for e in lines} <= {"start", "send", "receive", "dropped", "stop"}
+    # Nanda Town's kinds, plus nets' evidence lines (nest inspect counts them by kind)
+    kinds = {"start", "send", "receive", "dropped", "stop", "app", "layer"}
+    assert {e["kind"] for e in lines} <= kinds
     for raw, event in zip(out.read_text().splitlines(), lines, strict=True):
         assert raw == line(**event)  # sorted keys, compact, as Nanda Town writes
         assert isinstance(event["ts"], float)

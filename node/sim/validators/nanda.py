@@ -3,8 +3,8 @@
 Its traces carry only messages (no app events), so these read its message texts, with the
 definitions of its validators (nest-core 0.1.4) and its validator names; like every check here
 they fail when there is nothing to check. Suites exist for marketplace, auction, voting and
-consensus; other Nanda Town traces (supply_chain, reputation) are read by inspect and report,
-and validate names the suites it has.
+consensus; supply_chain and reputation traces get nets' own properties read from their
+messages (validators.nanda_as_nets).
 """
 
 from __future__ import annotations

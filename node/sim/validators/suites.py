@@ -14,6 +14,7 @@ from node.sim.validators import (
     consensus,
     marketplace,
     nanda,
+    nanda_as_nets,
     private_commerce,
     reputation,
     supply_chain,
@@ -70,14 +71,18 @@ def resolve_suite(name: str, *, files: bool = True) -> str:
 
 
 def checks_for(trace: Trace, suite: str) -> tuple[Check, ...]:
-    """The suite's checks for this trace's format: a Nanda Town trace has only messages, so it
-    gets Nanda Town's message-level checks (validators.nanda); UnknownSuite when there are none."""
-    if trace.run.get("format") == "nanda":
-        found = nanda.SUITES.get("marketplace" if suite == "llm_marketplace" else suite)
+    """The suite's checks for this trace's evidence. A Nanda Town trace that carries nets' app
+    events (`nets run --trace-format nanda` writes them) gets nets' own checks; one with only
+    messages (`nest run`'s) gets message-level checks: nets' properties read from its messages
+    where they exist (validators.nanda_as_nets), else Nanda Town's own (validators.nanda).
+    UnknownSuite when there are none."""
+    if trace.run.get("format") == "nanda" and not trace.apps:
+        name = "marketplace" if suite == "llm_marketplace" else suite
+        found = nanda_as_nets.SUITES.get(name) or nanda.SUITES.get(name)
         if found is None:
+            known = sorted({*nanda.SUITES, *nanda_as_nets.SUITES})
             raise UnknownSuite(
-                f"no validators for Nanda Town traces of {suite!r} "
-                f"(known: {', '.join(sorted(nanda.SUITES))})"
+                f"no validators for Nanda Town traces of {suite!r} (known: {', '.join(known)})"
             )
         return found
     return SUITES[suite]
