@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, EntryPoints, distributions, entry_points
+from importlib.metadata import EntryPoints, entry_points
 
 from node.sim.layers import ENTRY_POINT_PREFIX, LAYERS, Provider
 from node.sim.nanda_plugins import ADAPTED_LAYERS, NANDA_GROUP_PREFIX, nanda_provider
@@ -29,16 +30,14 @@ def _group(layer: str, eps: EntryPoints | None = None) -> EntryPoints:
 
 
 def scan() -> EntryPoints:
-    """Every entry point of every installed distribution, scanned once."""
-    seen: set[str] = set()
-    found: list[EntryPoint] = []
-    for dist in distributions():
-        key = (dist.name or "").lower().replace("_", "-")
-        if key in seen:
-            continue  # the first distribution of a name on sys.path shadows later ones
-        seen.add(key)
-        found.extend(dist.entry_points)
-    return EntryPoints(found)
+    """Every entry point of every installed distribution, scanned once; the first distribution
+    of a name on sys.path shadows later ones. (importlib.metadata names a distribution by its
+    directory, without parsing every METADATA file as ``dist.name`` does: a tenth of a small
+    run's time.)"""
+    if sys.version_info >= (3, 12):
+        return entry_points()
+    groups = entry_points()  # Python 3.11: SelectableGroups, group name -> EntryPoints
+    return EntryPoints(ep for name in sorted(groups.groups) for ep in groups.select(group=name))
 
 
 def _nanda_group(layer: str, eps: EntryPoints | None = None) -> EntryPoints:

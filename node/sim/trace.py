@@ -185,7 +185,7 @@ class _HashWorker:
 
 def worker_hashing_available() -> bool:
     """Worth hashing in a second process: fork exists and there are cores to spare."""
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) >= 4
+    return (os.cpu_count() or 1) >= 4 and "fork" in multiprocessing.get_all_start_methods()
 
 
 class TraceWriter:
