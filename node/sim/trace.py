@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 from collections.abc import Callable
 from functools import cache, partial
 from itertools import repeat
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from node.merkle import EMPTY_ROOT, node_hash
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 _sha256 = hashlib.sha256
 _digest = type(_sha256()).digest
@@ -161,6 +162,8 @@ class _HashWorker:
     """A BlockHasher in a child process: the run keeps one core, hashing gets another."""
 
     def __init__(self) -> None:
+        import multiprocessing
+
         ctx = multiprocessing.get_context("fork")
         self._conn, child = ctx.Pipe()
         self._proc = ctx.Process(target=_hash_worker, args=(child,), daemon=True)
@@ -185,7 +188,11 @@ class _HashWorker:
 
 def worker_hashing_available() -> bool:
     """Worth hashing in a second process: fork exists and there are cores to spare."""
-    return (os.cpu_count() or 1) >= 4 and "fork" in multiprocessing.get_all_start_methods()
+    if (os.cpu_count() or 1) < 4:
+        return False
+    import multiprocessing  # here: a run without a hash worker does not load it
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 class TraceWriter:
