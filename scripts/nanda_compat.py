@@ -245,6 +245,19 @@ def bridge(bin_dir: Path, work: Path, files: dict[str, str]) -> list[str]:
     ):
         r = subprocess.run([str(NETS), *cmd], capture_output=True, text=True)
         notes.append(f"nets {cmd[0]} (Nanda trace): exit {r.returncode}")
+    for task in ("supply_chain", "reputation"):
+        # nets validate on Nanda Town's own trace, and on the Nanda form of nets' own run
+        mine_n = work / f"bridge-{task}.jsonl"
+        subprocess.run(
+            [str(NETS), "run", files[task], "-o", str(mine_n), "--trace-format", "nanda"],
+            capture_output=True,
+        )
+        for label, path in (
+            ("Nanda's", work / f"nanda-{task}.jsonl"),
+            ("nets' nanda-form", mine_n),
+        ):
+            _, _, _, verdicts = nets_counts(path, task)
+            notes.append(f"nets validate on {label} {task} trace: {verdicts}")
     return notes
 
 
