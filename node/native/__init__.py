@@ -24,4 +24,5 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from node.native import runner
 
-    return getattr(runner, name)
+    value = globals()[name] = getattr(runner, name)
+    return value

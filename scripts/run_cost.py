@@ -1,0 +1,64 @@
+"""Where a `nets run`'s CPU time goes: interpreter, imports, scenario loading, simulation, trace.
+
+Each row is a child process measured with wait4 (user + system CPU; the least of --repeat runs,
+so other load on the machine inflates it least). The rows subtract into the cost of each part:
+start-up (Python alone, then `nets --version`, then importing the run command), and a run of
+FILE without a trace and with one. Usage:
+    .venv/bin/python scripts/run_cost.py FILE [--repeat 5] [--set KEY=VALUE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+PYTHON = sys.executable
+NETS = str(Path(sys.executable).with_name("nets"))
+
+
+def cpu(cmd: list[str], repeat: int) -> float:
+    """The least user + system CPU seconds of ``repeat`` runs of ``cmd``."""
+    best = float("inf")
+    for _ in range(repeat):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"failed: {' '.join(cmd)}")
+        best = min(best, usage.ru_utime + usage.ru_stime)
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("file")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--set", dest="sets", action="append", default=[])
+    args = ap.parse_args()
+    sets = [x for s in args.sets for x in ("--set", s)]
+    with tempfile.TemporaryDirectory() as tmp:
+        trace = str(Path(tmp) / "t.jsonl")
+        rows = [
+            ("python -c pass", [PYTHON, "-c", "pass"]),
+            ("nets --version", [NETS, "--version"]),
+            ("import the run command", [PYTHON, "-c", "import node.cli.sim"]),
+            ("nets run --no-trace", [NETS, "run", args.file, "--no-trace", *sets]),
+            (
+                "nets run (trace)",
+                [NETS, "run", args.file, "-o", trace, "--no-hash-worker", *sets],
+            ),
+        ]
+        print(f"{args.file}, least CPU of {args.repeat} runs\n")
+        print("| step | CPU s | this part |\n|---|---:|---:|")
+        last = 0.0
+        for label, cmd in rows:
+            seconds = cpu(cmd, args.repeat)
+            print(f"| {label} | {seconds:.3f} | {seconds - last:+.3f} |")
+            last = seconds
+
+
+if __name__ == "__main__":
+    main()
