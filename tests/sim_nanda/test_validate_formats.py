@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from node.cli import main
 from node.sim.validators import validate_file
@@ -142,3 +144,42 @@ def test_nanda_reputation_messages(
     assert report.suite == "reputation"
     got = {v.name: v.passed for v in report.verdicts}
     assert got == dict(zip(("cheaters_reported", "honest_not_flagged"), expected, strict=True))
+
+
+_AGENTS = [*CHAIN, "honest-0", "malicious-0", "observer-0"]
+_TEXTS = st.builds(
+    ":".join,
+    st.lists(
+        st.sampled_from(
+            ["material", "product", "shipment", "delivered", "cheat", "report", "warning", "1"]
+        )
+        | st.sampled_from(_AGENTS)
+        | st.text(max_size=6),
+        max_size=5,
+    ),
+)
+
+
+@given(
+    sends=st.lists(
+        st.tuples(st.sampled_from(_AGENTS), st.sampled_from([*_AGENTS, None]), _TEXTS),
+        max_size=25,
+    ),
+    suite=st.sampled_from(["supply_chain", "reputation"]),
+)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_hostile_nanda_messages_give_verdicts_not_crashes(
+    sends: list[tuple[str, str | None, str]], suite: str, tmp_path: Path
+) -> None:
+    t = NandaTrace(_AGENTS)
+    for src, dst, text in sends:
+        t.send(src, dst, text)
+    report = validate_file(t.write(tmp_path / "hostile.jsonl"), suite)
+    assert report.suite == suite
+    assert [v.name for v in report.verdicts] == {
+        "supply_chain": ["goods_traced_through_all_hops"],
+        "reputation": ["cheaters_reported", "honest_not_flagged"],
+    }[suite]
+    assert all("malformed evidence" not in v.detail for v in report.verdicts)
