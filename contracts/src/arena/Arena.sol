@@ -464,10 +464,6 @@ contract Arena is IArenaGame {
         claimCommit[claimId] = commit;
     }
 
-    function _commit(bytes32 claimRoot, int64[] calldata scores) internal pure returns (bytes32) {
-        return keccak256(abi.encode(claimRoot, keccak256(abi.encodePacked(scores))));
-    }
-
     // ---------------------------------------------------------------- settlement
 
     /// @notice Counts a batch of the round's live claims after its challenge deadline (anyone, any
@@ -533,13 +529,19 @@ contract Arena is IArenaGame {
     /// @dev Inserts `key` into the sorted (descending) `top[0:filled]`, dropping the last one
     ///      when full; returns the new count.
     function _insert(uint256[] memory top, uint256 filled, uint256 key) internal pure returns (uint256) {
+        uint256 cap = top.length;
         uint256 j = filled;
-        if (filled < top.length) ++filled;
-        while (j > 0 && top[j - 1] < key) {
-            if (j < top.length) top[j] = top[j - 1];
-            --j;
+        if (filled < cap) ++filled;
+        // Unchecked shift (the hot loop of a batch): j <= cap, slots are 32 bytes from top + 0x20.
+        assembly ("memory-safe") {
+            let base := add(top, 0x20)
+            for {} gt(j, 0) { j := sub(j, 1) } {
+                let prev := mload(add(base, shl(5, sub(j, 1))))
+                if iszero(lt(prev, key)) { break }
+                if lt(j, cap) { mstore(add(base, shl(5, j)), prev) }
+            }
+            if lt(j, cap) { mstore(add(base, shl(5, j)), key) }
         }
-        if (j < top.length) top[j] = key;
         return filled;
     }
 
@@ -573,7 +575,10 @@ contract Arena is IArenaGame {
         emit RoundSettled(roundId, r.rankedClaims, paid);
     }
 
-    /// @dev Checks that `c` opens a live claim of the round not counted yet and returns its total.
+    /// @dev Checks that `c` opens a live claim of the round not counted yet and returns its total,
+    ///      in one pass over the scores (the per-score cost bounds the batch size). A word that is
+    ///      not a canonical int64 cannot match the commitment, which submitClaim made of canonical
+    ///      words, so it is refused as BadClaimOpening; 1,024 int64 sums cannot overflow.
     function _openedTotal(uint256 claimId, uint256 position, ClaimOpening calldata c)
         internal
         view
@@ -581,12 +586,21 @@ contract Arena is IArenaGame {
     {
         bytes32 commit = claimCommit[claimId];
         if (commit == RANKED || held[claimId]) revert ClaimAlreadyRanked(position);
-        if (commit == bytes32(0) || commit == VOIDED || commit != _commit(c.claimRoot, c.scores)) {
-            revert BadClaimOpening(position);
+        int64[] calldata scores = c.scores;
+        bytes32 root = c.claimRoot;
+        bytes32 digest;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            let size := shl(5, scores.length)
+            calldatacopy(ptr, scores.offset, size)
+            for { let i := 0 } lt(i, size) { i := add(i, 0x20) } {
+                total := add(total, mload(add(ptr, i)))
+            }
+            mstore(0x00, root)
+            mstore(0x20, keccak256(ptr, size))
+            digest := keccak256(0x00, 0x40)
         }
-        for (uint256 j; j < c.scores.length; ++j) {
-            total += c.scores[j];
-        }
+        if (commit == bytes32(0) || commit == VOIDED || commit != digest) revert BadClaimOpening(position);
     }
 
     // ---------------------------------------------------------------- withdrawals
