@@ -25,6 +25,7 @@ def owed(chain: MemoryChain) -> int:
         + sum(a.stake + a.unstaking for a in state.agents.values())
         + sum(league.reward_pool for league in state.leagues.values())
         + open_bonds
+        + sum(state.held.values())
     )
 
 
@@ -83,8 +84,7 @@ def apply(chain: MemoryChain, op: int, who: int, arg: int) -> None:
             and commitment(opening.claim_root, opening.scores)
             == s.claim_commit.get((round_id << 64) | agent_id)
         ]
-        openings.sort(key=lambda c: (-sum(c.scores), c.agent_id))
-        me.settle_round(round_id, openings)
+        me.settle_round(round_id, openings[: 1 + who])  # a batch: any part, any order
     if op == 3 and who == 0:
         me.withdraw(max(1, me.balance_of(me.address)))
 
