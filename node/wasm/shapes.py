@@ -17,7 +17,9 @@ from pathlib import Path
 
 import wasmtime
 
-from node.wasm.limits import MAX_CALL_DEPTH, MAX_LOCALS
+from node.wasm.limits import MAX_CALL_DEPTH, MAX_LOCALS, MAX_PROGRAM_BYTES
+from node.wasm.program_size import WORD, program_size
+from node.wasm.validator import Module, parse_module
 
 UNROLL = 64
 """Patterns per loop iteration: the loop's own `br` is then under 2% of the fuel."""
@@ -94,16 +96,26 @@ def br_table(labels: int) -> bytes:
     return _loop(f"(block (br_table {targets} 0 (i32.const {labels})))", unroll=unroll)
 
 
-def padded(build: Callable[[], bytes], data_bytes: int) -> bytes:
-    """`build`'s module with a non-zero data segment of `data_bytes` more (more calldata)."""
-    return build() + _data_section(data_bytes)  # the shapes padded here have no data section
+def at_program_limit(
+    pattern: str, *, funcs: str = "", unroll: int = UNROLL, limit: int = MAX_PROGRAM_BYTES
+) -> bytes:
+    """`_loop(pattern)` plus a never-called function of `i64.const -1; drop` pairs (10
+    non-zero program bytes each) that fills the compiled program to within 10 bytes of
+    `limit`: the proof then also carries the most calldata gas a program can cost."""
 
+    def build(pairs: int) -> bytes:
+        pad = f"(func $pad {'(drop (i64.const -1))' * pairs})" if pairs else ""
+        return _loop(pattern, funcs=funcs + pad, unroll=unroll)
 
-def _data_section(size: int) -> bytes:
-    from node.wasm.builder import section, uleb
+    def size(code: bytes) -> int:
+        module = parse_module(code)
+        assert isinstance(module, Module)
+        return program_size(module.functions, module.globals, module.data)
 
-    segment = b"\x00\x41\x00\x0b" + uleb(size) + b"\xff" * size
-    return section(11, uleb(1) + segment)
+    pairs = (limit - size(build(1)) - WORD) // 10
+    while size(build(pairs)) > limit:
+        pairs -= 1
+    return build(pairs)
 
 
 def _binary(op: str, ty: str = "i64") -> str:
@@ -170,18 +182,47 @@ SHAPES: dict[str, Callable[[], bytes]] = {
     "static stack of 18,000 slots, store at the memory's end": lambda: tall_stack_store(18_000),
     "static stack of 18,000 slots, data at the memory's end": lambda: tall_stack_data(18_000),
     "1,000 data segments of 32 bytes": lambda: data_segments(1_000, 32),
-    "call 255 locals + 60 KB data (program at the limit)": lambda: padded(
-        lambda: calls(MAX_LOCALS - 1), 60_000
-    ),
+    "call, callee with 31 locals": lambda: calls(31),
+}
+
+FIXTURES = {
+    "i64.clz chain": "clz_chain",
+    "i32.load chain": "load_chain",
+    "i64.ctz": "ctz_drop",
+    "memory.size; drop": "memory_size_drop",
+    "call, callee with 31 locals": "call_31_locals",
+    "call, callee with 255 locals": "call_255_locals",
+    "call chain 63 deep, 255 locals each": "chain_255_locals",
+}
+"""The costliest shapes (scripts/bench_proof.py), proved in full by ProofBound.t.sol: each as
+is and filled to the program limit (`<stem>_full.wasm`)."""
+FIXTURE_DIR = Path(__file__).resolve().parents[2] / "contracts" / "test" / "wasm" / "shapes"
+
+
+def fixtures() -> dict[str, bytes]:
+    """File name -> module for FIXTURES."""
+    out: dict[str, bytes] = {}
+    for shape, stem in FIXTURES.items():
+        out[f"{stem}.wasm"] = SHAPES[shape]()
+    for stem, (pattern, funcs, unroll) in _FULL.items():
+        out[f"{stem}_full.wasm"] = at_program_limit(pattern, funcs=funcs, unroll=unroll)
+    return out
+
+
+_FULL: dict[str, tuple[str, str, int]] = {
+    "clz_chain": (_nest("i64.clz", "(global.get $g)"), "", 1),
+    "load_chain": (_nest("i32.load offset=8", "(local.get $a)"), "", 1),
+    "call_31_locals": ("(call $f)", _callee("$f", 0, 31), UNROLL),
 }
 
 
-def write_fixtures(directory: Path, names: dict[str, str]) -> None:
-    """Write the shapes in `names` (shape -> file stem) as `<stem>.wasm` under `directory`."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for shape, stem in names.items():
-        (directory / f"{stem}.wasm").write_bytes(SHAPES[shape]())
+def main() -> int:
+    FIXTURE_DIR.mkdir(parents=True, exist_ok=True)
+    for file_name, code in fixtures().items():
+        (FIXTURE_DIR / file_name).write_bytes(code)
+    print(f"{len(FIXTURES) + len(_FULL)} modules in {FIXTURE_DIR}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":
-    print(len(SHAPES), "shapes", file=sys.stderr)
+    raise SystemExit(main())
