@@ -193,47 +193,28 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
             function trap(c, left) {
                 mstore(add(c, 0x1c0), or(1, shl(8, sub(mload(add(c, 0x160)), left))))
             }
+            // Bit length of x < 2^64, branchless (binary search by shifts).
             function bitlen(x) -> n {
-                if gt(x, 0xffffffff) {
-                    x := shr(32, x)
-                    n := 32
-                }
-                if gt(x, 0xffff) {
-                    x := shr(16, x)
-                    n := add(n, 16)
-                }
-                if gt(x, 0xff) {
-                    x := shr(8, x)
-                    n := add(n, 8)
-                }
-                if gt(x, 0xf) {
-                    x := shr(4, x)
-                    n := add(n, 4)
-                }
-                if gt(x, 0x3) {
-                    x := shr(2, x)
-                    n := add(n, 2)
-                }
-                if gt(x, 0x1) {
-                    x := shr(1, x)
-                    n := add(n, 1)
-                }
-                n := add(n, x)
+                n := shl(5, gt(x, 0xffffffff))
+                x := shr(n, x)
+                let s := shl(4, gt(x, 0xffff))
+                x := shr(s, x)
+                n := or(n, s)
+                s := shl(3, gt(x, 0xff))
+                x := shr(s, x)
+                n := or(n, s)
+                s := shl(2, gt(x, 0xf))
+                x := shr(s, x)
+                n := or(n, s)
+                s := shl(1, gt(x, 0x3))
+                x := shr(s, x)
+                n := add(or(n, s), add(gt(x, 1), iszero(iszero(x))))
             }
-            // Reverses the low `width` bytes of v (v < 2^(8 width)).
-            function rev(v, width) -> x {
-                switch width
-                case 1 { x := v }
-                case 2 { x := or(shr(8, v), and(shl(8, v), 0xff00)) }
-                case 4 {
-                    x := or(shr(8, and(v, 0xff00ff00)), shl(8, and(v, 0x00ff00ff)))
-                    x := or(shr(16, x), and(shl(16, x), 0xffff0000))
-                }
-                default {
-                    x := or(shr(8, and(v, 0xff00ff00ff00ff00)), shl(8, and(v, 0x00ff00ff00ff00ff)))
-                    x := or(shr(16, and(x, 0xffff0000ffff0000)), shl(16, and(x, 0x0000ffff0000ffff)))
-                    x := or(shr(32, x), and(shl(32, x), 0xffffffff00000000))
-                }
+            // Byte-reverses v < 2^64 (a little-endian u64 from 8 memory bytes, and back).
+            function rev64(v) -> x {
+                x := or(shr(8, and(v, 0xff00ff00ff00ff00)), shl(8, and(v, 0x00ff00ff00ff00ff)))
+                x := or(shr(16, and(x, 0xffff0000ffff0000)), shl(16, and(x, 0x0000ffff0000ffff)))
+                x := or(shr(32, x), and(shl(32, x), 0xffffffff00000000))
             }
             // Branch: keep `arity` values on top, drop `drop` bytes below them.
             function unwind(sp, drop, arity) -> nsp {
@@ -297,11 +278,12 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
                             trap(ctx, left)
                             break
                         }
-                        let v := rev(shr(sub(256, shl(3, width)), mload(add(mload(ctx), ea))), width)
-                        if and(gt(op, 0x2b), iszero(and(op, 1))) { v := signextend(sub(width, 1), v) }
-                        switch and(info, 4)
-                        case 0 { v := and(v, 0xffffffff) }
-                        default { v := and(v, 0xffffffffffffffff) }
+                        // the first `width` of 8 bytes read as little-endian
+                        let v := and(rev64(shr(192, mload(add(mload(ctx), ea)))), sub(shl(shl(3, width), 1), 1))
+                        if and(gt(op, 0x2b), iszero(and(op, 1))) {
+                            // signed: extend, then keep the 32 or 64 bits of the value type
+                            v := and(signextend(sub(width, 1), v), sub(shl(add(32, shl(3, and(info, 4))), 1), 1))
+                        }
                         mstore(sub(sp, 32), v)
                         ip := add(ip, 5)
                         continue
@@ -317,8 +299,9 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
                     switch width
                     case 1 { mstore8(a, v) }
                     default {
-                        v := rev(and(v, sub(shl(shl(3, width), 1), 1)), width)
-                        mstore(a, or(and(mload(a), shr(shl(3, width), not(0))), shl(sub(256, shl(3, width)), v)))
+                        // v's low `width` bytes, little-endian, over the first `width` bytes at a
+                        let bits := shl(3, width)
+                        mstore(a, or(and(mload(a), shr(bits, not(0))), shl(192, rev64(and(v, sub(shl(bits, 1), 1))))))
                     }
                     ip := add(ip, 5)
                     continue

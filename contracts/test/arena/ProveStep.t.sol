@@ -128,29 +128,31 @@ abstract contract ProveStepBase is ArenaBase {
         (,, p.program) = verifier.compile(code);
     }
 
-    /// @notice Proves the step and returns the gas of the proveStep transaction: 21,000 + the
-    ///         larger of (calldata at 16/4 gas per non-zero/zero byte + execution) and the
-    ///         EIP-7623 calldata floor (10 gas per token, a non-zero byte is 4 tokens). The
-    ///         claimant must lose.
+    /// @notice Proves the step and returns the gas of the proveStep transaction with cold storage:
+    ///         the callee frame's gas (vm.lastCallGas) plus 21,000 and the calldata at 16/4 gas per
+    ///         non-zero/zero byte, or the EIP-7623 floor if larger (ArenaBase._txGas). The claimant
+    ///         must lose.
     function _proveGas(Proof memory p) internal returns (uint256 txGas) {
         DisputeGame.Dispute memory d = game.dispute(p.disputeId);
         uint256 hi = uint256(uint32(d.hi));
         DisputeGame.Entry memory lo = d.lo < 0 ? DisputeGame.Entry(0, 0, 0, 0) : p.claimed.entries[hi - 1];
         bytes memory data =
             abi.encodeCall(DisputeGame.proveStep, (p.disputeId, lo, p.claimed.entries[hi], p.truth.states[hi], p.program));
-        uint256 nonZero;
-        for (uint256 i; i < data.length; ++i) {
-            if (data[i] != 0) ++nonZero;
-        }
-        uint256 zero = data.length - nonZero;
         _expectResolved(p.disputeId, p.claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.StepMismatch);
-        uint256 before = gasleft();
-        _proveStep(CAROL, p.disputeId, p.claimed, p.truth, p.program);
-        uint256 execution = before - gasleft();
+        vm.cool(address(game));
+        vm.cool(address(arena));
+        vm.cool(address(verifier));
+        vm.cool(address(counter));
+        vm.prank(CAROL);
+        (bool ok, bytes memory err) = address(game).call(data);
+        if (!ok) {
+            assembly {
+                revert(add(err, 0x20), mload(err))
+            }
+        }
+        uint256 execution = vm.lastCallGas().gasTotalUsed;
         assertEq(arena.claimCommit(p.claimId), arena.VOIDED(), "voided");
-        uint256 standard = 16 * nonZero + 4 * zero + execution;
-        uint256 floor = 10 * (zero + 4 * nonZero);
-        txGas = 21_000 + (standard > floor ? standard : floor);
+        txGas = _txGas(data, execution);
         emit log_named_uint("  proveStep execution gas", execution);
         emit log_named_uint("  proveStep calldata bytes", data.length);
         assertTrue(
