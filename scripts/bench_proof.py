@@ -61,7 +61,10 @@ def measure(chain: OnchainInterpreter, name: str, build: Callable[[], bytes]) ->
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description="Search hostile module shapes for the costliest one-step proof "
+        "(starts and stops its own anvil; about a minute)."
+    )
     parser.add_argument("--top", type=int, default=0, help="print only the N costliest shapes")
     parser.add_argument("--only", default="", help="only shapes whose name contains this")
     args = parser.parse_args()

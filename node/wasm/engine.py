@@ -24,8 +24,8 @@ import wasmtime
 
 from node.wasm.fastcall import I32_KIND, I64_KIND, Handle, export
 from node.wasm.limits import MAX_FUEL, MAX_PAGES, PAGE_SIZE
-from node.wasm.opcodes import I64, MEMORY
 from node.wasm.meter import meter_entries
+from node.wasm.opcodes import I64, MEMORY
 from node.wasm.rewrite import export_host_view
 from node.wasm.validator import Module
 

@@ -64,12 +64,42 @@ def chain(locals_: int) -> bytes:
     return _loop("(call $f0)", funcs=funcs)
 
 
+def entry_priced(decide_locals: int, callees: list[tuple[int, int]], calls: list[int]) -> bytes:
+    """decide (with `decide_locals` declared i64 locals) calls callee `i` (`params` i32 params,
+    `locals_` declared locals of mixed types, from `callees`) once per entry of `calls`, x
+    times where x is the observation's low byte, summing their results: every entry is priced
+    and the budget can run out at any of them."""
+    funcs = []
+    for index, (params, locals_) in enumerate(callees):
+        ps = " (param i32)" * params
+        ls = f" (local {' '.join('i32' if k % 2 else 'i64' for k in range(locals_))})"
+        funcs.append(
+            f"(func $c{index}{ps} (result i64){ls if locals_ else ''}"
+            f" (i64.add (i64.const {index + 1}) (i64.extend_i32_u (i32.const {params}))))"
+        )
+    body = "".join(
+        f"(local.set $acc (i64.add (local.get $acc) (call $c{i} {'(i32.const 7)' * callees[i][0]})))"
+        for i in calls
+    )
+    extra = f" (local {' i64' * decide_locals})" if decide_locals else ""
+    return _wat(
+        f"""(module {"".join(funcs)}
+        (func (export "decide") (param $x i64) (result i64) (local $acc i64) (local $n i32){extra}
+          (local.set $n (i32.and (i32.wrap_i64 (local.get $x)) (i32.const 255)))
+          (block $done (loop $l (br_if $done (i32.eqz (local.get $n))) {body}
+            (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br $l)))
+          (local.get $acc)))"""
+    )
+
+
 def tall_stack_store(height: int, at: int = 131_064) -> bytes:
     """A function whose dead code after `return` raises the static operand height to `height`
     (the interpreter reserves that much stack below the linear memory), then decide stores
     to linear memory at `at` in a loop."""
     pad = "(i32.const 0)" * height
-    funcs = f"(func $pad (result i32) (return (i32.const 0)) {pad} (drop) {'(drop)' * (height - 1)})"
+    funcs = (
+        f"(func $pad (result i32) (return (i32.const 0)) {pad} (drop) {'(drop)' * (height - 1)})"
+    )
     return _loop(f"(i64.store (i32.const {at}) (i64.const -1))", funcs=funcs)
 
 
@@ -77,7 +107,9 @@ def tall_stack_data(height: int) -> bytes:
     """The same reservation with a data segment at the end of linear memory (applied at
     instantiation, before any fuel) and a cheap loop."""
     pad = "(i32.const 0)" * height
-    funcs = f"(func $pad (result i32) (return (i32.const 0)) {pad} (drop) {'(drop)' * (height - 1)})"
+    funcs = (
+        f"(func $pad (result i32) (return (i32.const 0)) {pad} (drop) {'(drop)' * (height - 1)})"
+    )
     return _loop("(drop (local.get $a))", funcs=funcs, data='(data (i32.const 131071) "\\ff")')
 
 
@@ -100,7 +132,7 @@ def at_program_limit(
     pattern: str, *, funcs: str = "", unroll: int = UNROLL, limit: int = MAX_PROGRAM_BYTES
 ) -> bytes:
     """`_loop(pattern)` plus a never-called function of `i64.const -1; drop` pairs (10
-    non-zero program bytes each) that fills the compiled program to within 10 bytes of
+    non-zero program bytes each) that fills the compiled program to within 64 bytes of
     `limit`: the proof then also carries the most calldata gas a program can cost."""
 
     def build(pairs: int) -> bytes:
