@@ -36,6 +36,28 @@ contract ProofBoundTest is ProveStepBase {
         assertTrue(txGas < TX_GAS_CAP, "one-step proof under EIP-7825's cap");
     }
 
+    /// @notice The reported problem, reproduced from the interpreter's own gas: a call of a
+    ///         255-local function costs ~1,900 gas, so at the old price of 2 fuel a call, 9,990 calls
+    ///         in a 20,000-fuel decision would cost more than a transaction may carry; at 9 fuel a
+    ///         call (1 + 1 + 255 / 32) the same decision makes 2,220 calls.
+    function test_unpricedLocalsWouldExceedTheCap() public {
+        bytes memory code = vm.readFileBinary(string.concat(DIR, "call_255_locals.wasm"));
+        (, uint8 abiVersion, bytes memory program) = verifier.compile(code);
+        bytes memory obs = abi.encodePacked(uint64(7));
+        uint256 before = gasleft();
+        verifier.run(program, abiVersion, obs, MAX_FUEL / 2);
+        uint256 half = before - gasleft();
+        before = gasleft();
+        verifier.run(program, abiVersion, obs, MAX_FUEL);
+        uint256 full = before - gasleft();
+        // 64 calls of 9 fuel and the loop's br per iteration: 577 fuel for 64 calls
+        uint256 perCall = (full - half) * 577 / (uint256(MAX_FUEL / 2) * 64);
+        emit log_named_uint("gas per call of a 255-local function", perCall);
+        emit log_named_uint("9,990 such calls (the old 2 fuel a call)", perCall * 9_990);
+        assertTrue(perCall * 9_990 > TX_GAS_CAP, "unpriced, the decision exceeds the cap");
+        assertTrue(full < TX_GAS_CAP / 3, "priced, the same decision is far below it");
+    }
+
     function test_clzChainFull() public {
         _bound("clz_chain_full.wasm");
     }
