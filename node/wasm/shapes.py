@@ -29,13 +29,11 @@ def _wat(text: str) -> bytes:
     return bytes(wasmtime.wat2wasm(text))
 
 
-def _loop(
-    pattern: str, *, funcs: str = "", data: str = "", locals_: str = "", unroll: int = UNROLL
-) -> bytes:
+def _loop(pattern: str, *, funcs: str = "", data: str = "", unroll: int = UNROLL) -> bytes:
     """decide: `pattern` x `unroll` in an endless loop (ends out of fuel)."""
     return _wat(
         f"""(module (memory 2) {data} (global $g (mut i64) (i64.const 5)) {funcs}
-        (func (export "decide") (param $x i64) (result i64) (local $a i32) {locals_}
+        (func (export "decide") (param $x i64) (result i64) (local $a i32)
           (loop $l {pattern * unroll} (br $l)) (i64.const 0)))"""
     )
 
@@ -94,8 +92,9 @@ def entry_priced(decide_locals: int, callees: list[tuple[int, int]], calls: list
 
 def tall_stack_store(height: int, at: int = 131_064) -> bytes:
     """A function whose dead code after `return` raises the static operand height to `height`
-    (the interpreter reserves that much stack below the linear memory), then decide stores
-    to linear memory at `at` in a loop."""
+    (the interpreter reserves that much stack; before protocol revision 2 it lay below the
+    linear memory, so touching the memory's end paid for all of it), then decide stores to
+    linear memory at `at` in a loop."""
     pad = "(i32.const 0)" * height
     funcs = (
         f"(func $pad (result i32) (return (i32.const 0)) {pad} (drop) {'(drop)' * (height - 1)})"
