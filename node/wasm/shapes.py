@@ -217,11 +217,12 @@ SHAPES: dict[str, Callable[[], bytes]] = {
 }
 
 FIXTURES = {
-    "i64.clz chain": "clz_chain",
-    "i32.load chain": "load_chain",
+    "i32.load16_s chain": "load16_chain",
+    "call, callee with 31 locals": "call_31_locals",
     "i64.ctz": "ctz_drop",
     "memory.size; drop": "memory_size_drop",
-    "call, callee with 31 locals": "call_31_locals",
+    "i64.const; drop": "i64_const_drop",
+    "i64.clz chain": "clz_chain",
     "call, callee with 255 locals": "call_255_locals",
     "call chain 63 deep, 255 locals each": "chain_255_locals",
 }
@@ -241,9 +242,10 @@ def fixtures() -> dict[str, bytes]:
 
 
 _FULL: dict[str, tuple[str, str, int]] = {
-    "clz_chain": (_nest("i64.clz", "(global.get $g)"), "", 1),
-    "load_chain": (_nest("i32.load offset=8", "(local.get $a)"), "", 1),
+    "load16_chain": (_nest("i32.load16_s", "(local.get $a)"), "", 1),
     "call_31_locals": ("(call $f)", _callee("$f", 0, 31), UNROLL),
+    "ctz_drop": ("(drop (i64.ctz (global.get $g)))", "", UNROLL),
+    "memory_size_drop": ("(drop (memory.size))", "", UNROLL),
 }
 
 

@@ -193,23 +193,6 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
             function trap(c, left) {
                 mstore(add(c, 0x1c0), or(1, shl(8, sub(mload(add(c, 0x160)), left))))
             }
-            // Bit length of x < 2^64, branchless (binary search by shifts).
-            function bitlen(x) -> n {
-                n := shl(5, gt(x, 0xffffffff))
-                x := shr(n, x)
-                let s := shl(4, gt(x, 0xffff))
-                x := shr(s, x)
-                n := or(n, s)
-                s := shl(3, gt(x, 0xff))
-                x := shr(s, x)
-                n := or(n, s)
-                s := shl(2, gt(x, 0xf))
-                x := shr(s, x)
-                n := or(n, s)
-                s := shl(1, gt(x, 0x3))
-                x := shr(s, x)
-                n := add(or(n, s), add(gt(x, 1), iszero(iszero(x))))
-            }
             // Byte-reverses v < 2^64 (a little-endian u64 from 8 memory bytes, and back).
             function rev64(v) -> x {
                 x := or(shr(8, and(v, 0xff00ff00ff00ff00)), shl(8, and(v, 0x00ff00ff00ff00ff)))
@@ -484,12 +467,23 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
                         let a := mload(sub(sp, 32))
                         let v := 0
                         switch k
-                        case 0 { v := sub(bits, bitlen(a)) }
-                        case 1 {
-                            v := bits
-                            if a { v := sub(bitlen(and(a, sub(0, a))), 1) }
+                        case 0 {
+                            // clz = bits - bit length: binary search by shifts, the last 4 bits by table
+                            v := shl(5, gt(a, 0xffffffff))
+                            a := shr(v, a)
+                            let s := shl(4, gt(a, 0xffff))
+                            a := shr(s, a)
+                            v := or(v, s)
+                            s := shl(3, gt(a, 0xff))
+                            a := shr(s, a)
+                            v := or(v, s)
+                            s := shl(2, gt(a, 0xf))
+                            v := add(or(v, s), byte(shr(s, a), 0x0001020203030303040404040404040400000000000000000000000000000000))
+                            v := sub(bits, v)
                         }
                         default {
+                            // popcnt; ctz = popcnt of the bits below the lowest set one (all of them if a = 0)
+                            if eq(k, 1) { a := and(sub(and(a, sub(0, a)), 1), sub(shl(bits, 1), 1)) }
                             v := sub(a, and(shr(1, a), 0x5555555555555555))
                             v := add(and(v, 0x3333333333333333), and(shr(2, v), 0x3333333333333333))
                             v := and(add(v, shr(4, v)), 0x0f0f0f0f0f0f0f0f)

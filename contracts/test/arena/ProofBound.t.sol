@@ -6,9 +6,9 @@ import {ProveStepBase} from "./ProveStep.t.sol";
 /// @notice The worst one-step proof of any registrable module at the maximum fuel fits one
 ///         EIP-7825 transaction (16,777,216 gas) and geth's 128 KiB transaction size. The modules
 ///         are the costliest shapes scripts/bench_proof.py found (contracts/test/wasm/shapes/,
-///         written by `python -m node.wasm.shapes`), as they are and filled to the program limit
-///         with non-zero program bytes; each decision runs out of its 20,000 fuel, the claimant
-///         inflates the forfeit's score and CAROL proves step 0.
+///         written by `python -m node.wasm.shapes`), as they are and (the top four) filled to the
+///         program limit with non-zero program bytes; each decision runs out of its 20,000 fuel, the
+///         claimant inflates the forfeit's score and CAROL proves step 0.
 contract ProofBoundTest is ProveStepBase {
     /// @notice EIP-7825's per-transaction gas cap.
     uint256 internal constant TX_GAS_CAP = 16_777_216;
@@ -58,24 +58,28 @@ contract ProofBoundTest is ProveStepBase {
         assertTrue(full < TX_GAS_CAP / 3, "priced, the same decision is far below it");
     }
 
-    function test_clzChainFull() public {
-        _bound("clz_chain_full.wasm");
-    }
-
-    function test_loadChainFull() public {
-        _bound("load_chain_full.wasm");
+    function test_load16ChainFull() public {
+        _bound("load16_chain_full.wasm");
     }
 
     function test_call31LocalsFull() public {
         _bound("call_31_locals_full.wasm");
     }
 
-    function test_clzChain() public {
-        _bound("clz_chain.wasm");
+    function test_ctzDropFull() public {
+        _bound("ctz_drop_full.wasm");
     }
 
-    function test_loadChain() public {
-        _bound("load_chain.wasm");
+    function test_memorySizeDropFull() public {
+        _bound("memory_size_drop_full.wasm");
+    }
+
+    function test_load16Chain() public {
+        _bound("load16_chain.wasm");
+    }
+
+    function test_call31Locals() public {
+        _bound("call_31_locals.wasm");
     }
 
     function test_ctzDrop() public {
@@ -84,6 +88,14 @@ contract ProofBoundTest is ProveStepBase {
 
     function test_memorySizeDrop() public {
         _bound("memory_size_drop.wasm");
+    }
+
+    function test_i64ConstDrop() public {
+        _bound("i64_const_drop.wasm");
+    }
+
+    function test_clzChain() public {
+        _bound("clz_chain.wasm");
     }
 
     /// @notice The reported case: before the entry price, 18.3 M gas.
