@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "submit": ("node.cli.submit", "submit_cmd"),
     "verify": ("node.cli.verify", "verify_cmd"),
     "node": ("node.cli.node", "node_group"),
+    "dashboard": ("node.cli.dashboard", "dashboard_cmd"),
 }
 """Command name -> (module, attribute) of its click command."""
 
