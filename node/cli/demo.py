@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from node.cli.common import BadInput, console, json_option, print_json, titled_table
+
+if TYPE_CHECKING:
+    from adapters.base import ArenaAdapter
+    from node.db.engine import Database
 
 DEFAULT_OUT = Path("runs/demo")
 DEFAULT_DB_NAME = "nets.db"
@@ -33,8 +38,24 @@ DEFAULT_DB_NAME = "nets.db"
 @click.option(
     "--out", default=str(DEFAULT_OUT), show_default=True, help="Where traces are written."
 )
+@click.option(
+    "--dashboard",
+    "dashboard_port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    is_flag=False,
+    flag_value=8750,
+    help="Then serve the round in `nets dashboard` on 127.0.0.1 (port 8750 unless given).",
+)
 @json_option
-def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) -> None:
+def demo(
+    chain: str,
+    workers: int,
+    db_url: str | None,
+    out: str,
+    dashboard_port: int | None,
+    as_json: bool,
+) -> None:
     """Run a full league round with a cheater and a hostile agent, and settle it."""
     from adapters.errors import AdapterError
     from adapters.select import open_chain
@@ -68,6 +89,10 @@ def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) 
             raise click.ClickException(f"--chain {chain}: {exc}") from None
         with opened:
             result = run_demo(db, opened.adapter, adapter_name=chain, workers=workers, out=out_dir)
+            if dashboard_port is not None:  # the chain lives only as long as this command
+                _print(result, db_url)
+                _serve(db, opened.adapter, out_dir, dashboard_port)
+                return
     finally:
         db.close()
     result.extra["database"] = db_url
@@ -75,6 +100,14 @@ def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) 
         print_json(result.to_json() | {"database": db_url})
         return
     _print(result, db_url)
+
+
+def _serve(db: Database, adapter: ArenaAdapter, out_dir: Path, port: int) -> None:
+    from node.cli.dashboard import serve
+    from node.dashboard import Source
+
+    source = Source(db, adapter.chain_id, adapter)
+    serve(source, traces=out_dir, host="127.0.0.1", port=port, token=None)
 
 
 def _print(result: object, db_url: str) -> None:
