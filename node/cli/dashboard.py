@@ -94,14 +94,14 @@ def open_source(db_url: str | None, chain: str | None) -> Iterator[Source]:
     from node.dashboard import Source
     from node.db import DatabaseError, open_database
 
-    url = database_url(db_url)
-    _refuse_missing_sqlite(url)
     spec = chain or os.environ.get("NETS_CHAIN")
     if spec is not None and spec.strip() == "memory":
         raise BadInput(
             "--chain memory: that chain lives only inside the command that made it; "
             "use memory:FILE or memory:db (or run `nets demo --dashboard`)"
         )
+    url = database_url(db_url)
+    _refuse_missing_sqlite(url)
     if spec:
         with open_node(spec, url) as (adapter, db, _name):
             yield Source(db, adapter.chain_id, adapter)
