@@ -14,7 +14,7 @@ NATIVE_LIB := node/native/libnets_engine.so
 NATIVE_SRC := $(wildcard node/native/src/*.c node/native/src/*.h)
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
 
-.PHONY: help setup toolchains demo test lint format typecheck forge pytest bench clean test-pg compat
+.PHONY: help setup toolchains browser demo test lint format typecheck forge pytest bench clean test-pg compat
 
 AGENT_DEBS := rustc libstd-rust-dev-wasm32 clang lld
 
@@ -54,6 +54,15 @@ toolchains: ## install the Debian compilers agent builds use (Rust, C), when mis
 	echo "installing $$missing"; \
 	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null
 
+browser: ## install Debian's chromium for the dashboard's browser tests, when missing
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	sudo=$$( [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo "sudo -n") || echo none); \
+	if [ "$$sudo" = none ] || ! command -v apt-get >/dev/null; then \
+		echo "make browser: cannot install chromium (needs apt-get as root): the dashboard's browser tests will be skipped"; exit 0; fi; \
+	echo "installing chromium"; \
+	( $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null ) \
+		|| echo "make browser: chromium did not install: the dashboard's browser tests will be skipped"
+
 demo: setup ## run the showcase on the embedded default
 	$(BIN)/nets demo
 
@@ -71,7 +80,7 @@ typecheck: setup ## pyright
 forge: setup ## forge tests
 	$(NPM_BIN)/forge test
 
-pytest: setup toolchains ## pytest suites
+pytest: setup toolchains browser ## pytest suites
 	$(BIN)/python scripts/run_pytest.py
 
 test: lint typecheck forge pytest ## everything CI runs

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
 
 from adapters.memory import MemoryChain
 from node.dashboard import Settings, Source, create_app
@@ -70,8 +71,9 @@ def add_hostile(db: Database, chain_id: int, out: Path) -> None:
 @pytest.fixture(scope="session")
 def demo_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWorld]:
     """One real demo round for the session (pages only read it; tests that write use their own)."""
-    from node.cli.sim import run_cmd  # the `nets run` command writes real simulator traces
     from click.testing import CliRunner
+
+    from node.cli.sim import run_cmd  # the `nets run` command writes real simulator traces
 
     out = tmp_path_factory.mktemp("demo")
     url = f"sqlite:///{out / 'nets.db'}"
@@ -97,5 +99,5 @@ def app_settings(demo_world: DemoWorld) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def demo_app(app_settings: Settings):  # noqa: ANN201 - a Starlette app
+def demo_app(app_settings: Settings) -> Starlette:
     return create_app(app_settings)

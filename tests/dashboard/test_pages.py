@@ -4,12 +4,13 @@ renders what the database and the chain hold, hostile strings stay text, bad ids
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from node.dashboard import create_app
+from node.dashboard import Settings, create_app
 from node.dashboard.replay import replay
 from node.db import repo, views
 from tests.dashboard.conftest import HOSTILE, DemoWorld
@@ -75,7 +76,7 @@ def test_dispute_timeline_narrows_to_one_step(client: TestClient, demo_world: De
     assert page.count("<tr><td>") >= len(own)
 
 
-def test_replay_matches_the_claims(demo_world: DemoWorld, app_settings) -> None:  # noqa: ANN001
+def test_replay_matches_the_claims(demo_world: DemoWorld, app_settings: Settings) -> None:
     """An honest agent's replay scores what it claimed; the cheater's disputed match does not,
     and its frames mark the step the dispute landed on."""
     src = app_settings.source
@@ -133,7 +134,7 @@ def test_sim_runs_nets_and_nanda_side_by_side(client: TestClient) -> None:
     assert "messages delivered" in both
 
 
-def test_token_gate(app_settings) -> None:  # noqa: ANN001
+def test_token_gate(app_settings: Settings) -> None:
     from dataclasses import replace
 
     token = "s3cret-s3cret-s3cret"
@@ -145,7 +146,7 @@ def test_token_gate(app_settings) -> None:  # noqa: ANN001
     assert client.get("/static/dashboard.js").status_code == 200
 
 
-def test_marker_changes_when_a_claim_is_written(tmp_path, demo_world: DemoWorld) -> None:  # noqa: ANN001
+def test_marker_changes_when_a_claim_is_written(tmp_path: Path) -> None:
     from node.db import open_database
 
     db = open_database(f"sqlite:///{tmp_path / 'n.db'}")

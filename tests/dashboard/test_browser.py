@@ -1,0 +1,186 @@
+"""The dashboard in a real headless Chromium (Debian's, driven by playwright through
+``executable_path``): pages render with their tables and charts, the replay steps forward and
+back, a claim made during the test appears without a reload, hostile names show as text.
+Screenshots go to the test's tmp dir."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.memory import MemoryChain
+from node.dashboard import Settings, Source, create_app
+from node.db import open_database
+from node.roles.showcase import run_demo
+from tests.dashboard.conftest import HOSTILE, DemoWorld
+
+CHROMIUM = os.environ.get("NETS_CHROMIUM", "/usr/bin/chromium")
+sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(
+    shutil.which(CHROMIUM) is None,
+    reason=f"no Chromium at {CHROMIUM} (`make browser` installs Debian's; NETS_CHROMIUM names another)",
+)
+
+
+class Served:
+    """The app under uvicorn on a free loopback port, in a thread of this process."""
+
+    def __init__(self, settings: Settings) -> None:
+        import uvicorn
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        config = uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning",
+            timeout_graceful_shutdown=1,
+        )  # fmt: skip
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Served:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the dashboard did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.dialogs = dialogs  # any alert() means markup was injected
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def served(demo_world: DemoWorld) -> Iterator[Served]:
+    with Served(demo_world.settings()) as s:
+        yield s
+
+
+@pytest.mark.parametrize(
+    ("path", "needs"),
+    [
+        ("/", "table.leagues"),
+        ("/leagues/1", "table.standings"),
+        ("/rounds/1", "table.claims"),
+        ("/disputes/1", "table.timeline"),
+        ("/replay/1/1/0", "#board .cell"),
+        ("/sims", "table.traces"),
+        ("/sims/run?name=sims/market.jsonl", "svg"),
+        ("/sims/compare?a=sims/market.jsonl&b=sims/market-nanda.jsonl", ".side svg"),
+    ],
+)
+def test_pages_render(served: Served, page: Any, path: str, needs: str, tmp_path: Path) -> None:
+    response = page.goto(served.url + path)
+    assert response is not None
+    assert response.ok
+    page.wait_for_selector(needs)
+    assert page.locator("main table").count() >= 1
+    if path in ("/leagues/1", "/rounds/1"):
+        assert page.locator("main svg rect").count() >= 1  # the chart drew bars
+    page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
+    assert (tmp_path / "page.png").stat().st_size > 1000
+
+
+def test_replay_steps_forward_and_back(served: Served, page: Any, tmp_path: Path) -> None:
+    page.goto(served.url + "/replay/1/1/0")
+    board = page.locator("#board")
+    page.wait_for_selector("#board .cell")
+    first = board.inner_html()
+    assert board.get_attribute("data-frame") == "0"
+    assert page.locator("#f-action").inner_text() == ""  # the initial state has no entry
+    page.click("[data-go=forward]")
+    assert board.get_attribute("data-frame") == "1"
+    assert page.locator("#f-entry").inner_text().startswith("0x")
+    assert int(page.locator("#f-fuel").inner_text()) > 0
+    assert board.inner_html() != first  # the snake moved
+    page.screenshot(path=str(tmp_path / "replay-step1.png"))
+    page.click("[data-go=back]")
+    assert board.get_attribute("data-frame") == "0"
+    assert board.inner_html() == first
+    page.click("[data-go=last]")
+    last = int(board.get_attribute("data-frame") or 0)
+    assert last > 1
+    page.click("[data-go=first]")
+    page.click("[data-go=play]")
+    page.wait_for_function("Number(document.getElementById('board').dataset.frame) >= 3")
+
+
+def test_replay_marks_the_disputed_step(served: Served, page: Any) -> None:
+    page.goto(served.url + "/replay/1/4/0")  # the cheater's match: dispute 1 landed on step 0
+    page.click("[data-go=forward]")
+    assert "dispute #1" in page.locator("#f-dispute").inner_text()
+    assert "disputed-step" in (page.locator("#board").get_attribute("class") or "")
+
+
+def test_hostile_names_render_as_text(served: Served, page: Any, tmp_path: Path) -> None:
+    page.goto(served.url + "/leagues/99")
+    assert page.locator("h1 .name").inner_text() == HOSTILE
+    page.goto(served.url + "/")
+    assert HOSTILE in page.locator("table.leagues").inner_text()
+    page.goto(served.url + "/sims/run?name=sims/hostile.jsonl")
+    assert HOSTILE in page.locator("main").inner_text()  # the scenario, agent and role names
+    page.goto(served.url + "/sims")
+    assert "<img src=x onerror=alert(2)>.jsonl" in page.locator("table.traces").inner_text()
+    page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
+    assert page.evaluate("document.querySelectorAll('main script, main img').length") == 0
+    assert page.dialogs == []
+
+
+def test_live_update_without_reload(tmp_path: Path, page: Any) -> None:
+    """A round played while the page is open (a real demo round on a fresh memory chain,
+    writing the same database) appears on the page; the page is never reloaded."""
+    url = f"sqlite:///{tmp_path / 'nets.db'}"
+    writer = open_database(url)
+    reader = open_database(url)
+    try:
+        settings = Settings(Source(reader, 31337), poll_seconds=0.1)
+        with Served(settings) as served:
+            page.goto(served.url + "/")
+            assert "no leagues yet" in page.locator("table.leagues").inner_text()
+            page.evaluate("window.__notReloaded = true")
+            run_demo(writer, MemoryChain(), adapter_name="memory", workers=1, out=tmp_path)
+            page.wait_for_selector("table.leagues >> text=demo", timeout=20_000)
+            page.wait_for_selector("table.disputes >> text=CLAIMANT_LOST", timeout=20_000)
+            assert page.evaluate("window.__notReloaded === true")
+            assert "updated" in page.locator("#live-status").inner_text()
+            page.screenshot(path=str(tmp_path / "live.png"), full_page=True)
+    finally:
+        writer.close()
+        reader.close()
