@@ -33,6 +33,7 @@ from node.sim.report.svg import bar_chart
 
 PACKAGE = files("node.dashboard")
 TOKEN_COOKIE = "nets_dashboard_token"
+PAGE_ROWS = 200
 
 
 @dataclass
@@ -102,14 +103,14 @@ def create_app(settings: Settings) -> Starlette:
 
     async def league(request: Request) -> Response:
         league_id = int(request.path_params["league_id"])
-        data = pages.league_page(src, league_id)
+        data = pages.league_page(src, league_id, _limit(request))
         if data is None:
             return missing(request, f"league {league_id}")
         return page(request, "league.html", league=data)
 
     async def round_(request: Request) -> Response:
         round_id = int(request.path_params["round_id"])
-        data = pages.round_page(src, round_id)
+        data = pages.round_page(src, round_id, _limit(request))
         if data is None:
             return missing(request, f"round {round_id}")
         return page(request, "round.html", round=data)
@@ -189,6 +190,11 @@ def create_app(settings: Settings) -> Starlette:
     ]
     middleware = [Middleware(TokenGate, token=settings.token)] if settings.token else []
     return Starlette(routes=routes, middleware=middleware)
+
+
+def _limit(request: Request) -> int | None:
+    """Rows of a long table shown: PAGE_ROWS unless ``?all=1`` (a league of 1,000 agents)."""
+    return None if request.query_params.get("all") == "1" else PAGE_ROWS
 
 
 def _marker(settings: Settings) -> str:

@@ -15,7 +15,7 @@ from adapters.base import ArenaAdapter
 from adapters.events import ChainEvent, all_events
 from node.db import repo, views
 from node.db.engine import Database
-from node.db.models import ClaimRow, DisputeRow
+from node.db.models import DisputeRow
 
 CLAIMANT_MOVES = frozenset({"SummaryRevealed", "EntryRevealed"})
 DISPUTE_EVENTS = frozenset(
@@ -109,29 +109,33 @@ class Standing:
     per_round: dict[int, int] = field(default_factory=dict)
 
 
-def league_page(src: Source, league_id: int) -> dict[str, Any] | None:
-    """Terms, rounds, standings across rounds, and stakes and balances per agent and owner."""
+def league_page(src: Source, league_id: int, limit: int | None = None) -> dict[str, Any] | None:
+    """Terms, rounds, standings across rounds (the first ``limit`` ranks), and stakes and
+    balances per agent and owner."""
     row = repo.get_league(src.db, src.chain_id, league_id)
     if row is None:
         return None
     rounds = views.league_rounds(src.db, src.chain_id, league_id)
     claims = views.league_claims(src.db, src.chain_id, league_id)
     standings: dict[int, Standing] = {}
-    per_round: dict[int, list[ClaimRow]] = {}
-    for claim in claims:
-        per_round.setdefault(claim.round_id, []).append(claim)
-        s = standings.setdefault(claim.agent_id, Standing(claim.agent_id))
+    per_round: dict[int, int] = {}
+    for round_id, agent_id, status, total_text in claims:
+        per_round[round_id] = per_round.get(round_id, 0) + 1
+        s = standings.get(agent_id)
+        if s is None:
+            s = standings[agent_id] = Standing(agent_id)
         s.rounds += 1
-        if claim.status == "voided":
+        if status == "voided":
             s.voided += 1
             continue
-        total = int(claim.total)
+        total = int(total_text)
         s.total += total
-        s.per_round[claim.round_id] = total
-    owners = {a.agent_id: a.owner for a in views.agents(src.db, src.chain_id, set(standings))}
-    for s in standings.values():
-        s.owner = owners.get(s.agent_id, "")
+        s.per_round[round_id] = total
     ranked = sorted(standings.values(), key=lambda s: (-s.total, s.agent_id))
+    shown = ranked[:limit] if limit is not None else ranked
+    owners = views.owners(src.db, src.chain_id)
+    for s in shown:
+        s.owner = owners.get(s.agent_id, "")
     return {
         "id": league_id,
         "name": row.name,
@@ -141,16 +145,17 @@ def league_page(src: Source, league_id: int) -> dict[str, Any] | None:
             {
                 "id": r.round_id,
                 "status": r.status,
-                "claims": len(per_round.get(r.round_id, [])),
+                "claims": per_round.get(r.round_id, 0),
                 "submit_deadline": r.submit_deadline,
                 "challenge_deadline": r.challenge_deadline,
             }
             for r in rounds
         ],
         "round_ids": [r.round_id for r in rounds],
-        "standings": ranked,
-        "chart": [(f"round {r.round_id}", len(per_round.get(r.round_id, []))) for r in rounds],
-        "funds": funds(src, ranked, league_id),
+        "standings": shown,
+        "agents": len(ranked),
+        "chart": [(f"round {r.round_id}", per_round.get(r.round_id, 0)) for r in rounds],
+        "funds": funds(src, shown, league_id),
         "chain": chain_facts(src),
     }
 
@@ -185,8 +190,9 @@ def funds(src: Source, standings: list[Standing], league_id: int) -> dict[str, A
             "pool": pool}  # fmt: skip
 
 
-def round_page(src: Source, round_id: int) -> dict[str, Any] | None:
-    """Entrants with their claims (scores, roots, status), the ranking and the rewards paid."""
+def round_page(src: Source, round_id: int, limit: int | None = None) -> dict[str, Any] | None:
+    """Entrants with their claims (scores, roots, status; the first ``limit``), the ranking
+    and the rewards paid."""
     row = repo.get_round(src.db, src.chain_id, round_id)
     if row is None:
         return None
@@ -216,8 +222,9 @@ def round_page(src: Source, round_id: int) -> dict[str, Any] | None:
         "seed": row.seed,
         "submit_deadline": row.submit_deadline,
         "challenge_deadline": row.challenge_deadline,
-        "claims": lines,
-        "ranking": ranking,
+        "claims": lines[:limit] if limit is not None else lines,
+        "entrants": len(lines),
+        "ranking": ranking[:limit] if limit is not None else ranking,
         "disputes": [dispute_line(d) for d in disputes],
         "disputed": disputed,
         "chart": [(f"agent {line['agent']}", line["total"]) for line in ranking[:40]],

@@ -42,25 +42,29 @@ def league_rounds(db: Database, chain_id: int, league_id: int) -> list[RoundRow]
         return list(session.exec(statement.order_by(col(RoundRow.round_id))).all())
 
 
-def league_claims(db: Database, chain_id: int, league_id: int) -> list[ClaimRow]:
-    """Every claim of every round of the league, by round then agent."""
+ClaimTotal = tuple[int, int, str, str]
+"""(round id, agent id, status, total) of one claim."""
+
+
+def league_claims(db: Database, chain_id: int, league_id: int) -> list[ClaimTotal]:
+    """(round, agent, status, total) of every claim of every round of the league, by round then
+    agent: plain tuples, since building 10,000 ORM rows costs more than the page itself."""
     with db.session() as session:
         rounds = select(RoundRow.round_id).where(
             RoundRow.chain_id == chain_id, RoundRow.league_id == league_id
         )
-        statement = select(ClaimRow).where(
-            ClaimRow.chain_id == chain_id, col(ClaimRow.round_id).in_(rounds)
-        )
+        statement = select(
+            ClaimRow.round_id, ClaimRow.agent_id, ClaimRow.status, ClaimRow.total
+        ).where(ClaimRow.chain_id == chain_id, col(ClaimRow.round_id).in_(rounds))
         ordered = statement.order_by(col(ClaimRow.round_id), col(ClaimRow.agent_id))
         return list(session.exec(ordered).all())
 
 
-def agents(db: Database, chain_id: int, agent_ids: set[int] | None = None) -> list[AgentRow]:
+def owners(db: Database, chain_id: int) -> dict[int, str]:
+    """Agent id -> owner address, of every agent the node knows on the chain."""
     with db.session() as session:
-        statement = select(AgentRow).where(AgentRow.chain_id == chain_id)
-        if agent_ids is not None:
-            statement = statement.where(col(AgentRow.agent_id).in_(sorted(agent_ids)))
-        return list(session.exec(statement.order_by(col(AgentRow.agent_id))).all())
+        statement = select(AgentRow.agent_id, AgentRow.owner).where(AgentRow.chain_id == chain_id)
+        return {int(agent): owner for agent, owner in session.exec(statement).all()}
 
 
 def round_disputes(db: Database, chain_id: int, round_id: int) -> list[DisputeRow]:
