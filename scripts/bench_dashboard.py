@@ -59,7 +59,7 @@ def fill(db: Database, agents: int, rounds: int, matches: int = 3) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Dashboard page load for a large league.")
     parser.add_argument("--agents", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5)
@@ -76,9 +76,10 @@ def main() -> None:
         fill(db, args.agents, args.rounds)
         print(f"filled {args.agents} agents x {args.rounds} rounds in "
               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
-        pages = ["/", "/leagues/1", f"/rounds/{args.rounds}", "/disputes/1"]
+        pages = ["/", "/leagues/1", f"/rounds/{args.rounds}", "/disputes/1", "/leagues/1?all=1"]
         with Served(Settings(Source(db, CHAIN))) as served:
             http: dict[str, list[float]] = {p: [] for p in pages}
+            size: dict[str, int] = {}
             with httpx.Client(base_url=served.url) as client:
                 for page in pages:
                     client.get(page).raise_for_status()  # warm: templates compiled
@@ -87,12 +88,13 @@ def main() -> None:
                         response = client.get(page)
                         http[page].append(time.perf_counter() - t)
                         response.raise_for_status()
+                        size[page] = len(response.content)
             browser = _browser_times(served.url, pages, args.repeat)
         db.close()
     print(f"{'page':<16} {'bytes':>9} {'http median ms':>15} {'browser load median ms':>23}")
     for page in pages:
         b = browser.get(page)
-        print(f"{page:<16} {len(response.content) if page == pages[-1] else '':>9} "
+        print(f"{page:<16} {size[page]:>9,} "
               f"{statistics.median(http[page]) * 1000:>15.1f} "
               f"{'-' if not b else f'{statistics.median(b) * 1000:.1f}':>23}")  # fmt: skip
 

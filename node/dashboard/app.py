@@ -33,7 +33,7 @@ from node.sim.report.svg import bar_chart
 
 PACKAGE = files("node.dashboard")
 TOKEN_COOKIE = "nets_dashboard_token"
-PAGE_ROWS = 200
+PAGE_ROWS = 100
 
 
 @dataclass
