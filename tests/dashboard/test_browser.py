@@ -184,3 +184,82 @@ def test_live_update_without_reload(tmp_path: Path, page: Any) -> None:
     finally:
         writer.close()
         reader.close()
+
+
+def test_live_across_processes(tmp_path: Path, page: Any) -> None:
+    """The real `nets dashboard` command (its own process) over a memory:FILE chain and a
+    database that `nets submit` and `nets verify` write from this process: the claim, then the
+    settlement, appear on the open round page without a reload."""
+    import json
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from adapters.memory import MemoryChain
+    from adapters.memory.persist import load_file, save_file
+    from node.cli import main
+    from tests.roles.agents import AGENTS
+
+    world = tmp_path / "world.json"
+    node = ["--chain", f"memory:{world}", "--db", f"sqlite:///{tmp_path / 'n.db'}"]
+
+    def nets(*args: str) -> dict[str, Any]:
+        result = CliRunner().invoke(main, list(args))
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    def advance(*, mine: int = 0, seconds: int = 0) -> None:
+        state = load_file(world)
+        chain = MemoryChain(state)
+        if mine:
+            chain.mine(mine)
+        if seconds:
+            chain.increase_time(seconds)
+        save_file(state, world)
+
+    agent = str(AGENTS / "snake" / "greedy_v1.wat")
+    nets("submit", *node, "--account", "1", "--register", agent, "--stake", "1000000",
+         "--once", "--json")  # fmt: skip
+    nets("league", "create", "demo", *node, "--json")
+    nets("league", "open-round", "1", *node, "--json")
+    advance(mine=2)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    nets_bin = str(Path(sys.executable).with_name("nets"))
+    server = subprocess.Popen(
+        [nets_bin, "dashboard", *node, "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        assert "dashboard on http://127.0.0.1" in server.stdout.readline()
+        _wait_for_port(port, server)
+        page.goto(f"http://127.0.0.1:{port}/rounds/1")
+        assert "no claims yet" in page.locator("table.claims").inner_text()
+        page.evaluate("window.__notReloaded = true")
+        nets("submit", *node, "--account", "1", "--agent", "1", "--once", "--json")
+        page.wait_for_selector('tr.claim[data-agent="1"]', timeout=20_000)
+        nets("verify", *node, "--account", "6", "--once", "--json")
+        advance(seconds=300)
+        nets("verify", *node, "--account", "6", "--once", "--json")
+        page.wait_for_selector(".round-status >> text=settled", timeout=20_000)
+        page.wait_for_selector('tr.claim[data-agent="1"] >> text=3,000,000', timeout=20_000)
+        assert page.evaluate("window.__notReloaded === true")
+        page.screenshot(path=str(tmp_path / "live-cli.png"), full_page=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _wait_for_port(port: int, process: Any, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "nets dashboard exited"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nets dashboard did not listen on port {port}")
