@@ -47,3 +47,43 @@ def test_loopback(host: str, loopback: bool) -> None:
 def test_listed_in_help() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert "dashboard" in result.output
+
+
+def test_demo_dashboard_serves_the_round_with_its_chain(tmp_path: Path) -> None:
+    """`nets demo --dashboard PORT` plays the round, then serves it while its memory chain is
+    alive: the dispute page has the chain's timeline and the league page the stakes."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    nets_bin = str(Path(sys.executable).with_name("nets"))
+    demo = subprocess.Popen(
+        [nets_bin, "demo", "--out", str(tmp_path / "demo"), "--dashboard", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert demo.poll() is None, "nets demo --dashboard exited"
+            try:
+                dispute = httpx.get(f"http://127.0.0.1:{port}/disputes/1", timeout=10)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the dashboard never answered"
+                time.sleep(0.2)
+        assert dispute.status_code == 200
+        assert "Timeline (chain events)" in dispute.text
+        assert "<td>MidpointAnswered</td>" in dispute.text
+        league = httpx.get(f"http://127.0.0.1:{port}/leagues/1", timeout=10).text
+        assert "Stakes and balances" in league
+        sims = httpx.get(f"http://127.0.0.1:{port}/sims", timeout=10).text
+        assert "round-1/agent-4-match-0-claimed.jsonl" in sims  # --traces is the demo's --out
+    finally:
+        demo.terminate()
+        demo.wait(timeout=20)
