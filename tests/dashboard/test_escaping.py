@@ -18,11 +18,21 @@ from node.db.models import LeagueRow
 from node.league.catalog import resolve_league
 
 CHAIN = 31337
-TEXT = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc")),  # the HTML parser normalises controls
-    min_size=1,
-    max_size=60,
-).filter(lambda s: s.strip() == s)  # table cells trim nothing, but keep the property exact
+FRAGMENTS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "</td></tr>",
+             "<!--", "]]>", "&amp;", "&lt;", '"', "'", "{{ 7 * 7 }}", "<b", "</", ">")  # fmt: skip
+TEXT = (
+    st.lists(
+        st.one_of(
+            st.sampled_from(FRAGMENTS),
+            # the HTML parser normalises control characters: leave them out of the property
+            st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+    .map("".join)
+    .filter(lambda s: s != "" and s.strip() == s)
+)
 
 
 class Cells(HTMLParser):
