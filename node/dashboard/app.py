@@ -125,7 +125,9 @@ def create_app(settings: Settings) -> Starlette:
     async def match(request: Request) -> Response:
         p = request.path_params
         try:
-            data = replay.replay(src, int(p["round_id"]), int(p["agent_id"]), int(p["match"]))
+            data = replay.replay(
+                src, int(p["round_id"]), int(p["agent_id"]), int(p["match"]), settings.traces
+            )
         except replay.ReplayUnavailable as exc:
             return missing(request, str(exc))
         return page(request, "replay.html", r=data, live=False)

@@ -9,7 +9,10 @@ hashes shown are the ones a claim commits to.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from node.dashboard.pages import Source
@@ -20,6 +23,9 @@ from node.systems.base import load_system
 from node.trace import StepEntry
 from node.trace.seed import match_seed
 from node.wasm import AgentProgram, Outcome
+
+ENTRY_HEX = re.compile(r"0x[0-9a-fA-F]{154}")
+"""A 77-byte step entry."""
 
 
 class ReplayUnavailable(LookupError):
@@ -50,8 +56,33 @@ def outcome_name(outcome: int) -> str:
         return f"unknown_{outcome}"
 
 
-def replay(src: Source, round_id: int, agent_id: int, match_index: int) -> dict[str, Any]:
-    """Frames of the match: frame 0 is the initial state, frame k the state after step k-1."""
+def claimed_entries(
+    traces: Path | None, round_id: int, agent_id: int, match_index: int
+) -> list[str]:
+    """The entries a claimant revealed its disputed match from, when the trace folder has them
+    (`nets demo` writes ``round-R/agent-A-match-M-claimed.jsonl``): hex strings by step."""
+    if traces is None:
+        return []
+    path = traces / f"round-{round_id}" / f"agent-{agent_id}-match-{match_index}-claimed.jsonl"
+    entries: list[str] = []
+    try:
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                entry = record.get("entry") if isinstance(record, dict) else None
+                if not isinstance(entry, str) or not ENTRY_HEX.fullmatch(entry):
+                    return []  # not a match trace: show none of it
+                entries.append(entry.lower())
+    except (OSError, ValueError):
+        return []
+    return entries
+
+
+def replay(
+    src: Source, round_id: int, agent_id: int, match_index: int, traces: Path | None = None
+) -> dict[str, Any]:
+    """Frames of the match: frame 0 is the initial state, frame k the state after step k-1;
+    with the claimant's own trace in ``traces``, each frame also carries its claimed entry."""
     round_row = repo.get_round(src.db, src.chain_id, round_id)
     if round_row is None or round_row.seed is None:
         raise ReplayUnavailable(f"round {round_id}: unknown, or its seed is not fixed yet")
@@ -80,6 +111,7 @@ def replay(src: Source, round_id: int, agent_id: int, match_index: int) -> dict[
     assert result.states is not None
     disputes = views.match_disputes(src.db, src.chain_id, round_id, agent_id, match_index)
     landed = {d.hi: d.dispute_id for d in disputes if d.hi >= 0 and d.hi == d.lo + 1}
+    claimed = claimed_entries(traces, round_id, agent_id, match_index)
     frames: list[dict[str, Any]] = [
         {"step": None, "board": board(spec.system, result.states[0]), "label": "initial state"}
     ]
@@ -97,6 +129,7 @@ def replay(src: Source, round_id: int, agent_id: int, match_index: int) -> dict[
                 "post": "0x" + entry.post_state_hash.hex(),
                 "entry": "0x" + encoded.hex(),
                 "dispute": landed.get(entry.step),
+                "claimed": claimed[index] if index < len(claimed) else None,
             }
         )
     claim = repo.get_claim(src.db, src.chain_id, round_id, agent_id)
@@ -113,8 +146,17 @@ def replay(src: Source, round_id: int, agent_id: int, match_index: int) -> dict[
         "trace_root": "0x" + result.trace_root.hex(),
         "claimed_score": repo.claim_scores(claim)[match_index] if claim is not None else None,
         "disputes": [d.dispute_id for d in disputes],
+        "claimed_steps": len(claimed),
+        "first_divergence": _first_divergence(frames),
         "frames": frames,
     }
+
+
+def _first_divergence(frames: list[dict[str, Any]]) -> int | None:
+    for frame in frames[1:]:
+        if frame["claimed"] is not None and frame["claimed"] != frame["entry"]:
+            return frame["step"]
+    return None
 
 
 def board(system: str, state: Any) -> dict[str, Any]:

@@ -147,6 +147,10 @@ def test_replay_marks_the_disputed_step(served: Served, page: Any) -> None:
     page.click("[data-go=forward]")
     assert "dispute #1" in page.locator("#f-dispute").inner_text()
     assert "disputed-step" in (page.locator("#board").get_attribute("class") or "")
+    claimed = page.locator("#f-claimed")
+    assert claimed.inner_text().startswith("0x")  # the cheater's own entry, not the replay's
+    assert "differs" in (claimed.get_attribute("class") or "")
+    assert "first differs from the replay at step 0" in page.locator(".claimed-note").inner_text()
 
 
 def test_hostile_names_render_as_text(served: Served, page: Any, tmp_path: Path) -> None:

@@ -92,6 +92,21 @@ def test_replay_matches_the_claims(demo_world: DemoWorld, app_settings: Settings
                 assert r["score"] == claimed
 
 
+def test_replay_sets_the_claimed_trace_beside_the_true_one(
+    demo_world: DemoWorld, app_settings: Settings
+) -> None:
+    """The cheater's claimed trace (written by the demo) first differs from the replay at the
+    step its dispute landed on; an honest match has no claimed trace to show."""
+    src, traces = app_settings.source, app_settings.traces
+    r = replay(src, demo_world.result.round_id, 4, 0, traces)
+    assert r["claimed_steps"] > 0
+    landed = next(f["step"] for f in r["frames"] if f.get("dispute"))
+    assert r["first_divergence"] == landed
+    honest = replay(src, demo_world.result.round_id, 1, 0, traces)
+    assert honest["claimed_steps"] == 0
+    assert honest["first_divergence"] is None
+
+
 def test_replay_page_embeds_frames(client: TestClient) -> None:
     page = client.get("/replay/1/1/0").text
     assert 'id="frames"' in page

@@ -70,6 +70,8 @@ function replayPlayer() {
     text("f-pre", f.pre);
     text("f-post", f.post);
     text("f-entry", f.entry);
+    text("f-claimed", f.claimed === undefined || f.claimed === null ? "" : (f.claimed === f.entry ? "same as the replay" : f.claimed));
+    document.getElementById("f-claimed").classList.toggle("differs", Boolean(f.claimed) && f.claimed !== f.entry);
     text("f-dispute", f.dispute ? `dispute #${f.dispute} landed on this step` : "");
     board.classList.toggle("disputed-step", Boolean(f.dispute));
     board.dataset.frame = String(index);
