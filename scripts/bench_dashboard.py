@@ -67,7 +67,8 @@ def main() -> None:
 
     import httpx
 
-    from tests.dashboard.test_browser import Served
+    from node.dashboard import create_app
+    from node.dashboard.server import ThreadedServer
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
@@ -77,7 +78,7 @@ def main() -> None:
         print(f"filled {args.agents} agents x {args.rounds} rounds in "
               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
         pages = ["/", "/leagues/1", f"/rounds/{args.rounds}", "/disputes/1", "/leagues/1?all=1"]
-        with Served(Settings(Source(db, CHAIN))) as served:
+        with ThreadedServer(create_app(Settings(Source(db, CHAIN)))) as served:
             http: dict[str, list[float]] = {p: [] for p in pages}
             size: dict[str, int] = {}
             with httpx.Client(base_url=served.url) as client:

@@ -143,15 +143,13 @@ def serve(source: Source, *, traces: Path | None, host: str, port: int, token: s
     import uvicorn
 
     from node.dashboard import Settings, create_app
+    from node.dashboard.server import config
 
     app = create_app(Settings(source, traces=traces, token=token))
     shown = f"[{host}]" if ":" in host else host
     suffix = f"/?token={token}" if token else "/"
     console.print(f"dashboard on http://{shown}:{port}{suffix} (Ctrl-C stops it)", markup=False)
-    config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1
-    )
     try:
-        uvicorn.Server(config).run()
+        uvicorn.Server(config(app, host, port)).run()
     except OSError as exc:
         raise BadInput(f"--port {port}: {exc.strerror or exc}") from None

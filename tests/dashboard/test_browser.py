@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 
 from adapters.memory import MemoryChain
 from node.dashboard import Settings, Source, create_app
+from node.dashboard.server import ThreadedServer, free_port
 from node.db import open_database
 from node.roles.showcase import run_demo
 from tests.dashboard.conftest import HOSTILE, DemoWorld
@@ -30,38 +30,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-class Served:
-    """The app under uvicorn on a free loopback port, in a thread of this process."""
-
-    def __init__(self, settings: Settings) -> None:
-        import uvicorn
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning",
-            timeout_graceful_shutdown=1,
-        )  # fmt: skip
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> Served:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the dashboard did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+def run_app(settings: Settings) -> ThreadedServer:
+    return ThreadedServer(create_app(settings))
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +58,8 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def served(demo_world: DemoWorld) -> Iterator[Served]:
-    with Served(demo_world.settings()) as s:
+def served(demo_world: DemoWorld) -> Iterator[ThreadedServer]:
+    with run_app(demo_world.settings()) as s:
         yield s
 
 
@@ -106,7 +76,9 @@ def served(demo_world: DemoWorld) -> Iterator[Served]:
         ("/sims/compare?a=sims/market.jsonl&b=sims/market-nanda.jsonl", ".side svg"),
     ],
 )
-def test_pages_render(served: Served, page: Any, path: str, needs: str, tmp_path: Path) -> None:
+def test_pages_render(
+    served: ThreadedServer, page: Any, path: str, needs: str, tmp_path: Path
+) -> None:
     response = page.goto(served.url + path)
     assert response is not None
     assert response.ok
@@ -118,7 +90,7 @@ def test_pages_render(served: Served, page: Any, path: str, needs: str, tmp_path
     assert (tmp_path / "page.png").stat().st_size > 1000
 
 
-def test_replay_steps_forward_and_back(served: Served, page: Any, tmp_path: Path) -> None:
+def test_replay_steps_forward_and_back(served: ThreadedServer, page: Any, tmp_path: Path) -> None:
     page.goto(served.url + "/replay/1/1/0")
     board = page.locator("#board")
     page.wait_for_selector("#board .cell")
@@ -142,7 +114,7 @@ def test_replay_steps_forward_and_back(served: Served, page: Any, tmp_path: Path
     page.wait_for_function("Number(document.getElementById('board').dataset.frame) >= 3")
 
 
-def test_replay_marks_the_disputed_step(served: Served, page: Any) -> None:
+def test_replay_marks_the_disputed_step(served: ThreadedServer, page: Any) -> None:
     page.goto(served.url + "/replay/1/4/0")  # the cheater's match: dispute 1 landed on step 0
     page.click("[data-go=forward]")
     assert "dispute #1" in page.locator("#f-dispute").inner_text()
@@ -153,7 +125,7 @@ def test_replay_marks_the_disputed_step(served: Served, page: Any) -> None:
     assert "first differs from the replay at step 0" in page.locator(".claimed-note").inner_text()
 
 
-def test_hostile_names_render_as_text(served: Served, page: Any, tmp_path: Path) -> None:
+def test_hostile_names_render_as_text(served: ThreadedServer, page: Any, tmp_path: Path) -> None:
     page.goto(served.url + "/leagues/99")
     assert page.locator("h1 .name").inner_text() == HOSTILE
     page.goto(served.url + "/")
@@ -175,7 +147,7 @@ def test_live_update_without_reload(tmp_path: Path, page: Any) -> None:
     reader = open_database(url)
     try:
         settings = Settings(Source(reader, 31337), poll_seconds=0.1)
-        with Served(settings) as served:
+        with run_app(settings) as served:
             page.goto(served.url + "/")
             assert "no leagues yet" in page.locator("table.leagues").inner_text()
             page.evaluate("window.__notReloaded = true")
@@ -228,9 +200,7 @@ def test_live_across_processes(tmp_path: Path, page: Any) -> None:
     nets("league", "create", "demo", *node, "--json")
     nets("league", "open-round", "1", *node, "--json")
     advance(mine=2)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     nets_bin = str(Path(sys.executable).with_name("nets"))
     server = subprocess.Popen(
         [nets_bin, "dashboard", *node, "--port", str(port)],

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from node.cli import main
 from node.cli.dashboard import is_loopback
+from node.dashboard.server import free_port
 
 
 @pytest.mark.parametrize(
@@ -52,16 +53,13 @@ def test_listed_in_help() -> None:
 def test_demo_dashboard_serves_the_round_with_its_chain(tmp_path: Path) -> None:
     """`nets demo --dashboard PORT` plays the round, then serves it while its memory chain is
     alive: the dispute page has the chain's timeline and the league page the stakes."""
-    import socket
     import subprocess
     import sys
     import time
 
     import httpx
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     nets_bin = str(Path(sys.executable).with_name("nets"))
     demo = subprocess.Popen(
         [nets_bin, "demo", "--out", str(tmp_path / "demo"), "--dashboard", str(port)],
