@@ -10,7 +10,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from node.dashboard import Settings, create_app
+from node.dashboard import Settings, Source, create_app
 from node.dashboard.replay import replay
 from node.db import repo, views
 from tests.dashboard.conftest import HOSTILE, DemoWorld
@@ -169,5 +169,41 @@ def test_marker_changes_when_a_claim_is_written(tmp_path: Path) -> None:
         before = views.change_marker(db)
         repo.save_claim(db, 1, 1, 1, b"\x01" * 32, [1, 2, 3], status="live")
         assert views.change_marker(db) != before
+    finally:
+        db.close()
+
+
+def test_open_dispute_shows_its_phase_and_time_left(tmp_path: Path) -> None:
+    """A dispute the claimant has not answered yet: the page names the phase waiting for a move
+    and the seconds left before its deadline, from the chain's clock."""
+    from adapters.arena_ops import ETHER
+    from adapters.memory import MemoryChain
+    from node.db import open_database
+    from node.db.models import DisputeRow
+    from tests.conformance.harness import build_claim, setup_round
+
+    chain = MemoryChain()
+    s = setup_round(chain)
+    claim = build_claim(chain, s.round_id, s.agents[0])
+    s.owners[0].submit_claim(claim.round_id, claim.agent_id, claim.root, claim.scores)
+    dispute_id = s.challenger.challenge(claim.claim_id, 0, ETHER // 5)
+    info = chain.dispute(dispute_id)
+    chain.increase_time(7)
+    db = open_database(f"sqlite:///{tmp_path / 'n.db'}")
+    try:
+        repo.save_dispute(
+            db,
+            DisputeRow(chain_id=chain.chain_id, dispute_id=dispute_id, round_id=s.round_id,
+                       agent_id=claim.agent_id, match_index=0, role="observer",
+                       challenger=s.challenger.address),
+        )  # fmt: skip
+        client = TestClient(create_app(Settings(Source(db, chain.chain_id, chain))))
+        page = client.get(f"/disputes/{dispute_id}").text
+        assert "phase AWAIT_SUMMARY" in page
+        left = info.deadline - chain.block_time()
+        assert left > 0
+        assert f"deadline {info.deadline} ({left} s left)" in page
+        assert "<td>DisputeOpened</td><td>challenger</td>" in page
+        assert '<b class="verdict">open</b>' in page
     finally:
         db.close()
