@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from node.dashboard import Source
 
 DEFAULT_PORT = 8750
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
+"""Host headers a loopback dashboard answers (node.dashboard.app.Settings.allowed_hosts)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -145,7 +147,8 @@ def serve(source: Source, *, traces: Path | None, host: str, port: int, token: s
     from node.dashboard import Settings, create_app
     from node.dashboard.server import config
 
-    app = create_app(Settings(source, traces=traces, token=token))
+    allowed = (*LOOPBACK_NAMES, host) if is_loopback(host) else None
+    app = create_app(Settings(source, traces=traces, token=token, allowed_hosts=allowed))
     shown = f"[{host}]" if ":" in host else host
     suffix = f"/?token={token}" if token else "/"
     console.print(f"dashboard on http://{shown}:{port}{suffix} (Ctrl-C stops it)", markup=False)

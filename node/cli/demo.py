@@ -107,6 +107,7 @@ def _serve(db: Database, adapter: ArenaAdapter, out_dir: Path, port: int) -> Non
     from node.dashboard import Source
 
     source = Source(db, adapter.chain_id, adapter)
+    console.print(f"the demo round: http://127.0.0.1:{port}/rounds/1", markup=False)
     serve(source, traces=out_dir, host="127.0.0.1", port=port, token=None)
 
 

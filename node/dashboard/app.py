@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
@@ -44,6 +45,9 @@ class Settings:
     traces: Path | None = None
     token: str | None = None
     poll_seconds: float = 1.0
+    allowed_hosts: tuple[str, ...] | None = None
+    """Host header values served (others get 400): on loopback, the loopback names, so that a
+    web page elsewhere cannot read the dashboard through DNS rebinding. None: any."""
 
 
 def _templates() -> Jinja2Templates:
@@ -190,7 +194,11 @@ def create_app(settings: Settings) -> Starlette:
         Route("/live", live),
         Mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static"),
     ]
-    middleware = [Middleware(TokenGate, token=settings.token)] if settings.token else []
+    middleware = []
+    if settings.allowed_hosts is not None:
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts))
+    if settings.token:
+        middleware.append(Middleware(TokenGate, token=settings.token))
     return Starlette(routes=routes, middleware=middleware)
 
 

@@ -161,6 +161,18 @@ def test_token_gate(app_settings: Settings) -> None:
     assert client.get("/static/dashboard.js").status_code == 200
 
 
+def test_loopback_dashboard_refuses_other_host_headers(app_settings: Settings) -> None:
+    """DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends Host: evil.example."""
+    from dataclasses import replace
+
+    from node.cli.dashboard import LOOPBACK_NAMES
+
+    client = TestClient(create_app(replace(app_settings, allowed_hosts=LOOPBACK_NAMES)))
+    assert client.get("/", headers={"host": "evil.example:8750"}).status_code == 400
+    assert client.get("/", headers={"host": "127.0.0.1:8750"}).status_code == 200
+    assert client.get("/", headers={"host": "localhost:8750"}).status_code == 200
+
+
 def test_marker_changes_when_a_claim_is_written(tmp_path: Path) -> None:
     from node.db import open_database
 
