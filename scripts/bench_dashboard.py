@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -25,7 +26,7 @@ from node.db.models import AgentRow, ClaimRow, DisputeRow, RoundRow
 from node.league.catalog import resolve_league
 
 CHAIN = 31337
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("NETS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def fill(db: Database, agents: int, rounds: int, matches: int = 3) -> None:

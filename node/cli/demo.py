@@ -4,13 +4,22 @@ the dispute game; settlement and balances are printed, traces and the database a
 
 from __future__ import annotations
 
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from rich.markup import escape
 
-from node.cli.common import BadInput, console, json_option, print_json, titled_table
+from node.cli.common import (
+    BadInput,
+    console,
+    err_console,
+    json_option,
+    print_json,
+    titled_table,
+)
+from node.cli.options import CHAIN_HELP, output_option, workers_option
 
 if TYPE_CHECKING:
     from adapters.base import ArenaAdapter
@@ -26,17 +35,18 @@ DEFAULT_DB_NAME = "nets.db"
     type=click.Choice(["memory", "anvil"]),
     default="memory",
     show_default=True,
-    help="The embedded memory chain, or a throwaway anvil devnet with the contracts deployed.",
+    help=f"{CHAIN_HELP}: here memory or anvil only.",
 )
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@workers_option()
 @click.option(
     "--db",
     "db_url",
     default=None,
     help="Database URL (default: a fresh sqlite file runs/demo/nets.db, replaced on each run).",
 )
+@output_option("Directory the traces are written to.", default=str(DEFAULT_OUT), show_default=True)
 @click.option(
-    "--out", default=str(DEFAULT_OUT), show_default=True, help="Where traces are written."
+    "--full-addresses", is_flag=True, help="Print whole addresses (else their first 12 characters)."
 )
 @click.option(
     "--dashboard",
@@ -53,6 +63,7 @@ def demo(
     workers: int,
     db_url: str | None,
     out: str,
+    full_addresses: bool,
     dashboard_port: int | None,
     as_json: bool,
 ) -> None:
@@ -63,13 +74,13 @@ def demo(
     from node.roles.showcase import run_demo
 
     if not out.strip():
-        raise BadInput("--out: empty path")  # Path("") would be the working directory
+        raise BadInput("--output: empty path")  # Path("") would be the working directory
     out_dir = Path(out)
     created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BadInput(f"--out: cannot create {out_dir}: {exc.strerror or exc}") from None
+        raise BadInput(f"--output: cannot create {out_dir}: {exc.strerror or exc}") from None
     if db_url is None:
         path = out_dir / DEFAULT_DB_NAME
         for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -78,7 +89,7 @@ def demo(
     try:
         db = open_database(db_url)
     except DatabaseError as exc:
-        if created:  # the run never started: leave no empty --out directory behind
+        if created:  # the run never started: leave no empty --output directory behind
             with suppress(OSError):
                 out_dir.rmdir()
         raise BadInput(f"--db: {exc}") from None
@@ -87,10 +98,22 @@ def demo(
             opened = open_chain(chain)
         except AdapterError as exc:
             raise click.ClickException(f"--chain {chain}: {exc}") from None
+        # Progress on stderr: one line per phase (a log when stderr is not a terminal), under
+        # a spinner that shows the demo is alive. --json keeps both streams to JSON.
+        status = nullcontext() if as_json else err_console.status("starting", spinner="dots")
         with opened:
-            result = run_demo(db, opened.adapter, adapter_name=chain, workers=workers, out=out_dir)
+            with status:
+
+                def phase(text: str) -> None:
+                    if not as_json:
+                        err_console.print(f"[dim]demo:[/] {escape(text)}")
+
+                result = run_demo(
+                    db, opened.adapter, adapter_name=chain, workers=workers, out=out_dir,
+                    progress=phase,
+                )  # fmt: skip
             if dashboard_port is not None:  # the chain lives only as long as this command
-                _print(result, db_url)
+                _print(result, db_url, full_addresses)
                 _serve(db, opened.adapter, out_dir, dashboard_port)
                 return
     finally:
@@ -99,7 +122,7 @@ def demo(
     if as_json:
         print_json(result.to_json() | {"database": db_url})
         return
-    _print(result, db_url)
+    _print(result, db_url, full_addresses)
 
 
 def _serve(db: Database, adapter: ArenaAdapter, out_dir: Path, port: int) -> None:
@@ -111,7 +134,7 @@ def _serve(db: Database, adapter: ArenaAdapter, out_dir: Path, port: int) -> Non
     serve(source, traces=out_dir, host="127.0.0.1", port=port, token=None)
 
 
-def _print(result: object, db_url: str) -> None:
+def _print(result: object, db_url: str, full_addresses: bool) -> None:
     from node.roles.showcase import DemoResult
 
     assert isinstance(result, DemoResult)
@@ -141,10 +164,17 @@ def _print(result: object, db_url: str) -> None:
     console.print(disputes)
     balances = titled_table("Arena balances (withdrawable, wei)")
     for column in ("account", "role", "address", "balance"):
-        balances.add_column(column, justify="right" if column == "balance" else "left")
+        whole = column == "address" and full_addresses  # never cut, even past the width
+        balances.add_column(
+            column,
+            justify="right" if column == "balance" else "left",
+            no_wrap=whole,
+            overflow="ignore" if whole else "ellipsis",
+        )
     for b in result.balances:
         balances.add_row(
-            "" if b["account"] is None else str(b["account"]), b["role"], b["address"][:12],
+            "" if b["account"] is None else str(b["account"]), b["role"],
+            b["address"] if full_addresses else b["address"][:12],
             f"{b['arenaBalance']:,}",
         )  # fmt: skip
     console.print(balances)

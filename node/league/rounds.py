@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -178,6 +179,9 @@ _worker: _Worker | None = None
 
 def _init_worker(spec: RoundSpec, codes: Mapping[int, bytes], keep_traces: bool) -> None:
     global _worker
+    # Ctrl-C reaches the whole process group: the driver decides when to stop (a role finishes
+    # its step), so a worker must not die under it mid-batch.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = _Worker(spec, codes, keep_traces)
 
 

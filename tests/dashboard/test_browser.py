@@ -1,12 +1,11 @@
 """The dashboard in a real headless Chromium (Debian's, driven by playwright through
-``executable_path``): pages render with their tables and charts, the replay steps forward and
-back, a claim made during the test appears without a reload, hostile names show as text.
-Screenshots go to the test's tmp dir."""
+``executable_path``: the ``browser`` fixture of tests/browser.py, which skips without one):
+pages render with their tables and charts, the replay steps forward and back, a claim made
+during the test appears without a reload, hostile names show as text. Screenshots go to the
+test's tmp dir."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import time
 from collections.abc import Iterator
@@ -22,30 +21,14 @@ from node.db import open_database
 from node.roles.showcase import run_demo
 from tests.dashboard.conftest import HOSTILE, DemoWorld
 
-CHROMIUM = os.environ.get("NETS_CHROMIUM", "/usr/bin/chromium")
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None,
-    reason=f"no Chromium at {CHROMIUM} (`make browser` installs Debian's; NETS_CHROMIUM names another)",
-)
-
 
 def run_app(settings: Settings) -> ThreadedServer:
     return ThreadedServer(create_app(settings))
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
+    """A fresh page of the session's Chromium (tests/browser.py: skipped without one)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     dialogs: list[str] = []
@@ -183,15 +166,11 @@ def test_live_across_processes(tmp_path: Path, page: Any) -> None:
     def nets(*args: str) -> dict[str, Any]:
         result = CliRunner().invoke(main, list(args))
         assert result.exit_code == 0, result.output
-        return json.loads(result.output)
+        return json.loads(result.output.splitlines()[-1])  # the roles print events, then a report
 
-    def advance(*, mine: int = 0, seconds: int = 0) -> None:
+    def advance(*, mine: int) -> None:
         state = load_file(world)
-        chain = MemoryChain(state)
-        if mine:
-            chain.mine(mine)
-        if seconds:
-            chain.increase_time(seconds)
+        MemoryChain(state).mine(mine)
         save_file(state, world)
 
     agent = str(AGENTS / "snake" / "greedy_v1.wat")
@@ -216,7 +195,7 @@ def test_live_across_processes(tmp_path: Path, page: Any) -> None:
         nets("submit", *node, "--account", "1", "--agent", "1", "--once", "--json")
         page.wait_for_selector('tr.claim[data-agent="1"]', timeout=20_000)
         nets("verify", *node, "--account", "6", "--once", "--json")
-        advance(seconds=300)
+        nets("chain", "advance", "--seconds", "601", "--chain", f"memory:{world}", "--json")
         nets("verify", *node, "--account", "6", "--once", "--json")
         page.wait_for_selector(".round-status >> text=settled", timeout=20_000)
         page.wait_for_selector('tr.claim[data-agent="1"] >> text=3,000,000', timeout=20_000)

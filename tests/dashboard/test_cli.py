@@ -62,7 +62,7 @@ def test_demo_dashboard_serves_the_round_with_its_chain(tmp_path: Path) -> None:
     port = free_port()
     nets_bin = str(Path(sys.executable).with_name("nets"))
     demo = subprocess.Popen(
-        [nets_bin, "demo", "--out", str(tmp_path / "demo"), "--dashboard", str(port)],
+        [nets_bin, "demo", "--output", str(tmp_path / "demo"), "--dashboard", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
