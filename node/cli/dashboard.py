@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from node.dashboard import Source
 
 DEFAULT_PORT = 8750
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
-"""Host headers a loopback dashboard answers (node.dashboard.app.Settings.allowed_hosts)."""
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[")
+"""Host headers a loopback dashboard answers (node.dashboard.app.Settings.allowed_hosts).
+Starlette compares the part before the first ":", which for ``[::1]:8750`` is ``[``: an IPv6
+literal, never a DNS name, so no rebinding can produce it."""
 
 
 def is_loopback(host: str) -> bool:

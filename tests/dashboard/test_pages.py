@@ -171,6 +171,8 @@ def test_loopback_dashboard_refuses_other_host_headers(app_settings: Settings) -
     assert client.get("/", headers={"host": "evil.example:8750"}).status_code == 400
     assert client.get("/", headers={"host": "127.0.0.1:8750"}).status_code == 200
     assert client.get("/", headers={"host": "localhost:8750"}).status_code == 200
+    assert client.get("/", headers={"host": "[::1]:8750"}).status_code == 200
+    assert client.get("/", headers={"host": "localhost.evil.example"}).status_code == 400
 
 
 def test_marker_changes_when_a_claim_is_written(tmp_path: Path) -> None:
