@@ -64,8 +64,19 @@ def check_bind(host: str, token: str | None) -> None:
     default=None,
     help="Folder of simulator traces (nets-sim/1 or Nanda Town) and match traces.",
 )
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; a non-loopback one needs --token.",
+)
+@click.option(
+    "--port",
+    default=DEFAULT_PORT,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)
 @click.option(
     "--token",
     default=None,
