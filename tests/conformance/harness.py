@@ -32,7 +32,6 @@ from node.merkle import inclusion_proof, merkle_root
 from node.systems.snake import Snake
 from node.trace import match_seed
 from node.wasm import AgentProgram, load_agent_file
-from tests.chains import DeployedAnvil as DeployedAnvil  # re-exported for the suite
 
 SNAKE = Snake()
 SNAKE_PARAMS = SNAKE.encode_params({"width": 64, "height": 64, "max_steps": 8})

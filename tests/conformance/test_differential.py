@@ -15,9 +15,9 @@ from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
 from adapters.events import EventCursor
 from adapters.memory import MemoryChain
+from node.testing.chains import DeployedAnvil
 from tests.conformance.harness import (
     AGENT_CODE,
-    DeployedAnvil,
     account,
     seeded_claims,
     transcript,
@@ -128,9 +128,9 @@ def same(left: list[Any], right: list[Any]) -> bool:
 )
 @given(st.lists(step, min_size=5, max_size=25))
 def test_random_sequences_agree(
-    arena_anvil: DeployedAnvil, steps: list[tuple[int, int, int]]
+    nets_anvil: DeployedAnvil, steps: list[tuple[int, int, int]]
 ) -> None:
-    web3 = arena_anvil.chain
+    web3 = nets_anvil.chain
     try:
         memory = MemoryChain()
         start = EventCursor(memory.block_number() + 1, 0)
@@ -139,5 +139,4 @@ def test_random_sequences_agree(
         assert same(on_memory, on_anvil), (on_memory, on_anvil)
         assert transcript(memory, start) == transcript(web3, start)
     finally:
-        web3.revert_to(arena_anvil.snapshot)
-        arena_anvil.snapshot = web3.snapshot()
+        nets_anvil.reset()
