@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from adapters.arena_ops import ETHER
 from node.db.engine import Database, open_database
@@ -58,6 +58,34 @@ class Agent:
     @property
     def code(self) -> bytes:
         return self.plan.code
+
+
+class LeagueFactory(Protocol):
+    """The ``nets_league`` fixture (Players.league)."""
+
+    def __call__(self, source: str | Path | Mapping[str, Any], **changes: Any) -> League: ...
+
+
+class AgentFactory(Protocol):
+    """The ``nets_agent`` fixture (Players.agent)."""
+
+    def __call__(
+        self,
+        source: str | Path | bytes,
+        *,
+        owner: int = ...,
+        stake: int = ...,
+        strategy: ClaimStrategy | None = ...,
+        label: str = ...,
+    ) -> Agent: ...
+
+
+class RoundPlayer(Protocol):
+    """The ``nets_round`` fixture (Players.play_round)."""
+
+    def __call__(
+        self, league: League, *, verifiers: Sequence[int | Challenger] = ...
+    ) -> PlayedRound: ...
 
 
 def league_definition(

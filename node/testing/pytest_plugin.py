@@ -18,16 +18,15 @@ environment with nets installed, nets tests or not.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
     from adapters.keys import Signer
-    from node.roles.scenario import PlayedRound
     from node.testing.chains import DeployedAnvil, MemoryTemplate, NetsChain
-    from node.testing.players import Agent, League, Players
+    from node.testing.players import AgentFactory, LeagueFactory, Players, RoundPlayer
 
 OPTION = "--nets-chain"
 INI = "nets_chain"
@@ -65,7 +64,8 @@ def parse_adapters(text: str) -> tuple[str, ...]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "anvil: runs on a real anvil devnet (nets_chain[anvil])")
-    text = config.getoption("nets_chain") or str(config.getini(INI))
+    option = config.getoption("nets_chain")
+    text = str(config.getini(INI)) if option is None else str(option)
     try:
         adapters = parse_adapters(text)
     except ValueError as exc:
@@ -171,21 +171,21 @@ def nets_players(nets_chain: NetsChain) -> Iterator[Players]:
 
 
 @pytest.fixture
-def nets_league(nets_players: Players) -> Callable[..., League]:
+def nets_league(nets_players: Players) -> LeagueFactory:
     """``nets_league("demo")``, ``nets_league("path/to.yaml")``, ``nets_league({...terms})``,
     with camelCase term changes as keywords (``matchesPerRound=1``): created on chain."""
     return nets_players.league
 
 
 @pytest.fixture
-def nets_agent(nets_players: Players) -> Callable[..., Agent]:
+def nets_agent(nets_players: Players) -> AgentFactory:
     """``nets_agent(wat_text_or_file, owner=1, stake=1 ether, strategy=None)``: registered
     and staked; its owner's submitter claims for it in nets_round."""
     return nets_players.agent
 
 
 @pytest.fixture
-def nets_round(nets_players: Players) -> Callable[..., PlayedRound]:
+def nets_round(nets_players: Players) -> RoundPlayer:
     """``nets_round(league, verifiers=[6])``: the league's next round played to settlement by
     the submitters of every nets_agent and the given verifiers (account numbers, or
     node.roles.scenario.Challenger with a policy)."""

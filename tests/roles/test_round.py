@@ -4,15 +4,12 @@ convicted by the one-step proof, slashed and disqualified."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from adapters.arena_ops import VOIDED, Reason, Verdict, claim_id_of
 from adapters.keys import Signer
 from node.db import repo
 from node.roles.adversary import BorrowedPolicy
-from node.roles.scenario import PlayedRound
 from node.testing.chains import NetsChain
-from node.testing.players import Agent, League
+from node.testing.players import AgentFactory, LeagueFactory, RoundPlayer
 from tests.roles.agents import GREEDY, GUEST, LOOP, SIMPLE, STAKE
 
 BOND = 100_000
@@ -23,9 +20,9 @@ REWARD = 1000
 def test_round_with_a_cheater_and_a_hostile_agent(
     nets_chain: NetsChain,
     nets_accounts: tuple[Signer, ...],
-    nets_league: Callable[..., League],
-    nets_agent: Callable[..., Agent],
-    nets_round: Callable[..., PlayedRound],
+    nets_league: LeagueFactory,
+    nets_agent: AgentFactory,
+    nets_round: RoundPlayer,
 ) -> None:
     league = nets_league("demo")
     nets_agent(GREEDY, owner=1, stake=STAKE, label="greedy")
