@@ -78,8 +78,8 @@ class DeployedAnvil:
 @dataclass
 class MemoryTemplate:
     """One deployed memory chain; every test gets a copy (``World.copy``), not a new deployment
-    (building a world loads every system and derives the planned addresses: about a thousand
-    times the cost of copying one)."""
+    (building a world loads every system and derives the planned addresses: over a hundred
+    times the cost of copying one, docs/benchmarks/test_chains.md)."""
 
     world: World = field(default_factory=new_world)
 
