@@ -14,8 +14,7 @@ from adapters.arena_ops import ETHER, ClaimOpening
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
 from adapters.events import EventCursor
-from adapters.memory import MemoryChain
-from node.testing.chains import DeployedAnvil
+from node.testing.chains import DeployedAnvil, MemoryTemplate
 from tests.conformance.harness import (
     AGENT_CODE,
     account,
@@ -128,11 +127,13 @@ def same(left: list[Any], right: list[Any]) -> bool:
 )
 @given(st.lists(step, min_size=5, max_size=25))
 def test_random_sequences_agree(
-    nets_anvil: DeployedAnvil, steps: list[tuple[int, int, int]]
+    nets_anvil: DeployedAnvil,
+    nets_memory_template: MemoryTemplate,
+    steps: list[tuple[int, int, int]],
 ) -> None:
     web3 = nets_anvil.chain
     try:
-        memory = MemoryChain()
+        memory = nets_memory_template.fresh()
         start = EventCursor(memory.block_number() + 1, 0)
         assert web3.block_number() == memory.block_number()
         on_memory, on_anvil = run(memory, steps), run(web3, steps)
