@@ -20,6 +20,7 @@ from node.cli.common import (
     one_line,
     print_json,
 )
+from node.cli.executor_options import executor_options, opened_executor
 
 if TYPE_CHECKING:
     from node.roles.common import RoleBase
@@ -35,7 +36,8 @@ def _interval(_ctx: click.Context, _param: click.Parameter, value: float) -> flo
 
 
 def node_options(func: Any) -> Any:
-    """--chain, --db, --account, --once, --interval, --workers (shared with `nets verify`)."""
+    """--chain, --db, --account, --once, --interval, --workers, --executor, --ray-address
+    (shared with `nets verify`)."""
     options = [
         click.option(
             "--account",
@@ -56,7 +58,7 @@ def node_options(func: Any) -> Any:
     ]
     for option in reversed(options):
         func = option(func)
-    return chain_options(func)
+    return chain_options(executor_options(func))
 
 
 MAX_BACKOFF = 5.0
@@ -140,6 +142,8 @@ def submit_cmd(
     once: bool,
     interval: float,
     workers: int,
+    executor: str,
+    ray_address: str | None,
     as_json: bool,
 ) -> None:
     """Claim open rounds for the agents and defend every claim in its disputes."""
@@ -157,7 +161,10 @@ def submit_cmd(
         except BadInput as exc:
             raise BadInput(f"--register: {exc.format_message()}") from None
         plans.append(AgentPlan(program.code, stake, label=path))
-    with open_node(chain, db_url, account) as (adapter, db, name):
+    with (
+        open_node(chain, db_url, account) as (adapter, db, name),
+        opened_executor(executor, workers, ray_address) as runner,
+    ):
         known: dict[int, AgentPlan] = {}
         for agent_id in agent_ids:
             info = adapter.agent(agent_id)
@@ -172,7 +179,7 @@ def submit_cmd(
                             owner=info.owner, abi_version=info.abi_version,
                             registered_block=info.registered_block, mine=True)  # fmt: skip
             known[agent_id] = AgentPlan(code, 0)
-        submitter = Submitter(db, adapter, plans, adapter_name=name, workers=workers, known=known)
+        submitter = Submitter(db, adapter, plans, adapter_name=name, executor=runner, known=known)
         submitter.enroll()
 
         def show() -> None:

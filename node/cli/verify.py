@@ -10,6 +10,7 @@ import click
 
 from node.cli.chain_context import open_node
 from node.cli.common import console, json_option, print_json
+from node.cli.executor_options import opened_executor
 from node.cli.submit import node_options, run_role
 
 
@@ -24,6 +25,8 @@ def verify_cmd(
     once: bool,
     interval: float,
     workers: int,
+    executor: str,
+    ray_address: str | None,
     no_settle: bool,
     as_json: bool,
 ) -> None:
@@ -31,12 +34,15 @@ def verify_cmd(
     from node.roles.codes import repository_book
     from node.roles.verifier import Verifier
 
-    with open_node(chain, db_url, account) as (adapter, db, name):
+    with (
+        open_node(chain, db_url, account) as (adapter, db, name),
+        opened_executor(executor, workers, ray_address) as runner,
+    ):
         verifier = Verifier(
             db,
             adapter,
             adapter_name=name,
-            workers=workers,
+            executor=runner,
             book=repository_book(),
             settle=not no_settle,
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.arena_ops import Entry, Summary
+from node.executor.base import Executor
 from node.league.rounds import RoundSpec, play_match
 from node.match import INVALID_ACTION, OK
 from node.merkle import merkle_root
@@ -41,9 +42,9 @@ class MatchForgery:
         raise NotImplementedError
 
     def headers(
-        self, spec: RoundSpec, agents: Mapping[int, bytes], workers: int
+        self, spec: RoundSpec, agents: Mapping[int, bytes], executor: Executor
     ) -> dict[int, ClaimHeader]:
-        headers = honest_headers(spec, agents, workers)
+        headers = honest_headers(spec, agents, executor)
         for agent_id, code in agents.items():
             summaries = list(headers[agent_id].summaries)
             summaries[self.target] = self.forge(spec, agent_id, code).summary

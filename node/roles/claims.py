@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from adapters.arena_ops import Entry, Summary
+from node.executor.base import Executor
 from node.league.rounds import RoundSpec, play_match, run_round
 from node.merkle import inclusion_proof, merkle_root
 
@@ -62,19 +63,19 @@ class ClaimStrategy(Protocol):
     answers_disputes: bool
 
     def headers(
-        self, spec: RoundSpec, agents: Mapping[int, bytes], workers: int
+        self, spec: RoundSpec, agents: Mapping[int, bytes], executor: Executor
     ) -> dict[int, ClaimHeader]: ...
 
     def match(self, spec: RoundSpec, agent_id: int, code: bytes, index: int) -> ClaimedMatch: ...
 
 
 def honest_headers(
-    spec: RoundSpec, agents: Mapping[int, bytes], workers: int
+    spec: RoundSpec, agents: Mapping[int, bytes], executor: Executor
 ) -> dict[int, ClaimHeader]:
-    """Every agent's true claim, its matches played in ``workers`` processes."""
+    """Every agent's true claim, its matches played on ``executor``."""
     if not agents:
         return {}
-    result = run_round(spec, agents, workers=workers)
+    result = run_round(spec, agents, executor=executor)
     return {
         entry.agent_id: ClaimHeader(
             tuple(Summary(r.seed, r.trace_root, r.steps, r.score) for r in entry.matches)
@@ -90,9 +91,9 @@ class HonestStrategy:
     answers_disputes = True
 
     def headers(
-        self, spec: RoundSpec, agents: Mapping[int, bytes], workers: int
+        self, spec: RoundSpec, agents: Mapping[int, bytes], executor: Executor
     ) -> dict[int, ClaimHeader]:
-        return honest_headers(spec, agents, workers)
+        return honest_headers(spec, agents, executor)
 
     def match(self, spec: RoundSpec, agent_id: int, code: bytes, index: int) -> ClaimedMatch:
         return honest_match(spec, agent_id, code, index)

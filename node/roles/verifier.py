@@ -15,6 +15,8 @@ from adapters.events import ChainEvent, EventCursor, all_events
 from node.db import repo
 from node.db.engine import Database
 from node.db.models import DisputeRow
+from node.executor.base import Executor
+from node.executor.local import LocalExecutor
 from node.league import actions
 from node.league.rounds import RoundSpec, play_match, run_round
 from node.match import MatchResult
@@ -83,12 +85,13 @@ class Verifier(RoleBase):
         *,
         adapter_name: str = "memory",
         workers: int = 1,
+        executor: Executor | None = None,
         policy: ChallengePolicy | None = None,
         book: Mapping[bytes, bytes] | None = None,
         settle: bool = True,
     ) -> None:
         super().__init__(db, adapter, adapter_name)
-        self.workers = workers
+        self.executor: Executor = executor or LocalExecutor(workers)
         self.policy = policy or ChallengePolicy()
         self.book = dict(book or {})
         self.settle = settle
@@ -174,7 +177,7 @@ class Verifier(RoleBase):
                     )
                 else:
                     codes[claim.agent_id] = code
-            replay = run_round(spec, codes, workers=self.workers) if codes else None
+            replay = run_round(spec, codes, executor=self.executor) if codes else None
             for claim in claims:
                 if replay is None or claim.agent_id not in codes:
                     continue
