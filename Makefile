@@ -14,7 +14,7 @@ NATIVE_LIB := node/native/libnets_engine.so
 NATIVE_SRC := $(wildcard node/native/src/*.c node/native/src/*.h)
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
 
-.PHONY: help setup toolchains demo test lint format typecheck forge pytest bench clean test-pg compat
+.PHONY: help setup toolchains demo test test-fast lint format typecheck forge pytest bench clean test-pg compat
 
 AGENT_DEBS := rustc libstd-rust-dev-wasm32 clang lld
 
@@ -75,6 +75,9 @@ pytest: setup toolchains ## pytest suites
 	$(BIN)/python scripts/run_pytest.py
 
 test: lint typecheck forge pytest ## everything CI runs
+
+test-fast: setup ## the inner loop: pytest without the tests that start Ray
+	$(BIN)/python scripts/run_pytest.py -m "not ray"
 
 test-pg: setup ## persistence tests against a throwaway local PostgreSQL (installs it if missing)
 	bash scripts/test_pg.sh
