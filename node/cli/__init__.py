@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "wasm": ("node.cli.wasm", "wasm"),
     "submit": ("node.cli.submit", "submit_cmd"),
     "verify": ("node.cli.verify", "verify_cmd"),
+    "sweep": ("node.cli.sweep", "sweep_cmd"),
     "node": ("node.cli.node", "node_group"),
 }
 """Command name -> (module, attribute) of its click command."""
