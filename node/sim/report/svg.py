@@ -109,6 +109,7 @@ def spread_chart(
     plot_w, plot_h = WIDTH - PAD_L - PAD_R, HEIGHT - PAD_T - PAD_B
     step = plot_w / max(len(labels), 1)
     body = []
+    legend_x = PAD_L + 8.0
     for i, (name, points) in enumerate(series):
         color = COLORS[i % len(COLORS)]
         offset = (i - (len(series) - 1) / 2) * min(6.0, step / (2 * max(len(series), 1)))
@@ -133,9 +134,10 @@ def spread_chart(
                 f'points="{" ".join(coords)}"/>'
             )
         body.append(
-            f'<text x="{PAD_L + 8 + 140 * i}" y="{PAD_T - 8}" fill="{color}" class="lg">'
-            f"{escape(name[:24])}</text>"
+            f'<text x="{legend_x:.0f}" y="{PAD_T - 8}" fill="{color}" class="lg">'
+            f"{escape(name[:40])}</text>"
         )
+        legend_x += 7 * len(name[:40]) + 16
     for j, label in enumerate(labels[:40]):
         cx, cy = PAD_L + step * (j + 0.5), HEIGHT - PAD_B + 12
         body.append(

@@ -42,7 +42,9 @@ def _chart(sweep: Sweep, metric: str, axis: int) -> str:
             (sum(vs) / len(vs), min(vs), max(vs)) if (vs := per_x.get(x)) else None for x in labels
         ]
         series.append((name, points))
-    return spread_chart(labels, series, f"{metric} vs {key}", f"{key} (whiskers: min..max)")
+    title = f"{metric} vs {key}"
+    chart = spread_chart(labels, series, title, f"{key} (whiskers: min..max over seeds)")
+    return f"<h3>{escape(title)}</h3>{chart}"
 
 
 def _verdicts(sweep: Sweep) -> str:
@@ -68,7 +70,8 @@ def _rows(sweep: Sweep) -> str:
         out.append([*cells, verdict, row.root[:18]])
     more = len(sweep.rows) - MAX_ROWS
     note = f'<p class="muted">{more:,} more rows in the CSV and JSON</p>' if more > 0 else ""
-    return _table(out, ("#", "seed", *keys, *metrics, "validators", "root")) + note
+    table = _table(out, ("#", "seed", *keys, *metrics, "validators", "root"))
+    return f'<div style="overflow-x:auto">{table}</div>{note}'
 
 
 def render_sweep(sweep: Sweep) -> str:
