@@ -28,8 +28,9 @@ ADDRESS_ENV = "RAY_ADDRESS"
 MAX_RETRIES = 3
 CHUNKS_PER_CPU = 4
 MIN_CHUNK = 32
-"""Tasks per chunk at least: Ray's per-task cost (about 1 ms here, docs/benchmarks/
-distributed.md) stays under a few percent of a chunk of snake matches."""
+"""Tasks per chunk at least: Ray's per-task cost (1-2 ms pipelined here, docs/benchmarks/
+distributed.md) is about a tenth of a 32-match snake chunk; a large round gets chunks of
+tasks / (4 x CPUs), where it is under 1%."""
 
 _cache: dict[str, Any] = {}
 """In a worker process: the work of the job in flight, by object id (one job at a time)."""
