@@ -23,8 +23,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import ray
-
 from node.executor import ChunkWork
 from node.executor.local import LocalExecutor
 from node.executor.ray_cluster import RayExecutor
@@ -156,7 +154,7 @@ def main() -> None:
     )
     print(f"cpus {os.cpu_count()}, load average {load()}")
     start = time.perf_counter()
-    ray.init(num_cpus=args.cpus, include_dashboard=False, log_to_driver=False)
+    session = RayExecutor(num_cpus=args.cpus)  # ray.init with wasmtime's trap handlers kept
     print(f"ray.init (local, {args.cpus} CPUs): {time.perf_counter() - start:.1f} s")
     print()
     overhead(args.overhead_tasks)
@@ -167,7 +165,7 @@ def main() -> None:
         print()
         agents = {i: codes[(i - 1) % len(codes)] for i in range(1, args.agents + 1)}
         full_round(spec, agents, args.cpus, args.repeat)
-    ray.shutdown()
+    session.close()
 
 
 if __name__ == "__main__":

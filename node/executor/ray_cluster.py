@@ -20,12 +20,16 @@ import ray
 from ray.exceptions import RayError, RayTaskError
 
 from node.executor.base import ChunkWork, ExecutorError, ExecutorOptions
+from node.executor.fault_signals import wasm_trap_handlers_kept
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 ADDRESS_ENV = "RAY_ADDRESS"
 MAX_RETRIES = 3
+START_ATTEMPTS = 2
+"""A local Ray's raylet gives its dashboard agent 15 s to start and exits otherwise (Ray issue
+65983), which an overloaded machine can miss once; a second start usually succeeds."""
 CHUNKS_PER_CPU = 4
 MIN_CHUNK = 32
 """Tasks per chunk at least: Ray's per-task cost (1-2 ms pipelined here, docs/benchmarks/
@@ -70,21 +74,30 @@ class RayExecutor:
         self._owned = False
         if not ray.is_initialized():
             target = address or os.environ.get(ADDRESS_ENV) or None
-            try:
-                if target is None:
-                    ray.init(
-                        address="local",
-                        num_cpus=num_cpus or os.cpu_count() or 1,
-                        include_dashboard=False,
-                        logging_level=logging.WARNING,
-                        log_to_driver=False,
-                    )
-                else:
-                    ray.init(address=target, logging_level=logging.WARNING, log_to_driver=False)
-            except (ConnectionError, RuntimeError, ValueError) as exc:
-                where = target or "a local Ray"
-                raise ExecutorError(f"cannot start Ray on {where}: {exc}") from None
+            where = target or "a local Ray"
+            for attempt in range(1, START_ATTEMPTS + 1):
+                try:
+                    with wasm_trap_handlers_kept():
+                        self._init(target, num_cpus)
+                    break
+                except Exception as exc:  # Ray raises bare Exception on a start-up timeout
+                    ray.shutdown()
+                    if target is not None or attempt == START_ATTEMPTS:
+                        raise ExecutorError(f"cannot start Ray on {where}: {exc}") from None
             self._owned = True
+
+    @staticmethod
+    def _init(target: str | None, num_cpus: int | None) -> None:
+        if target is None:
+            ray.init(
+                address="local",
+                num_cpus=num_cpus or os.cpu_count() or 1,
+                include_dashboard=False,
+                logging_level=logging.WARNING,
+                log_to_driver=False,
+            )
+        else:
+            ray.init(address=target, logging_level=logging.WARNING, log_to_driver=False)
 
     @property
     def workers(self) -> int:

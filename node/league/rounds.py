@@ -146,7 +146,10 @@ class RoundWork:
     )
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"spec": self.spec, "codes": dict(self.codes), "keep_traces": self.keep_traces}
+        # equal codes become one object, which pickle then writes once
+        distinct: dict[bytes, bytes] = {}
+        codes = {agent_id: distinct.setdefault(code, code) for agent_id, code in self.codes.items()}
+        return {"spec": self.spec, "codes": codes, "keep_traces": self.keep_traces}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)

@@ -1,4 +1,5 @@
-"""One local Ray for every Ray test (2 CPUs, no dashboard): starting Ray costs seconds."""
+"""One local Ray for every Ray test (2 CPUs, no dashboard): starting Ray costs seconds. It is
+started through the executor, as the commands start it (wasmtime's trap handlers kept)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import pytest
 
 @pytest.fixture(scope="session")
 def ray_session() -> Iterator[None]:
-    ray = pytest.importorskip("ray")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    pytest.importorskip("ray")
+    from node.executor.ray_cluster import RayExecutor
+
+    executor = RayExecutor(num_cpus=2)
     try:
         yield
     finally:
-        ray.shutdown()
+        executor.close()

@@ -57,6 +57,13 @@ def test_ray_round_equals_local_records_roots_and_traces() -> None:
     assert run_round(spec(1), {1: GREEDY}, executor=RayExecutor()).agents[0].matches
 
 
+def test_a_trapping_agent_in_this_process_is_a_forfeit_after_ray_started() -> None:
+    """ray.init installs crash handlers for SIGILL/SIGSEGV in the driver; the executor puts
+    wasmtime's back, so a trap played here (a verifier's dispute replay) stays a trap."""
+    trapped = run_round(spec(2), {1: TRAP}, workers=1).agents[0]
+    assert [m.outcome for m in trapped.matches] == [1, 1]  # trap, not a dead process
+
+
 class KillOnce:
     """Wraps a round's work: the first chunk to run anywhere kills its worker process (as a
     machine lost mid-round would), recording the pid in ``marker`` first."""

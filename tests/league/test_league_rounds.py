@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -13,6 +14,7 @@ from node.cli import main
 from node.executor.base import strided
 from node.executor.local import LocalExecutor
 from node.league import RoundSpec, play_match, resolve_league, run_round
+from node.league.rounds import RoundWork
 from node.match import run_match
 from node.systems.base import load_system
 from node.trace import claim_root, match_seed
@@ -108,3 +110,12 @@ def test_cli_play(tmp_path: Path) -> None:
     assert "--round-seed" in bad.output
     missing = runner.invoke(main, ["league", "play", "demo", "--agent", str(tmp_path / "x.wat")])
     assert missing.exit_code == 2
+
+
+def test_round_work_ships_each_distinct_code_once() -> None:
+    copies = {agent_id: bytes(bytearray(GREEDY)) for agent_id in range(1, 101)}
+    work = RoundWork(spec(), {**copies, 101: SIMPLE}, keep_traces=False)
+    size = len(pickle.dumps(work))
+    assert size < len(GREEDY) + len(SIMPLE) + 4_000  # not 100 copies of GREEDY
+    clone = pickle.loads(pickle.dumps(work))
+    assert clone([(5, 0), (101, 1)]) == work([(5, 0), (101, 1)])
