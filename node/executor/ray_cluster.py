@@ -93,11 +93,11 @@ class RayExecutor:
                 address="local",
                 num_cpus=num_cpus or os.cpu_count() or 1,
                 include_dashboard=False,
-                logging_level=logging.WARNING,
+                logging_level=logging.ERROR,
                 log_to_driver=False,
             )
         else:
-            ray.init(address=target, logging_level=logging.WARNING, log_to_driver=False)
+            ray.init(address=target, logging_level=logging.ERROR, log_to_driver=False)
 
     @property
     def workers(self) -> int:
