@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import socket
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -28,6 +29,7 @@ R = TypeVar("R")
 ADDRESS_ENV = "RAY_ADDRESS"
 MAX_RETRIES = 3
 START_ATTEMPTS = 2
+REACH_TIMEOUT = 5.0
 """A local Ray's raylet gives its dashboard agent 15 s to start and exits otherwise (Ray issue
 65983), which an overloaded machine can miss once; a second start usually succeeds."""
 CHUNKS_PER_CPU = 4
@@ -54,6 +56,18 @@ def _run_chunk(boxed: list[ray.ObjectRef[Any]], chunk: Sequence[Any]) -> Any:
     return _work_of(boxed[0])(chunk)
 
 
+def check_reachable(address: str) -> None:
+    """A ``host:port`` GCS address that refuses connections fails at once, not after Ray's
+    own minutes of retries; other forms (``auto``, ``ray://...``) go to ray.init as they are."""
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit() or "/" in address:
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=REACH_TIMEOUT).close()
+    except OSError as exc:
+        raise ExecutorError(f"cannot reach Ray at {address}: {exc.strerror or exc}") from None
+
+
 class RayExecutor:
     """Connects to ``address`` (or $RAY_ADDRESS), else starts a local Ray for this process
     (one CPU slot per core, no dashboard) and stops it on ``close``. A Ray already initialised
@@ -75,6 +89,8 @@ class RayExecutor:
         if not ray.is_initialized():
             target = address or os.environ.get(ADDRESS_ENV) or None
             where = target or "a local Ray"
+            if target is not None:
+                check_reachable(target)
             for attempt in range(1, START_ATTEMPTS + 1):
                 try:
                     with wasm_trap_handlers_kept():

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from node.cli import main
-from node.executor import ChunkWork, open_executor
+from node.executor import ChunkWork, ExecutorError, open_executor
 from node.executor.local import LocalExecutor
-from node.executor.ray_cluster import RayExecutor
+from node.executor.ray_cluster import RayExecutor, check_reachable
 from node.league import RoundSpec, resolve_league, run_round
 from node.wasm import load_agent_file
 
@@ -119,3 +119,6 @@ def test_cli_rejects_a_ray_address_without_ray() -> None:
     assert "--ray-address: only with --executor ray" in result.output
     bad = CliRunner().invoke(main, [*args, "--executor", "dask"])
     assert bad.exit_code == 2
+    with pytest.raises(ExecutorError, match=r"cannot reach Ray at 127\.0\.0\.1:1"):
+        check_reachable("127.0.0.1:1")  # before ray.init, which would retry for minutes
+    check_reachable("auto")  # not host:port: left to ray.init
