@@ -14,7 +14,7 @@ NATIVE_LIB := node/native/libnets_engine.so
 NATIVE_SRC := $(wildcard node/native/src/*.c node/native/src/*.h)
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(NPM_BIN):$(PATH)
 
-.PHONY: help setup toolchains demo test test-fast lint format typecheck forge pytest bench clean test-pg compat
+.PHONY: help setup toolchains browser demo devnet test test-fast lint format typecheck forge pytest bench clean test-pg compat
 
 AGENT_DEBS := rustc libstd-rust-dev-wasm32 clang lld
 
@@ -25,13 +25,26 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
+# Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as on CI machines and
+# containers) Python would otherwise compile every imported library's source on every
+# command, more than half of an ordinary chain command's time (docs/benchmarks/cli.md).
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# Debian's chromium for the page tests (tests/browser.py), installed only when missing and only
+# as root; elsewhere those tests are skipped with the reason. Playwright drives it by path.
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium (apt-get)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	      >/dev/null) || echo "warning: chromium could not be installed: page tests will skip"; \
+	  else echo "note: no chromium and not root: page tests will skip"; fi; }
 
 # The native match engine (node/native). Without a C compiler matches run on the reference
 # path (slower, same bytes); `nets doctor` says which engine this machine has.
@@ -43,7 +56,8 @@ $(NATIVE_LIB): $(NATIVE_SRC)
 		echo "warning: no C compiler ($(CC)): matches will run on the reference path"; \
 	fi
 
-setup: $(VENV)/.synced node_modules/.installed $(NATIVE_LIB) ## install the locked toolchains, build the native engine
+setup: $(VENV)/.synced node_modules/.installed $(NATIVE_LIB) browser ## install the locked toolchains, build the native engine (and chromium)
+	@$(BIN)/python -m compileall -q -j 0 node adapters scripts > /dev/null
 
 toolchains: ## install the Debian compilers agent builds use (Rust, C), when missing
 	@missing=$$(for p in $(AGENT_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
@@ -56,6 +70,9 @@ toolchains: ## install the Debian compilers agent builds use (Rust, C), when mis
 
 demo: setup ## run the showcase on the embedded default
 	$(BIN)/nets demo
+
+devnet: setup ## a live round on `nets chain up`, every party its own process (~3-4 min)
+	$(BIN)/python scripts/devnet.py --chain anvil
 
 lint: setup ## ruff check and format check
 	$(BIN)/ruff check .
@@ -71,13 +88,19 @@ typecheck: setup ## pyright
 forge: setup ## forge tests
 	$(NPM_BIN)/forge test
 
-pytest: setup toolchains ## pytest suites
-	$(BIN)/python scripts/run_pytest.py
+# pytest-xdist workers, one per core by default. Each module's tests stay on one worker (the
+# scheduler in tests/conftest.py; tests/conformance as a whole), so module-scoped fixtures
+# are built once.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadscope
+
+pytest: setup toolchains ## pytest suites, in parallel
+	$(BIN)/python scripts/run_pytest.py $(PYTEST_PARALLEL)
+
+test-fast: setup ## the inner loop: pytest in parallel without the tests marked slow or ray
+	$(BIN)/python scripts/run_pytest.py $(PYTEST_PARALLEL) -m "not slow and not ray"
 
 test: lint typecheck forge pytest ## everything CI runs
-
-test-fast: setup ## the inner loop: pytest without the tests that start Ray
-	$(BIN)/python scripts/run_pytest.py -m "not ray"
 
 test-pg: setup ## persistence tests against a throwaway local PostgreSQL (installs it if missing)
 	bash scripts/test_pg.sh

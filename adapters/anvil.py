@@ -12,6 +12,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 from adapters.toolchain import anvil_path
 
@@ -29,6 +30,12 @@ DEFAULT_KEYS = (
     "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
     "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
 )
+
+
+DEFAULT_BLOCK_TIME = 1
+"""Seconds between blocks on the chains a user starts (`nets chain up`, the memory chain kept
+in a file or database): short next to every league's move window, so waiting for a block never
+costs a move."""
 
 
 class AnvilError(RuntimeError):
@@ -71,6 +78,9 @@ class Anvil:
     log_path: Path | None = None
     detached: bool = False  # own session: outlives the Python process (`nets chain up`)
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+    # Without a log_path the output goes to an unnamed temporary file, closed (and so gone)
+    # on stop: nothing is left behind in /tmp and no descriptor outlives the node.
+    _log: IO[bytes] | None = field(default=None, init=False, repr=False)
 
     @property
     def url(self) -> str:
@@ -79,8 +89,6 @@ class Anvil:
     def start(self, ready_timeout: float = 30.0) -> Anvil:
         if self.port == 0:
             self.port = free_port()
-        if self.log_path is None:
-            self.log_path = Path(tempfile.mkstemp(prefix="anvil-", suffix=".log")[1])
         command = [
             str(anvil_path()),
             "--host", "127.0.0.1",
@@ -91,17 +99,26 @@ class Anvil:
             "--gas-limit", "100000000",
             "--hardfork", "prague",
         ]  # fmt: skip
-        if self.block_time is not None:
-            command += ["--block-time", str(self.block_time)]
+        if self.block_time:  # a block every block_time seconds; transactions still mine at once
+            command += ["--block-time", str(self.block_time), "--mixed-mining"]
         if self.state_file is not None:
             command += ["--state", str(self.state_file)]
             if self.state_interval is not None:
                 command += ["--state-interval", f"{self.state_interval:g}"]
-        log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=self.detached
-        )
-        log.close()
+        if self.log_path is None:
+            self._log = log = tempfile.TemporaryFile(prefix="anvil-", suffix=".log")  # noqa: SIM115
+        else:
+            log = self.log_path.open("wb")
+        try:
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=self.detached
+            )
+        except OSError:
+            self._close_log()
+            raise
+        finally:
+            if log is not self._log:
+                log.close()  # the child holds its own copy of the descriptor
         self._wait_ready(ready_timeout)
         return self
 
@@ -109,9 +126,9 @@ class Anvil:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise AnvilError(
-                    f"anvil exited with {self.process.returncode}: {self.logs()[-500:]}"
-                )
+                reason = f"anvil exited with {self.process.returncode}: {self.logs()[-500:]}"
+                self.stop()
+                raise AnvilError(reason)
             try:
                 rpc_call(self.url, "eth_chainId", timeout=1.0)
                 return
@@ -146,14 +163,20 @@ class Anvil:
         return bool(self.rpc("evm_revert", snapshot_id))
 
     def logs(self) -> str:
+        if self._log is not None:
+            self._log.seek(0)
+            return self._log.read().decode(errors="replace")
         if self.log_path is None or not self.log_path.exists():
             return ""
         return self.log_path.read_text(errors="replace")
 
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
     def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
                 self.process.wait(timeout=10)
@@ -161,6 +184,7 @@ class Anvil:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+        self._close_log()
 
     def __enter__(self) -> Anvil:
         return self.start() if self.process is None else self

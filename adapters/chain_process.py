@@ -34,6 +34,8 @@ class ChainProcess:
     log_path: str
     state_file: str | None
     started_at: float
+    block_time: float | None = None
+    """Seconds between the blocks mined by time alone (None: only transactions mine)."""
 
 
 _STATE = TypeAdapter(ChainProcess)
@@ -97,15 +99,19 @@ def start(
     home: Path | None = None,
     *,
     state_interval: float | None = None,
+    block_time: float | None = None,
 ) -> ChainProcess:
     """Start anvil in its own session and record it; AnvilError if it does not come up.
-    With ``state_file``, anvil saves its state there every ``state_interval`` seconds too."""
+    With ``state_file``, anvil saves its state there every ``state_interval`` seconds too.
+    ``block_time``: mine a block every that many seconds as well as one per transaction, so
+    deadlines pass while nobody sends anything."""
     home = home or nets_home()
     home.mkdir(parents=True, exist_ok=True)
     node = Anvil(
         port=port,
         state_file=state_file,
         state_interval=state_interval,
+        block_time=block_time or None,
         log_path=home / "anvil.log",
         detached=True,
     ).start()
@@ -119,6 +125,7 @@ def start(
         log_path=str(node.log_path),
         state_file=str(state_file) if state_file else None,
         started_at=time.time(),
+        block_time=block_time or None,
     )
     node.process = None  # detached: this Python process no longer owns it
     write_state(process, home)

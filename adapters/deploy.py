@@ -181,8 +181,13 @@ def deploy(
             )
             deployed_now.append(spec.name)
         record.contracts[spec.name] = entry
+        record.abis[spec.name] = artifact.abi
         chain.bind(spec.name, entry.address, abi)
     _bind_created(chain, contract_set)
+    for name, (creator, _) in CREATED_BY.items():
+        created = contract_set.artifacts.get(name)
+        if created is not None and creator in record.contracts:
+            record.abis[name] = created.abi
     if deployments is not None:
         deployments.put(record)
     return record, deployed_now

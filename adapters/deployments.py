@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -50,6 +51,11 @@ class ChainDeployment(BaseModel):
     chain_id: int
     source_hash: str
     contracts: dict[str, DeployedContract] = Field(default_factory=dict)
+    abis: dict[str, list[dict[str, Any]]] = Field(
+        default_factory=dict,
+        description="ABI of each recorded contract and of those they create, so a command "
+        "binds the set without compiling it",
+    )
 
     def addresses(self) -> dict[str, str]:
         return {name: c.address for name, c in self.contracts.items()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from adapters.errors import AdapterError
 
 PRIVATE_KEY_ENV = "NETS_PRIVATE_KEY"
 KEYSTORE_ENV = "NETS_KEYSTORE"
-KEYSTORE_PASSWORD_ENV = "NETS_KEYSTORE_PASSWORD"
+KEYSTORE_PASSWORD_ENV = "NETS_KEY_PASSWORD"
 ANVIL_CHAIN_ID = 31337
 
 
@@ -64,7 +65,8 @@ def from_keystore(
     env: Mapping[str, str] | None = None,
     prompt: Callable[[str], str] | None = None,
 ) -> Signer:
-    """Decrypt a V3 keystore; the password is given, else $NETS_KEYSTORE_PASSWORD, else asked."""
+    """Decrypt a V3 keystore; the password is given, else $NETS_KEY_PASSWORD, else asked on a
+    terminal (``prompt``); with no terminal to ask, KeyLoadError saying where to put it."""
     env = os.environ if env is None else env
     try:
         keyfile = json.loads(path.read_text())
@@ -75,6 +77,11 @@ def from_keystore(
     if password is None:
         password = env.get(KEYSTORE_PASSWORD_ENV)
     if password is None:
+        if prompt is None and not sys.stdin.isatty():
+            raise KeyLoadError(
+                f"keystore {path}: no password (give --password-file or set "
+                f"${KEYSTORE_PASSWORD_ENV}; a prompt needs a terminal)"
+            )
         ask = prompt or (lambda text: getpass.getpass(text))
         password = ask(f"password for {path.name}: ")
     try:
@@ -84,6 +91,17 @@ def from_keystore(
     except (KeyError, TypeError):
         raise KeyLoadError(f"keystore {path}: not a V3 keystore") from None
     return Signer(Account.from_key(key), f"keystore {path.name}")
+
+
+def password_from_file(path: Path) -> str:
+    """A keystore password kept in a file: its first line, without the line break."""
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise KeyLoadError(f"password file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise KeyLoadError(f"password file {path}: not text") from None
+    return text.splitlines()[0] if text else ""
 
 
 def anvil_account(index: int = 0) -> Signer:

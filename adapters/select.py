@@ -90,8 +90,10 @@ def deploy_arena(chain: Web3Chain, contract_set: ContractSet | None = None) -> N
 
 
 def bind_recorded(chain: Web3Chain, contract_set: ContractSet | None = None) -> None:
-    """Bind the Arena set recorded for ``chain``'s id in the deployments file."""
-    from adapters.deploy import _bind_created
+    """Bind the Arena set recorded for ``chain``'s id in the deployments file, with the ABIs
+    recorded beside it (nothing is compiled: a command does not compile contracts it does not
+    deploy); a record written before ABIs were kept is bound from the compiled Arena set."""
+    from adapters.deploy import CREATED_BY, _bind_created
     from adapters.deployments import DeploymentsFile
     from adapters.web3chain.abi import ContractAbi
 
@@ -100,12 +102,29 @@ def bind_recorded(chain: Web3Chain, contract_set: ContractSet | None = None) -> 
         raise AdapterError(
             f"no Arena deployment recorded for chain {chain.chain_id} (run `nets chain up`)"
         )
+    if contract_set is None and set(record.contracts) | set(CREATED_BY) <= set(record.abis):
+        for name, entry in record.contracts.items():
+            chain.bind(name, entry.address, ContractAbi(record.abis[name]))
+        for name, (creator, getter) in CREATED_BY.items():
+            chain.bind(name, chain.call(creator, getter), ContractAbi(record.abis[name]))
+        return
     contract_set = contract_set or arena_contract_set()
     for name, entry in record.contracts.items():
         artifact = contract_set.artifacts.get(name)
         if artifact is not None:
             chain.bind(name, entry.address, ContractAbi(artifact.abi))
     _bind_created(chain, contract_set)
+
+
+def signer_for(
+    signer: Signer | None, chain_id: int, env: Mapping[str, str] | None = None
+) -> Signer:
+    """``signer``, else the node's key as ``resolve_signer`` finds it ($NETS_KEYSTORE,
+    $NETS_PRIVATE_KEY, anvil's account 0 on chain 31337): the same rule for every adapter, so
+    the memory chain honours $NETS_PRIVATE_KEY exactly as an RPC endpoint does."""
+    from adapters.keys import resolve_signer
+
+    return signer or resolve_signer(chain_id=chain_id, env=env)
 
 
 def open_chain(
@@ -120,7 +139,8 @@ def open_chain(
 
     spec = chain_spec(option, env)
     if spec == "memory":
-        return OpenedChain(MemoryChain(signer=signer), spec)
+        chain = MemoryChain()
+        return OpenedChain(chain.with_signer(signer_for(signer, chain.chain_id, env)), spec)
     if spec == MEMORY_IN_DB:
         raise AdapterError(
             f"{MEMORY_IN_DB} keeps the chain in the node's database: only the commands with "
@@ -133,23 +153,24 @@ def open_chain(
 
         store = FileStore(Path(spec.removeprefix("memory:")).expanduser())
         world = store.open()
-        return OpenedChain(MemoryChain(world, signer=signer), spec, save=store.close)
+        sender = signer_for(signer, world.ledger.chain_id, env)
+        return OpenedChain(MemoryChain(world, signer=sender), spec, save=store.close)
     if spec == "anvil":
         from adapters.keys import anvil_account
 
         node = Anvil().start()
         try:
-            chain = Web3Chain(node.url, signer or anvil_account(0))
-            deploy_arena(chain)
+            deployer = Web3Chain(node.url, anvil_account(0))  # the planned addresses
+            deploy_arena(deployer)
+            sender = signer_for(signer, deployer.chain_id, env)
+            chain = deployer if sender.address == deployer.address else deployer.with_signer(sender)
         except BaseException:
             node.stop()
             raise
         return OpenedChain(chain, spec, node)
     if spec.startswith(("http://", "https://")):
-        from adapters.keys import resolve_signer
-
         chain = Web3Chain(spec)
-        chain.signer = signer or resolve_signer(chain_id=chain.chain_id, env=env)
+        chain.signer = signer_for(signer, chain.chain_id, env)
         bind_recorded(chain)
         return OpenedChain(chain, spec)
     adapter = adapter_factory(spec)(None, signer=signer)

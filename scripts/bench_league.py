@@ -19,7 +19,6 @@ from adapters.memory import MemoryChain
 from adapters.toolchain import PROJECT_ROOT
 from node.db.engine import open_database
 from node.league.catalog import resolve_league
-from node.roles.codes import code_book
 from node.roles.scenario import Challenger, Owner, play_round
 from node.roles.submitter import AgentPlan
 from node.wasm import load_agent_file
@@ -40,7 +39,6 @@ def one_round(agents: int, workers: int) -> tuple[float, int, int]:
         [Owner(1, plans)],
         [Challenger(6)],
         workers=workers,
-        book=code_book(codes),
     )
     wall = time.perf_counter() - started
     report = played.verifiers[0].report()

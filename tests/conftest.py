@@ -1,12 +1,48 @@
-"""Shared fixtures: a real anvil devnet on a free loopback port, always stopped afterwards."""
+"""Shared fixtures: a real anvil devnet on a free loopback port, always stopped afterwards;
+and how tests are split over pytest-xdist workers (`make pytest` runs -n)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from adapters.anvil import Anvil
+from tests.chains import DeployedAnvil
+
+pytest_plugins = ["tests.browser"]  # the headless Chromium fixtures (``tab``)
+
+# No test depends on wall-clock time: hypothesis's per-example deadline and its "too slow"
+# health check fail a correct test on a loaded machine, so both are off for every test.
+settings.register_profile("nets", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("nets")
+
+# Directories whose modules share in-process state and must run on one worker together:
+# tests/conformance/test_transcripts.py compares what the scenario modules recorded;
+# tests/executor's modules share one local Ray (starting one costs seconds and a CPU).
+ONE_WORKER_DIRS = ("tests/conformance/", "tests/executor/")
+
+
+def work_unit(nodeid: str) -> str:
+    """The unit pytest-xdist hands to one worker: the test's module, or its directory for
+    ONE_WORKER_DIRS (so module- and session-scoped state is built once per unit)."""
+    module = nodeid.split("::", 1)[0]
+    return next((d for d in ONE_WORKER_DIRS if module.startswith(d)), module)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`make pytest` (-n): LoadScope scheduling over work_unit. (xdist_group marks cannot do
+    this here: pytest 9.2 renamed the node id attribute that --dist loadgroup rewrites.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return ByWorkUnit(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -15,6 +51,23 @@ def anvil() -> Iterator[Anvil]:
     node = Anvil().start()
     try:
         yield node
+    finally:
+        node.stop()
+
+
+@pytest.fixture(scope="session")
+def arena_anvil() -> Iterator[DeployedAnvil]:
+    """A private anvil per session with the Arena set deployed from account 0 at nonce 0;
+    users revert it to its snapshot after each test (DeployedAnvil.reset)."""
+    from adapters.keys import anvil_account
+    from adapters.select import deploy_arena
+    from adapters.web3chain import Web3Chain
+
+    node = Anvil().start()
+    try:
+        chain = Web3Chain(node.url, anvil_account(0))
+        deploy_arena(chain)
+        yield DeployedAnvil(chain, chain.snapshot())
     finally:
         node.stop()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from eth_utils.address import to_checksum_address
 
-from adapters.anvil import DEFAULT_KEYS
+from adapters.anvil import DEFAULT_BLOCK_TIME, DEFAULT_KEYS
 from adapters.arena_ops import (
     ARENA_PLAN,
     ETHER,
@@ -142,6 +143,7 @@ def new_world(
     *,
     chain_id: int = ANVIL_CHAIN_ID,
     wall_clock: bool = False,
+    block_interval: int = 0,
     start_time: int = DEFAULT_START_TIME,
     accounts: Sequence[str] | None = None,
     balance: int = DEFAULT_BALANCE,
@@ -149,7 +151,11 @@ def new_world(
     deployer = anvil_account(0).address
     addresses = planned_addresses(deployer)
     ledger = Ledger(
-        chain_id, start_block=len(ARENA_PLAN), start_time=start_time, wall_clock=wall_clock
+        chain_id,
+        start_block=len(ARENA_PLAN),
+        start_time=start_time,
+        wall_clock=wall_clock,
+        block_interval=block_interval,
     )
     holders = (
         accounts
@@ -161,6 +167,13 @@ def new_world(
     state = ArenaState(unstake_delay=_unstake_delay())
     code = Contracts(addresses)
     return World(ledger, state, code, Game(state, code))
+
+
+def live_world(block_interval: int = DEFAULT_BLOCK_TIME) -> World:
+    """A new world whose time moves by itself: the clock follows wall time from now and a
+    block appears every ``block_interval`` seconds (``--chain memory:FILE`` and ``memory:db``,
+    which outlive a command; the plain in-process chain keeps the manual clock)."""
+    return new_world(wall_clock=True, block_interval=block_interval, start_time=int(time.time()))
 
 
 def _unstake_delay() -> int:
@@ -195,11 +208,11 @@ class MemoryChain:
 
     def block_number(self) -> int:
         self.world.lock.refresh()
-        return self.world.ledger.head
+        return self.world.ledger.now_head()
 
     def block_time(self) -> int:
         self.world.lock.refresh()
-        return self.world.ledger.timestamps[-1]
+        return self.world.ledger.now_time()
 
     def increase_time(self, seconds: int) -> None:
         with self.world.lock:
@@ -401,6 +414,9 @@ class MemoryChain:
             found = Dispute(ZERO_ADDRESS, 0, 0, 0, ZERO_ADDRESS, 0, 0, phase=Phase.NONE)
             found.lo, found.lo_leaf, found.mid_leaf = 0, bytes(32), bytes(32)
         return found.info()
+
+    def agent_code(self, agent_id: int) -> bytes | None:
+        return registry.registered_code(self._state, self.world.ledger.codes, agent_id)
 
     def claim_commit(self, claim_id: int) -> bytes:
         return self._state.claim_commit.get(claim_id, bytes(32))

@@ -15,6 +15,10 @@ from typing import Any
 from adapters.memory.chain import World
 from adapters.memory.persist import _dec, _enc, dump, dump_state, load, load_state
 
+APPEND_ONLY = frozenset({"codes"})
+"""Ledger dicts that only grow (block -> registered module): a record carries the new entries,
+not the whole dict (modules are up to 64 KiB each)."""
+
 Marks = dict[str, int]
 """The length of each ledger list when the last record was written or read."""
 
@@ -22,7 +26,11 @@ Marks = dict[str, int]
 def marks(world: World) -> Marks:
     """Where the next record's ledger lists start, plus the revert epoch."""
     ledger = vars(world.ledger)
-    found = {name: len(value) for name, value in ledger.items() if isinstance(value, list)}
+    found = {
+        name: len(value)
+        for name, value in ledger.items()
+        if isinstance(value, list) or name in APPEND_ONLY
+    }
     found["$epoch"] = int(world.ledger.epoch)
     found["$offset"] = int(world.ledger.offset)
     return found
@@ -44,9 +52,14 @@ def record(world: World, seq: int, before: Marks) -> str:
         return json.dumps({"seq": seq, "world": dump(world)})
     delta: dict[str, Any] = {}
     for name, value in ledger.items():
+        if callable(value):  # the wall-clock source: the process's own, never stored
+            continue
         if isinstance(value, list):
             start = before.get(name, 0)
             delta[name] = {"from": start, "add": _enc(value[start:])}
+        elif name in APPEND_ONLY:
+            start = before.get(name, 0)
+            delta[name] = {"from": start, "add": _enc(dict(list(value.items())[start:]))}
         else:
             delta[name] = _enc(value)
     return json.dumps({"seq": seq, "ledger": delta, "state": dump_state(world.state)})
@@ -63,10 +76,14 @@ def apply(world: World, data: Any) -> None:
     ledger = world.ledger
     for name, value in data["ledger"].items():
         current = getattr(ledger, name, None)
-        if isinstance(current, list):
+        if isinstance(current, list) or (name in APPEND_ONLY and isinstance(current, dict)):
             if len(current) != value["from"]:
                 raise ValueError(f"record {data.get('seq')} does not follow the chain ({name})")
-            current.extend(_dec(value["add"]))
+            added = _dec(value["add"])
+            if isinstance(current, list):
+                current.extend(added)
+            else:
+                current.update(added)
         else:
             setattr(ledger, name, _dec(value))
     state = load_state(data["state"])
@@ -74,6 +91,8 @@ def apply(world: World, data: Any) -> None:
 
 
 def replace(world: World, other: World) -> None:
-    """Make ``world`` (in place) the world loaded as ``other``."""
+    """Make ``world`` (in place) the world loaded as ``other`` (keeping its clock source)."""
+    clock = world.ledger.clock
     world.ledger.__dict__.update(other.ledger.__dict__)
+    world.ledger.clock = clock
     world.state.__dict__.update(other.state.__dict__)

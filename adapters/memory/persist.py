@@ -12,7 +12,7 @@ from typing import Any
 
 from adapters.arena_ops import LeagueConfig, Phase
 from adapters.errors import AdapterError
-from adapters.memory.chain import World, new_world
+from adapters.memory.chain import World, live_world, new_world
 from adapters.memory.ledger import Ledger
 from adapters.memory.state import Agent, ArenaState, Dispute, League, Round
 
@@ -65,6 +65,7 @@ def dump(world: World) -> dict[str, Any]:
             {
                 "chain_id": ledger.chain_id,
                 "wall_clock": ledger.wall_clock,
+                "block_interval": ledger.block_interval,
                 "offset": ledger.offset,
                 "start_time": ledger.start_time,
                 "timestamps": ledger.timestamps,
@@ -73,6 +74,7 @@ def dump(world: World) -> dict[str, Any]:
                 "events": [list(e) for e in ledger.events],
                 "keys": ledger.keys,
                 "wallets": ledger.wallets,
+                "codes": ledger.codes,
             }
         ),
         "state": dump_state(state),
@@ -113,13 +115,18 @@ def load(data: Any) -> World:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"not a {FORMAT} file")
     led = _dec(data["ledger"])
-    world = new_world(chain_id=int(led["chain_id"]), wall_clock=bool(led["wall_clock"]))
+    world = new_world(
+        chain_id=int(led["chain_id"]),
+        wall_clock=bool(led["wall_clock"]),
+        block_interval=int(led.get("block_interval", 0)),  # absent: saved before time moved
+    )
     ledger: Ledger = world.ledger
     ledger.offset, ledger.start_time, ledger.epoch = led["offset"], led["start_time"], led["epoch"]
     ledger.timestamps, ledger.epochs = list(led["timestamps"]), list(led["epochs"])
     ledger.events = [(str(a), str(n), dict(args)) for a, n, args in led["events"]]
     ledger.keys = [tuple(k) for k in led["keys"]]
     ledger.wallets = dict(led["wallets"])
+    ledger.codes = {int(k): bytes(v) for k, v in led.get("codes", {}).items()}
     if not (
         len(ledger.timestamps) == len(ledger.epochs) and len(ledger.events) == len(ledger.keys)
     ):
@@ -187,7 +194,7 @@ def load_file(path: Path) -> World:
 def load_file_seq(path: Path) -> tuple[World, int]:
     """``load_file`` and the snapshot's journal position (adapters.memory.durable)."""
     if not path.exists():
-        return new_world(), 0
+        return live_world(), 0
     if not path.is_file() and not path.is_dir():  # a device or pipe: read whole, it never ends
         raise MemoryFileError(f"{path} is not a regular file")
     refusal = f"{path}: not a memory chain file"

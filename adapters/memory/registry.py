@@ -31,6 +31,7 @@ def register_agent(state: ArenaState, tx: Tx, arena: str, code: bytes) -> int:
     agent_id = state.agent_count
     code_hash = keccak256(code)
     state.agents[agent_id] = Agent(tx.sender, abi_version, tx.block_number, code_hash)
+    tx.code = code
     tx.emit(
         arena,
         "AgentRegistered",
@@ -41,6 +42,19 @@ def register_agent(state: ArenaState, tx: Tx, arena: str, code: bytes) -> int:
 
 MAX_STAKE = 2**96 - 1
 """Arena.Agent.stake is a uint96 (79 billion ether)."""
+
+
+def registered_code(state: ArenaState, codes: dict[int, bytes], agent_id: int) -> bytes | None:
+    """The module agent ``agent_id`` was registered with, read from its registration block as
+    a chain's calldata would be; None for an unknown agent or a module whose hash is not the
+    registered one."""
+    agent = state.agents.get(agent_id)
+    code = codes.get(agent.registered_block) if agent is not None else None
+    return (
+        code
+        if agent is not None and code is not None and keccak256(code) == agent.code_hash
+        else None
+    )
 
 
 def stake(state: ArenaState, tx: Tx, arena: str, agent_id: int) -> None:

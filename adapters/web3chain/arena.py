@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from eth_abi.abi import decode
+from eth_utils.crypto import keccak
+
 from adapters.arena_ops import (
     SYSTEM_CONTRACTS,
     AgentInfo,
@@ -25,12 +28,20 @@ from adapters.arena_ops import (
     claim_id_of,
 )
 from adapters.errors import AdapterError
+from adapters.web3chain.rpc import from_hex, to_hex
+
+
+def to_hex32(value: int) -> str:
+    """A uint256 as an indexed topic."""
+    return "0x" + value.to_bytes(32, "big").hex()
+
 
 if TYPE_CHECKING:
     from adapters.events import ChainEvent
     from adapters.keys import Signer
     from adapters.web3chain.chain import BoundContract, Web3Chain
     from adapters.web3chain.logs import Receipt
+    from adapters.web3chain.rpc import RpcClient
 
 ARENA = "Arena"
 GAME = "DisputeGame"
@@ -43,6 +54,7 @@ class ArenaMethods:
     if TYPE_CHECKING:
         contracts: dict[str, BoundContract]
         signer: Signer | None
+        rpc: RpcClient
 
         def call(
             self, contract: str, function: str, *args: Any, block: int | str = "latest"
@@ -205,6 +217,40 @@ class ArenaMethods:
 
     def agent(self, agent_id: int) -> AgentInfo:
         return AgentInfo.from_abi(self.call(ARENA, "agent", agent_id))
+
+    def agent_code(self, agent_id: int) -> bytes | None:
+        """From the registerAgent calldata: the agent record names the registration block,
+        its AgentRegistered log (agentId is indexed) the transaction, whose input is
+        ``registerAgent(code)``. A registration sent through another contract has other input
+        and gives None, as does anything not hashing to the registered codeHash."""
+        info = self.agent(agent_id)
+        if int(info.owner, 16) == 0:
+            return None
+        arena = self.contracts[ARENA]
+        event = next(e for e in arena.abi.events.values() if e.name == "AgentRegistered")
+        block = to_hex(info.registered_block)
+        logs = self.rpc.call(
+            "eth_getLogs",
+            {
+                "fromBlock": block,
+                "toBlock": block,
+                "address": arena.address,
+                "topics": ["0x" + event.topic.hex(), to_hex32(agent_id)],
+            },
+        )
+        register = arena.abi.function("registerAgent")
+        for log in logs:
+            tx = self.rpc.call("eth_getTransactionByHash", log["transactionHash"])
+            data = from_hex(tx["input"]) if tx else b""
+            if data[:4] != register.selector:
+                continue
+            try:
+                (code,) = decode(["bytes"], data[4:])
+            except Exception:  # malformed calldata: not this agent's module
+                continue
+            if keccak(bytes(code)) == info.code_hash:
+                return bytes(code)
+        return None
 
     def league(self, league_id: int) -> LeagueInfo:
         return LeagueInfo.from_abi(self.call(ARENA, "league", league_id))

@@ -1,5 +1,6 @@
 """`nets agent`: an owner's agent on chain — register (after a local profile check), stake,
-unstake, withdraw and status. Registration is the submitter's enrolment, through the node's
+unstake, withdraw and status. Every command that sends takes the signer options
+(`--account`, `--key-file`, `$NETS_PRIVATE_KEY`). Registration is the submitter's enrolment, through the node's
 outbox, so a rerun or a restart after a crash never registers or stakes twice, and
 `nets submit --agent ID` finds the code in the database.
 """
@@ -12,12 +13,11 @@ from typing import TYPE_CHECKING
 import click
 
 from node.cli.agent_project import build_cmd, new_cmd
-from node.cli.chain_context import chain_options, open_node
+from node.cli.chain_context import SignerChoice, chain_options, open_node, signer_options
 from node.cli.common import UINT256, BadInput, console, json_option, print_json, to_jsonable
 from node.cli.league import resolve_definition
 from node.cli.match import report_table
-from node.league.definition import parse_wei
-from node.trace.seed import UINT256_MAX
+from node.cli.options import AMOUNT
 from node.wasm import AgentFileError, AgentProgram, load_agent_file
 
 if TYPE_CHECKING:
@@ -35,19 +35,6 @@ class AgentStatus:
     unstake_ready_at: int
     open_claims: int
     owner_withdrawable: int
-
-
-def amount_of(text: str, what: str) -> int:
-    """Wei from ``123``, ``"0.5 ether"`` or ``"20 gwei"``; BadInput naming ``what``."""
-    try:
-        value = int(parse_wei(text))
-    except ValueError as exc:
-        raise BadInput(f"{what}: {exc}") from None
-    if value <= 0:
-        raise BadInput(f"{what}: must be positive")
-    if value > UINT256_MAX:
-        raise BadInput(f"{what}: must be at most 2**256-1 wei")
-    return value
 
 
 AGENT_ID = UINT256
@@ -101,22 +88,23 @@ agent.add_command(build_cmd)
 @agent.command("register")
 @click.argument("file", metavar="FILE")
 @click.option("--league", "league_ref", required=True, help="League NAME|FILE the stake is for.")
-@click.option("--stake", "stake_text", required=True, help="Stake: wei, or e.g. '2 ether'.")
+@click.option("--stake", required=True, type=AMOUNT, help="Stake: wei, or e.g. '2 ether'.")
 @chain_options
+@signer_options
 @json_option
 def register_cmd(
     file: str,
     league_ref: str,
-    stake_text: str,
+    stake: int,
     chain: str | None,
     db_url: str | None,
+    signer: SignerChoice,
     as_json: bool,
 ) -> None:
     """Check FILE against profile v1 locally, then register it and stake for the league."""
 
     program = checked_program(file)
     definition = resolve_definition(league_ref)
-    stake = amount_of(stake_text, "--stake")
     if stake < definition.min_stake:
         raise BadInput(
             f"--stake: {stake} wei is below the minimum stake of league {definition.name!r} "
@@ -124,7 +112,7 @@ def register_cmd(
         )
     from node.roles.submitter import AgentPlan, Submitter
 
-    with open_node(chain, db_url) as (adapter, db, name):
+    with open_node(chain, db_url, signer) as (adapter, db, name):
         # The submitter's enrolment: the same outbox keys and agents row as `nets submit`.
         submitter = Submitter(
             db, adapter, [AgentPlan(program.code, stake, label=file)], adapter_name=name
@@ -146,28 +134,63 @@ def status_cmd(agent_id: int, chain: str | None, db_url: str | None, as_json: bo
         _show(status_of(adapter, agent_id), as_json)
 
 
+@agent.command("stake")
+@click.argument("agent_id", type=AGENT_ID)
+@click.option("--amount", required=True, type=AMOUNT, help="Stake to add: wei, or '1 ether'.")
+@chain_options
+@signer_options
+@json_option
+def stake_cmd(
+    agent_id: int,
+    amount: int,
+    chain: str | None,
+    db_url: str | None,
+    signer: SignerChoice,
+    as_json: bool,
+) -> None:
+    """Add stake to a registered agent (its owner only)."""
+    from node.league import funds
+
+    with open_node(chain, db_url, signer) as (adapter, db, _name):
+        _owned(status_of(adapter, agent_id), adapter.address)
+        funds.add_stake(db, adapter, agent_id, amount)
+        _show(status_of(adapter, agent_id), as_json)
+
+
+def _owned(status: AgentStatus, sender: str) -> None:
+    """Refuse before sending when the key is not the agent's owner's."""
+    if status.owner.lower() != sender.lower():
+        raise BadInput(
+            f"agent {status.agent_id}: owned by {status.owner}, not by {sender} (choose the "
+            "owner's key with --account N, --key-file PATH or $NETS_PRIVATE_KEY)"
+        )
+
+
 @agent.command("unstake")
 @click.argument("agent_id", type=AGENT_ID)
-@click.option("--amount", "amount_text", default=None, help="Request to unstake this much.")
+@click.option("--amount", default=None, type=AMOUNT, help="Request to unstake this much.")
 @click.option("--finalize", is_flag=True, help="Move matured unstaked funds to the balance.")
 @chain_options
+@signer_options
 @json_option
 def unstake_cmd(
     agent_id: int,
-    amount_text: str | None,
+    amount: int | None,
     finalize: bool,
     chain: str | None,
     db_url: str | None,
+    signer: SignerChoice,
     as_json: bool,
 ) -> None:
     """Request an unstake (after the delay, --finalize makes it withdrawable)."""
-    if (amount_text is None) == (not finalize):
+    if (amount is None) == (not finalize):
         raise BadInput("give exactly one of --amount and --finalize")
-    amount = None if amount_text is None else amount_of(amount_text, "--amount")
     from node.league import funds
 
-    with open_node(chain, db_url) as (adapter, db, _name):
-        status_of(adapter, agent_id)  # refuses an unknown agent with one line
+    with open_node(chain, db_url, signer) as (adapter, db, _name):
+        status = status_of(adapter, agent_id)  # refuses an unknown agent with one line
+        if amount is not None:  # finalizing is anyone's to do; requesting is the owner's
+            _owned(status, adapter.address)
         if amount is None:
             funds.finalize_unstake(db, adapter, agent_id)
         else:
@@ -176,17 +199,23 @@ def unstake_cmd(
 
 
 @agent.command("withdraw")
-@click.option("--amount", "amount_text", default=None, help="How much (default: everything).")
+@click.option(
+    "--amount", "asked", default=None, type=AMOUNT, help="How much (default: everything)."
+)
 @chain_options
+@signer_options
 @json_option
 def withdraw_cmd(
-    amount_text: str | None, chain: str | None, db_url: str | None, as_json: bool
+    asked: int | None,
+    chain: str | None,
+    db_url: str | None,
+    signer: SignerChoice,
+    as_json: bool,
 ) -> None:
     """Withdraw what the Arena owes this account (pull payment)."""
-    asked = None if amount_text is None else amount_of(amount_text, "--amount")
     from node.league import funds
 
-    with open_node(chain, db_url) as (adapter, db, _name):
+    with open_node(chain, db_url, signer) as (adapter, db, _name):
         owed = adapter.balance_of(adapter.address)
         amount = owed if asked is None else asked
         if amount == 0:

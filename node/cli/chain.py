@@ -1,22 +1,32 @@
-"""`nets chain up|status|down`: a local anvil devnet with the project's contracts deployed."""
+"""`nets chain up|status|down`: a local anvil devnet with the project's contracts deployed;
+`nets chain mine|advance`: move a chain's blocks and clock by hand (tests, scripting)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
 
 from adapters import chain_process
-from adapters.anvil import AnvilError
+from adapters.anvil import DEFAULT_BLOCK_TIME, AnvilError
 from adapters.build import CONTRACTS_DIR
 from adapters.deployments import DeploymentsError, DeploymentsFile, nets_home
 from adapters.errors import AdapterError
-from node.cli.common import BadInput, console, err_console, json_option, print_json
+from node.cli.common import BadInput, console, err_console, json_option, one_line, print_json
+
+MAX_BLOCK_TIME = 3_600.0
+MAX_MINE = 100_000
+MAX_ADVANCE = 100 * 365 * 86_400
+ACCOUNTS = 10
 
 if TYPE_CHECKING:  # the web3 stack (eth-account loads py_ecc, ~1 s) is imported on use only
+    from adapters.base import ChainAdapter
     from adapters.deploy import DeploySpec
 
 
@@ -29,6 +39,7 @@ class ChainStatus:
     block: int | None = None
     state_file: str | None = None
     log_path: str | None = None
+    block_time: float | None = None
     contracts: dict[str, str] = field(default_factory=dict)
 
 
@@ -68,6 +79,14 @@ def chain() -> None:
     help="JSON deploy plan (default: the project's registered plan).",
 )
 @click.option("--no-deploy", is_flag=True, help="Start the chain only.")
+@click.option(
+    "--block-time",
+    type=click.FloatRange(0, MAX_BLOCK_TIME),
+    default=DEFAULT_BLOCK_TIME,
+    show_default=True,
+    help="Seconds between blocks mined by time alone, so deadlines pass on an idle chain "
+    "(transactions still mine at once; 0: only transactions mine).",
+)
 @json_option
 def up(
     port: int,
@@ -76,9 +95,11 @@ def up(
     sources: Path,
     plan_file: Path | None,
     no_deploy: bool,
+    block_time: float,
     as_json: bool,
 ) -> None:
-    """Start anvil in the background, deploy the contract set, print the URL and addresses."""
+    """Start anvil in the background, deploy the contract set, print the URL, the addresses
+    and the dev accounts."""
     from adapters.build import CompileError
     from adapters.deploy import DEPLOY_PLAN, DeployError, load_plan
 
@@ -108,6 +129,7 @@ def up(
             state_file.resolve() if state_file else None,
             home,
             state_interval=state_interval if state_file else None,
+            block_time=block_time,
         )
     except AnvilError as exc:
         raise click.ClickException(f"anvil did not start: {str(exc).splitlines()[0]}") from None
@@ -120,15 +142,41 @@ def up(
     except BaseException:
         _abandon(process, home)
         raise
+    accounts = _dev_accounts()
     if as_json:
-        print_json({**_status_dict(process, contracts), "deployed_now": deployed})
+        print_json(
+            {
+                **_status_dict(process, contracts),
+                "deployed_now": deployed,
+                "accounts": [{"index": i, "address": a} for i, a in enumerate(accounts)],
+            }
+        )
         return
-    console.print(f"chain up: {process.url} (chain id {process.chain_id}, pid {process.pid})")
+    mining = f"a block every {block_time:g} s" if block_time else "blocks on transactions only"
+    console.print(
+        f"chain up: {process.url} (chain id {process.chain_id}, pid {process.pid}, {mining})",
+        soft_wrap=True,
+    )
     for name, address in contracts.items():
         note = "deployed" if name in deployed else "reused"
         console.print(f"  {name}: {address} ({note})")
     if not plan:
         console.print("  no contracts in the deploy plan")
+    console.print("dev accounts (anvil's public test keys, 10,000 ETH each; 0 deployed):")
+    for index, address in enumerate(accounts):
+        console.print(f"  {index}: {address}")
+    for line in (
+        f"use it:  nets ... --chain {process.url} --account N   (N: a dev account above)",
+        f"         export NETS_CHAIN={process.url}   (the default --chain from then on)",
+        "stop it: nets chain down",
+    ):
+        console.print(line, markup=False, soft_wrap=True)
+
+
+def _dev_accounts() -> list[str]:
+    from adapters.keys import anvil_account
+
+    return [anvil_account(i).address for i in range(ACCOUNTS)]
 
 
 def _check_state_file(path: Path) -> None:
@@ -181,7 +229,7 @@ def _status_dict(
 @chain.command()
 @json_option
 def status(as_json: bool) -> None:
-    """Is the devnet running? URL, chain id, block and deployed contracts."""
+    """Is the devnet running? URL, chain id, block and deployed contracts; exit 1 if not."""
     home = nets_home()
     report = ChainStatus(running=False)
     process = chain_process.read_state(home)
@@ -192,6 +240,7 @@ def status(as_json: bool) -> None:
             pid=process.pid,
             state_file=process.state_file,
             log_path=process.log_path,
+            block_time=process.block_time,
         )
         from adapters.web3chain import Web3Chain
 
@@ -207,13 +256,17 @@ def status(as_json: bool) -> None:
             err_console.print(f"[yellow]warning:[/] {escape(str(exc).splitlines()[0])}")
     if as_json:
         print_json(report)
-        return
-    if not report.running:
+    elif not report.running:
         console.print("chain: not running")
+    if not report.running:
+        raise SystemExit(1)
+    if as_json:
         return
+    mining = f"a block every {report.block_time:g} s" if report.block_time else "on transactions"
     console.print(
         f"chain: running at {report.url} (pid {report.pid}), chain id {report.chain_id}, "
-        f"block {report.block}"
+        f"block {report.block}, mining {mining}",
+        soft_wrap=True,
     )
     for name, address in report.contracts.items():
         console.print(f"  {name}: {address}", markup=False)
@@ -236,3 +289,93 @@ def down(as_json: bool) -> None:
         console.print(f"chain down: stopped pid {process.pid} ({process.url})")
     else:
         console.print("chain: not running")
+
+
+def _time_options(func: Any) -> Any:
+    func = click.option(
+        "--db",
+        "db_url",
+        default=None,
+        help="Database URL holding a `memory:db` chain (default $NETS_DB or sqlite:///./nets.db).",
+    )(func)
+    return click.option(
+        "--chain",
+        "chain_option",
+        default=None,
+        help="memory:FILE, memory:db or an RPC URL (default $NETS_CHAIN, else the devnet of "
+        "`nets chain up`).",
+    )(func)
+
+
+@contextmanager
+def _lasting_chain(chain_option: str | None, db_url: str | None) -> Iterator[ChainAdapter]:
+    """A chain that outlives this command, opened for time control only (no contract
+    bindings, nothing compiled); a memory chain is saved when the block closes."""
+    from adapters.select import CHAIN_ENV, MEMORY_IN_DB, chain_spec, open_chain
+    from adapters.web3chain import Web3Chain
+    from node.cli.chain_context import open_database_for
+    from node.db.memory_chain import open_memory_chain
+
+    if chain_option or os.environ.get(CHAIN_ENV):
+        spec = chain_spec(chain_option)
+    else:
+        process = chain_process.read_state(nets_home())
+        if process is None or not chain_process.is_running(process):
+            raise BadInput("no chain running: start one with `nets chain up`, or give --chain")
+        spec = process.url
+    if spec in ("memory", "anvil"):
+        raise BadInput(
+            f"--chain {spec} lives only as long as one command: use memory:FILE, memory:db or "
+            "the URL of `nets chain up`"
+        )
+    try:
+        if spec == MEMORY_IN_DB:
+            db = open_database_for(db_url, spec)
+            try:
+                with open_memory_chain(db) as opened:
+                    yield opened.adapter
+            finally:
+                db.close()
+        elif spec.startswith("memory:"):
+            with open_chain(spec) as opened:
+                yield opened.adapter
+        elif spec.startswith(("http://", "https://")):
+            yield Web3Chain(spec)
+        else:
+            raise BadInput(f"--chain {spec}: give memory:FILE, memory:db or an RPC URL")
+    except AdapterError as exc:
+        raise BadInput(f"--chain {spec}: {one_line(str(exc))}") from None
+
+
+def _report_head(adapter: ChainAdapter, as_json: bool, verb: str) -> None:
+    from node.times import utc
+
+    block, now = adapter.block_number(), adapter.block_time()
+    if as_json:
+        print_json({"block": block, "time": now})
+    else:
+        console.print(f"{verb}: block {block} at {utc(now)} ({now})")
+
+
+@chain.command()
+@click.argument("blocks", type=click.IntRange(1, MAX_MINE), default=1)
+@_time_options
+@json_option
+def mine(blocks: int, chain_option: str | None, db_url: str | None, as_json: bool) -> None:
+    """Mine BLOCKS empty blocks (default 1) on a devnet or a kept memory chain."""
+    with _lasting_chain(chain_option, db_url) as adapter:
+        adapter.mine(blocks)
+        _report_head(adapter, as_json, f"mined {blocks}")
+
+
+@chain.command()
+@click.option(
+    "--seconds", type=click.IntRange(1, MAX_ADVANCE), required=True, help="How far to move."
+)
+@_time_options
+@json_option
+def advance(seconds: int, chain_option: str | None, db_url: str | None, as_json: bool) -> None:
+    """Move the chain's clock forward by SECONDS in one new block (evm_increaseTime + mine)."""
+    with _lasting_chain(chain_option, db_url) as adapter:
+        adapter.increase_time(seconds)
+        _report_head(adapter, as_json, f"advanced {seconds} s")

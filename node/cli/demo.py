@@ -4,12 +4,21 @@ the dispute game; settlement and balances are printed, traces and the database a
 
 from __future__ import annotations
 
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
-from node.cli.common import BadInput, console, json_option, print_json, titled_table
+from node.cli.common import (
+    BadInput,
+    console,
+    err_console,
+    json_option,
+    print_json,
+    titled_table,
+)
+from node.cli.options import CHAIN_HELP, output_option, workers_option
 
 DEFAULT_OUT = Path("runs/demo")
 DEFAULT_DB_NAME = "nets.db"
@@ -21,20 +30,23 @@ DEFAULT_DB_NAME = "nets.db"
     type=click.Choice(["memory", "anvil"]),
     default="memory",
     show_default=True,
-    help="The embedded memory chain, or a throwaway anvil devnet with the contracts deployed.",
+    help=f"{CHAIN_HELP}: here memory or anvil only.",
 )
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@workers_option()
 @click.option(
     "--db",
     "db_url",
     default=None,
     help="Database URL (default: a fresh sqlite file runs/demo/nets.db, replaced on each run).",
 )
+@output_option("Directory the traces are written to.", default=str(DEFAULT_OUT), show_default=True)
 @click.option(
-    "--out", default=str(DEFAULT_OUT), show_default=True, help="Where traces are written."
+    "--full-addresses", is_flag=True, help="Print whole addresses (else their first 12 characters)."
 )
 @json_option
-def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) -> None:
+def demo(
+    chain: str, workers: int, db_url: str | None, out: str, full_addresses: bool, as_json: bool
+) -> None:
     """Run a full league round with a cheater and a hostile agent, and settle it."""
     from adapters.errors import AdapterError
     from adapters.select import open_chain
@@ -42,13 +54,13 @@ def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) 
     from node.roles.showcase import run_demo
 
     if not out.strip():
-        raise BadInput("--out: empty path")  # Path("") would be the working directory
+        raise BadInput("--output: empty path")  # Path("") would be the working directory
     out_dir = Path(out)
     created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BadInput(f"--out: cannot create {out_dir}: {exc.strerror or exc}") from None
+        raise BadInput(f"--output: cannot create {out_dir}: {exc.strerror or exc}") from None
     if db_url is None:
         path = out_dir / DEFAULT_DB_NAME
         for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -57,7 +69,7 @@ def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) 
     try:
         db = open_database(db_url)
     except DatabaseError as exc:
-        if created:  # the run never started: leave no empty --out directory behind
+        if created:  # the run never started: leave no empty --output directory behind
             with suppress(OSError):
                 out_dir.rmdir()
         raise BadInput(f"--db: {exc}") from None
@@ -66,18 +78,28 @@ def demo(chain: str, workers: int, db_url: str | None, out: str, as_json: bool) 
             opened = open_chain(chain)
         except AdapterError as exc:
             raise click.ClickException(f"--chain {chain}: {exc}") from None
-        with opened:
-            result = run_demo(db, opened.adapter, adapter_name=chain, workers=workers, out=out_dir)
+        # Progress on stderr: one line per phase (a log when stderr is not a terminal), under
+        # a spinner that shows the demo is alive. --json keeps both streams to JSON.
+        status = nullcontext() if as_json else err_console.status("starting", spinner="dots")
+        with opened, status:
+
+            def phase(text: str) -> None:
+                if not as_json:
+                    err_console.print(f"[dim]demo:[/] {escape(text)}")
+
+            result = run_demo(
+                db, opened.adapter, adapter_name=chain, workers=workers, out=out_dir, progress=phase
+            )
     finally:
         db.close()
     result.extra["database"] = db_url
     if as_json:
         print_json(result.to_json() | {"database": db_url})
         return
-    _print(result, db_url)
+    _print(result, db_url, full_addresses)
 
 
-def _print(result: object, db_url: str) -> None:
+def _print(result: object, db_url: str, full_addresses: bool) -> None:
     from node.roles.showcase import DemoResult
 
     assert isinstance(result, DemoResult)
@@ -107,10 +129,17 @@ def _print(result: object, db_url: str) -> None:
     console.print(disputes)
     balances = titled_table("Arena balances (withdrawable, wei)")
     for column in ("account", "role", "address", "balance"):
-        balances.add_column(column, justify="right" if column == "balance" else "left")
+        whole = column == "address" and full_addresses  # never cut, even past the width
+        balances.add_column(
+            column,
+            justify="right" if column == "balance" else "left",
+            no_wrap=whole,
+            overflow="ignore" if whole else "ellipsis",
+        )
     for b in result.balances:
         balances.add_row(
-            "" if b["account"] is None else str(b["account"]), b["role"], b["address"][:12],
+            "" if b["account"] is None else str(b["account"]), b["role"],
+            b["address"] if full_addresses else b["address"][:12],
             f"{b['arenaBalance']:,}",
         )  # fmt: skip
     console.print(balances)

@@ -15,10 +15,11 @@ import click
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from node.cli.chain_context import chain_options, open_node
+from node.cli.chain_context import SignerChoice, chain_options, open_node, signer_options
 from node.cli.common import BadInput, console, err_console, json_option, print_json, titled_table
 from node.cli.executor_options import executor_options, opened_executor
-from node.cli.match import parse_seed, report_table
+from node.cli.match import report_table
+from node.cli.options import SEED, workers_option
 from node.db import Outbox
 from node.league.catalog import league_files, resolve_league
 from node.league.definition import LeagueDefinition, LeagueError, load_league
@@ -154,14 +155,16 @@ def round_report(result: RoundResult) -> dict[str, Any]:
 @click.option(
     "--agent", "agents", multiple=True, required=True, help="Agent file; ids 1, 2, ... in order."
 )
-@click.option("--round-seed", default="0", show_default=True, help="Round seed: INT or 0xHEX.")
-@click.option("--workers", type=int, default=None, help="Processes (default: one per CPU).")
+@click.option(
+    "--round-seed", default="0", show_default=True, type=SEED, help="Round seed: INT or 0xHEX."
+)
+@workers_option(default=None)
 @executor_options
 @json_option
 def play_cmd(
     league_ref: str,
     agents: tuple[str, ...],
-    round_seed: str,
+    round_seed: int,
     workers: int | None,
     executor: str,
     ray_address: str | None,
@@ -169,12 +172,7 @@ def play_cmd(
 ) -> None:
     """Play one round of the league locally: every match of every agent, and their claims."""
     definition = resolve_definition(league_ref)
-    try:
-        seed = parse_seed(round_seed)
-    except BadInput as exc:
-        raise BadInput(str(exc.message).replace("--seed", "--round-seed")) from None
-    if workers is not None and not 1 <= workers <= 256:
-        raise BadInput("--workers: must be between 1 and 256")
+    seed = round_seed.to_bytes(32, "big")
     codes = _load_agents(agents)
     spec = RoundSpec(
         definition.system,
@@ -228,13 +226,16 @@ def play_cmd(
 @league.command("create")
 @click.argument("league_ref", metavar="NAME|FILE")
 @chain_options
+@signer_options
 @json_option
-def create_cmd(league_ref: str, chain: str | None, db_url: str | None, as_json: bool) -> None:
+def create_cmd(
+    league_ref: str, chain: str | None, db_url: str | None, signer: SignerChoice, as_json: bool
+) -> None:
     """Create the league on chain (once per definition: a rerun reports the same id)."""
     definition = resolve_definition(league_ref)
     from node.league import actions  # late: the chain adapters load only for chain commands
 
-    with open_node(chain, db_url) as (adapter, db, _name):
+    with open_node(chain, db_url, signer) as (adapter, db, _name):
         league_id = actions.create_league(db, adapter, definition)
         report = {"leagueId": league_id, "name": definition.name, "chainId": adapter.chain_id}
     if as_json:
@@ -264,15 +265,21 @@ def _positive(value: str, what: str) -> int:
     "opens a second round. Default: one more than the rounds this node has opened.",
 )
 @chain_options
+@signer_options
 @json_option
 def open_round_cmd(
-    league_id: str, sequence: str | None, chain: str | None, db_url: str | None, as_json: bool
+    league_id: str,
+    sequence: str | None,
+    chain: str | None,
+    db_url: str | None,
+    signer: SignerChoice,
+    as_json: bool,
 ) -> None:
     """Open a round of a league this node created; fix its seed when the seed block exists."""
     league_number = _positive(league_id, "LEAGUE_ID")
     from node.league import actions  # late: the chain adapters load only for chain commands
 
-    with open_node(chain, db_url) as (adapter, db, _name):
+    with open_node(chain, db_url, signer) as (adapter, db, _name):
         if sequence is None:
             number = Outbox(db, adapter.chain_id).next_sequence("open_round", league_number)
         else:
@@ -297,13 +304,16 @@ def open_round_cmd(
 @league.command("settle")
 @click.argument("round_id", metavar="ROUND_ID")
 @chain_options
+@signer_options
 @json_option
-def settle_cmd(round_id: str, chain: str | None, db_url: str | None, as_json: bool) -> None:
+def settle_cmd(
+    round_id: str, chain: str | None, db_url: str | None, signer: SignerChoice, as_json: bool
+) -> None:
     """Settle a round: its live claims ranked by total, then agent id."""
     number = _positive(round_id, "ROUND_ID")
     from node.league import actions  # late: the chain adapters load only for chain commands
 
-    with open_node(chain, db_url) as (adapter, db, _name):
+    with open_node(chain, db_url, signer) as (adapter, db, _name):
         ranked = actions.settle_round(db, adapter, number)
     report = {
         "roundId": number,

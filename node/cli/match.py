@@ -26,27 +26,13 @@ from node.cli.common import (
     refuse_overwriting_input,
     titled_table,
 )
+from node.cli.options import FUEL, SEED, output_option
 from node.match import ENGINES, Engine, MatchResult, run_match
 from node.systems.base import System, UnknownSystem, load_system
 from node.trace import InclusionProof, StepEntry
-from node.trace.seed import UINT256_MAX
 from node.wasm import DEFAULT_FUEL, MAX_FUEL, AgentFileError, AgentProgram, Outcome, load_agent_file
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def parse_seed(text: str) -> bytes:
-    """A 32-byte match seed from a decimal uint256 or 0x hex of at most 32 bytes (left-padded)."""
-    body = text.strip()
-    try:
-        value = int(body, 16) if body[:2].lower() == "0x" else int(body, 10)
-    except ValueError:
-        raise BadInput(f"--seed: expected a decimal integer or 0x hex, got {text!r}") from None
-    if body[:2].lower() == "0x" and len(body) - 2 > 64:
-        raise BadInput("--seed: hex seed longer than 32 bytes")
-    if not 0 <= value <= UINT256_MAX:
-        raise BadInput("--seed: must be a uint256 (0 .. 2**256-1)")
-    return value.to_bytes(32, "big")
 
 
 def parse_params(system: System, pairs: tuple[str, ...]) -> tuple[dict[str, int], bytes]:
@@ -69,16 +55,6 @@ def parse_params(system: System, pairs: tuple[str, ...]) -> tuple[dict[str, int]
     except (ValueError, OverflowError, KeyError) as exc:  # BadParams is a ValueError
         raise BadInput(f"--param: {exc}") from None
     return params, encoded
-
-
-def parse_fuel(text: str) -> int:
-    try:
-        fuel = int(text, 0)
-    except ValueError:
-        raise BadInput(f"--fuel: expected an integer, got {text!r}") from None
-    if not 0 <= fuel <= MAX_FUEL:
-        raise BadInput(f"--fuel: must be between 0 and {MAX_FUEL}, got {fuel}")
-    return fuel
 
 
 def load_program(path: str) -> AgentProgram:
@@ -106,8 +82,8 @@ class MatchSetup:
         cls,
         system: str,
         agent: str,
-        seed: str,
-        fuel: str,
+        seed: int,
+        fuel: int,
         params: tuple[str, ...],
         engine: Engine = "fast",
     ) -> MatchSetup:
@@ -116,8 +92,8 @@ class MatchSetup:
         except UnknownSystem as exc:
             raise BadInput(str(exc)) from None
         values, encoded = parse_params(loaded, params)
-        program = load_program(agent)
-        return cls(loaded, values, encoded, parse_seed(seed), program, parse_fuel(fuel), engine)
+        seed_bytes = seed.to_bytes(32, "big")
+        return cls(loaded, values, encoded, seed_bytes, load_program(agent), fuel, engine)
 
     def run(self) -> MatchResult:
         return run_match(
@@ -172,7 +148,7 @@ def write_trace(result: MatchResult, out: Path) -> None:
                 sink.write(json.dumps(record) + "\n")
     except OSError as exc:
         discard_partial(out)
-        raise BadInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
+        raise BadInput(f"--output: cannot write {out}: {exc.strerror or exc}") from None
 
 
 def report_table(title: str, rows: Mapping[str, Any]) -> Table:
@@ -198,9 +174,15 @@ def match_options(func: F) -> F:
     decorators = [
         click.option("--system", "system", required=True, help="System name (e.g. snake)."),
         click.option("--agent", "agent", required=True, help="Agent module (.wasm or .wat)."),
-        click.option("--seed", default="0", show_default=True, help="Match seed: INT or 0xHEX."),
         click.option(
-            "--fuel", default=str(DEFAULT_FUEL), show_default=True, help="Fuel per decision."
+            "--seed", default="0", show_default=True, type=SEED, help="Match seed: INT or 0xHEX."
+        ),
+        click.option(
+            "--fuel",
+            default=DEFAULT_FUEL,
+            show_default=True,
+            type=FUEL,
+            help=f"Fuel per decision, at most {MAX_FUEL}.",
         ),
         click.option("--param", "params", multiple=True, help="System param as key=value."),
         click.option(
@@ -227,8 +209,8 @@ def match() -> None:
 def run_cmd(
     system: str,
     agent: str,
-    seed: str,
-    fuel: str,
+    seed: int,
+    fuel: int,
     params: tuple[str, ...],
     engine: Engine,
     as_json: bool,
@@ -240,13 +222,13 @@ def run_cmd(
 
 @match.command("trace")
 @match_options
-@click.option("--out", "out", required=True, help="JSONL file to write the step entries to.")
+@output_option("JSONL file to write the step entries to.", required=True)
 @json_option
 def trace_cmd(
     system: str,
     agent: str,
-    seed: str,
-    fuel: str,
+    seed: int,
+    fuel: int,
     params: tuple[str, ...],
     engine: Engine,
     out: str,
@@ -254,7 +236,7 @@ def trace_cmd(
 ) -> None:
     """Run one match and write every step entry to a JSONL file."""
     setup = MatchSetup.parse(system, agent, seed, fuel, params, engine)
-    refuse_overwriting_input(out, "--out", agent)
+    refuse_overwriting_input(out, "--output", agent)
     result = setup.run()
     write_trace(result, Path(out))
     report = match_report(setup, result) | {"out": out}
@@ -268,8 +250,8 @@ def trace_cmd(
 def prove_cmd(
     system: str,
     agent: str,
-    seed: str,
-    fuel: str,
+    seed: int,
+    fuel: int,
     params: tuple[str, ...],
     engine: Engine,
     step: str,

@@ -21,6 +21,7 @@ from node.cli.common import (
     refuse_overwriting_input,
     titled_table,
 )
+from node.cli.options import CHAIN_HELP, SEED64, output_option
 from node.sim import engine, scenario
 from node.sim.chain.anchor import anchor_root, scenario_hash
 from node.sim.chain.session import use_chain
@@ -49,8 +50,8 @@ def _fmt(value: float | None) -> str:
 
 @click.command("run")
 @click.argument("source", metavar="NAME|FILE")
-@click.option("--seed", type=click.IntRange(0, (1 << 64) - 1), help="Override the scenario seed.")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Trace file (JSONL).")
+@click.option("--seed", type=SEED64, help="Override the scenario seed: INT or 0xHEX, 64 bits.")
+@output_option("Trace file (JSONL).", type=click.Path(dir_okay=False))
 @click.option(
     "--set",
     "sets",
@@ -81,7 +82,7 @@ def _fmt(value: float | None) -> str:
     "--chain",
     "chain",
     metavar="SPEC",
-    help="Chain for --anchor and the chain-backed plugins: memory|anvil|URL (default memory).",
+    help=f"{CHAIN_HELP}; for --anchor and the chain-backed plugins (default memory).",
 )
 @json_option
 def run_cmd(
@@ -349,15 +350,21 @@ def _builtin(name: str) -> Path:
 
 @scenarios_group.command("show")
 @click.argument("name")
-def scenarios_show(name: str) -> None:
+@json_option
+def scenarios_show(name: str, as_json: bool) -> None:
     """Print a built-in scenario's YAML."""
-    click.echo(_builtin(name).read_text(), nl=False)
+    text = _builtin(name).read_text()
+    if as_json:
+        print_json({"name": name, "yaml": text})
+    else:
+        click.echo(text, nl=False)
 
 
 @scenarios_group.command("cp")
 @click.argument("name")
 @click.argument("directory", type=click.Path(file_okay=False))
-def scenarios_cp(name: str, directory: str) -> None:
+@json_option
+def scenarios_cp(name: str, directory: str, as_json: bool) -> None:
     """Copy a built-in scenario into DIRECTORY to edit it."""
     if not directory.strip():
         raise BadInput("DIRECTORY: empty path")  # Path("") would be the working directory
@@ -371,7 +378,10 @@ def scenarios_cp(name: str, directory: str) -> None:
         shutil.copyfile(src, dest)
     except OSError as exc:
         raise BadInput(f"cannot copy to {dest}: {exc.strerror or exc}") from None
-    click.echo(str(dest))
+    if as_json:
+        print_json({"name": name, "copied": str(dest)})
+    else:
+        click.echo(str(dest))
 
 
 @click.command("inspect")

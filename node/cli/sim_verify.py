@@ -55,6 +55,17 @@ def sim_group() -> None:
     """Simulator trace verification."""
 
 
+def _is_cut_short(trace: Path, replay: Path) -> bool:
+    """Whether ``trace`` is a strict prefix of ``replay`` line by line (a run cut short, or a
+    file truncated after it was written); a last line cut mid-way counts as well. Streaming."""
+    with trace.open("rb") as mine, replay.open("rb") as full:
+        for line in mine:
+            expected = full.readline()
+            if line != expected and not (not line.endswith(b"\n") and expected.startswith(line)):
+                return False
+        return bool(full.readline())
+
+
 @sim_group.command("verify")
 @click.argument("trace", type=click.Path(dir_okay=False))
 @click.option(
@@ -82,6 +93,7 @@ def verify_cmd(trace: str, source: str | None, sets: tuple[str, ...], as_json: b
     with tempfile.TemporaryDirectory(prefix="nets-verify-") as tmp:
         replay = engine.run(resolved, Path(tmp) / "replay.jsonl")
         replay_header = _header(Path(tmp) / "replay.jsonl")
+        truncated = lines < replay.trace_lines and _is_cut_short(path, Path(tmp) / "replay.jsonl")
     differs = [k for k in HEADER_KEYS if header.get(k) != replay_header.get(k)]
     file_root_hex = "0x" + file_hash.hex()
     replay_root = "0x" + (replay.root or b"").hex()
@@ -94,6 +106,7 @@ def verify_cmd(trace: str, source: str | None, sets: tuple[str, ...], as_json: b
         "replay_root": replay_root,
         "replay_lines": replay.trace_lines,
         "header_differs": differs,
+        "truncated": truncated,
         "verified": ok,
     }
     if as_json:
@@ -104,6 +117,11 @@ def verify_cmd(trace: str, source: str | None, sets: tuple[str, ...], as_json: b
         console.print(f"replay root  {replay_root} ({replay.trace_lines} lines)")
         if differs:
             console.print(f"run header differs from the replay in: {', '.join(differs)}")
+        if truncated:
+            console.print(
+                f"trace is truncated: its {lines} lines are the first of the replay's "
+                f"{replay.trace_lines}"
+            )
         console.print("[green]verified[/]" if ok else "[red]MISMATCH[/]")
     if not ok:
         sys.exit(1)

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from node.cli.common import BadInput, console, err_console, json_option, print_json
 from node.cli.executor_options import executor_options, opened_executor
+from node.cli.options import MAX_WORKERS, WORKERS, output_option
 from node.sim import scenario
 from node.sim.report.sweep import render_sweep
 from node.sim.sweep import (
@@ -39,19 +40,17 @@ from node.sim.sweep import (
     metavar="KEY=V1,V2",
     help="A swept field and its values, e.g. failures.message_drop=0,0.1 (repeatable).",
 )
-@click.option(
-    "-o",
-    "--out",
-    "out",
+@output_option(
+    "Directory for sweep.csv, sweep.json, sweep.html (default sweeps/<scenario>).",
     type=click.Path(file_okay=False),
     default=None,
-    help="Directory for sweep.csv, sweep.json, sweep.html (default sweeps/<scenario>).",
 )
 @click.option(
     "--workers",
-    type=click.IntRange(1, 256),
+    type=WORKERS,
     default=None,
-    help="Local processes (default: the file's `workers` when `parallel: true`, else one per CPU).",
+    help=f"Local processes, 1 to {MAX_WORKERS} (default: the file's `workers` when "
+    "`parallel: true`, else one per CPU).",
 )
 @executor_options
 @json_option

@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
-from node.cli.chain_context import open_node
-from node.cli.common import console, json_option, print_json
+from node.cli.chain_context import SignerChoice, open_node
+from node.cli.common import console, json_option
 from node.cli.executor_options import opened_executor
-from node.cli.submit import node_options, run_role
+from node.cli.submit import node_options, print_report, run_role
 
 
 @click.command("verify")
@@ -21,7 +21,7 @@ from node.cli.submit import node_options, run_role
 def verify_cmd(
     chain: str | None,
     db_url: str | None,
-    account: int | None,
+    signer: SignerChoice,
     once: bool,
     interval: float,
     workers: int,
@@ -31,11 +31,10 @@ def verify_cmd(
     as_json: bool,
 ) -> None:
     """Verify every claim, dispute the wrong ones to the end, settle finished rounds."""
-    from node.roles.codes import repository_book
     from node.roles.verifier import Verifier
 
     with (
-        open_node(chain, db_url, account) as (adapter, db, name),
+        open_node(chain, db_url, signer) as (adapter, db, name),
         opened_executor(executor, workers, ray_address) as runner,
     ):
         verifier = Verifier(
@@ -43,23 +42,17 @@ def verify_cmd(
             adapter,
             adapter_name=name,
             executor=runner,
-            book=repository_book(),
             settle=not no_settle,
         )
-
-        def show() -> None:
-            if not as_json:
-                for line in verifier.log.lines[-5:]:
-                    console.print(line, markup=False)
-
-        run_role(verifier, once, interval, show)
+        run_role(verifier, once=once, interval=interval, as_json=as_json)
         report: dict[str, Any] = verifier.report().to_json()
         report["actions"] = verifier.log.lines
-    if as_json:
-        print_json(report)
+        report["refused"] = verifier.log.refused
+    if print_report(report, as_json):
         return
     console.print(
-        f"verified {report['verified']} claims, challenged {len(report['challenged'])}, "
+        f"verified {report['verified']} claims, mismatched {len(report['mismatched'])}, "
+        f"unrecoverable {len(report['unrecoverable'])}, challenged {len(report['challenged'])}, "
         f"won {len(report['won'])}, lost {len(report['lost'])}, open {len(report['open'])}, "
         f"settled rounds {report['settled']}"
     )

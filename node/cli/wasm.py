@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from node.cli.common import BadInput, console, json_option, parse_hex, print_json
+from node.cli.options import FUEL
 from node.wasm import (
     DEFAULT_FUEL,
     MAX_FUEL,
@@ -98,10 +99,10 @@ def wasm() -> None:
 @click.option("--obs-u64", "obs_u64", default=None, help="Observation as a u64 (8 bytes, BE).")
 @click.option(
     "--fuel",
-    type=int,
+    type=FUEL,
     default=DEFAULT_FUEL,
     show_default=True,
-    help=f"Fuel budget, at most {MAX_FUEL}.",
+    help=f"Fuel per decision, at most {MAX_FUEL}.",
 )
 @click.option(
     "--onchain",
@@ -112,7 +113,7 @@ def wasm() -> None:
     "--chain",
     "chain_url",
     default=None,
-    help="JSON-RPC URL for --onchain (default: a throwaway anvil).",
+    help="Chain for --onchain: an RPC URL (default: a throwaway anvil).",
 )
 @json_option
 def run_cmd(
@@ -127,8 +128,6 @@ def run_cmd(
     """Run one decision on a fresh instance and print outcome, action and fuel used."""
     if chain_url is not None and not onchain:
         raise BadInput("--chain goes with --onchain")
-    if not 0 <= fuel <= MAX_FUEL:
-        raise BadInput(f"--fuel must be between 0 and {MAX_FUEL}, got {fuel}")
     observation = _observation(obs, obs_u64)
     program = _load(agent)
     if program.abi == 0 and len(observation) != V0_OBSERVATION_BYTES:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from node.config import database_url
+from node.config import database_url, sqlite_file
 from node.db import models
 
 SCHEMA_VERSION = 2
@@ -121,6 +121,24 @@ def open_database(url: str | None = None) -> Database:
         engine.dispose()
         raise
     return Database(url, engine)
+
+
+def check_url(url: str | None = None) -> str:
+    """The database URL (node.config rules) if it can be opened as far as can be told without
+    touching it: a known driver, a well-formed URL, and for a SQLite file an existing directory
+    and no directory in its place. Commands check this before any chain work, which can take
+    a while and would otherwise end in a database error."""
+    url = database_url(url)
+    make_engine(url).dispose()  # parses the URL and loads the driver; connects to nothing
+    path = sqlite_file(url)
+    if path is not None:
+        if path.is_dir():
+            raise DatabaseError(f"cannot open database {str(path)!r}: it is a directory")
+        if not path.parent.is_dir():
+            raise DatabaseError(
+                f"cannot open database {str(path)!r}: directory {str(path.parent)!r} does not exist"
+            )
+    return url
 
 
 def _prepare(engine: Engine) -> None:

@@ -22,11 +22,11 @@ from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
-from adapters.memory import MemoryChain, new_world
+from adapters.memory import MemoryChain, live_world, new_world
 from adapters.memory import journal as records
 from adapters.memory.chain import World
 from adapters.memory.persist import MemoryFileError, from_text_seq, to_text
-from adapters.select import MEMORY_IN_DB, OpenedChain
+from adapters.select import MEMORY_IN_DB, OpenedChain, signer_for
 from node.db.engine import Database, redact
 from node.db.models import MemoryChainJournalRow, MemoryChainRow, utcnow
 
@@ -169,7 +169,7 @@ class DatabaseStore:
     def _reload(self, session: Session, world: World) -> None:
         row = session.get(MemoryChainRow, self.name)
         if row is None:
-            loaded, self.seq, self.snapshot_bytes = new_world(), 0, 0
+            loaded, self.seq, self.snapshot_bytes = live_world(), 0, 0
         else:
             loaded, self.seq = from_text_seq(row.state, REFUSAL)
             self.snapshot_bytes = len(row.state)
@@ -201,4 +201,6 @@ def open_memory_chain(db: Database, signer: Signer | None = None) -> OpenedChain
     """The MemoryChain stored in ``db`` (a new one before its first transaction), durable per
     transaction. A stored state that does not load is MemoryFileError, an AdapterError."""
     world = DatabaseStore(db).open()
-    return OpenedChain(MemoryChain(world, signer=signer), MEMORY_IN_DB)
+    return OpenedChain(
+        MemoryChain(world, signer=signer_for(signer, world.ledger.chain_id)), MEMORY_IN_DB
+    )

@@ -43,6 +43,7 @@ KINDS = (
     "settle",
     "withdraw",
     "finalize_unstake",
+    "add_stake",
 )
 
 KeyPart = str | int

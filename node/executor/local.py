@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing.context import BaseContext
@@ -44,6 +45,9 @@ _work: Any = None
 
 def _init_worker(work: Any) -> None:
     global _work
+    # Ctrl-C reaches the whole process group: the driver decides when to stop (a role finishes
+    # its step), so a worker must not die under it mid-batch.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _work = work
 
 

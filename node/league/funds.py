@@ -1,4 +1,4 @@
-"""An owner's money actions: request and finalize an unstake, withdraw. Each goes through the
+"""An owner's money actions: add stake, request and finalize an unstake, withdraw. Each goes through the
 outbox like every other chain action, so a command retried after a crash never sends twice.
 
 They are repeatable (the same agent may unstake the same amount again later), so each key ends
@@ -15,6 +15,22 @@ from adapters.events import ChainEvent
 from node.db.engine import Database
 from node.db.outbox import KeyPart, Outbox
 from node.league.actions import perform_seen_by_event
+
+
+def add_stake(db: Database, adapter: ArenaAdapter, agent_id: int, amount: int) -> int:
+    """Add ``amount`` wei to the agent's stake, once; the event's block."""
+    return _once(
+        db,
+        adapter,
+        "add_stake",
+        [agent_id, amount],
+        lambda e: (
+            e.name == "Staked"
+            and int(e.args["agentId"]) == agent_id
+            and int(e.args["amount"]) == amount
+        ),
+        lambda: adapter.stake(agent_id, amount),
+    )
 
 
 def request_unstake(db: Database, adapter: ArenaAdapter, agent_id: int, amount: int) -> int:

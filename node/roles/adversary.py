@@ -1,8 +1,9 @@
 """ADVERSARIES: deliberately dishonest owners and challengers, for the demo and the tests.
 
 Nothing here is used by an honest node. Each claim adversary forges one match of its claim
-(``target``) in one documented way and posts a score the honest replay does not give, so an
-honest verifier challenges it; each should lose its dispute for the reason named in its
+(``target``) in one documented way and posts a score the honest replay does not give (or,
+``MadeUpRoot``, the right scores under a root it cannot open), so an honest verifier
+challenges it; each should lose its dispute for the reason named in its
 docstring. The challenger adversaries attack honest claims and should lose their bonds.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from adapters.arena_ops import Entry, Summary
 from node.executor.base import Executor
-from node.league.rounds import RoundSpec, play_match
+from node.league.rounds import ProgressCallback, RoundSpec, play_match
 from node.match import INVALID_ACTION, OK
 from node.merkle import merkle_root
 from node.roles.claims import ClaimedMatch, ClaimHeader, honest_headers, honest_match
@@ -42,9 +43,13 @@ class MatchForgery:
         raise NotImplementedError
 
     def headers(
-        self, spec: RoundSpec, agents: Mapping[int, bytes], executor: Executor
+        self,
+        spec: RoundSpec,
+        agents: Mapping[int, bytes],
+        executor: Executor,
+        progress: ProgressCallback | None = None,
     ) -> dict[int, ClaimHeader]:
-        headers = honest_headers(spec, agents, executor)
+        headers = honest_headers(spec, agents, executor, progress)
         for agent_id, code in agents.items():
             summaries = list(headers[agent_id].summaries)
             summaries[self.target] = self.forge(spec, agent_id, code).summary
@@ -100,6 +105,42 @@ class SilentClaimant(InflatedScore):
     answers_disputes: bool = False
 
 
+@dataclass(frozen=True)
+class MadeUpHeader(ClaimHeader):
+    """True summaries and scores under a root that is not theirs."""
+
+    made_up: bytes = bytes(32)
+
+    @property
+    def root(self) -> bytes:
+        return self.made_up
+
+
+@dataclass
+class MadeUpRoot:
+    """The true scores under a made-up claim root. It cannot open the root for any match
+    (every reveal is refused, BadProof), so it loses by ClaimantTimeout; ranked as posted if
+    nobody challenged, it would be paid for a claim it cannot back."""
+
+    name: str = "made-up-root"
+    answers_disputes: bool = True
+
+    def headers(
+        self,
+        spec: RoundSpec,
+        agents: Mapping[int, bytes],
+        executor: Executor,
+        progress: ProgressCallback | None = None,
+    ) -> dict[int, ClaimHeader]:
+        return {
+            agent_id: MadeUpHeader(header.summaries, keccak256(b"made up" + header.root))
+            for agent_id, header in honest_headers(spec, agents, executor, progress).items()
+        }
+
+    def match(self, spec: RoundSpec, agent_id: int, code: bytes, index: int) -> ClaimedMatch:
+        return honest_match(spec, agent_id, code, index)
+
+
 @dataclass
 class TruncatedMatch(MatchForgery):
     """Only the first half of the game, claimed as finished with a higher score:
@@ -131,6 +172,7 @@ class WrongFinalState(MatchForgery):
     last step."""
 
     name: str = "wrong-final-state"
+    bonus: int = 1
 
     def forge(self, spec: RoundSpec, agent_id: int, code: bytes) -> ClaimedMatch:
         honest = play_match(spec, agent_id, code, self.target)
@@ -138,7 +180,19 @@ class WrongFinalState(MatchForgery):
         step, last = Entry.unpack(entries[-1])
         fake = Entry(last.pre_state_hash, last.outcome, last.action, b"\xee" * 32)
         entries[-1] = fake.packed(step)
-        return _claimed(honest.seed, entries, honest.score + 1)
+        return _claimed(honest.seed, entries, honest.score + self.bonus)
+
+
+@dataclass
+class HiddenFalseSummary(WrongFinalState):
+    """Every score right, but match ``target``'s trace ends in a made-up state (its summary,
+    so the claim root, is not the true one). A verifier sees only a root that differs: it
+    challenges match 0, meets a true summary there (a dispute it loses), challenges the next
+    match, and wins at ``target`` by StepMismatch."""
+
+    target: int = 1
+    bonus: int = 0
+    name: str = "hidden-false-summary"
 
 
 @dataclass
@@ -245,3 +299,12 @@ def frivolous_challenger() -> ChallengePolicy:
 def silent_challenger() -> ChallengePolicy:
     """ADVERSARY: challenges match 0 of every claim and never moves again: ChallengerTimeout."""
     return ChallengePolicy(name="silent-challenger", moves=False, always_challenge=True)
+
+
+def lying_verifier() -> ChallengePolicy:
+    """ADVERSARY: challenges match 0 of every claim its replay finds right, and only those,
+    disagreeing with every midpoint: it loses every bond (StepValid) and never shares in a
+    conviction (the live end-to-end round, where its disputes race an honest verifier's)."""
+    return ChallengePolicy(
+        name="lying-verifier", lies=True, always_challenge=True, right_claims_only=True
+    )

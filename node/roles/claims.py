@@ -14,7 +14,7 @@ from typing import Protocol
 
 from adapters.arena_ops import Entry, Summary
 from node.executor.base import Executor
-from node.league.rounds import RoundSpec, play_match, run_round
+from node.league.rounds import ProgressCallback, RoundSpec, play_match, run_round
 from node.merkle import inclusion_proof, merkle_root
 
 
@@ -63,19 +63,27 @@ class ClaimStrategy(Protocol):
     answers_disputes: bool
 
     def headers(
-        self, spec: RoundSpec, agents: Mapping[int, bytes], executor: Executor
+        self,
+        spec: RoundSpec,
+        agents: Mapping[int, bytes],
+        executor: Executor,
+        progress: ProgressCallback | None = None,
     ) -> dict[int, ClaimHeader]: ...
 
     def match(self, spec: RoundSpec, agent_id: int, code: bytes, index: int) -> ClaimedMatch: ...
 
 
 def honest_headers(
-    spec: RoundSpec, agents: Mapping[int, bytes], executor: Executor
+    spec: RoundSpec,
+    agents: Mapping[int, bytes],
+    executor: Executor,
+    progress: ProgressCallback | None = None,
 ) -> dict[int, ClaimHeader]:
-    """Every agent's true claim, its matches played on ``executor``."""
+    """Every agent's true claim, its matches played on ``executor`` (``progress`` is told how
+    many matches each finished batch held)."""
     if not agents:
         return {}
-    result = run_round(spec, agents, executor=executor)
+    result = run_round(spec, agents, executor=executor, progress=progress)
     return {
         entry.agent_id: ClaimHeader(
             tuple(Summary(r.seed, r.trace_root, r.steps, r.score) for r in entry.matches)
@@ -91,9 +99,13 @@ class HonestStrategy:
     answers_disputes = True
 
     def headers(
-        self, spec: RoundSpec, agents: Mapping[int, bytes], executor: Executor
+        self,
+        spec: RoundSpec,
+        agents: Mapping[int, bytes],
+        executor: Executor,
+        progress: ProgressCallback | None = None,
     ) -> dict[int, ClaimHeader]:
-        return honest_headers(spec, agents, executor)
+        return honest_headers(spec, agents, executor, progress)
 
     def match(self, spec: RoundSpec, agent_id: int, code: bytes, index: int) -> ClaimedMatch:
         return honest_match(spec, agent_id, code, index)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from adapters.arena_ops import DisputeInfo, Phase
@@ -14,25 +13,10 @@ from node.db.engine import Database
 from node.db.models import DisputeRow, RoundRow
 from node.db.outbox import KeyPart, Outbox
 from node.league import actions
+from node.roles.log import RoleLog
+from node.times import explain
 
 T = TypeVar("T")
-
-
-@dataclass
-class ActionLog:
-    """What a role did, in order (for reports and tests)."""
-
-    lines: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    """Work the node has not done while its window closes (each said once)."""
-
-    def did(self, line: str) -> None:
-        self.lines.append(line)
-
-    def warn(self, line: str) -> None:
-        if line not in self.warnings:
-            self.warnings.append(line)
 
 
 class RoleBase:
@@ -47,7 +31,7 @@ class RoleBase:
         self.me = adapter.address
         self.cursor_name = f"{adapter_name}/{self.role}/{self.me.lower()}"
         self.outbox = Outbox(db, self.chain_id)
-        self.log = ActionLog()
+        self.log = RoleLog(self.role)
 
     def follow(self, handler: chain_index.EventHandler | None = None) -> int:
         return chain_index.follow(
@@ -64,17 +48,22 @@ class RoleBase:
         check: Callable[[], T | None],
         send: Callable[[], T],
     ) -> T | None:
-        """One outbox action; a contract refusal is logged and returns None."""
+        """One outbox action; a contract refusal is logged (with its reason) and returns None."""
         try:
             result = actions.perform(self.outbox, kind, parts, payload, check=check, send=send)
         except ChainError as exc:
-            self.log.refused.append(f"{label}: {exc.name}")
+            self.log.refuse(label, self.reason(exc), error=exc.name)
             return None
         self.log.did(label)
         return result
 
     def now(self) -> int:
         return self.adapter.block_time()
+
+    def reason(self, error: ChainError) -> str:
+        """The refusal with its deadline readable against the chain's now (a refused move is
+        usually a late one: the line should say by how much)."""
+        return explain(error, self.now())
 
     def open_rounds(self) -> list[RoundRow]:
         return repo.unsettled_rounds(self.db, self.chain_id)
@@ -92,7 +81,8 @@ class RoleBase:
                 actions.fix_seed(self.db, self.adapter, row.round_id)
                 done += 1
             except ChainError as exc:
-                self.log.refused.append(f"fix seed {row.round_id}: {exc.name}")
+                if exc.name != "SeedAlreadyFixed":  # another party fixed it first: done
+                    self.log.refuse(f"fix seed {row.round_id}", self.reason(exc), error=exc.name)
         return done
 
     def unresolved_disputes(self) -> list[DisputeRow]:

@@ -58,7 +58,6 @@ def start_roles(
     *,
     adapter_name: str = "memory",
     workers: int = 1,
-    book: dict[bytes, bytes] | None = None,
 ) -> tuple[list[Submitter], list[Verifier]]:
     submitters = [
         Submitter(
@@ -77,7 +76,6 @@ def start_roles(
             adapter_name=adapter_name,
             workers=workers,
             policy=c.policy,
-            book=book,
         )
         for c in challengers
     ]
@@ -139,11 +137,10 @@ def play_round(
     *,
     adapter_name: str = "memory",
     workers: int = 1,
-    book: dict[bytes, bytes] | None = None,
 ) -> PlayedRound:
     """Enroll every owner's agents, open a round and drive it to settlement."""
     submitters, verifiers = start_roles(
-        db, adapter, owners, challengers, adapter_name=adapter_name, workers=workers, book=book
+        db, adapter, owners, challengers, adapter_name=adapter_name, workers=workers
     )
     agents: dict[int, tuple[int, AgentPlan]] = {}
     for owner, submitter in zip(owners, submitters, strict=True):

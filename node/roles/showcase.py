@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,6 @@ from node.db.engine import Database
 from node.league.catalog import resolve_league
 from node.league.rounds import run_round
 from node.roles.adversary import BorrowedPolicy
-from node.roles.codes import code_book
 from node.roles.scenario import Challenger, Owner, play_round
 from node.roles.spec import round_spec
 from node.roles.submitter import AgentPlan
@@ -97,9 +97,17 @@ class DemoResult:
 
 
 def run_demo(
-    db: Database, adapter: ArenaAdapter, *, adapter_name: str, workers: int, out: Path
+    db: Database,
+    adapter: ArenaAdapter,
+    *,
+    adapter_name: str,
+    workers: int,
+    out: Path,
+    progress: Callable[[str], None] = lambda _phase: None,
 ) -> DemoResult:
+    """The demo round end to end; ``progress`` is told each phase as it starts."""
     started = time.perf_counter()
+    progress("loading the demo league and its entrants")
     definition = resolve_league("demo")
     codes = {e.file: load_agent_file(AGENTS_DIR / e.file) for e in ENTRANTS}
     owners = []
@@ -113,7 +121,9 @@ def run_demo(
         if strategy is not None:
             plan.strategy = strategy
         owners.append(Owner(e.account, [plan]))
+    progress("checking the hostile module at registration")
     refused = _refused_module(adapter)
+    progress(f"playing, claiming, verifying, disputing and settling the round ({workers} workers)")
     played = play_round(
         db,
         adapter,
@@ -122,9 +132,9 @@ def run_demo(
         [Challenger(VERIFIER_ACCOUNT)],
         adapter_name=adapter_name,
         workers=workers,
-        book=code_book(codes.values()),
     )
     seconds = time.perf_counter() - started
+    progress("reading the settlement")
     round_id, league_id = played.round_id, played.league_id
     rewards = _rewards(adapter, round_id)
     lines = []
@@ -169,6 +179,7 @@ def run_demo(
         {"account": None, "role": "league reward pool", "address": "",
          "arenaBalance": adapter.league(league_id).reward_pool}
     )  # fmt: skip
+    progress(f"writing the traces to {out}")
     trace_dir = _write_traces(played, adapter, round_id, out)
     return DemoResult(
         adapter_name,

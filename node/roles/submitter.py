@@ -201,9 +201,14 @@ class Submitter(RoleBase):
             key = 0 if isinstance(plan.strategy, HonestStrategy) else id(plan.strategy)
             group = by_strategy.setdefault(key, (plan.strategy, {}))
             group[1][agent_id] = plan.code
-        for strategy, codes in by_strategy.values():
-            for agent_id, header in strategy.headers(spec, codes, self.executor).items():
-                self._headers[(round_id, agent_id)] = header
+        with self.log.task(
+            f"playing round {round_id}", len(missing) * spec.matches_per_round
+        ) as advance:
+            for strategy, codes in by_strategy.values():
+                for agent_id, header in strategy.headers(
+                    spec, codes, self.executor, advance
+                ).items():
+                    self._headers[(round_id, agent_id)] = header
 
     # -- disputes ------------------------------------------------------------------------------
 

@@ -1,14 +1,13 @@
-"""The verifier node: follows the chain, recovers every agent's code, replays every claim,
-challenges a match whose posted score its replay does not give, and plays each of its
-disputes to the end with the honest challenger's strategy (docs/protocol/contracts.md)."""
+"""The verifier node: follows the chain, recovers every agent's code from it, replays every
+claim, challenges a claim whose posted scores or root its replay does not give, and plays each
+of its disputes to the end with the honest challenger's strategy (docs/protocol/contracts.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.arena_ops import NO_ENTRY, VOIDED, Entry, Phase, Verdict, claim_id_of
+from adapters.arena_ops import NO_ENTRY, VOIDED, Entry, Phase, Summary, Verdict, claim_id_of
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
 from adapters.events import ChainEvent, EventCursor, all_events
@@ -18,7 +17,7 @@ from node.db.models import DisputeRow
 from node.executor.base import Executor
 from node.executor.local import LocalExecutor
 from node.league import actions
-from node.league.rounds import RoundSpec, play_match, run_round
+from node.league.rounds import play_match, run_round
 from node.match import MatchResult
 from node.roles.codes import recover
 from node.roles.common import RoleBase
@@ -35,11 +34,20 @@ class ChallengePolicy:
     moves: bool = True
     lies: bool = False
     always_challenge: bool = False
+    right_claims_only: bool = False
+    """With ``always_challenge``: only claims the replay finds right (a liar that never
+    happens to help convict)."""
+
+
+UNRECOVERABLE = "code not recoverable"
+ROOT_DIFFERS = "root differs, scores right"
 
 
 @dataclass(frozen=True)
 class ClaimCheck:
-    """One claim replayed: equal to the replay, or the first match whose score differs."""
+    """One claim checked: equal to the replay (``ok``), the match to challenge (``mismatch``:
+    the first whose score differs, or 0 when only the root differs), or not replayable because
+    the agent's code could not be recovered (``note`` UNRECOVERABLE, never ``ok``)."""
 
     round_id: int
     agent_id: int
@@ -47,10 +55,19 @@ class ClaimCheck:
     mismatch: int | None
     note: str = ""
 
+    @property
+    def unrecoverable(self) -> bool:
+        return self.note == UNRECOVERABLE
+
 
 @dataclass
 class VerifierReport:
+    """Exact counts: every claim checked is in exactly one of verified (replay equal),
+    mismatched (replay differs) and unrecoverable (no code to replay)."""
+
     verified: list[ClaimCheck] = field(default_factory=list)
+    mismatched: list[ClaimCheck] = field(default_factory=list)
+    unrecoverable: list[ClaimCheck] = field(default_factory=list)
     challenged: list[int] = field(default_factory=list)
     won: list[int] = field(default_factory=list)
     lost: list[int] = field(default_factory=list)
@@ -63,8 +80,10 @@ class VerifierReport:
             "verified": len(self.verified),
             "mismatched": [
                 {"round": c.round_id, "agent": c.agent_id, "match": c.mismatch, "note": c.note}
-                for c in self.verified
-                if not c.ok
+                for c in self.mismatched
+            ],
+            "unrecoverable": [
+                {"round": c.round_id, "agent": c.agent_id} for c in self.unrecoverable
             ],
             "challenged": self.challenged,
             "won": self.won,
@@ -87,18 +106,17 @@ class Verifier(RoleBase):
         workers: int = 1,
         executor: Executor | None = None,
         policy: ChallengePolicy | None = None,
-        book: Mapping[bytes, bytes] | None = None,
         settle: bool = True,
     ) -> None:
         super().__init__(db, adapter, adapter_name)
         self.executor: Executor = executor or LocalExecutor(workers)
         self.policy = policy or ChallengePolicy()
-        self.book = dict(book or {})
         self.settle = settle
         self.checks: dict[tuple[int, int], ClaimCheck] = {}
         self.settled: list[int] = []
-        self._registrations: dict[int, ChainEvent] = {}
         self._revealed: dict[int, dict[int, Entry]] = {}
+        self._summaries: dict[int, Summary] = {}
+        self._true_summaries: dict[tuple[int, int], tuple[Summary, ...]] = {}
         self._scanned = False
         self._replays: dict[tuple[int, int, int], MatchResult] = {}
         self._codes: dict[int, bytes | None] = {}
@@ -106,8 +124,11 @@ class Verifier(RoleBase):
     # -- events --------------------------------------------------------------------------------
 
     def _on_event(self, event: ChainEvent) -> None:
-        if event.name == "AgentRegistered":
-            self._registrations[int(event.args["agentId"])] = event
+        if event.name == "SummaryRevealed":
+            seed, trace_root, steps, score = event.args["summary"]
+            self._summaries[int(event.args["disputeId"])] = Summary(
+                bytes(seed), bytes(trace_root), int(steps), int(score)
+            )
         elif event.name == "EntryRevealed":
             entry = Entry(*event.args["entry"])
             self._revealed.setdefault(int(event.args["disputeId"]), {})[
@@ -117,7 +138,7 @@ class Verifier(RoleBase):
 
     def _catch_up(self) -> None:
         """After a restart the cursor is past earlier events: read them once for the entries
-        revealed in disputes and the registrations (their calldata holds the code)."""
+        revealed in disputes."""
         if self._scanned:
             return
         self._scanned = True
@@ -131,11 +152,7 @@ class Verifier(RoleBase):
             row = repo.get_agent(self.db, self.chain_id, agent_id)
             code_hash = row.code_hash if row is not None else self.adapter.agent(agent_id).code_hash
             code = recover(
-                self.adapter,
-                code_hash,
-                stored=row.code if row is not None else None,
-                event=self._registrations.get(agent_id),
-                book=self.book,
+                self.adapter, agent_id, code_hash, stored=row.code if row is not None else None
             )
             if code is not None and row is not None and row.code is None:
                 row.code = code
@@ -173,11 +190,19 @@ class Verifier(RoleBase):
                 code = self.code(claim.agent_id)
                 if code is None:
                     self.checks[(row.round_id, claim.agent_id)] = ClaimCheck(
-                        row.round_id, claim.agent_id, False, None, "code not recoverable"
+                        row.round_id, claim.agent_id, False, None, UNRECOVERABLE
+                    )
+                    self.log.refuse(
+                        f"replay agent {claim.agent_id} round {row.round_id}", UNRECOVERABLE
                     )
                 else:
                     codes[claim.agent_id] = code
-            replay = run_round(spec, codes, executor=self.executor) if codes else None
+            replay = None
+            if codes:
+                with self.log.task(
+                    f"replaying round {row.round_id}", len(codes) * spec.matches_per_round
+                ) as advance:
+                    replay = run_round(spec, codes, executor=self.executor, progress=advance)
             for claim in claims:
                 if replay is None or claim.agent_id not in codes:
                     continue
@@ -185,7 +210,11 @@ class Verifier(RoleBase):
                 posted = repo.claim_scores(claim)
                 check = self._compare(row.round_id, claim.agent_id, claim.claim_root, posted, mine)
                 self.checks[(row.round_id, claim.agent_id)] = check
-                done += self._challenge(spec, check)
+                if check.note == ROOT_DIFFERS:
+                    self._true_summaries[(row.round_id, claim.agent_id)] = tuple(
+                        Summary(r.seed, r.trace_root, r.steps, r.score) for r in mine.matches
+                    )
+                done += self._challenge(check)
         return done
 
     def _compare(
@@ -196,24 +225,55 @@ class Verifier(RoleBase):
         for index, (a, b) in enumerate(zip(posted, mine.scores, strict=False)):
             if a != b:
                 return ClaimCheck(round_id, agent_id, False, index, "score differs")
-        # Right scores, another root: harmless for the ranking, and a challenge may be lost.
-        return ClaimCheck(round_id, agent_id, False, None, "root differs, scores right")
+        # Right scores under another root: the root is fixed by the trace format, so some
+        # summary under it is not the true one, or the root opens to nothing at all (made up).
+        # Either way the claim is false: challenge it (match 0; see docs/protocol/roles.md).
+        return ClaimCheck(round_id, agent_id, False, 0, ROOT_DIFFERS)
 
-    def _challenge(self, spec: RoundSpec, check: ClaimCheck) -> int:
+    def _challenge(self, check: ClaimCheck) -> int:
         index = check.mismatch
         if self.policy.always_challenge:
+            if self.policy.right_claims_only and not check.ok:
+                return 0
             index = 0
         if index is None:
             return 0
-        info = self.adapter.round(check.round_id)
+        return self._challenge_match(check.round_id, check.agent_id, index)
+
+    def pursue_roots(self) -> int:
+        """A root that differs under right scores hides a false summary, but the chain does not
+        say at which match: challenge match 0, and each time the claimant opens every match
+        challenged so far with its true summary (disputes this node will lose), the next one,
+        until a false summary (or a root that opens to nothing) is met."""
+        done = 0
+        for (round_id, agent_id), true in self._true_summaries.items():
+            if self.adapter.claim_commit(claim_id_of(round_id, agent_id)) == VOIDED:
+                continue
+            opened = {
+                r.match_index: r.dispute_id
+                for r in self.all_disputes()
+                if (r.round_id, r.agent_id) == (round_id, agent_id)
+                and r.challenger.lower() == self.me.lower()
+            }
+            if not opened:
+                continue
+            self._catch_up()
+            if any(self._summaries.get(d) != true[i] for i, d in opened.items()):
+                continue  # not opened yet, or opened with a false summary: that one is won
+            if max(opened) + 1 < len(true):
+                done += self._challenge_match(round_id, agent_id, max(opened) + 1)
+        return done
+
+    def _challenge_match(self, round_id: int, agent_id: int, index: int) -> int:
+        info = self.adapter.round(round_id)
         if self.now() > info.challenge_deadline:
             return 0
         bond = self.adapter.league(info.league_id).challenger_bond
-        claim_id = claim_id_of(check.round_id, check.agent_id)
+        claim_id = claim_id_of(round_id, agent_id)
         result = self.act(
-            f"challenge agent {check.agent_id} round {check.round_id} match {index}",
+            f"challenge agent {agent_id} round {round_id} match {index}",
             "challenge",
-            [check.round_id, check.agent_id, index],
+            [round_id, agent_id, index],
             {"bond": str(bond)},
             check=lambda: self._opened(claim_id, index, info.seed_block - 1),
             send=lambda: self.adapter.challenge(claim_id, index, bond),
@@ -334,7 +394,7 @@ class Verifier(RoleBase):
             try:
                 actions.settle_round(self.db, self.adapter, row.round_id)
             except ChainError as exc:  # logged; tried again next step
-                self.log.refused.append(f"settle {row.round_id}: {exc.name}")
+                self.log.refuse(f"settle {row.round_id}", exc.name, error=str(exc))
                 continue
             self.log.did(f"settle round {row.round_id}")
             self.settled.append(row.round_id)
@@ -346,10 +406,22 @@ class Verifier(RoleBase):
     def step(self) -> int:
         """Follow the chain, fix ready seeds, verify new claims, play disputes, settle."""
         self.follow(self._on_event)
-        return self.fix_seeds() + self.verify_claims() + self.play_disputes() + self.settle_rounds()
+        return (
+            self.fix_seeds()
+            + self.verify_claims()
+            + self.pursue_roots()
+            + self.play_disputes()
+            + self.settle_rounds()
+        )
 
     def report(self) -> VerifierReport:
-        report = VerifierReport(verified=list(self.checks.values()), settled=list(self.settled))
+        checks = list(self.checks.values())
+        report = VerifierReport(
+            verified=[c for c in checks if c.ok],
+            mismatched=[c for c in checks if not c.ok and not c.unrecoverable],
+            unrecoverable=[c for c in checks if c.unrecoverable],
+            settled=list(self.settled),
+        )
         for row in self.all_disputes():
             if row.challenger.lower() != self.me.lower():
                 continue

@@ -33,6 +33,7 @@ def test_keystore_with_password_from_env(tmp_path: Path) -> None:
     keystore = write_keystore(tmp_path / "key.json", "pw")
     signer = resolve_signer(keystore=keystore, env={KEYSTORE_PASSWORD_ENV: "pw"})
     assert signer.address == ADDRESS
+    assert KEYSTORE_PASSWORD_ENV == "NETS_KEY_PASSWORD"
 
 
 def test_keystore_password_prompt_and_wrong_password(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,15 +57,22 @@ def test_up_status_down(home: Path, tmp_path: Path) -> None:
     started = json.loads(up.stdout)
     assert started["deployed_now"] == ["Probe", "Registry"]
     assert started["url"].startswith("http://127.0.0.1:")
+    assert started["accounts"] == [
+        {"index": i, "address": anvil_account(i).address} for i in range(10)
+    ]
 
-    status = json.loads(nets(home, "chain", "status", "--json").stdout)
+    running = nets(home, "chain", "status", "--json")
+    assert running.exit_code == 0
+    status = json.loads(running.stdout)
     assert status["running"] is True
     assert status["chain_id"] == 31337
-    assert status["block"] == 2
+    assert status["block"] >= 2  # two deployments, then a block every second
+    assert status["block_time"] == 1
     assert status["contracts"] == started["contracts"]
     human = nets(home, "chain", "status").stdout
     assert started["url"] in human
     assert "Registry" in human
+    assert "mining a block every 1 s" in human
 
     twice = nets(home, "chain", "up")
     assert twice.exit_code == 2
@@ -77,7 +85,10 @@ def test_up_status_down(home: Path, tmp_path: Path) -> None:
     down = json.loads(nets(home, "chain", "down", "--json").stdout)
     assert down == {"stopped": True, "pid": started["pid"]}
     assert not is_running(process)
-    assert json.loads(nets(home, "chain", "status", "--json").stdout)["running"] is False
+    stopped = nets(home, "chain", "status", "--json")
+    assert json.loads(stopped.stdout)["running"] is False
+    assert stopped.exit_code == 1
+    assert nets(home, "chain", "status").exit_code == 1
 
 
 def test_bad_input_exits_2_with_one_line(home: Path, tmp_path: Path) -> None:
@@ -125,8 +136,78 @@ def test_hostile_state_file_never_crashes_or_signals(home: Path, content: str) -
     home.mkdir(parents=True)
     (home / "chain.json").write_text(content)
     status = nets(home, "chain", "status", "--json")
-    assert status.exit_code == 0
+    assert status.exit_code == 1  # not running
     assert json.loads(status.stdout)["running"] is False
     down = nets(home, "chain", "down", "--json")
     assert down.exit_code == 0
     assert json.loads(down.stdout)["stopped"] is False
+
+
+def test_up_prints_the_dev_accounts_and_how_to_use_them(home: Path) -> None:
+    up = nets(home, "chain", "up", "--no-deploy", "--block-time", "0")
+    assert up.exit_code == 0, up.stderr
+    url = json.loads((home / "chain.json").read_text())["url"]
+    for index in range(10):
+        assert f"  {index}: {anvil_account(index).address}" in up.stdout
+    assert f"--chain {url} --account N" in up.stdout
+    assert f"export NETS_CHAIN={url}" in up.stdout
+    assert "blocks on transactions only" in up.stdout
+
+
+def test_time_moves_on_an_idle_devnet_and_by_hand(home: Path) -> None:
+    """Interval mining: blocks appear with no transaction; `chain mine` / `chain advance` act
+    on the running devnet by default."""
+    assert nets(home, "chain", "up", "--no-deploy", "--block-time", "0.2").exit_code == 0
+    first = json.loads(nets(home, "chain", "status", "--json").stdout)["block"]
+    deadline = time.monotonic() + 30
+    while json.loads(nets(home, "chain", "status", "--json").stdout)["block"] < first + 2:
+        assert time.monotonic() < deadline, "no block mined by time alone"
+        time.sleep(0.2)
+    before = json.loads(nets(home, "chain", "mine", "--json").stdout)
+    mined = json.loads(nets(home, "chain", "mine", "5", "--json").stdout)
+    assert mined["block"] >= before["block"] + 5
+    advanced = json.loads(nets(home, "chain", "advance", "--seconds", "7200", "--json").stdout)
+    assert advanced["time"] >= mined["time"] + 7200
+
+
+def test_mine_and_advance_without_a_lasting_chain_exit_2(home: Path, tmp_path: Path) -> None:
+    for args in (
+        ["chain", "mine"],
+        ["chain", "mine", "--chain", "memory"],
+        ["chain", "advance", "--seconds", "5", "--chain", "anvil"],
+        ["chain", "mine", "0", "--chain", f"memory:{tmp_path / 'c.json'}"],
+        ["chain", "advance", "--seconds", "-3", "--chain", f"memory:{tmp_path / 'c.json'}"],
+    ):
+        result = nets(home, *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.count("\n") == 1, result.stderr
+    assert not (tmp_path / "c.json").exists()
+
+
+def test_a_throwaway_anvil_warns_that_nothing_lasts(home: Path, tmp_path: Path) -> None:
+    result = nets(
+        home, "league", "create", "demo", "--chain", "anvil", "--db", str(tmp_path / "n.db")
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning: --chain anvil starts a throwaway devnet" in result.stderr
+    assert "run `nets chain up` and pass its URL" in result.stderr
+
+
+def test_commands_on_the_devnet_bind_the_recorded_abis_without_compiling(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    up = nets(home, "chain", "up", "--block-time", "0", "--json")
+    assert up.exit_code == 0, up.output
+    url = json.loads(up.stdout)["url"]
+    import adapters.build
+    from adapters.select import open_chain
+
+    def no_compiling(*_: object, **__: object) -> None:
+        raise AssertionError("compiled contracts it does not deploy")
+
+    monkeypatch.setattr(adapters.build, "compile_contracts", no_compiling)
+    monkeypatch.setenv("NETS_HOME", str(home))
+    with open_chain(url) as opened:
+        assert opened.adapter.counts() == (0, 0, 0, 0)
+        assert opened.adapter.addresses.dispute_game != opened.adapter.addresses.arena
+        assert opened.adapter.dispute(1).phase == 0  # the created DisputeGame is bound too

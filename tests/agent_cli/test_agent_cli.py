@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -71,11 +72,25 @@ def test_status_unstake_and_withdraw(tmp_path: Path) -> None:
     assert status["stake"] == 15 * 10**17
     assert status["unstaking"] == 5 * 10**17
     code, out = nets(tmp_path, "unstake", "1", "--finalize")
-    assert code == 1  # the delay has not passed: the chain's named refusal
-    assert "UnstakeNotReady" in out
+    assert code == 1  # the delay has not passed: the chain's named refusal, its time readable
+    assert re.search(
+        r"UnstakeNotReady\((\d+): \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, in (23 h 59 min|1 d)\)", out
+    ), out
     code, out = nets(tmp_path, "withdraw")
     assert code == 2
     assert "nothing to withdraw" in out
+    advance = [
+        "chain",
+        "advance",
+        "--seconds",
+        "86400",
+        "--chain",
+        f"memory:{tmp_path / 'chain.json'}",
+    ]
+    assert CliRunner().invoke(main, advance).exit_code == 0
+    code, out = nets(tmp_path, "unstake", "1", "--finalize", "--json")
+    assert code == 0, out
+    assert json.loads(out)["unstaking"] == 0
     code, out = nets(tmp_path, "status", "7")
     assert code == 2
     assert "no such agent" in out

@@ -35,7 +35,7 @@ def test_a_corrupt_database_file(nets: Nets, corrupt_db: str, args: list[str]) -
 def test_demo_with_a_corrupt_database_leaves_no_out_directory(
     nets: Nets, workdir: Path, corrupt_db: str
 ) -> None:
-    nets("demo", "--db", corrupt_db, "--out", "runs/x").refused("file is not a database")
+    nets("demo", "--db", corrupt_db, "--output", "runs/x").refused("file is not a database")
     assert not (workdir / "runs" / "x").exists()
 
 
@@ -60,7 +60,10 @@ def test_a_memory_chain_file_that_cannot_be_written(
     [
         (["agent", "register", GREEDY, "--league", "snake", "--stake", HUGE], "at most 2**256-1"),
         (["agent", "unstake", "1", "--amount", HUGE], "--amount: must be at most 2**256-1"),
-        (["submit", "--register", GREEDY, "--stake", HUGE, "--once"], "'--stake'"),
+        (
+            ["submit", "--register", GREEDY, "--stake", HUGE, "--once"],
+            "--stake: must be at most 2**256-1 wei",
+        ),
         (["submit", "--agent", HUGE, "--once"], "'--agent'"),
         (["agent", "status", HUGE], "'AGENT_ID'"),
     ],

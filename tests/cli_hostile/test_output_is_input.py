@@ -32,7 +32,7 @@ def test_run_onto_its_scenario(nets: Nets, workdir: Path, spelling: str) -> None
 def test_match_trace_onto_its_agent(nets: Nets, workdir: Path) -> None:
     agent = workdir / "agent.wat"
     agent.write_text(Path(GREEDY).read_text())
-    nets("match", "trace", "--system", "snake", "--agent", str(agent), "--out", str(agent)).refused(
-        "--out: "
-    )
+    nets(
+        "match", "trace", "--system", "snake", "--agent", str(agent), "--output", str(agent)
+    ).refused("--output: ")
     assert agent.read_text() == Path(GREEDY).read_text()

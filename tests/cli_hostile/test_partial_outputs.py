@@ -34,10 +34,10 @@ def test_match_trace_cut_short(workdir: Path) -> None:
         "snake",
         "--agent",
         GREEDY,
-        "--out",
+        "--output",
         "m.jsonl",
     )
-    result.refused("--out: cannot write m.jsonl: File too large")
+    result.refused("--output: cannot write m.jsonl: File too large")
     assert not (workdir / "m.jsonl").exists()
 
 

@@ -27,11 +27,11 @@ def test_the_trace_is_read_once(
     opened: list[Path] = []
 
     def counting(
-        read: Callable[[Path], Iterator[tuple[int, Any]]],
-    ) -> Callable[[Path], Iterator[tuple[int, Any]]]:
-        def spy(path: Path) -> Iterator[tuple[int, Any]]:
+        read: Callable[..., Iterator[tuple[int, Any]]],
+    ) -> Callable[..., Iterator[tuple[int, Any]]]:
+        def spy(path: Path, *args: Any) -> Iterator[tuple[int, Any]]:
             opened.append(path)
-            return read(path)
+            return read(path, *args)
 
         return spy
 

@@ -14,11 +14,14 @@ CASES = [
     (["--bogus"], "nets: No such option '--bogus'"),
     (["league", "lsit"], "Did you mean 'list'?"),
     (["match", "run"], "nets match run: Missing option '--system'"),
-    (["wasm", "run", "--agent", GREEDY, "--obs-u64", "1", "--fuel", "abc"], "'--fuel'"),
+    (
+        ["wasm", "run", "--agent", GREEDY, "--obs-u64", "1", "--fuel", "abc"],
+        "--fuel: expected a decimal integer or 0x hex",
+    ),
     (["agent", "status", "abc"], "nets agent status: Invalid value for 'AGENT_ID'"),
     (["agent", "status", "-5"], "No such option '-5'"),
     (["league", "play", "snake", "--agent", GREEDY, "--workers", "x"], "'--workers'"),
-    (["run", "consensus", "--seed", "-1"], "'--seed'"),
+    (["run", "consensus", "--seed", "-1"], "--seed: must be between 0 and 2**64-1"),
     (["submit", "--register", GREEDY, "--account", "10"], "'--account'"),
     (["chain", "up", "--port", "99999"], "'--port'"),
     (["demo", "--chain", "nosuch"], "'--chain'"),
@@ -50,7 +53,7 @@ def test_run_output_with_no_trace(nets: Nets) -> None:
     [
         (["run", "pingpong", "-o", ""], "--output: empty path"),
         (["scenarios", "cp", "pingpong", ""], "DIRECTORY: empty path"),
-        (["demo", "--out", ""], "--out: empty path"),
+        (["demo", "--output", ""], "--output: empty path"),
     ],
     ids=["run", "scenarios cp", "demo"],
 )

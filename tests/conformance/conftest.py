@@ -1,7 +1,7 @@
 """Fixtures of the conformance suite: a fresh adapter of each kind per test.
 
-anvil: one private anvil per session with the Arena set deployed from account 0 at nonce 0
-(so the addresses are MemoryChain's), reverted to that snapshot before every test.
+anvil: the session's arena_anvil (tests/conftest.py), reverted to its snapshot after every
+test.
 """
 
 from __future__ import annotations
@@ -11,26 +11,10 @@ from typing import Any
 
 import pytest
 
-from adapters.anvil import Anvil
 from adapters.base import ArenaAdapter
 from adapters.events import EventCursor
-from adapters.keys import anvil_account
 from adapters.memory import MemoryChain
-from adapters.web3chain import Web3Chain
 from tests.conformance.harness import TRANSCRIPTS, DeployedAnvil, transcript
-
-
-@pytest.fixture(scope="session")
-def arena_anvil() -> Iterator[DeployedAnvil]:
-    from adapters.select import deploy_arena
-
-    node = Anvil().start()
-    try:
-        chain = Web3Chain(node.url, anvil_account(0))
-        deploy_arena(chain)
-        yield DeployedAnvil(chain, chain.snapshot())
-    finally:
-        node.stop()
 
 
 @pytest.fixture(params=["memory", pytest.param("anvil", marks=pytest.mark.anvil)])
@@ -42,8 +26,7 @@ def chain(request: pytest.FixtureRequest) -> Iterator[ArenaAdapter]:
     try:
         yield deployed.chain
     finally:
-        deployed.chain.revert_to(deployed.snapshot)  # consumes the snapshot: take it again
-        deployed.snapshot = deployed.chain.snapshot()
+        deployed.reset()
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from node.merkle import inclusion_proof, merkle_root
 from node.systems.snake import Snake
 from node.trace import match_seed
 from node.wasm import AgentProgram, load_agent_file
+from tests.chains import DeployedAnvil as DeployedAnvil  # re-exported for the suite
 
 SNAKE = Snake()
 SNAKE_PARAMS = SNAKE.encode_params({"width": 64, "height": 64, "max_steps": 8})
@@ -160,14 +161,6 @@ def build_claim(
     claim = Claim(round_id, agent_id, matches, entries, summaries, scores)
     claim.root = merkle_root([s.packed(i) for i, s in enumerate(summaries)])
     return claim
-
-
-@dataclass
-class DeployedAnvil:
-    """The session's anvil with the Arena set deployed, and the snapshot tests revert to."""
-
-    chain: Web3Chain
-    snapshot: str
 
 
 @dataclass

@@ -78,7 +78,10 @@ def test_anvil_starts_deploys_and_stops() -> None:
     assert node.process is None
 
 
-def test_a_memory_file_keeps_the_chain_across_openings(tmp_path: Path) -> None:
+def test_a_memory_file_keeps_the_chain_across_openings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("time.time", lambda: 1_800_000_000.0)  # no block by time alone here
     path = tmp_path / "chain.json"
     spec = f"memory:{path}"
     with open_chain(spec) as opened:

@@ -26,7 +26,7 @@ from node.systems.base import System, load_system
 from node.trace import MatchSummary, StepEntry, claim_root, keccak256, match_seed, pack_step_entry
 from node.wasm import AgentProgram
 
-pytestmark = pytest.mark.anvil
+pytestmark = [pytest.mark.anvil, pytest.mark.slow]  # the real stack end to end
 
 ARENA_SOURCES = (
     "contracts/src/interfaces/ISystem.sol",

@@ -11,30 +11,24 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.anvil import Anvil
-from adapters.keys import anvil_account
 from adapters.memory import MemoryChain
 from adapters.toolchain import PROJECT_ROOT
 from adapters.web3chain import Web3Chain
 from node.trace.keccak import keccak256
 from node.wasm import load_agent_file
+from tests.chains import DeployedAnvil
 
 pytestmark = pytest.mark.anvil
 
 AGENTS = ("snake/simple_v0.wat", "rps/pattern_v1.wat", "predict/hypotheses_v1.wat")
 
 
-@pytest.fixture(scope="module")
-def chain() -> Iterator[Web3Chain]:
-    from adapters.select import deploy_arena
-
-    node = Anvil().start()
+@pytest.fixture
+def chain(arena_anvil: DeployedAnvil) -> Iterator[Web3Chain]:
     try:
-        chain = Web3Chain(node.url, anvil_account(0))
-        deploy_arena(chain)
-        yield chain
+        yield arena_anvil.chain
     finally:
-        node.stop()
+        arena_anvil.reset()
 
 
 @pytest.mark.parametrize("agent", AGENTS)

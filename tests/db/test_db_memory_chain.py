@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from adapters.errors import AdapterError
+from adapters.memory import MemoryChain
 from adapters.memory.persist import MemoryFileError
 from adapters.select import MEMORY_IN_DB, open_chain
 from node.db import open_database, repo
@@ -23,17 +24,19 @@ def test_a_league_survives_across_commands(tmp_path: Path) -> None:
     db = open_database(url)
     with open_memory_chain(db) as opened:
         chain = opened.adapter
+        assert isinstance(chain, MemoryChain)
         league_id = actions.create_league(db, chain, DEMO)
         agent_id = chain.register_agent(load_agent_file(AGENTS / "snake" / "greedy_v1.wat"))
         chain.stake(agent_id, DEMO.min_stake)
         round_id = actions.open_round(db, chain, league_id, 1).round_id
-        block, balance = chain.block_number(), chain.eth_balance(chain.address)
+        block, balance = chain.world.ledger.head, chain.eth_balance(chain.address)
     db.close()
 
     db = open_database(url)  # a later command, in a fresh connection
     with open_memory_chain(db) as opened:
         chain = opened.adapter
-        assert chain.block_number() == block
+        assert isinstance(chain, MemoryChain)
+        assert chain.world.ledger.head == block  # mined blocks; time adds empty ones
         assert chain.eth_balance(chain.address) == balance
         assert chain.agent(agent_id).stake == DEMO.min_stake
         assert chain.round(round_id).league_id == league_id

@@ -75,6 +75,7 @@ OPS = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(OPS)
 def test_outbox_matches_a_model(ops: list[tuple[str, str, int, int]]) -> None:

@@ -53,6 +53,7 @@ def test_missing_tool_is_named_with_a_fix(tool: str, tmp_path: Path) -> None:
     assert check["fix"]
 
 
+@pytest.mark.slow  # a whole doctor run each (solc, sim determinism)
 def test_missing_native_engine_is_named_with_a_fix(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -67,6 +68,7 @@ def test_missing_native_engine_is_named_with_a_fix(
     assert "make setup" in str(check["fix"])
 
 
+@pytest.mark.slow  # a whole doctor run each (solc, sim determinism)
 def test_unwritable_database_fails(tmp_path: Path) -> None:
     code, report = run_doctor("--db", f"sqlite:///{tmp_path / 'missing-dir' / 'x' / 'nets.db'}")
     assert code == 1
@@ -75,6 +77,7 @@ def test_unwritable_database_fails(tmp_path: Path) -> None:
     assert "NETS_DB" in str(check["fix"])
 
 
+@pytest.mark.slow
 def test_human_output_has_one_line_per_check(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,

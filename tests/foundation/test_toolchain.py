@@ -1,8 +1,7 @@
-"""The toolchain the rest of the project stands on: solc shim, forge, anvil with web3."""
+"""The toolchain the rest of the project stands on: solc shim and anvil with web3 (forge runs
+its own suite, Toolchain.t.sol included, in `make forge`; pytest does not run it again)."""
 
 from __future__ import annotations
-
-import subprocess
 
 import pytest
 from eth_account import Account
@@ -10,7 +9,7 @@ from web3 import Web3
 
 from adapters.anvil import DEFAULT_KEYS, Anvil
 from adapters.build import CompileError, compile_contracts
-from adapters.toolchain import PROJECT_ROOT, SOLC_SHIM, forge_path, tool_version
+from adapters.toolchain import SOLC_SHIM, tool_version
 
 COUNTER = """
 // SPDX-License-Identifier: MIT
@@ -39,24 +38,6 @@ def test_compile_errors_are_reported_with_solc_diagnostics() -> None:
         compile_contracts(
             {"Broken.sol": "pragma solidity 0.8.30; contract B { function f() { x = 1; } }"}
         )
-
-
-def test_forge_runs_a_test_suite() -> None:
-    result = subprocess.run(
-        [str(forge_path()), "test", "--match-path", "contracts/test/Toolchain.t.sol"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={
-            **__import__("os").environ,
-            "FOUNDRY_SRC": "contracts/src/interfaces",
-            "FOUNDRY_OUT": "out/toolchain",
-            "FOUNDRY_CACHE_PATH": "cache/toolchain",
-        },
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed; 0 failed" in result.stdout
 
 
 @pytest.mark.anvil

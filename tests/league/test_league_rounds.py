@@ -6,6 +6,7 @@ import json
 import pickle
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
@@ -33,6 +34,7 @@ def spec(matches: int = 3) -> RoundSpec:
     return RoundSpec("snake", DEMO.params_bytes, DEMO.fuel_per_decision, matches, SEED)
 
 
+@pytest.mark.slow  # worker processes
 def test_parallel_equals_in_process() -> None:
     agents = {7: GREEDY, 2: SIMPLE, 11: MALFORMED, 5: TRAP, 9: GREEDY}
     done: list[int] = []

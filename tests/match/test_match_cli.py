@@ -120,9 +120,12 @@ def test_human_output_is_a_table() -> None:
         (["--system", "snake", "--agent", GREEDY, "--param", "width"], "key=value"),
         (["--system", "snake", "--agent", GREEDY, "--param", "width=ten"], "integer"),
         (["--system", "snake", "--agent", GREEDY, "--seed", "abc"], "--seed"),
-        (["--system", "snake", "--agent", GREEDY, "--seed", "-1"], "uint256"),
-        (["--system", "snake", "--agent", GREEDY, "--seed", str(2**256)], "uint256"),
-        (["--system", "snake", "--agent", GREEDY, "--seed", "0x" + "1" * 66], "32 bytes"),
+        (
+            ["--system", "snake", "--agent", GREEDY, "--seed", "-1"],
+            "--seed: must be between 0 and 2**256-1",
+        ),
+        (["--system", "snake", "--agent", GREEDY, "--seed", str(2**256)], "2**256-1"),
+        (["--system", "snake", "--agent", GREEDY, "--seed", "0x" + "1" * 66], "2**256-1"),
         (["--system", "snake", "--agent", GREEDY, "--fuel", "20001"], "--fuel"),
         (["--system", "snake", "--agent", GREEDY, "--fuel", "lots"], "--fuel"),
     ],
@@ -153,7 +156,7 @@ def test_trace_writes_every_entry(tmp_path: Path) -> None:
         "--agent",
         GREEDY,
         *SHORT,
-        "--out",
+        "--output",
         str(out),
         "--json",
     )
@@ -176,10 +179,10 @@ def test_trace_writes_every_entry(tmp_path: Path) -> None:
 def test_trace_to_unwritable_path_exits_2(tmp_path: Path) -> None:
     target = tmp_path / "missing-dir" / "trace.jsonl"
     code, _, err = invoke(
-        "match", "trace", "--system", "snake", "--agent", GREEDY, *SHORT, "--out", str(target)
+        "match", "trace", "--system", "snake", "--agent", GREEDY, *SHORT, "--output", str(target)
     )
     assert code == 2
-    assert "--out" in err
+    assert "--output" in err
 
 
 def test_prove_json_verifies_against_run_root() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from adapters.toolchain import PROJECT_ROOT
 from node.league.catalog import resolve_league
-from node.roles.codes import code_book
 from node.wasm import load_agent_file
 
 AGENTS = PROJECT_ROOT / "scenarios" / "agents"
@@ -12,6 +11,5 @@ GREEDY = load_agent_file(AGENTS / "snake" / "greedy_v1.wat")
 SIMPLE = load_agent_file(AGENTS / "snake" / "simple_v0.wat")
 GUEST = load_agent_file(AGENTS / "snake" / "nets_guest_v0.wat")
 LOOP = load_agent_file(AGENTS / "hostile" / "infinite_loop.wat")
-BOOK = code_book([GREEDY, SIMPLE, GUEST, LOOP])
 DEMO = resolve_league("demo")
 STAKE = 1_000_000

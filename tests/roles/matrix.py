@@ -16,7 +16,7 @@ from node.roles.claims import ClaimStrategy, HonestStrategy
 from node.roles.scenario import Challenger, Owner, PlayedRound, play_round
 from node.roles.submitter import AgentPlan
 from node.roles.verifier import ChallengePolicy
-from tests.roles.agents import BOOK, DEMO, GREEDY, SIMPLE, STAKE
+from tests.roles.agents import DEMO, GREEDY, SIMPLE, STAKE
 
 BOND = 100_000
 SLASH = 500_000
@@ -55,6 +55,7 @@ CHEATS = [
     Case("wrong seed", adversary.WrongSeed(), reason=Reason.WRONG_SEED),
     Case("wrong final state", adversary.WrongFinalState(), reason=Reason.STEP_MISMATCH),
     Case("silent claimant", adversary.SilentClaimant(), reason=Reason.CLAIMANT_TIMEOUT),
+    Case("made-up root", adversary.MadeUpRoot(), reason=Reason.CLAIMANT_TIMEOUT),
 ]  # fmt: skip
 CHALLENGERS = [
     Case("frivolous challenger", policy=adversary.frivolous_challenger(),
@@ -77,7 +78,6 @@ def play_case(adapter: ArenaAdapter, case: Case, adapter_name: str = "memory") -
         owners,
         [Challenger(VERIFIER, case.policy)],
         adapter_name=adapter_name,
-        book=BOOK,
     )
 
 

@@ -20,7 +20,9 @@ from node.db.engine import open_database
 from node.roles.adversary import BorrowedPolicy
 from node.roles.scenario import Challenger, Owner, drive, open_league_round, start_roles
 from node.roles.submitter import AgentPlan
-from tests.roles.agents import BOOK, DEMO, GREEDY, GUEST, SIMPLE, STAKE
+from tests.roles.agents import DEMO, GREEDY, GUEST, SIMPLE, STAKE
+
+pytestmark = pytest.mark.slow  # whole rounds on real chains: `make test-fast` skips them
 
 SENDS = frozenset(
     {"register_agent", "stake", "submit_claim", "challenge", "reveal_summary", "reveal_final",
@@ -90,7 +92,7 @@ def run(
     for _ in range(50):
         db = open_database(db_url)  # a restart: every role rebuilt from the database alone
         try:
-            submitters, verifiers = start_roles(db, crashing, OWNERS, [Challenger(6)], book=BOOK)
+            submitters, verifiers = start_roles(db, crashing, OWNERS, [Challenger(6)])
             for submitter in submitters:
                 submitter.enroll()
             if round_id is None:

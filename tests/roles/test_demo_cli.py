@@ -10,10 +10,12 @@ from click.testing import CliRunner
 
 from node.cli import main
 
+pytestmark = pytest.mark.slow  # the whole demo, twice: `make test-fast` skips it
+
 
 def test_demo_json(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--json"])
+    result = CliRunner().invoke(main, ["demo", "--output", str(out), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     by_label = {a["label"]: a for a in report["agents"]}
@@ -31,7 +33,7 @@ def test_demo_json(tmp_path: Path) -> None:
 
 
 def test_demo_tables_fit_80_columns_untruncated(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
+    result = CliRunner().invoke(main, ["demo", "--output", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
     assert "settlement" in result.output
     assert "3,000,000" in result.output  # the winner's reward, in full
@@ -42,14 +44,14 @@ def test_demo_tables_fit_80_columns_untruncated(tmp_path: Path) -> None:
 def test_demo_bad_out(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = CliRunner().invoke(main, ["demo", "--out", str(blocker / "sub")])
+    result = CliRunner().invoke(main, ["demo", "--output", str(blocker / "sub")])
     assert result.exit_code == 2
 
 
 @pytest.mark.anvil
 def test_demo_on_anvil(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    result = CliRunner().invoke(main, ["demo", "--chain", "anvil", "--out", str(out), "--json"])
+    result = CliRunner().invoke(main, ["demo", "--chain", "anvil", "--output", str(out), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     by_label = {a["label"]: a for a in report["agents"]}

@@ -12,7 +12,7 @@ from node.db.engine import open_database
 from node.roles.adversary import BorrowedPolicy
 from node.roles.scenario import Challenger, Owner, play_round
 from node.roles.submitter import AgentPlan
-from tests.roles.agents import BOOK, DEMO, GREEDY, GUEST, LOOP, SIMPLE, STAKE
+from tests.roles.agents import DEMO, GREEDY, GUEST, LOOP, SIMPLE, STAKE
 
 BOND = 100_000
 SLASH = 500_000
@@ -29,7 +29,7 @@ def test_round_with_a_cheater_and_a_hostile_agent() -> None:
         Owner(4, [AgentPlan(SIMPLE, STAKE, BorrowedPolicy(better_code=GREEDY))]),
         Owner(5, [AgentPlan(LOOP, STAKE, label="infinite loop")]),
     ]
-    played = play_round(db, chain, DEMO, owners, [Challenger(6)], book=BOOK)
+    played = play_round(db, chain, DEMO, owners, [Challenger(6)])
     cheater = 4
     assert chain.round(played.round_id).settled
     assert chain.claim_commit(claim_id_of(played.round_id, cheater)) == VOIDED
@@ -41,7 +41,13 @@ def test_round_with_a_cheater_and_a_hostile_agent() -> None:
     paid = [chain.balance_of(anvil_account(i).address) for i in (1, 2, 3, 4, 5)]
     assert paid == [3 * REWARD * 1000, 2 * REWARD * 1000, REWARD * 1000, 0, 0]
     report = played.verifiers[0].report()
-    assert (len(report.verified), report.won, report.lost) == (5, [1], [])
+    assert (len(report.verified), len(report.mismatched), report.won, report.lost) == (
+        4,
+        1,
+        [1],
+        [],
+    )
+    assert report.unrecoverable == []
     assert repo.open_disputes(db, chain.chain_id) == []
     dispute = repo.get_dispute(db, chain.chain_id, 1)
     assert dispute is not None

@@ -1,9 +1,9 @@
-"""Every hostile agent ends in its expected outcome within a second and never crashes the host."""
+"""Every hostile agent ends in its expected outcome and never crashes the host (fuel and the
+module limits bound the work; how long it takes is measured by scripts/bench_wasm.py --hostile)."""
 
 from __future__ import annotations
 
 import importlib.util
-import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -53,12 +53,10 @@ def generator() -> ModuleType:
     return module
 
 
-def decide_within_a_second(code: bytes) -> tuple[AgentProgram, Outcome, int]:
-    start = time.perf_counter()
+def decide_once(code: bytes) -> tuple[AgentProgram, Outcome, int]:
     program = AgentProgram.load(code)
     observation = b"hello" if program.abi == 1 else bytes(8)
     decision = program.decide(observation, FUEL)
-    assert time.perf_counter() - start < 1.0
     if decision.outcome is Outcome.INVALID_MODULE:
         assert program.invalid_reason
     else:
@@ -78,14 +76,14 @@ def test_every_file_is_listed() -> None:
 
 @pytest.mark.parametrize(("filename", "expected"), EXPECTED_FILES.items())
 def test_hostile_file(filename: str, expected: Outcome) -> None:
-    _, outcome, _ = decide_within_a_second(load_agent_file(HOSTILE / filename))
+    _, outcome, _ = decide_once(load_agent_file(HOSTILE / filename))
     assert outcome is expected
 
 
 @pytest.mark.parametrize(("agent", "expected"), EXPECTED_GENERATED.items())
 def test_hostile_generated(agent: str, expected: Outcome) -> None:
     make: Callable[[], bytes] = generator().GENERATED[agent]
-    _, outcome, value = decide_within_a_second(make())
+    _, outcome, value = decide_once(make())
     assert outcome is expected
     if outcome is Outcome.OK:
         assert value == 0

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from node.sim.trace import MerkleAccumulator, stored_root
 from node.sim.validators.core import Event, read_events
 
 MAX_BUCKETS = 120
@@ -25,6 +26,8 @@ class ReportData:
     run: dict[str, Any]
     end: dict[str, Any]
     lines: int = 0
+    root: str = ""  # the trace's RFC 9162 Merkle root, 0x hex
+    stored_root: str | None = None  # the root stored beside the trace (TRACE.root), if any
     end_time: int = 0
     sends: dict[int, int] = field(default_factory=dict)  # per tick
     receives: dict[int, int] = field(default_factory=dict)
@@ -52,7 +55,10 @@ def _tick(event: dict[str, Any]) -> int:
 def collect(path: Path, also: Callable[[int, Event], None] | None = None) -> ReportData:
     """Read ``path``; TraceError when it is not a nets-sim/1 trace. ``also`` is given every
     (line number, event) of the same pass (a TraceBuilder, so a report reads its trace once)."""
-    events = read_events(path) if also is None else _tapped(read_events(path), also)
+    leaves = MerkleAccumulator()
+    events = read_events(path, leaves)
+    if also is not None:
+        events = _tapped(events, also)
     _, run = next(events)  # read_events raises on an empty trace, so there is a first line
     data = ReportData(str(path), run, {}, lines=1, end_time=_tick(run))
     for number, event in events:
@@ -87,6 +93,8 @@ def collect(path: Path, also: Callable[[int, Event], None] | None = None) -> Rep
             data.heals.append(t)
         elif kind == "end":
             data.end = event
+    data.root = "0x" + leaves.root().hex()
+    data.stored_root = stored_root(path)
     return data
 
 

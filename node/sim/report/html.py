@@ -18,14 +18,18 @@ TOP_AGENTS = 30
 SECTIONS = ("metrics", "messages", "latency", "agents", "faults", "validators")
 
 CSS = """
-body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:780px;color:#111}
-h1{font-size:20px}h2{font-size:16px;margin-top:28px;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;margin:8px 0}td,th{padding:3px 10px;border-bottom:1px solid #eee;
+body{font:15px/1.5 system-ui,sans-serif;margin:24px auto;max-width:1232px;padding:0 24px;
+color:#111}
+h1{font-size:22px}h2{font-size:17px;margin-top:32px;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:8px 0}td,th{padding:3px 12px;border-bottom:1px solid #eee;
 text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-svg{width:100%;height:auto;background:#fafafa;border:1px solid #eee}
-.grid{stroke:#e5e5e5}.mk{stroke:#f59e0b;stroke-dasharray:4 3}
-.yl{font-size:10px;text-anchor:end;fill:#666}.xl{font-size:10px;text-anchor:end;fill:#666}
-.lg{font-size:11px}.bl{font-size:9px;text-anchor:end;fill:#666}
+code{font:13px ui-monospace,monospace;overflow-wrap:anywhere}
+.cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:0 32px}
+figure{margin:12px 0}figcaption{font-size:13px;color:#666;margin-top:4px}
+svg{display:block;width:100%;height:auto;background:#fafafa;border:1px solid #eee}
+.grid{stroke:#e5e5e5}.axis{stroke:#999}.mk{stroke:#f59e0b;stroke-dasharray:4 3}
+.yl{font-size:12px;text-anchor:end;fill:#666}.xl{font-size:12px;text-anchor:middle;fill:#666}
+.lg{font-size:13px}.bl{font-size:11px;text-anchor:end;fill:#666}
 .pass{color:#15803d;font-weight:600}.fail{color:#b91c1c;font-weight:600}
 .muted{color:#666}
 """
@@ -56,6 +60,20 @@ def _section(key: str, title: str, body: str) -> str:
     return f'<section id="{key}"><h2>{escape(title)}</h2>{body}</section>'
 
 
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f} %" if whole else "-"
+
+
+def _root(d: ReportData) -> str:
+    if d.stored_root is None:
+        check = "no stored root beside the trace"
+    elif d.stored_root.lower() == d.root:
+        check = '<span class="pass">matches the stored root</span>'
+    else:
+        check = f'<span class="fail">stored root differs: {escape(d.stored_root)}</span>'
+    return f"<code>{d.root}</code> ({check})"
+
+
 def _metrics(d: ReportData) -> str:
     sent = sum(d.sends.values())
     delivered = sum(d.receives.values())
@@ -70,11 +88,13 @@ def _metrics(d: ReportData) -> str:
         ("seed", str(run.get("seed", "?"))),
         ("agents", len(d.roles)),
         ("trace lines", d.lines),
+        ("trace Merkle root", Raw(_root(d))),
         ("virtual end time (ticks)", d.end_time),
         ("messages sent", sent),
         ("messages delivered", delivered),
         ("messages dropped", dropped),
-        ("delivery rate", delivered / sent if sent else "-"),
+        ("delivery rate", _percent(delivered, sent)),
+        ("drop rate", _percent(dropped, sent)),
         ("mean latency (ticks)", mean if mean is not None else "-"),
         (
             "p50 / p99 / max latency",
@@ -92,41 +112,55 @@ def _metrics(d: ReportData) -> str:
 
 
 def _messages(d: ReportData) -> str:
+    if not (d.sends or d.receives or d.drops):
+        return '<p class="muted">no messages</p>'
     width, sends = bucketed(d.sends, d.end_time)
     _, receives = bucketed(d.receives, d.end_time)
     _, drops = bucketed(d.drops, d.end_time)
-    chart = line_chart(
+    return line_chart(
         [("sent", sends), ("delivered", receives), ("dropped", drops)],
         width,
         "messages over virtual time",
+        f"messages per {width}-tick bin over virtual time (ticks)",
         markers=[(t, "heal") for t in d.heals],
     )
-    return chart + f'<p class="muted">messages per {width}-tick bin</p>'
 
 
 def _latency(d: ReportData) -> str:
     if not d.latency:
         return '<p class="muted">no deliveries</p>'
-    top = max(d.latency)
-    width = max(1, -(-(top + 1) // 40))
+    low, high = min(d.latency), max(d.latency)
+    if low == high:  # one bar says nothing a sentence does not
+        count = d.latency[low]
+        return f'<p class="muted">every delivery ({count:,}) took {low:,} ticks</p>'
+    width = max(1, -(-(high - low + 1) // 40))
     bins: dict[int, int] = {}
     for lat, n in d.latency.items():
-        bins[lat // width] = bins.get(lat // width, 0) + n
+        bins[(lat - low) // width] = bins.get((lat - low) // width, 0) + n
     bars = [
-        (f"{b * width}" if width == 1 else f"{b * width}-{b * width + width - 1}", [bins.get(b, 0)])
-        for b in range(top // width + 1)
+        (
+            f"{low + b * width}"
+            if width == 1
+            else f"{low + b * width}-{low + b * width + width - 1}",
+            [bins.get(b, 0)],
+        )
+        for b in range((high - low) // width + 1)
     ]
-    return bar_chart(bars, ["deliveries"], "latency histogram", "latency (ticks)")
+    return bar_chart(bars, ["deliveries"], "latency histogram", "deliveries by latency (ticks)")
 
 
 def _agents(d: ReportData) -> str:
     busiest = sorted(d.agents.items(), key=lambda kv: (-(kv[1].sent + kv[1].received), kv[0]))
-    shown = busiest[:TOP_AGENTS]
-    chart = bar_chart(
-        [(name, [a.sent, a.received]) for name, a in shown],
-        ["sent", "received"],
-        "per-agent activity",
-        f"busiest {len(shown)} of {len(d.agents)} agents",
+    shown = [(name, a) for name, a in busiest[:TOP_AGENTS] if a.sent or a.received]
+    chart = (
+        bar_chart(
+            [(name, [a.sent, a.received]) for name, a in shown],
+            ["sent", "received"],
+            "per-agent activity",
+            f"messages of the busiest {len(shown)} of {len(d.agents)} agents",
+        )
+        if shown
+        else '<p class="muted">no agent sent or received a message</p>'
     )
     by_role: dict[str, list[int]] = {}
     for name, act in d.agents.items():
@@ -150,11 +184,14 @@ def _faults(d: ReportData) -> str:
         sizes = [len(g) for g in groups if isinstance(g, list)] if isinstance(groups, list) else []
         rows.append(("partition groups (sizes)", ", ".join(map(str, sizes)) or "-"))
     rows.append(("heals at tick", ", ".join(map(str, d.heals)) or "none"))
+    if not d.drops:
+        return _table(rows) + '<p class="muted">no drops</p>'
     width, drops = bucketed(d.drops, d.end_time)
     chart = line_chart(
         [("dropped", drops)],
         width,
         "drops over virtual time",
+        f"drops per {width}-tick bin over virtual time (ticks)",
         markers=[(t, "heal") for t in d.heals],
     )
     return _table(rows) + chart

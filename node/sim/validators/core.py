@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from node.sim.nanda_trace import NandaTraceError, looks_nanda, to_nets
-from node.sim.trace import BadTraceLine, parse_event
+from node.sim.trace import BadTraceLine, MerkleAccumulator, parse_event
 
 TRACE_FORMAT = "nets-sim/1"
 MAX_DETAILS = 5
@@ -68,27 +68,32 @@ class Trace:
         return (e for e in self.events if e.get("kind") == "send")
 
 
-def _lines(path: Path, fh: Iterable[bytes]) -> Iterator[tuple[int, Event]]:
+def _lines(
+    path: Path, fh: Iterable[bytes], leaves: MerkleAccumulator | None
+) -> Iterator[tuple[int, Event]]:
     for number, raw in enumerate(fh, 1):
+        if leaves is not None:
+            leaves.add_entry(raw[:-1] if raw.endswith(b"\n") else raw)
         try:
             yield number, parse_event(raw)
         except BadTraceLine as exc:
             raise TraceError(f"{path}: line {number} is {exc}") from None
 
 
-def read_events(path: Path) -> Iterator[tuple[int, Event]]:
+def read_events(path: Path, leaves: MerkleAccumulator | None = None) -> Iterator[tuple[int, Event]]:
     """(line number, event) for each line of a trace, streaming; TraceError otherwise.
 
     The one reader behind the validators, the report and inspect: line 1 must be the
     nets-sim/1 run header, or the trace is in Nanda Town's format and is read as nets events
-    (node.sim.nanda_trace: a synthesized header numbered 0 first).
+    (node.sim.nanda_trace: a synthesized header numbered 0 first). ``leaves``, when given,
+    gets every line of the file as a Merkle leaf (the report's root, same pass).
     """
     try:
         fh = path.open("rb")
     except OSError as exc:
         raise TraceError(f"cannot read {path}: {exc.strerror or exc}") from None
     with fh:
-        lines = _lines(path, fh)
+        lines = _lines(path, fh, leaves)
         first = next(lines, None)
         if first is None:
             raise TraceError(f"{path}: empty trace")
