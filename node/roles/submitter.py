@@ -16,6 +16,7 @@ from node.executor.base import Executor
 from node.executor.local import LocalExecutor
 from node.roles.claims import ClaimedMatch, ClaimHeader, ClaimStrategy, HonestStrategy
 from node.roles.common import RoleBase
+from node.roles.settlement import settle_due_rounds
 from node.roles.spec import round_spec
 from node.trace import keccak256
 
@@ -261,13 +262,26 @@ class Submitter(RoleBase):
     # -- the loop ------------------------------------------------------------------------------
 
     def step(self) -> int:
-        """Follow the chain, fix ready seeds, submit due claims, answer pending moves."""
+        """Follow the chain, fix ready seeds, submit due claims, answer pending moves, settle."""
         if not self._enrolled:
             self.enroll()
         self.follow()
-        done = self.fix_seeds() + self.submit_claims() + self.defend()
+        done = self.fix_seeds() + self.submit_claims() + self.defend() + self.settle_rounds()
         self.watch_windows()
         return done
+
+    def settle_rounds(self) -> int:
+        """Settle (or continue settling) every due round this node claimed in: its rewards and
+        free stake wait for it."""
+        mine = [
+            row.round_id
+            for row in self.open_rounds()
+            if any(
+                self.adapter.claim_commit(claim_id_of(row.round_id, agent_id)) != bytes(32)
+                for agent_id in self.agents
+            )
+        ]
+        return len(settle_due_rounds(self, mine))
 
     def watch_windows(self) -> None:
         """Warn (once each) when a submission window is closing, or has closed, on a claim
