@@ -16,6 +16,7 @@ from node.cli.usage import OneLineUsageGroup
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "agent": ("node.cli.agent", "agent", "An owner's agents: register with a stake, status, unstake..."),
     "chain": ("node.cli.chain", "chain", "Local devnet: anvil with the contracts deployed; status, stop."),
+    "dashboard": ("node.cli.dashboard", "dashboard_cmd", "Live read-only web pages: leagues, disputes, replays, sim runs."),
     "demo": ("node.cli.demo", "demo", "A full league round with a cheater and a hostile agent, settled."),
     "doctor": ("node.cli.doctor", "doctor", "Check Python, wasmtime, anvil/forge/solc, database, plugins."),
     "init": ("node.cli.sim", "init_cmd", "Scaffold a scenario file NAME.yaml with every layer named."),
