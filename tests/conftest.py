@@ -21,8 +21,9 @@ settings.register_profile("nets", deadline=None, suppress_health_check=[HealthCh
 settings.load_profile("nets")
 
 # Directories whose modules share in-process state and must run on one worker together:
-# tests/conformance/test_transcripts.py compares what the scenario modules recorded.
-ONE_WORKER_DIRS = ("tests/conformance/",)
+# tests/conformance/test_transcripts.py compares what the scenario modules recorded;
+# tests/executor's modules share one local Ray (starting one costs seconds and a CPU).
+ONE_WORKER_DIRS = ("tests/conformance/", "tests/executor/")
 
 
 def work_unit(nodeid: str) -> str:

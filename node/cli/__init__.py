@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "scenarios": ("node.cli.sim", "scenarios_group", "Built-in scenarios shipped with the node."),
     "sim": ("node.cli.sim_verify", "sim_group", "Simulator trace verification."),
     "submit": ("node.cli.submit", "submit_cmd", "Claim open rounds for the agents and defend every claim."),
+    "sweep": ("node.cli.sweep", "sweep_cmd", "Run a scenario over a grid of overrides and seeds; CSV, HTML."),
     "validate": ("node.cli.validate", "validate_cmd", "Check a scenario's properties over a trace."),
     "verify": ("node.cli.verify", "verify_cmd", "Verify every claim and dispute the wrong ones to the end."),
     "wasm": ("node.cli.wasm", "wasm", "Agent sandbox: run decisions, check modules against the profile."),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from node.cli.common import BadInput, console
+from node.cli.common import BadInput, console, json_option, print_json
 
 if TYPE_CHECKING:
     from node.dashboard import Source
@@ -84,6 +84,7 @@ def check_bind(host: str, token: str | None) -> None:
     help="Secret every request must carry (?token= once, then a cookie); required for a "
     "non-loopback --host. Default $NETS_DASHBOARD_TOKEN.",
 )
+@json_option
 def dashboard_cmd(
     db_url: str | None,
     chain: str | None,
@@ -91,13 +92,14 @@ def dashboard_cmd(
     host: str,
     port: int,
     token: str | None,
+    as_json: bool,
 ) -> None:
     """Serve leagues, disputes, match replays and simulator runs as live web pages (read-only)."""
     check_bind(host, token)
     if traces is not None and not traces.is_dir():
         raise BadInput(f"--traces: no folder {traces}")
     with open_source(db_url, chain) as source:
-        serve(source, traces=traces, host=host, port=port, token=token)
+        serve(source, traces=traces, host=host, port=port, token=token, as_json=as_json)
 
 
 @contextmanager
@@ -153,8 +155,17 @@ def _refuse_missing_sqlite(url: str) -> None:
         raise BadInput(f"--db: no database at {name} (the dashboard only reads)")
 
 
-def serve(source: Source, *, traces: Path | None, host: str, port: int, token: str | None) -> None:
-    """Run the app under uvicorn until interrupted."""
+def serve(
+    source: Source,
+    *,
+    traces: Path | None,
+    host: str,
+    port: int,
+    token: str | None,
+    as_json: bool = False,
+) -> None:
+    """Run the app under uvicorn until interrupted; first the address (one JSON line with
+    --json, for a program that starts the dashboard and opens it)."""
     import uvicorn
 
     from node.dashboard import Settings, create_app
@@ -164,7 +175,11 @@ def serve(source: Source, *, traces: Path | None, host: str, port: int, token: s
     app = create_app(Settings(source, traces=traces, token=token, allowed_hosts=allowed))
     shown = f"[{host}]" if ":" in host else host
     suffix = f"/?token={token}" if token else "/"
-    console.print(f"dashboard on http://{shown}:{port}{suffix} (Ctrl-C stops it)", markup=False)
+    url = f"http://{shown}:{port}{suffix}"
+    if as_json:
+        print_json({"url": url, "host": host, "port": port})
+    else:
+        console.print(f"dashboard on {url} (Ctrl-C stops it)", markup=False)
     try:
         uvicorn.Server(config(app, host, port)).run()
     except OSError as exc:

@@ -13,6 +13,8 @@ from adapters.events import ChainEvent, EventCursor, all_events
 from node.db import repo
 from node.db.engine import Database
 from node.db.models import DisputeRow
+from node.executor.base import Executor
+from node.executor.local import LocalExecutor
 from node.league.rounds import play_match, run_round
 from node.match import MatchResult
 from node.roles.codes import recover
@@ -101,11 +103,12 @@ class Verifier(RoleBase):
         *,
         adapter_name: str = "memory",
         workers: int = 1,
+        executor: Executor | None = None,
         policy: ChallengePolicy | None = None,
         settle: bool = True,
     ) -> None:
         super().__init__(db, adapter, adapter_name)
-        self.workers = workers
+        self.executor: Executor = executor or LocalExecutor(workers)
         self.policy = policy or ChallengePolicy()
         self.settle = settle
         self.checks: dict[tuple[int, int], ClaimCheck] = {}
@@ -198,7 +201,7 @@ class Verifier(RoleBase):
                 with self.log.task(
                     f"replaying round {row.round_id}", len(codes) * spec.matches_per_round
                 ) as advance:
-                    replay = run_round(spec, codes, workers=self.workers, progress=advance)
+                    replay = run_round(spec, codes, executor=self.executor, progress=advance)
             for claim in claims:
                 if replay is None or claim.agent_id not in codes:
                     continue

@@ -85,3 +85,40 @@ def test_demo_dashboard_serves_the_round_with_its_chain(tmp_path: Path) -> None:
     finally:
         demo.terminate()
         demo.wait(timeout=20)
+
+
+def test_json_says_where_it_serves(tmp_path: Path) -> None:
+    """With --json the first line is the address as JSON, and the page is there."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from node.db import open_database
+
+    open_database(f"sqlite:///{tmp_path / 'nets.db'}").close()
+    port = free_port()
+    nets_bin = str(Path(sys.executable).with_name("nets"))
+    args = ["dashboard", "--db", f"sqlite:///{tmp_path / 'nets.db'}", "--port", str(port), "--json"]
+    server = subprocess.Popen(
+        [nets_bin, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        assert server.stdout is not None
+        shown = json.loads(server.stdout.readline())
+        assert shown == {"url": f"http://127.0.0.1:{port}/", "host": "127.0.0.1", "port": port}
+        for _ in range(600):
+            try:
+                page = httpx.get(shown["url"], timeout=10)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, "nets dashboard exited"
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the dashboard never answered")
+        assert page.status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
