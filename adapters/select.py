@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 CHAIN_ENV = "NETS_CHAIN"
 DEFAULT_CHAIN = "memory"
 MEMORY_IN_DB = "memory:db"
+RPC_SCHEMES = ("http://", "https://", "ws://", "wss://", "ipc://")
+"""--chain values that are endpoint URLs (web3's HTTP, WebSocket and IPC providers)."""
 ARENA_SOURCE_DIRS = ("arena", "interfaces", "lib", "systems", "wasm")
 
 
@@ -167,7 +169,7 @@ def open_chain(
             node.stop()
             raise
         return OpenedChain(chain, spec, node)
-    if spec.startswith(("http://", "https://")):
+    if spec.startswith(RPC_SCHEMES):
         chain = Web3Chain(spec)
         chain.signer = signer_for(signer, chain.chain_id, env)
         bind_recorded(chain)

@@ -10,6 +10,7 @@ hash and nonce are too (see sender.py). The roles treat ChainUnavailable as an o
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,7 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     ProviderConnectionError,
     TimeExhausted,
     asyncio.TimeoutError,
+    json.JSONDecodeError,  # a proxy's error page instead of a JSON-RPC answer
 )
 
 
@@ -111,6 +113,8 @@ def _reason(exc: BaseException) -> str:
         return f"HTTP {exc.response.status_code}"
     if isinstance(exc, requests.Timeout | TimeExhausted | asyncio.TimeoutError | TimeoutError):
         return "timed out"
+    if isinstance(exc, json.JSONDecodeError):
+        return "the answer is not JSON"
     text = str(exc)
     if isinstance(exc, ConnectionRefusedError) or "Connection refused" in text:
         return "connection refused"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from adapters.build import Artifact
 from adapters.errors import AdapterError, ChainError, ChainUnavailable
 from adapters.events import EventCursor
 from adapters.keys import anvil_account
-from adapters.web3chain import Web3Chain, provider_for
+from adapters.web3chain import Web3Chain, provider_for, retry_configuration
 from adapters.web3chain.provider import WebSocketBridge
 from tests.adapters.conftest import deploy_probe
 
@@ -83,3 +85,52 @@ def test_down_endpoint_is_one_clear_line(scheme: str, tmp_path: Path) -> None:
     assert message.startswith(url)
     assert "eth_blockNumber" in message
     assert "\n" not in message
+
+
+def test_chain_option_takes_websocket_and_ipc_urls(tmp_path: Path) -> None:
+    from adapters.select import open_chain
+
+    for url in (f"ws://127.0.0.1:{free_port()}", f"ipc://{tmp_path}/gone.ipc"):
+        with pytest.raises(ChainUnavailable, match="eth_chainId failed"):
+            open_chain(url, signer=anvil_account(0))
+
+
+class _Broken(BaseHTTPRequestHandler):
+    """An endpoint that answers every POST with an HTML page, or HTTP 503 on /busy."""
+
+    hits = 0
+
+    def do_POST(self) -> None:
+        type(self).hits += 1
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        status = 503 if self.path == "/busy" else 200
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<html>bad gateway</html>")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def broken_endpoint() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Broken)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_error_pages_are_outages_and_5xx_is_retried(broken_endpoint: str) -> None:
+    with pytest.raises(ChainUnavailable, match="eth_blockNumber failed: the answer is not JSON"):
+        Web3Chain(broken_endpoint).block_number()
+    _Broken.hits = 0
+    busy = f"{broken_endpoint}/busy"
+    retry = retry_configuration(retries=3, backoff=0.01)
+    with pytest.raises(ChainUnavailable, match="eth_blockNumber failed: HTTP 503"):
+        Web3Chain(busy, retry=retry).block_number()
+    assert _Broken.hits == 3  # web3's retry configuration repeated it
