@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 from adapters.toolchain import anvil_path
+
+if TYPE_CHECKING:
+    import requests
+    from web3 import Web3
 
 DEFAULT_MNEMONIC = "test test test test test test test test test test test junk"
 # Anvil's first default account (derived from DEFAULT_MNEMONIC); public knowledge, devnet only.
@@ -49,19 +50,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def rpc_call(
-    url: str, method: str, params: list[object] | None = None, timeout: float = 5.0
-) -> object:
-    """One JSON-RPC call over HTTP; raises OSError/urllib errors when the endpoint is down."""
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []})
-    request = urllib.request.Request(
-        url, data=body.encode(), headers={"Content-Type": "application/json"}
+def devnet_web3(url: str, session: requests.Session, timeout: float = 5.0) -> Web3:
+    """web3 over HTTP to a loopback devnet, without retries: a refused connection means the
+    node is not up (yet), which the caller wants to know at once. The caller owns ``session``
+    and closes it, so no pooled connection outlives the devnet. (web3 is imported here, not at
+    module level, so commands that never touch a devnet do not pay for it.)"""
+    from web3 import HTTPProvider, Web3
+
+    provider = HTTPProvider(
+        url,
+        request_kwargs={"timeout": timeout},
+        session=session,
+        exception_retry_configuration=None,
     )
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        payload = json.loads(response.read())
-    if "error" in payload:
-        raise AnvilError(f"{method}: {payload['error']}")
-    return payload["result"]
+    return Web3(provider, middleware=[])
 
 
 @dataclass
@@ -78,11 +80,13 @@ class Anvil:
     """Dump ``state_file`` every so many seconds (not only on exit), so a killed anvil restarts
     close to where it was."""
     log_path: Path | None = None
+    ipc_path: Path | None = None  # also serve JSON-RPC on this Unix socket
     detached: bool = False  # own session: outlives the Python process (`nets chain up`)
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
     # Without a log_path the output goes to an unnamed temporary file, closed (and so gone)
     # on stop: nothing is left behind in /tmp and no descriptor outlives the node.
     _log: IO[bytes] | None = field(default=None, init=False, repr=False)
+    _session: requests.Session | None = field(default=None, init=False, repr=False)
 
     @property
     def url(self) -> str:
@@ -105,6 +109,8 @@ class Anvil:
             command += ["--timestamp", str(self.timestamp)]
         if self.block_time:  # a block every block_time seconds; transactions still mine at once
             command += ["--block-time", str(self.block_time), "--mixed-mining"]
+        if self.ipc_path is not None:
+            command += ["--ipc", str(self.ipc_path)]
         if self.state_file is not None:
             command += ["--state", str(self.state_file)]
             if self.state_interval is not None:
@@ -134,9 +140,13 @@ class Anvil:
                 self.stop()
                 raise AnvilError(reason)
             try:
-                rpc_call(self.url, "eth_chainId", timeout=1.0)
+                # A plain connect first: a refused HTTP request leaves its socket to the
+                # garbage collector (a reference cycle in the error), a refused connect does not.
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1.0):
+                    pass
+                self._web3(timeout=1.0).eth.chain_id  # noqa: B018
                 return
-            except (OSError, urllib.error.URLError, AnvilError):
+            except (OSError, ValueError):  # requests' errors are OSErrors; web3's ValueErrors
                 time.sleep(0.05)
         self.stop()
         raise AnvilError(f"anvil did not answer on {self.url} within {timeout:.0f}s")
@@ -145,8 +155,21 @@ class Anvil:
     def pid(self) -> int | None:
         return self.process.pid if self.process is not None else None
 
-    def rpc(self, method: str, *params: object) -> object:
-        return rpc_call(self.url, method, list(params))
+    def rpc(self, method: str, *params: object) -> Any:
+        """A JSON-RPC call through web3 (``evm_*``/``anvil_*`` have no web3 wrapper)."""
+        from web3.exceptions import Web3RPCError
+
+        try:
+            return self._web3().manager.request_blocking(method, list(params))  # type: ignore[arg-type]
+        except Web3RPCError as exc:
+            raise AnvilError(f"{method}: {exc.message}") from None
+
+    def _web3(self, timeout: float = 5.0) -> Web3:
+        import requests
+
+        if self._session is None:
+            self._session = requests.Session()
+        return devnet_web3(self.url, self._session, timeout)
 
     def increase_time(self, seconds: int) -> None:
         """Advance chain time and mine one block that carries it."""
@@ -189,6 +212,9 @@ class Anvil:
                 self.process.wait()
         self.process = None
         self._close_log()
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
     def __enter__(self) -> Anvil:
         return self.start() if self.process is None else self

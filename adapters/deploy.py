@@ -22,7 +22,6 @@ from adapters.build import CONTRACTS_DIR, Artifact, compile_contracts, load_sour
 from adapters.deployments import ChainDeployment, DeployedContract, DeploymentsFile
 from adapters.errors import AdapterError
 from adapters.toolchain import PROJECT_ROOT
-from adapters.web3chain.abi import ContractAbi
 from adapters.web3chain.chain import Web3Chain
 
 
@@ -158,10 +157,10 @@ def deploy(
         artifact = contract_set.artifacts.get(spec.name)
         if artifact is None:
             raise DeployError(f"contract {spec.name} is not in the compiled set")
-        abi = ContractAbi(artifact.abi)
+        abi = artifact.abi
         try:
             args = _resolve(spec, record.addresses())
-            init_code = artifact.bytecode + abi.encode_constructor(args)
+            init_code = chain.init_code(abi, artifact.bytecode, *args)
         except Exception as exc:  # eth-abi raises several unrelated types for bad args
             raise DeployError(f"{spec.name}: bad constructor args {spec.args!r}: {exc}") from None
         init_hash = _hash(init_code)
@@ -197,7 +196,7 @@ def _bind_created(chain: Web3Chain, contract_set: ContractSet) -> None:
     for name, (creator, getter) in CREATED_BY.items():
         artifact = contract_set.artifacts.get(name)
         if artifact is not None and creator in chain.contracts:
-            chain.bind(name, chain.call(creator, getter), ContractAbi(artifact.abi))
+            chain.bind(name, chain.call(creator, getter), artifact.abi)
 
 
 def _still_there(chain: Web3Chain, entry: DeployedContract, init_hash: str) -> bool:

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 CHAIN_ENV = "NETS_CHAIN"
 DEFAULT_CHAIN = "memory"
 MEMORY_IN_DB = "memory:db"
+RPC_SCHEMES = ("http://", "https://", "ws://", "wss://", "ipc://")
+"""--chain values that are endpoint URLs (web3's HTTP, WebSocket and IPC providers)."""
 ARENA_SOURCE_DIRS = ("arena", "interfaces", "lib", "systems", "wasm")
 
 
@@ -95,7 +97,6 @@ def bind_recorded(chain: Web3Chain, contract_set: ContractSet | None = None) -> 
     deploy); a record written before ABIs were kept is bound from the compiled Arena set."""
     from adapters.deploy import CREATED_BY, _bind_created
     from adapters.deployments import DeploymentsFile
-    from adapters.web3chain.abi import ContractAbi
 
     record = DeploymentsFile().get(chain.chain_id)
     if record is None or "Arena" not in record.contracts:
@@ -104,15 +105,15 @@ def bind_recorded(chain: Web3Chain, contract_set: ContractSet | None = None) -> 
         )
     if contract_set is None and set(record.contracts) | set(CREATED_BY) <= set(record.abis):
         for name, entry in record.contracts.items():
-            chain.bind(name, entry.address, ContractAbi(record.abis[name]))
+            chain.bind(name, entry.address, record.abis[name])
         for name, (creator, getter) in CREATED_BY.items():
-            chain.bind(name, chain.call(creator, getter), ContractAbi(record.abis[name]))
+            chain.bind(name, chain.call(creator, getter), record.abis[name])
         return
     contract_set = contract_set or arena_contract_set()
     for name, entry in record.contracts.items():
         artifact = contract_set.artifacts.get(name)
         if artifact is not None:
-            chain.bind(name, entry.address, ContractAbi(artifact.abi))
+            chain.bind(name, entry.address, artifact.abi)
     _bind_created(chain, contract_set)
 
 
@@ -168,7 +169,7 @@ def open_chain(
             node.stop()
             raise
         return OpenedChain(chain, spec, node)
-    if spec.startswith(("http://", "https://")):
+    if spec.startswith(RPC_SCHEMES):
         chain = Web3Chain(spec)
         chain.signer = signer_for(signer, chain.chain_id, env)
         bind_recorded(chain)

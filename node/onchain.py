@@ -18,7 +18,6 @@ from adapters.anvil import DEFAULT_KEYS, Anvil
 from adapters.build import CONTRACTS_DIR, Artifact, compile_contracts, load_sources
 from adapters.keys import from_private_key
 from adapters.web3chain import Web3Chain
-from adapters.web3chain.abi import ContractAbi
 from node.wasm import Outcome
 
 WASM_DIR = CONTRACTS_DIR / "wasm"
@@ -59,8 +58,8 @@ class Deployer:
 
     def deploy(self, artifact: Artifact, *args: Any) -> str:
         """Deploy ``artifact`` with constructor ``args``; returns the contract address."""
-        abi = ContractAbi(artifact.abi)
-        receipt = self.chain.deploy_code(artifact.bytecode + abi.encode_constructor(args), abi=abi)
+        init_code = self.chain.init_code(artifact.abi, artifact.bytecode, *args)
+        receipt = self.chain.deploy_code(init_code, abi=artifact.abi)
         if receipt.contract_address is None:
             raise RuntimeError(f"deployment of {artifact.name} failed")
         return receipt.contract_address

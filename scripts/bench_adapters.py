@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from adapters.anvil import Anvil
 from adapters.build import compile_contracts
 from adapters.keys import anvil_account
-from adapters.web3chain import ContractAbi, Web3Chain
+from adapters.web3chain import Web3Chain
 
 COUNTER = """
 // SPDX-License-Identifier: MIT
@@ -73,7 +73,7 @@ def main() -> None:
     options = parser.parse_args()
 
     artifact = compile_contracts({"bench/Counter.sol": COUNTER})["Counter"]
-    abi = ContractAbi(artifact.abi)
+    abi = artifact.abi
     results: list[Result] = []
     with Anvil() as node:
         first = Web3Chain(node.url, anvil_account(0))

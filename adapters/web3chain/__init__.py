@@ -1,14 +1,15 @@
-"""The Web3 chain adapter: JSON-RPC transport, ABI tables, sender, event reader."""
+"""The Web3 chain adapter on web3.py: its providers, contract objects and event processing,
+with a thin sender (nonces, idempotent rebroadcast) on top."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from adapters.errors import AdapterError
-from adapters.web3chain.abi import ContractAbi
-from adapters.web3chain.chain import BoundContract, Web3Chain
-from adapters.web3chain.logs import RawLog, Receipt
-from adapters.web3chain.rpc import RetryPolicy, RpcClient, RpcError
+from adapters.web3chain.abi import AbiEncodingError, ErrorTable
+from adapters.web3chain.chain import Web3Chain
+from adapters.web3chain.contracts import BoundContract, Receipt
+from adapters.web3chain.provider import provider_for, retry_configuration
 from adapters.web3chain.sender import PendingTx, TransactionSender, TxRequest
 
 if TYPE_CHECKING:
@@ -23,16 +24,15 @@ def connect(url: str | None = None, *, signer: Signer | None = None) -> Web3Chai
 
 
 __all__ = [
+    "AbiEncodingError",
     "BoundContract",
-    "ContractAbi",
+    "ErrorTable",
     "PendingTx",
-    "RawLog",
     "Receipt",
-    "RetryPolicy",
-    "RpcClient",
-    "RpcError",
     "TransactionSender",
     "TxRequest",
     "Web3Chain",
     "connect",
+    "provider_for",
+    "retry_configuration",
 ]

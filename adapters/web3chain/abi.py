@@ -1,14 +1,22 @@
-"""A contract's ABI as lookup tables: call encoding, output decoding, revert and log decoding."""
+"""What web3.py leaves to its caller: custom-error reverts as ChainError(name, args), and
+decoded values in the adapters' plain form (tuples, bytes, checksummed addresses).
+
+web3 raises ContractCustomError with the raw revert data only; the selector table here names
+it from the bound contracts' ABIs, so a Web3Chain raises the same ChainError as MemoryChain.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from eth_abi.abi import decode, encode
+from eth_abi.abi import decode
 from eth_abi.exceptions import DecodingError
+from eth_abi.grammar import ABIType, TupleType, parse
+from eth_utils.abi import abi_to_signature, get_abi_input_types
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
+from web3.exceptions import ContractLogicError
 
 from adapters.errors import AdapterError, ChainError
 
@@ -16,191 +24,82 @@ ERROR_STRING = keccak(text="Error(string)")[:4]
 PANIC = keccak(text="Panic(uint256)")[:4]
 
 
-def canonical_type(param: dict[str, Any]) -> str:
-    """ABI type string with tuples spelled out: ``(uint256,bytes32)[]``."""
-    kind = str(param["type"])
-    if kind.startswith("tuple"):
-        inner = ",".join(canonical_type(c) for c in param.get("components", []))
-        return f"({inner}){kind[len('tuple') :]}"
-    return kind
-
-
-def _types(params: list[dict[str, Any]]) -> list[str]:
-    return [canonical_type(p) for p in params]
-
-
-def _normalize(kind: str, value: Any) -> Any:
-    """Decoded values as adapters hand them out: checksummed addresses, tuples kept."""
-    if kind == "address" and isinstance(value, str):
-        return to_checksum_address(value)
-    if kind.endswith("]") and isinstance(value, list | tuple):
-        element = kind[: kind.rindex("[")]
-        return tuple(_normalize(element, v) for v in value)
-    if kind.startswith("(") and isinstance(value, tuple):
-        return tuple(_normalize_tuple_types(kind, value))
-    return value
-
-
-def _normalize_tuple_types(kind: str, value: tuple[Any, ...]) -> list[Any]:
-    from eth_abi.grammar import parse
-
-    parsed = parse(kind)
-    components = getattr(parsed, "components", ())
-    return [_normalize(c.to_type_str(), v) for c, v in zip(components, value, strict=False)]
-
-
 class AbiEncodingError(AdapterError, ValueError):
     """Arguments that do not fit the function's ABI types (or an unknown function)."""
 
 
-@dataclass(frozen=True)
-class FunctionAbi:
-    name: str
-    selector: bytes
-    inputs: list[str]
-    outputs: list[str]
-    mutability: str
+def plain(value: Any) -> Any:
+    """A decoded value as adapters hand it out: arrays and structs as tuples, bytes as bytes."""
+    if isinstance(value, bytes):  # HexBytes included
+        return bytes(value)
+    if isinstance(value, Mapping):  # a struct web3 named from the ABI
+        return tuple(plain(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return tuple(plain(v) for v in value)
+    return value
 
 
-@dataclass(frozen=True)
-class ErrorAbi:
-    name: str
-    selector: bytes
-    inputs: list[str]
+def checksummed(kind: ABIType, value: Any) -> Any:
+    """Addresses inside a value eth-abi decoded as ``kind`` checksummed, as web3 returns them."""
+    if kind.is_array:
+        return tuple(checksummed(kind.item_type, v) for v in value)
+    if isinstance(kind, TupleType):
+        return tuple(checksummed(c, v) for c, v in zip(kind.components, value, strict=True))
+    if kind.to_type_str() == "address":
+        return to_checksum_address(value)
+    return plain(value)
 
 
-@dataclass(frozen=True)
-class EventAbi:
-    name: str
-    topic: bytes
-    anonymous: bool
-    params: list[tuple[str, str, bool]]  # (name, type, indexed)
+class ErrorTable:
+    """Custom errors by 4-byte selector, from any number of ABIs."""
 
+    def __init__(self, abis: Iterable[list[dict[str, Any]]] = ()) -> None:
+        self.errors: dict[bytes, tuple[str, list[str]]] = {}
+        for abi in abis:
+            for item in abi:
+                if item.get("type") == "error":
+                    selector = keccak(text=abi_to_signature(item))[:4]  # type: ignore[arg-type]
+                    types = get_abi_input_types(item)  # type: ignore[arg-type]
+                    self.errors[selector] = (str(item["name"]), types)
 
-class ContractAbi:
-    """Lookup tables over one (or several merged) contract ABIs."""
-
-    def __init__(self, abi: list[dict[str, Any]]) -> None:
-        self.abi = abi
-        self.functions: dict[str, FunctionAbi] = {}
-        self.errors: dict[bytes, ErrorAbi] = {}
-        self.events: dict[bytes, EventAbi] = {}
-        self.constructor_inputs: list[str] = []
-        for item in abi:
-            self._add(item)
-
-    def _add(self, item: dict[str, Any]) -> None:
-        kind = item.get("type")
-        if kind == "constructor":
-            self.constructor_inputs = _types(item.get("inputs", []))
-            return
-        if kind not in ("function", "error", "event"):
-            return
-        name = str(item["name"])
-        inputs = item.get("inputs", [])
-        signature = f"{name}({','.join(_types(inputs))})"
-        if kind == "function":
-            entry = FunctionAbi(
-                name,
-                keccak(text=signature)[:4],
-                _types(inputs),
-                _types(item.get("outputs", [])),
-                str(item.get("stateMutability", "nonpayable")),
-            )
-            # Overloads stay reachable by full signature; the bare name picks the first.
-            self.functions.setdefault(name, entry)
-            self.functions[signature] = entry
-        elif kind == "error":
-            self.errors[keccak(text=signature)[:4]] = ErrorAbi(
-                name, keccak(text=signature)[:4], _types(inputs)
-            )
-        else:
-            params = [(str(p["name"]), canonical_type(p), bool(p.get("indexed"))) for p in inputs]
-            topic = keccak(text=signature)
-            self.events[topic] = EventAbi(name, topic, bool(item.get("anonymous")), params)
-
-    def merged(self, other: ContractAbi) -> ContractAbi:
-        return ContractAbi(self.abi + other.abi)
-
-    def function(self, name: str) -> FunctionAbi:
-        try:
-            return self.functions[name]
-        except KeyError:
-            raise AbiEncodingError(f"no function {name!r} in the ABI") from None
-
-    def encode_call(self, name: str, args: tuple[Any, ...]) -> bytes:
-        fn = self.function(name)
-        try:
-            return fn.selector + encode(fn.inputs, list(args))
-        except Exception as exc:  # eth-abi raises several unrelated types for bad values
-            raise AbiEncodingError(
-                f"{name}({', '.join(fn.inputs)}): cannot encode {args!r}: {exc}"
-            ) from None
-
-    def encode_constructor(self, args: tuple[Any, ...]) -> bytes:
-        return encode(self.constructor_inputs, list(args)) if self.constructor_inputs else b""
-
-    def decode_output(self, name: str, data: bytes) -> Any:
-        """A single return value as itself, several as a tuple, none as None."""
-        fn = self.function(name)
-        try:
-            raw = decode(fn.outputs, data)
-        except (DecodingError, ValueError, OverflowError) as exc:
-            raise AbiEncodingError(f"{name}: cannot decode the return data: {exc}") from None
-        values = tuple(_normalize(t, v) for t, v in zip(fn.outputs, raw, strict=True))
-        if not values:
-            return None
-        return values[0] if len(values) == 1 else values
-
-    def decode_revert(self, data: bytes, *, tx_hash: bytes | None = None) -> ChainError:
+    def decode(self, data: bytes, *, tx_hash: bytes | None = None) -> ChainError:
         """Revert data to a named ChainError (custom error, Error(string), Panic(uint256))."""
         if len(data) < 4:
             return ChainError("Revert", (), data=data, tx_hash=tx_hash)
         selector, body = data[:4], data[4:]
-        try:
-            if selector == ERROR_STRING:
-                return ChainError(
-                    "Error", tuple(decode(["string"], body)), data=data, tx_hash=tx_hash
-                )
-            if selector == PANIC:
-                return ChainError(
-                    "Panic", tuple(decode(["uint256"], body)), data=data, tx_hash=tx_hash
-                )
-            error = self.errors.get(selector)
-            if error is not None:
+        named: tuple[str, list[str]] | None
+        if selector == ERROR_STRING:
+            named = ("Error", ["string"])
+        elif selector == PANIC:
+            named = ("Panic", ["uint256"])
+        else:
+            named = self.errors.get(selector)
+        if named is not None:
+            name, types = named
+            try:
                 values = tuple(
-                    _normalize(t, v)
-                    for t, v in zip(error.inputs, decode(error.inputs, body), strict=True)
+                    checksummed(parse(t), v)
+                    for t, v in zip(types, decode(types, body), strict=True)
                 )
-                return ChainError(error.name, values, data=data, tx_hash=tx_hash)
-        except (DecodingError, ValueError, OverflowError):
-            pass
+                return ChainError(name, values, data=data, tx_hash=tx_hash)
+            except (DecodingError, ValueError, OverflowError):
+                pass
         return ChainError("UnknownError", (data,), data=data, tx_hash=tx_hash)
 
-    def decode_log(self, topics: list[bytes], data: bytes) -> tuple[str, dict[str, Any]] | None:
-        """(event name, args) of a log this ABI declares, else None (anonymous events skipped)."""
-        if not topics:
-            return None
-        event = self.events.get(topics[0])
-        if event is None or event.anonymous:
-            return None
-        indexed = [(n, t) for n, t, i in event.params if i]
-        plain = [(n, t) for n, t, i in event.params if not i]
-        if len(topics) - 1 != len(indexed):
-            return None
-        args: dict[str, Any] = {}
-        for (name, kind), topic in zip(indexed, topics[1:], strict=True):
-            # Dynamic indexed values (string, bytes, arrays, tuples) are stored as their hash.
-            if _is_dynamic(kind):
-                args[name] = topic
-            else:
-                args[name] = _normalize(kind, decode([kind], topic)[0])
-        values = decode([t for _, t in plain], data)
-        for (name, kind), value in zip(plain, values, strict=True):
-            args[name] = _normalize(kind, value)
-        ordered = {name: args[name] for name, _, _ in event.params}
-        return event.name, ordered
+    def from_exception(
+        self, exc: ContractLogicError, *, tx_hash: bytes | None = None
+    ) -> ChainError:
+        return self.decode(revert_data(exc), tx_hash=tx_hash)
 
 
-def _is_dynamic(kind: str) -> bool:
-    return kind in ("string", "bytes") or kind.endswith("]") or kind.startswith("(")
+def revert_data(exc: ContractLogicError) -> bytes:
+    """The revert payload web3 kept on its exception (``b""`` when the node sent none)."""
+    data = exc.data
+    if isinstance(data, Mapping):
+        data = data.get("data")
+    if isinstance(data, str) and data.startswith("0x"):
+        try:
+            return bytes.fromhex(data[2:])
+        except ValueError:
+            return b""
+    return b""

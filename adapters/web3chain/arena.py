@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from eth_abi.abi import decode
 from eth_utils.crypto import keccak
+from web3.exceptions import TransactionNotFound, Web3Exception
 
 from adapters.arena_ops import (
     SYSTEM_CONTRACTS,
@@ -28,20 +28,14 @@ from adapters.arena_ops import (
     claim_id_of,
 )
 from adapters.errors import AdapterError
-from adapters.web3chain.rpc import from_hex, to_hex
-
-
-def to_hex32(value: int) -> str:
-    """A uint256 as an indexed topic."""
-    return "0x" + value.to_bytes(32, "big").hex()
-
 
 if TYPE_CHECKING:
+    from web3 import Web3
+
     from adapters.events import ChainEvent
     from adapters.keys import Signer
-    from adapters.web3chain.chain import BoundContract, Web3Chain
-    from adapters.web3chain.logs import Receipt
-    from adapters.web3chain.rpc import RpcClient
+    from adapters.web3chain.chain import Web3Chain
+    from adapters.web3chain.contracts import BoundContract, Receipt
 
 ARENA = "Arena"
 GAME = "DisputeGame"
@@ -54,7 +48,7 @@ class ArenaMethods:
     if TYPE_CHECKING:
         contracts: dict[str, BoundContract]
         signer: Signer | None
-        rpc: RpcClient
+        w3: Web3
 
         def call(
             self, contract: str, function: str, *args: Any, block: int | str = "latest"
@@ -226,27 +220,19 @@ class ArenaMethods:
         info = self.agent(agent_id)
         if int(info.owner, 16) == 0:
             return None
-        arena = self.contracts[ARENA]
-        event = next(e for e in arena.abi.events.values() if e.name == "AgentRegistered")
-        block = to_hex(info.registered_block)
-        logs = self.rpc.call(
-            "eth_getLogs",
-            {
-                "fromBlock": block,
-                "toBlock": block,
-                "address": arena.address,
-                "topics": ["0x" + event.topic.hex(), to_hex32(agent_id)],
-            },
+        arena = self.contracts[ARENA].contract
+        block = info.registered_block
+        registered = arena.events.AgentRegistered().get_logs(
+            argument_filters={"agentId": agent_id}, from_block=block, to_block=block
         )
-        register = arena.abi.function("registerAgent")
-        for log in logs:
-            tx = self.rpc.call("eth_getTransactionByHash", log["transactionHash"])
-            data = from_hex(tx["input"]) if tx else b""
-            if data[:4] != register.selector:
-                continue
+        for log in registered:
             try:
-                (code,) = decode(["bytes"], data[4:])
-            except Exception:  # malformed calldata: not this agent's module
+                tx = self.w3.eth.get_transaction(log["transactionHash"])
+                function, params = arena.decode_function_input(tx.get("input", b""))
+            except (TransactionNotFound, ValueError, TypeError, Web3Exception):
+                continue  # another contract's call, or malformed calldata: not this module
+            code = params.get("code")
+            if function.fn_name != "registerAgent" or not isinstance(code, bytes):
                 continue
             if keccak(bytes(code)) == info.code_hash:
                 return bytes(code)

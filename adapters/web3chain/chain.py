@@ -7,29 +7,27 @@ reverts, and the event stream. Arena operations are thin methods on top of ``cal
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from eth_abi.exceptions import DecodingError
 from eth_utils.address import to_checksum_address
+from web3.exceptions import BadFunctionCallOutput, ContractLogicError, Web3RPCError
 
 from adapters.errors import AdapterError
 from adapters.events import ChainEvent, EventBatch, EventCursor
-from adapters.web3chain.abi import ContractAbi
+from adapters.web3chain.abi import AbiEncodingError, ErrorTable
 from adapters.web3chain.arena import ArenaMethods
-from adapters.web3chain.logs import Receipt
-from adapters.web3chain.reader import EventReader, decode_logs
-from adapters.web3chain.rpc import RetryPolicy, RpcClient, RpcError, from_hex, to_hex, to_int
-from adapters.web3chain.sender import PendingTx, TransactionSender, TxRequest, _revert_of
+from adapters.web3chain.contracts import BoundContract, Receipt, decode_logs, init_code, output
+from adapters.web3chain.provider import connect, endpoint_of, provider_for
+from adapters.web3chain.reader import EventReader
+from adapters.web3chain.sender import PendingTx, TransactionSender, TxRequest
 
 if TYPE_CHECKING:
+    from web3 import Web3
+    from web3.providers.base import BaseProvider
+    from web3.providers.rpc.utils import ExceptionRetryConfiguration
+
     from adapters.keys import Signer
-
-
-@dataclass(frozen=True)
-class BoundContract:
-    name: str
-    address: str
-    abi: ContractAbi
 
 
 class Web3Chain(ArenaMethods):
@@ -41,46 +39,50 @@ class Web3Chain(ArenaMethods):
         signer: Signer | None = None,
         *,
         timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
+        retry: ExceptionRetryConfiguration | None = None,
         receipt_timeout: float = 60.0,
-        rpc: RpcClient | None = None,
+        provider: BaseProvider | None = None,
+        w3: Web3 | None = None,
     ) -> None:
-        self.rpc = rpc or RpcClient(url, timeout=timeout, retry=retry)
+        """``url`` picks the provider (http(s)://, ws(s)://, IPC path); ``provider`` or a
+        connected ``w3`` (shared by forks of this chain) replace it."""
+        self.w3 = w3 or connect(provider or provider_for(url, timeout=timeout, retry=retry))
+        self._url = url or endpoint_of(self.w3.provider)
         self.signer = signer
         self.receipt_timeout = receipt_timeout
         self.contracts: dict[str, BoundContract] = {}
-        self._errors = ContractAbi([])
+        self._errors = ErrorTable()
         self._chain_id: int | None = None
         self._sender: TransactionSender | None = None
-        self.reader = EventReader(self.rpc)
+        self.reader = EventReader(self.w3)
 
     @property
     def url(self) -> str:
-        return self.rpc.url
+        return self._url
 
     # -- chain facts ------------------------------------------------------------------------
 
     @property
     def chain_id(self) -> int:
         if self._chain_id is None:
-            self._chain_id = to_int(self.rpc.call("eth_chainId"))
+            self._chain_id = int(self.w3.eth.chain_id)
         return self._chain_id
 
     def block_number(self) -> int:
-        return to_int(self.rpc.call("eth_blockNumber"))
+        return int(self.w3.eth.block_number)
 
     def block_time(self) -> int:
         """Timestamp of the latest block (what ``block.timestamp`` saw last)."""
-        return to_int(self.rpc.call("eth_getBlockByNumber", "latest", False)["timestamp"])
+        return int(self.w3.eth.get_block("latest").get("timestamp", 0))
 
     def code_at(self, address: str) -> bytes:
-        return from_hex(self.rpc.call("eth_getCode", to_checksum_address(address), "latest"))
+        return bytes(self.w3.eth.get_code(to_checksum_address(address)))
 
     def balance(self, address: str) -> int:
-        return to_int(self.rpc.call("eth_getBalance", to_checksum_address(address), "latest"))
+        return int(self.w3.eth.get_balance(to_checksum_address(address)))
 
     def client_version(self) -> str:
-        return str(self.rpc.call("web3_clientVersion"))
+        return str(self.w3.client_version)
 
     # -- time control (anvil / hardhat devnets) ---------------------------------------------
 
@@ -88,46 +90,45 @@ class Web3Chain(ArenaMethods):
         """Move chain time forward and mine a block so the next call sees it."""
         if seconds < 0:
             raise ValueError("time only moves forward")
-        self.rpc.call("evm_increaseTime", seconds)
+        self._request("evm_increaseTime", seconds)
         self.mine()
 
     def set_next_block_timestamp(self, timestamp: int) -> None:
-        self.rpc.call("evm_setNextBlockTimestamp", timestamp)
+        self._request("evm_setNextBlockTimestamp", timestamp)
+
+    def _request(self, method: str, *params: Any) -> Any:
+        """A devnet method web3 has no wrapper for (evm_*), through the same provider."""
+        return self.w3.manager.request_blocking(method, list(params))  # type: ignore[arg-type]
 
     def mine(self, blocks: int = 1) -> None:
         for _ in range(blocks):
-            self.rpc.call("evm_mine")
+            self._request("evm_mine")
 
     def snapshot(self) -> str:
-        return str(self.rpc.call("evm_snapshot"))
+        return str(self._request("evm_snapshot"))
 
     def revert_to(self, snapshot_id: str) -> bool:
         """Back to a snapshot (consumed by the revert); event cursors past it raise ChainReorg."""
-        reverted = bool(self.rpc.call("evm_revert", snapshot_id))
+        reverted = bool(self._request("evm_revert", snapshot_id))
         if reverted and self._sender is not None:
             self._sender.resync()  # the nonces of the reverted blocks are free again
         return reverted
 
     # -- contracts --------------------------------------------------------------------------
 
-    def bind(
-        self, name: str, address: str, abi: list[dict[str, Any]] | ContractAbi
-    ) -> BoundContract:
+    def bind(self, name: str, address: str, abi: list[dict[str, Any]]) -> BoundContract:
         """Register a deployed contract: its calls, errors and events become known."""
-        parsed = abi if isinstance(abi, ContractAbi) else ContractAbi(abi)
-        contract = BoundContract(name, to_checksum_address(address), parsed)
+        contract = BoundContract(self.w3, name, address, abi)
         self.contracts[name] = contract
-        self._errors = ContractAbi(
-            [i for c in self.contracts.values() for i in c.abi.abi if i.get("type") == "error"]
-        )
+        self._errors = ErrorTable(c.abi for c in self.contracts.values())
         return contract
 
     def _fork(self, signer: Signer) -> Web3Chain:
         """Same endpoint and bound contracts, another signing key (Arena ``with_signer``); a
         subclass (node.testing's still-clock anvil) stays itself."""
-        other = type(self)(self.url, signer, receipt_timeout=self.receipt_timeout, rpc=self.rpc)
-        for bound in self.contracts.values():
-            other.bind(bound.name, bound.address, bound.abi)
+        other = type(self)(self.url, signer, receipt_timeout=self.receipt_timeout, w3=self.w3)
+        other.contracts = dict(self.contracts)
+        other._errors = self._errors
         return other
 
     def contract(self, name: str) -> BoundContract:
@@ -142,35 +143,31 @@ class Web3Chain(ArenaMethods):
             if self.signer is None:
                 raise AdapterError("this Web3Chain has no signing key (read-only)")
             self._sender = TransactionSender(
-                self.rpc, self.signer, self.chain_id, receipt_timeout=self.receipt_timeout
+                self.w3, self.signer, self.chain_id, receipt_timeout=self.receipt_timeout
             )
         return self._sender
 
     def call(self, contract: str, function: str, *args: Any, block: int | str = "latest") -> Any:
         """A view call; a revert raises the named ChainError."""
-        bound = self.contract(contract)
-        request: dict[str, Any] = {
-            "to": bound.address,
-            "data": to_hex(bound.abi.encode_call(function, args)),
-        }
-        if self.signer is not None:
-            request["from"] = self.signer.address
-        tag = block if isinstance(block, str) else to_hex(block)
+        fn = self.contract(contract).function(function, args)
+        params: dict[str, Any] = {} if self.signer is None else {"from": self.signer.address}
         try:
-            result = self.rpc.call("eth_call", request, tag)
-        except RpcError as exc:
-            revert = _revert_of(exc, self._errors)
-            if revert is None:
-                raise AdapterError(f"{self.url}: {exc}") from None
-            raise revert from None
-        return bound.abi.decode_output(function, from_hex(result))
+            result = fn.call(params, block_identifier=block)  # type: ignore[arg-type]
+        except ContractLogicError as exc:
+            raise self._errors.from_exception(exc) from None
+        except Web3RPCError as exc:
+            raise AdapterError(f"{self.url}: {function}: {exc.message}") from None
+        except (BadFunctionCallOutput, DecodingError) as exc:
+            reason = str(exc).splitlines()[0]
+            raise AbiEncodingError(f"{function}: cannot decode the return data: {reason}") from None
+        return output(fn, result)
 
     def transact(
         self, contract: str, function: str, *args: Any, value: int = 0, gas: int | None = None
     ) -> Receipt:
         """A state-changing call, executed once; a revert raises the named ChainError."""
         bound = self.contract(contract)
-        data = bound.abi.encode_call(function, args)
+        data = bound.encode(function, args)
         return self.sender.transact(TxRequest(bound.address, data, value, gas), self._errors)
 
     def resume(self, pending: PendingTx) -> Receipt:
@@ -178,19 +175,25 @@ class Web3Chain(ArenaMethods):
         return self.sender.resume(pending, self._errors)
 
     def deploy_code(
-        self, init_code: bytes, *, abi: ContractAbi | None = None, value: int = 0
+        self, init_code: bytes, *, abi: list[dict[str, Any]] | None = None, value: int = 0
     ) -> Receipt:
-        return self.sender.transact(TxRequest(None, init_code, value), abi or self._errors)
+        """Create a contract from ``init_code`` (a revert is named from ``abi``'s errors)."""
+        errors = self._errors if abi is None else ErrorTable([abi])
+        return self.sender.transact(TxRequest(None, init_code, value), errors)
+
+    def init_code(self, artifact_abi: list[dict[str, Any]], bytecode: bytes, *args: Any) -> bytes:
+        """Creation code with constructor ``args`` encoded by web3 (AbiEncodingError if unfit)."""
+        return init_code(self.w3, artifact_abi, bytecode, args)
 
     # -- events -----------------------------------------------------------------------------
 
-    def _abis(self) -> dict[str, ContractAbi]:
-        return {c.address: c.abi for c in self.contracts.values()}
-
     def events_since(self, cursor: EventCursor, *, confirmations: int = 0) -> EventBatch:
         """Events of every bound contract from ``cursor`` on, and where to continue."""
-        return self.reader.read(cursor, self._abis(), confirmations=confirmations)
+        return self.reader.read(cursor, self._by_address(), confirmations=confirmations)
 
     def events_in(self, receipt: Receipt) -> list[ChainEvent]:
         """The bound contracts' events a transaction emitted."""
-        return decode_logs(receipt.logs, self._abis())
+        return decode_logs(receipt.logs, self._by_address())
+
+    def _by_address(self) -> dict[str, BoundContract]:
+        return {c.address: c for c in self.contracts.values()}

@@ -1,4 +1,4 @@
-"""Reads contract events after a cursor with eth_getLogs, in bounded block ranges.
+"""Reads contract events after a cursor with web3's ``get_logs``, in bounded block ranges.
 
 Assumption (anvil): blocks only disappear through evm_revert/anvil_reorg, never behind our
 back. The reader still checks the cursor's anchor block hash on every read and raises
@@ -8,80 +8,59 @@ blocks that deep are read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from web3.exceptions import BlockNotFound
 
 from adapters.errors import ChainReorg
-from adapters.events import ChainEvent, EventBatch, EventCursor
-from adapters.web3chain.abi import ContractAbi
-from adapters.web3chain.logs import RawLog
-from adapters.web3chain.rpc import RpcClient, from_hex, to_hex, to_int
+from adapters.events import EventBatch, EventCursor
+from adapters.web3chain.contracts import BoundContract, decode_logs
+
+if TYPE_CHECKING:
+    from web3 import Web3
 
 MAX_BLOCK_RANGE = 5_000
 
 
-def decode_logs(logs: Iterable[RawLog], abis: dict[str, ContractAbi]) -> list[ChainEvent]:
-    """Logs of known contracts (by checksummed address) decoded; unknown logs skipped."""
-    events: list[ChainEvent] = []
-    for log in logs:
-        abi = abis.get(log.address)
-        if abi is None or log.removed:
-            continue
-        decoded = abi.decode_log(list(log.topics), log.data)
-        if decoded is None:
-            continue
-        name, args = decoded
-        events.append(
-            ChainEvent(
-                name,
-                args,
-                log.address,
-                log.block_number,
-                log.log_index,
-                log.tx_hash,
-                log.block_hash,
-            )
-        )
-    return events
-
-
 class EventReader:
-    def __init__(self, rpc: RpcClient) -> None:
-        self.rpc = rpc
+    def __init__(self, w3: Web3) -> None:
+        self.w3 = w3
 
     def block_hash(self, number: int) -> bytes | None:
-        block = self.rpc.call("eth_getBlockByNumber", to_hex(number), False)
-        return from_hex(block["hash"]) if block else None
+        try:
+            return bytes(self.w3.eth.get_block(number)["hash"])  # type: ignore[arg-type]
+        except BlockNotFound:
+            return None
 
     def read(
         self,
         cursor: EventCursor,
-        abis: dict[str, ContractAbi],
+        contracts: Mapping[str, BoundContract],
         *,
         confirmations: int = 0,
         max_blocks: int = MAX_BLOCK_RANGE,
     ) -> EventBatch:
-        head = to_int(self.rpc.call("eth_blockNumber")) - confirmations
+        head = self.w3.eth.block_number - confirmations
         self._check_anchor(cursor)
-        if cursor.block > head or not abis:
+        if cursor.block > head or not contracts:
             return EventBatch([], cursor)
         to_block = min(head, cursor.block + max_blocks - 1)
-        raw = self.rpc.call(
-            "eth_getLogs",
-            {"fromBlock": to_hex(cursor.block), "toBlock": to_hex(to_block), "address": list(abis)},
+        raw = self.w3.eth.get_logs(
+            {"fromBlock": cursor.block, "toBlock": to_block, "address": list(contracts)}  # type: ignore[typeddict-item]
         )
-        logs = sorted(
-            (RawLog.from_rpc(item) for item in raw),
-            key=lambda log: (log.block_number, log.log_index),
-        )
+        logs = sorted(raw, key=lambda log: (log["blockNumber"], log["logIndex"]))
         logs = [
             log
             for log in logs
-            if (log.block_number, log.log_index) >= (cursor.block, cursor.log_index)
+            if (log["blockNumber"], log["logIndex"]) >= (cursor.block, cursor.log_index)
         ]
         end_hash = self.block_hash(to_block)
-        if any(log.block_number == to_block and log.block_hash != end_hash for log in logs):
+        if any(
+            log["blockNumber"] == to_block and bytes(log["blockHash"]) != end_hash for log in logs
+        ):
             raise ChainReorg(f"block {to_block} changed while reading events")
-        return EventBatch(decode_logs(logs, abis), EventCursor(to_block + 1, 0, end_hash))
+        return EventBatch(decode_logs(logs, contracts), EventCursor(to_block + 1, 0, end_hash))
 
     def _check_anchor(self, cursor: EventCursor) -> None:
         if cursor.anchor_hash is None or cursor.anchor_block < 0:

@@ -19,17 +19,22 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from hexbytes import HexBytes
+from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
+
 from adapters.errors import (
     ChainError,
     ChainUnavailable,
     TransactionFailed,
     TransactionOutcomeUnknown,
 )
-from adapters.web3chain.abi import ContractAbi
-from adapters.web3chain.logs import Receipt
-from adapters.web3chain.rpc import RpcClient, RpcError, TransientRpcFailure, to_hex, to_int
+from adapters.web3chain.abi import ErrorTable
+from adapters.web3chain.contracts import Receipt
+from adapters.web3chain.provider import endpoint_of
 
 if TYPE_CHECKING:
+    from web3 import Web3
+
     from adapters.keys import Signer
 
 GAS_MARGIN = 1.25
@@ -66,18 +71,23 @@ class NonceConsumed(Exception):
 
 
 class TransactionSender:
-    """Sends transactions from one key; share one instance between threads."""
+    """Sends transactions from one key through web3; share one instance between threads.
+
+    web3 signs and sends, but keeps no nonces across calls and re-signs on retry; this layer
+    holds the nonce counter and the signed bytes of every transaction in flight.
+    """
 
     def __init__(
         self,
-        rpc: RpcClient,
+        w3: Web3,
         signer: Signer,
         chain_id: int,
         *,
         receipt_timeout: float = 60.0,
         gas_margin: float = GAS_MARGIN,
     ) -> None:
-        self.rpc = rpc
+        self.w3 = w3
+        self.url = endpoint_of(w3.provider)
         self.signer = signer
         self.chain_id = chain_id
         self.receipt_timeout = receipt_timeout
@@ -93,7 +103,7 @@ class TransactionSender:
 
     # -- public API -------------------------------------------------------------------------
 
-    def transact(self, request: TxRequest, errors: ContractAbi | None = None) -> Receipt:
+    def transact(self, request: TxRequest, errors: ErrorTable | None = None) -> Receipt:
         """Execute ``request`` once and return its successful receipt.
 
         Raises ChainError (named) on revert, ChainUnavailable when the endpoint is down
@@ -105,9 +115,9 @@ class TransactionSender:
             receipt = self._wait(pending)
             if receipt is not None:
                 return self._check(receipt, pending, errors)
-        raise TransactionFailed(f"{self.rpc.url}: nonce kept being taken by other transactions")
+        raise TransactionFailed(f"{self.url}: nonce kept being taken by other transactions")
 
-    def resume(self, pending: PendingTx, errors: ContractAbi | None = None) -> Receipt:
+    def resume(self, pending: PendingTx, errors: ErrorTable | None = None) -> Receipt:
         """Finish a transaction whose outcome was unknown, never executing it twice."""
         if pending.dead:
             return self.transact(pending.request, errors)
@@ -130,14 +140,14 @@ class TransactionSender:
             return self.transact(pending.request, errors)
         return self._check(receipt, pending, errors)
 
-    def estimate_gas(self, request: TxRequest, errors: ContractAbi | None = None) -> int:
+    def estimate_gas(self, request: TxRequest, errors: ErrorTable | None = None) -> int:
         try:
-            estimate = to_int(self.rpc.call("eth_estimateGas", self._call_object(request)))
-        except RpcError as exc:
-            revert = _revert_of(exc, errors)
-            if revert is None:
-                raise TransactionFailed(f"{self.rpc.url}: {exc}") from None
-            raise revert from None
+            # "pending", as the node would choose: the block the transaction lands in
+            estimate = self.w3.eth.estimate_gas(self._call_object(request), "pending")  # type: ignore[arg-type]
+        except ContractLogicError as exc:
+            raise (errors or ErrorTable()).from_exception(exc) from None
+        except Web3RPCError as exc:
+            raise TransactionFailed(f"{self.url}: eth_estimateGas: {_message(exc)}") from None
         return int(estimate * self.gas_margin)
 
     def resync(self) -> None:
@@ -169,7 +179,7 @@ class TransactionSender:
                     self._inflight.pop(nonce, None)
                     self._next = None
                     raise
-        raise TransactionFailed(f"{self.rpc.url}: nonce kept being taken by other transactions")
+        raise TransactionFailed(f"{self.url}: nonce kept being taken by other transactions")
 
     def _take_nonce(self) -> int:
         assert self._next is not None
@@ -206,31 +216,23 @@ class TransactionSender:
             self._inflight.pop(pending.nonce, None)
 
     def _broadcast(self, pending: PendingTx) -> None:
-        last = "no attempt"
-        policy = self.rpc.retry
-        for attempt in range(policy.attempts):
-            try:
-                self.rpc.call_once("eth_sendRawTransaction", to_hex(pending.raw))
+        """One send; the provider repeats it with the same bytes on transport failures."""
+        try:
+            self.w3.eth.send_raw_transaction(pending.raw)
+        except ChainUnavailable as exc:
+            raise self._unknown(pending, str(exc)) from None
+        except Web3RPCError as exc:
+            text = _message(exc).lower()
+            if "already known" in text or "known transaction" in text:
                 return
-            except TransientRpcFailure as exc:
-                last = str(exc)
-                if attempt + 1 < policy.attempts:
-                    time.sleep(policy.delay(attempt))
-            except RpcError as exc:
-                text = exc.message.lower()
-                if "already known" in text or "known transaction" in text:
-                    return
-                if "nonce too low" in text or "replacement" in text:
-                    try:
-                        if self._known(pending):
-                            return
-                    except ChainUnavailable as down:
-                        raise self._unknown(pending, str(down)) from None
-                    raise NonceConsumed from None
-                raise TransactionFailed(
-                    f"{self.rpc.url}: transaction refused: {exc.message}"
-                ) from None
-        raise self._unknown(pending, f"{self.rpc.url}: eth_sendRawTransaction failed: {last}")
+            if "nonce too low" in text or "replacement" in text:
+                try:
+                    if self._known(pending):
+                        return
+                except ChainUnavailable as down:
+                    raise self._unknown(pending, str(down)) from None
+                raise NonceConsumed from None
+            raise TransactionFailed(f"{self.url}: transaction refused: {_message(exc)}") from None
 
     def _unknown(self, pending: PendingTx, reason: str) -> TransactionOutcomeUnknown:
         return TransactionOutcomeUnknown(
@@ -266,7 +268,7 @@ class TransactionSender:
                 raise self._unknown(pending, str(exc)) from None
             if time.monotonic() > deadline:
                 raise self._unknown(
-                    pending, f"{self.rpc.url}: not mined within {self.receipt_timeout:g}s"
+                    pending, f"{self.url}: not mined within {self.receipt_timeout:g}s"
                 )
             time.sleep(delay)
             delay = min(delay * 2, 0.2)
@@ -300,51 +302,56 @@ class TransactionSender:
             if self._inflight.get(pending.nonce) is pending:
                 del self._inflight[pending.nonce]
 
-    def _check(self, receipt: Receipt, pending: PendingTx, errors: ContractAbi | None) -> Receipt:
+    def _check(self, receipt: Receipt, pending: PendingTx, errors: ErrorTable | None) -> Receipt:
         if receipt.status:
             return receipt
         raise self._replay_revert(receipt, pending, errors)
 
     def _replay_revert(
-        self, receipt: Receipt, pending: PendingTx, errors: ContractAbi | None
+        self, receipt: Receipt, pending: PendingTx, errors: ErrorTable | None
     ) -> ChainError:
         """Receipts carry no revert data: re-run the call on the parent block's state.
 
         Exact when the transaction was alone in its block (anvil automine); otherwise the
         name may differ and the caller still learns that the transaction reverted.
         """
-        call = {**self._call_object(pending.request), "gas": to_hex(pending.gas)}
+        call = {**self._call_object(pending.request), "gas": pending.gas}
         try:
-            self.rpc.call("eth_call", call, to_hex(max(receipt.block_number - 1, 0)))
-        except RpcError as exc:
-            revert = _revert_of(exc, errors)
-            if revert is not None:
-                return ChainError(
-                    revert.name, revert.args, data=revert.data, tx_hash=receipt.tx_hash
-                )
+            self.w3.eth.call(call, max(receipt.block_number - 1, 0))  # type: ignore[arg-type]
+        except ContractLogicError as exc:
+            revert = (errors or ErrorTable()).from_exception(exc)
+            return ChainError(revert.name, revert.args, data=revert.data, tx_hash=receipt.tx_hash)
+        except Web3RPCError:
+            pass
         return ChainError("Revert", (), tx_hash=receipt.tx_hash)
 
-    # -- RPC helpers ------------------------------------------------------------------------
+    # -- web3 helpers -----------------------------------------------------------------------
 
     def _receipt(self, pending: PendingTx) -> Receipt | None:
-        item = self.rpc.call("eth_getTransactionReceipt", to_hex(pending.tx_hash))
-        return Receipt.from_rpc(item) if item else None
+        try:
+            return Receipt.of(self.w3.eth.get_transaction_receipt(HexBytes(pending.tx_hash)))
+        except TransactionNotFound:
+            return None
 
     def _known(self, pending: PendingTx) -> bool:
-        return self.rpc.call("eth_getTransactionByHash", to_hex(pending.tx_hash)) is not None
+        try:
+            self.w3.eth.get_transaction(HexBytes(pending.tx_hash))
+        except TransactionNotFound:
+            return False
+        return True
 
     def _nonce_taken(self, pending: PendingTx) -> bool:
         return self._count("latest") > pending.nonce and not self._known(pending)
 
     def _count(self, tag: str) -> int:
-        return to_int(self.rpc.call("eth_getTransactionCount", self.address, tag))
+        return self.w3.eth.get_transaction_count(self.address, tag)  # type: ignore[arg-type]
 
     def _call_object(self, request: TxRequest) -> dict[str, Any]:
-        call: dict[str, Any] = {"from": self.address, "data": to_hex(request.data)}
+        call: dict[str, Any] = {"from": self.address, "data": request.data}
         if request.to is not None:
             call["to"] = request.to
         if request.value:
-            call["value"] = to_hex(request.value)
+            call["value"] = request.value
         return call
 
     def _tx_dict(self, request: TxRequest, gas: int, nonce: int) -> dict[str, Any]:
@@ -365,23 +372,23 @@ class TransactionSender:
         now = time.monotonic()
         if self._fees is not None and now - self._fees[0] < FEE_TTL:
             return self._fees[1]
-        block = self.rpc.call("eth_getBlockByNumber", "latest", False)
-        base = block.get("baseFeePerGas") if isinstance(block, dict) else None
+        base = self.w3.eth.get_block("latest").get("baseFeePerGas")
         if base is None:
-            fees = {"gasPrice": to_int(self.rpc.call("eth_gasPrice"))}
+            fees = {"gasPrice": int(self.w3.eth.gas_price)}
         else:
             try:
-                tip = to_int(self.rpc.call("eth_maxPriorityFeePerGas"))
-            except RpcError:
+                tip = int(self.w3.eth.max_priority_fee)
+            except Web3RPCError:
                 tip = 10**9
-            fees = {"maxFeePerGas": 2 * to_int(base) + tip, "maxPriorityFeePerGas": tip}
+            fees = {"maxFeePerGas": 2 * int(base) + tip, "maxPriorityFeePerGas": tip}
         self._fees = (now, fees)
         return fees
 
 
-def _revert_of(exc: RpcError, errors: ContractAbi | None) -> ChainError | None:
-    """The named revert inside a node error, or None when the error is not a revert."""
-    data = exc.revert_data()
-    if data is None:
-        return None
-    return (errors or ContractAbi([])).decode_revert(data)
+def _message(exc: Web3RPCError) -> str:
+    """The node's own error message (web3 keeps the whole response beside it)."""
+    response = exc.rpc_response or {}
+    error = response.get("error")
+    if isinstance(error, dict) and error.get("message"):
+        return str(error["message"])
+    return str(exc.message)

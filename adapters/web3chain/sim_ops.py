@@ -13,7 +13,6 @@ from typing import Any
 
 from adapters.build import CONTRACTS_DIR, Artifact, compile_contracts, load_sources
 from adapters.errors import AdapterError
-from adapters.web3chain.abi import ContractAbi
 from adapters.web3chain.chain import Web3Chain
 from node.sim.chain.ops import AnchorInfo, CardInfo
 
@@ -29,7 +28,7 @@ def sim_artifacts() -> dict[str, Artifact]:
 class _Bound:
     def __init__(self, chain: Web3Chain, name: str) -> None:
         artifact = sim_artifacts()[name]
-        abi = ContractAbi(artifact.abi)
+        abi = artifact.abi
         receipt = chain.deploy_code(artifact.bytecode, abi=abi)
         if receipt.contract_address is None:
             raise AdapterError(f"{name}: the deployment receipt has no contract address")

@@ -10,7 +10,7 @@ from adapters.anvil import Anvil
 from adapters.build import Artifact, compile_contracts
 from adapters.keys import anvil_account
 from adapters.toolchain import PROJECT_ROOT
-from adapters.web3chain import ContractAbi, Web3Chain
+from adapters.web3chain import Web3Chain
 
 PROBE_PATH = "contracts/test/adapters/Probe.sol"
 PROBE_SOURCE = (PROJECT_ROOT / PROBE_PATH).read_text()
@@ -26,8 +26,8 @@ def probe_artifacts() -> dict[str, Artifact]:
 
 def deploy_probe(chain: Web3Chain, artifacts: dict[str, Artifact], owner: str) -> str:
     artifact = artifacts["Probe"]
-    abi = ContractAbi(artifact.abi)
-    receipt = chain.deploy_code(artifact.bytecode + abi.encode_constructor((owner,)), abi=abi)
+    abi = artifact.abi
+    receipt = chain.deploy_code(chain.init_code(abi, artifact.bytecode, owner), abi=abi)
     assert receipt.contract_address is not None
     chain.bind("Probe", receipt.contract_address, abi)
     return receipt.contract_address

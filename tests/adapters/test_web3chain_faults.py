@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -9,18 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
+from eth_utils.address import to_checksum_address
+from hexbytes import HexBytes
+from web3 import HTTPProvider
 
 from adapters.anvil import Anvil, free_port
 from adapters.build import Artifact
 from adapters.errors import ChainError, ChainUnavailable, TransactionOutcomeUnknown
 from adapters.keys import anvil_account
-from adapters.web3chain import PendingTx, RetryPolicy, RpcClient, Web3Chain
-from adapters.web3chain.rpc import TransientRpcFailure, to_int
+from adapters.web3chain import PendingTx, Web3Chain, retry_configuration
 from tests.adapters.conftest import deploy_probe
 
 pytestmark = pytest.mark.anvil
 
-FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
+FAST_RETRY = retry_configuration(retries=3, backoff=0.01)
 
 
 def hits(chain: Web3Chain, ids: range | list[int]) -> list[int]:
@@ -47,9 +51,7 @@ def test_concurrent_senders_never_collide(chain: Web3Chain) -> None:
     assert errors == []
     assert chain.call("Probe", "count") == threads * per_thread
     assert hits(chain, [t * 100 + i for t in range(threads) for i in range(per_thread)]) == [1] * 32
-    nonces = sorted(
-        to_int(chain.rpc.call("eth_getTransactionByHash", "0x" + h.hex())["nonce"]) for h in hashes
-    )
+    nonces = sorted(chain.w3.eth.get_transaction(HexBytes(h)).get("nonce", -1) for h in hashes)
     assert nonces == list(range(nonces[0], nonces[0] + threads * per_thread))
 
 
@@ -66,33 +68,38 @@ def test_out_of_band_transaction_with_the_same_key_is_repaired(chain: Web3Chain)
     assert hits(chain, [*range(6), 100, 101]) == [1] * 8
 
 
-class FaultyRpc(RpcClient):
-    """The real endpoint, with chosen attempts failing at the transport level.
+class FaultyProvider(HTTPProvider):
+    """web3's HTTP provider to the real endpoint, with chosen attempts failing in transport.
 
     ``faults[method]`` is a list consumed per attempt: "refuse" fails before the request is
-    sent, "lose" sends it and then drops the answer (the worst case for a broadcast).
+    sent, "lose" sends it and then drops the answer (the worst case for a broadcast). The
+    provider's own retry configuration repeats the attempts.
     """
 
     def __init__(self, url: str, faults: dict[str, list[str]]) -> None:
-        super().__init__(url, retry=FAST_RETRY)
+        super().__init__(url, exception_retry_configuration=FAST_RETRY)
         self.faults = faults
         self.sent: list[str] = []
+        post = self._request_session_manager.make_post_request
 
-    def call_once(self, method: str, *params: Any) -> Any:
-        plan = self.faults.get(method)
-        fault = plan.pop(0) if plan else None
-        if fault == "refuse":
-            raise TransientRpcFailure("HTTP 503")
-        self.sent.append(method)
-        result = super().call_once(method, *params)
-        if fault == "lose":
-            raise TransientRpcFailure("connection reset")
-        return result
+        def faulty_post(uri: Any, data: bytes, **kwargs: Any) -> bytes:
+            method = json.loads(data)["method"]
+            plan = self.faults.get(method)
+            fault = plan.pop(0) if plan else None
+            if fault == "refuse":
+                raise requests.ConnectionError("Connection refused")
+            self.sent.append(method)
+            body = post(uri, data, **kwargs)
+            if fault == "lose":
+                raise requests.ConnectionError("Connection reset by peer")
+            return body
+
+        self._request_session_manager.make_post_request = faulty_post  # type: ignore[method-assign]
 
 
 def faulty_chain(anvil: Anvil, chain: Web3Chain, faults: dict[str, list[str]]) -> Web3Chain:
     assert chain.signer is not None
-    faulty = Web3Chain(anvil.url, chain.signer, rpc=FaultyRpc(anvil.url, faults))
+    faulty = Web3Chain(anvil.url, chain.signer, provider=FaultyProvider(anvil.url, faults))
     faulty.bind("Probe", chain.contract("Probe").address, chain.contract("Probe").abi)
     return faulty
 
@@ -215,7 +222,7 @@ def test_nonce_gap_after_a_lost_chain_is_filled_not_resigned(
     fresh_anvil.stop()  # the devnet restarts empty: our counter (3) is now ahead of it (0)
     fresh_anvil.start()
     address = deploy_probe(chain, probe_artifacts, chain.sender.address)
-    sent = to_int(chain.rpc.call("eth_getTransactionCount", chain.sender.address, "latest"))
+    sent = chain.w3.eth.get_transaction_count(to_checksum_address(chain.sender.address))
     assert sent == 4  # three gap fillers below the one deployment
     assert chain.code_at(address)
     chain.transact("Probe", "bump")

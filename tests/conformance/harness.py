@@ -256,8 +256,7 @@ def block_timestamp(chain: ArenaAdapter, number: int) -> int:
     if isinstance(chain, MemoryChain):
         return chain.world.ledger.timestamps[number]
     assert isinstance(chain, Web3Chain)
-    block = chain.rpc.call("eth_getBlockByNumber", hex(number), False)
-    return int(block["timestamp"], 16)
+    return int(chain.w3.eth.get_block(number).get("timestamp", -1))
 
 
 MASK = "*"
