@@ -301,6 +301,7 @@ def all_disputes(db: Database, chain_id: int) -> list[DisputeRow]:
         return list(session.exec(statement.order_by(col(DisputeRow.dispute_id))).all())
 
 
+@upsert
 def add_move(
     db: Database,
     chain_id: int,

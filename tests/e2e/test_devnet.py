@@ -70,7 +70,8 @@ def test_a_live_round_on_a_devnet(tmp_path: Path, kill: str | None) -> None:
     report = devnet(tmp_path, "anvil", kill)
     check_end_state(report)
     if kill:
-        assert report["killed"]["role"] in ("greedy", "guest", "cheater", "verifier", "liar")
+        assert len(report["killed"]) == 1
+        assert report["killed"][0]["role"] in ("greedy", "guest", "cheater", "verifier", "liar")
 
 
 @pytest.mark.parametrize("kill", [None, "random"], ids=["uninterrupted", "kill-9"])

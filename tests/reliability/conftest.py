@@ -36,7 +36,9 @@ class Node:
         env = {k: v for k, v in os.environ.items() if k not in ("NETS_CHAIN", "NETS_DB")}
         return {**env, "NETS_HOME": str(self.home / ".nets"), "PYTHONPATH": str(REPO)}
 
-    def run(self, *args: str, prefix: tuple[str, ...] = (NETS,)) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, prefix: tuple[str, ...] = (NETS,)
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [*prefix, *args], cwd=self.home, env=self.env(), capture_output=True, text=True,
             timeout=300, check=False,

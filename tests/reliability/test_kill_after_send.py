@@ -39,4 +39,5 @@ def test_a_kill_between_the_chain_and_the_record(
     assert {name: counted[name] for name in events} == events
     with sqlite3.connect(node.db.removeprefix("sqlite:///")) as connection:
         statuses = dict(connection.execute("SELECT key, status FROM intents").fetchall())
-    assert statuses and set(statuses.values()) == {"done"}, statuses
+    assert statuses, "no intent recorded"
+    assert set(statuses.values()) == {"done"}, statuses
