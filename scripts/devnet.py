@@ -15,7 +15,8 @@ verifier (devnet_actor.py liar); once the three agents are staked, `nets league 
 The processes alone play, claim, dispute and settle the round. `--kill` kills a role (the one
 named, or a random one each time) with SIGKILL and restarts it with the same command, `--kills
 N` times (default 1) at random moments of the round, each a random fraction of a second after
-the victim's log last grew (it printed an action it had just sent, and may be sending the next).
+the victim's log next grows (it printed an action it had just sent, and may be sending the
+next). A restarted role is killed again only once it has acted since its restart.
 
 The report (`--json`) holds the parties' addresses and agents, the posted totals, every
 dispute's verdict and reason, the Arena balances, stakes, pool and the wei the Arena holds
@@ -142,6 +143,7 @@ def expected(report: Report) -> dict[str, Any]:
         "stakes": {"greedy": STAKE, "guest": STAKE, "cheater": STAKE - SLASH},
         "disqualified": {"greedy": False, "guest": False, "cheater": True},
         "pool": POOL + SLASH // 2 - REWARDS[0] - REWARDS[1],
+        "events": PROTOCOL_EVENTS,
     }
 
 
@@ -198,6 +200,15 @@ class Processes:
         process = self.running[role]
         process.send_signal(signal.SIGKILL)
         process.wait()
+
+    def acted(self, role: str) -> bool:
+        """``role`` has sent something since it last started (a line after its start notice),
+        so killing it again is a new crash, not the same one made longer: a role kept down
+        past a move window loses its dispute by timeout, as the protocol says it must."""
+        log = self.workdir / f"{role}.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        start = text.rfind("stepping every")
+        return start >= 0 and "\n" in text[start:].rstrip("\n")
 
     def kill_after_send(self, role: str, rng: random.Random) -> float:
         """SIGKILL ``role`` a random moment after its log next grows (or after SEND_WAIT),
@@ -301,9 +312,10 @@ def run(
         kill_at = sorted(opened + rng.uniform(0, KILL_WINDOW) for _ in range(kills if kill else 0))
 
         def settled() -> bool:
-            if kill_at and time.monotonic() >= kill_at[0]:
+            candidates = [r for r in ROLES if kill in (r, "random") and processes.acted(r)]
+            if kill_at and time.monotonic() >= kill_at[0] and candidates:
                 kill_at.pop(0)
-                victim = rng.choice(ROLES) if kill == "random" else str(kill)
+                victim = rng.choice(candidates)
                 at = time.monotonic() - opened
                 waited = processes.kill_after_send(victim, rng)
                 report.killed.append(

@@ -26,14 +26,15 @@ STAKE, BOND, SLASH, POOL = 1_000_000, 100_000, 500_000, 100_000_000
 FIRST, SECOND = 3_000_000, 2_000_000
 
 
-def devnet(tmp_path: Path, chain: str, kill: str | None) -> dict[str, Any]:
+def devnet(tmp_path: Path, chain: str, kill: str | None, kills: int = 1) -> dict[str, Any]:
+    """scripts/devnet.py's report; a failing run names its seed (NETS_DEVNET_SEED repeats it)."""
     args = [sys.executable, str(SCRIPT), "--chain", chain, "--workdir", str(tmp_path), "--json"]
+    seed = int(os.environ.get("NETS_DEVNET_SEED", random.randrange(2**32)))
     if kill is not None:
-        seed = int(os.environ.get("NETS_DEVNET_SEED", random.randrange(2**32)))
-        args += ["--kill", kill, "--seed", str(seed)]
+        args += ["--kill", kill, "--kills", str(kills), "--seed", str(seed)]
     done = subprocess.run(args, capture_output=True, text=True, timeout=1100, check=False)
-    assert done.stdout.strip(), done.stderr[-3000:]
-    return json.loads(done.stdout)
+    assert done.stdout.strip(), f"seed {seed}: {done.stderr[-3000:]}"
+    return {**json.loads(done.stdout), "seed": seed}
 
 
 def check_end_state(report: dict[str, Any]) -> None:
@@ -60,6 +61,9 @@ def check_end_state(report: dict[str, Any]) -> None:
     assert report["disqualified"] == {"greedy": False, "guest": False, "cheater": True}
     assert report["pool"] == POOL + SLASH // 2 - FIRST - SECOND
     assert report["arena_wei"] == report["owed_wei"]  # 0 wei lost
+    # nothing sent twice: each event the outcome rests on as often as in any round
+    promised = report["expected"]["events"]
+    assert {name: report["events"].get(name, 0) for name in promised} == promised, report
     assert report["exited"] == {}, report  # no role crashed on its own
     assert report["ok"] is True
 
