@@ -2,7 +2,7 @@
 OS process, nothing mined or advanced by hand.
 
     python scripts/devnet.py [--chain anvil|memory|memory-db] [--kill ROLE|random] [--kills N]
-                             [--seed N] [--json]
+                             [--windows S] [--seed N] [--json]
 
 With `--chain anvil` it runs `nets chain up` (a block every second); with `--chain memory` the
 processes share `--chain memory:FILE`, whose clock follows the wall time; with `--chain
@@ -16,7 +16,9 @@ The processes alone play, claim, dispute and settle the round. `--kill` kills a 
 named, or a random one each time) with SIGKILL and restarts it with the same command, `--kills
 N` times (default 1) at random moments of the round, each a random fraction of a second after
 the victim's log next grows (it printed an action it had just sent, and may be sending the
-next). A restarted role is killed again only once it has acted since its restart.
+next). A restarted role is killed again only once it has acted since its restart. `--windows
+S` plays a copy of the league with every window S seconds long (a loaded machine can take
+30 s to restart a role, and a role down past a move window loses its dispute, as it must).
 
 The report (`--json`) holds the parties' addresses and agents, the posted totals, every
 dispute's verdict and reason, the Arena balances, stakes, pool and the wei the Arena holds
@@ -87,6 +89,20 @@ PROTOCOL_EVENTS = {
 }
 """How many times each event the round's outcome rests on happens, killed or not: one more
 would be an action sent twice (bisection moves vary with the seed and are not counted)."""
+
+
+def league_file(workdir: Path, windows: int) -> str:
+    """The devnet league with every window (submission, challenge, move) ``windows`` s long:
+    longer than a role's restart on a loaded machine, so a kill is a crash survived, not a
+    move missed."""
+    import yaml
+
+    terms = yaml.safe_load((REPO / "scenarios" / "leagues" / f"{LEAGUE}.yaml").read_text())
+    for window in ("submissionWindow", "challengeWindow", "moveWindow"):
+        terms[window] = windows
+    path = workdir / f"{LEAGUE}.yaml"
+    path.write_text(yaml.safe_dump(terms))
+    return str(path)
 
 
 def database(role: str, chain: str, workdir: Path) -> str:
@@ -184,10 +200,13 @@ class Processes:
         self.chain, self.workdir, self.env = chain, workdir, env
         self.running: dict[str, subprocess.Popen[bytes]] = {}
         self.logs: dict[str, IO[bytes]] = {}
+        self.started_at: dict[str, int] = {}
 
     def start(self, role: str) -> None:
         log = self.logs.get(role) or (self.workdir / f"{role}.log").open("ab")
         self.logs[role] = log
+        # what this run of the role prints comes after
+        self.started_at[role] = (self.workdir / f"{role}.log").stat().st_size
         self.running[role] = subprocess.Popen(
             role_command(role, self.chain, self.workdir),
             stdout=log,
@@ -205,8 +224,9 @@ class Processes:
         """``role`` has sent something since it last started (a line after its start notice),
         so killing it again is a new crash, not the same one made longer: a role kept down
         past a move window loses its dispute by timeout, as the protocol says it must."""
-        log = self.workdir / f"{role}.log"
-        text = log.read_text(errors="replace") if log.exists() else ""
+        with (self.workdir / f"{role}.log").open("rb") as log:
+            log.seek(self.started_at.get(role, 0))
+            text = log.read().decode(errors="replace")
         start = text.rfind("stepping every")
         return start >= 0 and "\n" in text[start:].rstrip("\n")
 
@@ -271,6 +291,7 @@ def run(
     seed: int | None = None,
     timeout: float = 600.0,
     kills: int = 1,
+    windows: int | None = None,
 ) -> Report:
     """One round on a fresh chain in ``workdir``; see the module docstring."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="nets-devnet-")).resolve()
@@ -291,7 +312,8 @@ def run(
     processes = Processes(spec, workdir, env)
     try:
         op = ["--chain", spec, "--db", database("operator", spec, workdir)]
-        league_id = int(nets(env, workdir, "league", "create", LEAGUE, *op)["leagueId"])
+        league = league_file(workdir, windows) if windows else LEAGUE
+        league_id = int(nets(env, workdir, "league", "create", league, *op)["leagueId"])
         for role in ROLES:
             processes.start(role)
         chain = Chain(spec, workdir)
@@ -420,13 +442,16 @@ def main() -> int:
     parser.add_argument("--chain", choices=["anvil", "memory", "memory-db"], default="anvil")
     parser.add_argument("--kill", choices=[*ROLES, "random"], default=None)
     parser.add_argument("--kills", type=int, default=1, help="how many kills (with --kill)")
+    parser.add_argument("--windows", type=int, default=None, help="league windows, seconds")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     try:
-        report = run(args.chain, args.workdir, args.kill, args.seed, args.timeout, args.kills)
+        report = run(
+            args.chain, args.workdir, args.kill, args.seed, args.timeout, args.kills, args.windows
+        )
     except RuntimeError as exc:  # the round did not finish: say where it stopped, one line
         print(f"devnet: {exc}", file=sys.stderr)
         return 1

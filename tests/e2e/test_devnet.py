@@ -26,12 +26,16 @@ STAKE, BOND, SLASH, POOL = 1_000_000, 100_000, 500_000, 100_000_000
 FIRST, SECOND = 3_000_000, 2_000_000
 
 
-def devnet(tmp_path: Path, chain: str, kill: str | None, kills: int = 1) -> dict[str, Any]:
+def devnet(
+    tmp_path: Path, chain: str, kill: str | None, kills: int = 1, windows: int | None = None
+) -> dict[str, Any]:
     """scripts/devnet.py's report; a failing run names its seed (NETS_DEVNET_SEED repeats it)."""
     args = [sys.executable, str(SCRIPT), "--chain", chain, "--workdir", str(tmp_path), "--json"]
     seed = int(os.environ.get("NETS_DEVNET_SEED", random.randrange(2**32)))
     if kill is not None:
         args += ["--kill", kill, "--kills", str(kills), "--seed", str(seed)]
+    if windows is not None:
+        args += ["--windows", str(windows)]
     done = subprocess.run(args, capture_output=True, text=True, timeout=1100, check=False)
     assert done.stdout.strip(), f"seed {seed}: {done.stderr[-3000:]}"
     return {**json.loads(done.stdout), "seed": seed}

@@ -15,6 +15,10 @@ from tests.e2e.test_devnet import check_end_state, devnet
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
+WINDOWS = 90
+"""League windows (s): a role restarted under load (up to ~35 s at load 16 on 2 cores) still
+makes its move; with 40 s windows a role killed twice may miss one and lose its dispute."""
+
 
 @pytest.mark.parametrize(
     ("chain", "kills"),
@@ -25,6 +29,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
     ],
 )
 def test_a_round_converges_through_kill_9s(tmp_path: Path, chain: str, kills: int) -> None:
-    report = devnet(tmp_path, chain, "random", kills)
+    report = devnet(tmp_path, chain, "random", kills, WINDOWS)
     assert len(report["killed"]) == kills, report
     check_end_state(report)
