@@ -97,8 +97,8 @@ PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadscope
 pytest: setup toolchains ## pytest suites, in parallel
 	$(BIN)/python scripts/run_pytest.py $(PYTEST_PARALLEL)
 
-test-fast: setup ## the inner loop: pytest in parallel without the tests marked slow
-	$(BIN)/python scripts/run_pytest.py $(PYTEST_PARALLEL) -m "not slow"
+test-fast: setup ## the inner loop: pytest in parallel without the tests marked slow or ray
+	$(BIN)/python scripts/run_pytest.py $(PYTEST_PARALLEL) -m "not slow and not ray"
 
 test: lint typecheck forge pytest ## everything CI runs
 

@@ -71,6 +71,8 @@ class Anvil:
     port: int = 0
     chain_id: int = 31337
     block_time: float | None = None
+    timestamp: int | None = None
+    """The genesis block's timestamp (default: the wall time at start)."""
     state_file: Path | None = None
     state_interval: float | None = None
     """Dump ``state_file`` every so many seconds (not only on exit), so a killed anvil restarts
@@ -99,6 +101,8 @@ class Anvil:
             "--gas-limit", "100000000",
             "--hardfork", "prague",
         ]  # fmt: skip
+        if self.timestamp is not None:
+            command += ["--timestamp", str(self.timestamp)]
         if self.block_time:  # a block every block_time seconds; transactions still mine at once
             command += ["--block-time", str(self.block_time), "--mixed-mining"]
         if self.state_file is not None:

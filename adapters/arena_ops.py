@@ -13,11 +13,40 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ETHER = 10**18
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 """Arena.PROTOCOL_VERSION: the protocol revision both adapters implement (docs/PROTOCOL.md)."""
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 VOIDED = (1).to_bytes(32, "big")
 """The commitment stored for a voided claim."""
+RANKED = (2).to_bytes(32, "big")
+"""The commitment stored for a claim counted by settlement with no dispute open (final)."""
+
+TX_GAS_CAP = 16_777_216
+"""EIP-7825: the most gas one transaction may use."""
+TX_SIZE_CAP = 131_072
+"""The public transaction pool's 128 KiB limit on a transaction."""
+SETTLE_BATCH_FIXED_GAS = 4_000_000
+"""Worst fixed part of a settlement batch: every leader slot written from zero, 64 ranks paid."""
+SETTLE_BATCH_GAS_PER_CLAIM = 45_000
+"""Worst gas per opening beside its scores (cold claim, agent and dispute queue, rank shift)."""
+SETTLE_BATCH_GAS_PER_SCORE = 1_300
+"""Worst gas per score: 32 calldata bytes at EIP-7623's floor price (40 per byte) and more."""
+
+
+def settle_batch_size(matches_per_round: int) -> int:
+    """Most claim openings one settleRound batch carries while its transaction stays under
+    128 KiB of calldata and 16,777,216 gas in the worst case (GasTest measures that worst case at
+    this bound for 1, 10, 100 and 1,024 matches; docs/benchmarks/contracts.md)."""
+    by_size = (TX_SIZE_CAP - 100) // (160 + 32 * matches_per_round)
+    per_claim = SETTLE_BATCH_GAS_PER_CLAIM + SETTLE_BATCH_GAS_PER_SCORE * matches_per_round
+    by_gas = (TX_GAS_CAP - SETTLE_BATCH_FIXED_GAS) // per_claim
+    return max(1, min(by_size, by_gas))
+
+
+def rank_key(total: int, agent_id: int) -> int:
+    """Arena's settlement key: (total + 2^191) << 64 | (2^64 - 1 - agentId); larger ranks higher
+    (total descending, then agent id ascending)."""
+    return ((total + 2**191) << 64) | (2**64 - 1 - agent_id)
 
 
 class Phase(enum.IntEnum):
@@ -207,10 +236,13 @@ class RoundInfo:
     seed_fixed: bool
     settled: bool
     seed: bytes
+    ranked_claims: int = 0
+    """Claims counted by settlement batches so far; the ranks are paid once it equals
+    live_claims."""
 
     @classmethod
     def from_abi(cls, v: Sequence[Any]) -> RoundInfo:
-        return cls(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], bytes(v[8]))
+        return cls(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], bytes(v[8]), v[9])
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ signed bytes go to the endpoint. No message, repr or log line ever contains key 
 
 from __future__ import annotations
 
+import functools
 import getpass
 import json
 import os
@@ -104,8 +105,10 @@ def password_from_file(path: Path) -> str:
     return text.splitlines()[0] if text else ""
 
 
+@functools.cache
 def anvil_account(index: int = 0) -> Signer:
-    """One of anvil's public default accounts (devnet only)."""
+    """One of anvil's public default accounts (devnet only); derived once per process (a key
+    derivation costs milliseconds, and tests and roles ask for the same ten again and again)."""
     if not 0 <= index < len(DEFAULT_KEYS):
         raise KeyLoadError(f"anvil account index {index} outside 0..{len(DEFAULT_KEYS) - 1}")
     return Signer(Account.from_key(DEFAULT_KEYS[index]), f"anvil account {index}")

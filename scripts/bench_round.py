@@ -18,6 +18,7 @@ import os
 import time
 from pathlib import Path
 
+from node.executor.local import LocalExecutor
 from node.league import LeagueDefinition, RoundSpec, resolve_league, run_round
 from node.wasm import load_agent_file
 
@@ -52,7 +53,7 @@ def main() -> None:
     for workers in workers_list:
         load = os.getloadavg()[0]
         start = time.perf_counter()
-        result = run_round(spec, agents, workers=workers, mp_context=args.context)
+        result = run_round(spec, agents, executor=LocalExecutor(workers, mp_context=args.context))
         wall = time.perf_counter() - start
         steps = sum(record.steps for entry in result.agents for record in entry.matches)
         matches = sum(len(entry.matches) for entry in result.agents)
@@ -98,7 +99,7 @@ def chain_round(
     assert seed is not None
     marks.append(("register, stake, open, seed", time.perf_counter()))
     spec = RoundSpec(league.system, league.params_bytes, league.fuel_per_decision, matches, seed)
-    result = run_round(spec, agents, workers=workers, mp_context=context)
+    result = run_round(spec, agents, executor=LocalExecutor(workers, mp_context=context))
     marks.append((f"play {count * matches} matches ({workers} workers)", time.perf_counter()))
     for entry in result.agents:
         chain.submit_claim(round_id, entry.agent_id, entry.claim_root, entry.scores)

@@ -1,5 +1,7 @@
 """Shared fixtures: a real anvil devnet on a free loopback port, always stopped afterwards;
-and how tests are split over pytest-xdist workers (`make pytest` runs -n)."""
+and how tests are split over pytest-xdist workers (`make pytest` runs -n). The anvil with the
+Arena deployed, reverted after each test, is the nets pytest plugin's (``nets_anvil``,
+``nets_chain``: node/testing/pytest_plugin.py), which this suite uses as a user would."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from adapters.anvil import Anvil
-from tests.chains import DeployedAnvil
 
 pytest_plugins = ["tests.browser"]  # the headless Chromium fixtures (``tab``)
 
@@ -20,8 +21,9 @@ settings.register_profile("nets", deadline=None, suppress_health_check=[HealthCh
 settings.load_profile("nets")
 
 # Directories whose modules share in-process state and must run on one worker together:
-# tests/conformance/test_transcripts.py compares what the scenario modules recorded.
-ONE_WORKER_DIRS = ("tests/conformance/",)
+# tests/conformance/test_transcripts.py compares what the scenario modules recorded;
+# tests/executor's modules share one local Ray (starting one costs seconds and a CPU).
+ONE_WORKER_DIRS = ("tests/conformance/", "tests/executor/")
 
 
 def work_unit(nodeid: str) -> str:
@@ -50,23 +52,6 @@ def anvil() -> Iterator[Anvil]:
     node = Anvil().start()
     try:
         yield node
-    finally:
-        node.stop()
-
-
-@pytest.fixture(scope="session")
-def arena_anvil() -> Iterator[DeployedAnvil]:
-    """A private anvil per session with the Arena set deployed from account 0 at nonce 0;
-    users revert it to its snapshot after each test (DeployedAnvil.reset)."""
-    from adapters.keys import anvil_account
-    from adapters.select import deploy_arena
-    from adapters.web3chain import Web3Chain
-
-    node = Anvil().start()
-    try:
-        chain = Web3Chain(node.url, anvil_account(0))
-        deploy_arena(chain)
-        yield DeployedAnvil(chain, chain.snapshot())
     finally:
         node.stop()
 

@@ -138,6 +138,14 @@ class World:
     def __post_init__(self) -> None:
         self.lock = WorldLock(self)
 
+    def copy(self) -> World:
+        """An independent in-process chain with this one's blocks, wallets and Arena state
+        (snapshots and store stay behind; the contracts hold no state and are shared): how a
+        test starts from a deployed template instead of deploying again (node.testing)."""
+        with self.lock:
+            state = copy.deepcopy(self.state)
+            return World(copy.deepcopy(self.ledger), state, self.code, Game(state, self.code))
+
 
 def new_world(
     *,
@@ -329,9 +337,9 @@ class MemoryChain:
             )
         )
 
-    def settle_round(self, round_id: int, ranked: Sequence[ClaimOpening]) -> None:
+    def settle_round(self, round_id: int, batch: Sequence[ClaimOpening]) -> None:
         arena = self.addresses.arena
-        self._arena(lambda tx: claims.settle_round(self._state, tx, arena, round_id, ranked))
+        self._arena(lambda tx: claims.settle_round(self._state, tx, arena, round_id, batch))
 
     def withdraw(self, amount: int) -> None:
         arena = self.addresses.arena
@@ -420,6 +428,12 @@ class MemoryChain:
 
     def claim_commit(self, claim_id: int) -> bytes:
         return self._state.claim_commit.get(claim_id, bytes(32))
+
+    def is_held(self, claim_id: int) -> bool:
+        return claim_id in self._state.held
+
+    def held_reward(self, claim_id: int) -> int:
+        return self._state.held.get(claim_id, 0)
 
     def is_disqualified(self, agent_id: int, league_id: int) -> bool:
         return (agent_id, league_id) in self._state.disqualified

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from adapters.arena_ops import (
+    RANKED,
     VOIDED,
     ClaimOpening,
+    Phase,
     Verdict,
     check_bytes32,
     check_int,
     check_uint,
     claim_id_of,
+    rank_key,
 )
 from adapters.memory.leagues import round_of
 from adapters.memory.ledger import Tx, revert
@@ -20,15 +23,8 @@ from adapters.memory.state import ArenaState
 from node.trace import keccak256
 
 SLASH_CHALLENGER_SHARE_BPS = 5_000
-SETTLEMENT_UNITS = 12_000
-
-
-def max_claims_per_round(matches_per_round: int) -> int:
-    """Arena.maxClaimsPerRound: the settlement budget of one round, in live claims."""
-    return SETTLEMENT_UNITS // (matches_per_round + 8)
-
-
 ZERO32 = bytes(32)
+AGENT_MASK = 2**64 - 1
 
 
 def commitment(claim_root: bytes, scores: Sequence[int]) -> bytes:
@@ -70,9 +66,6 @@ def submit_claim(
     free = agent.stake - agent.locked
     if free < league.min_stake:  # each open claim locks minStake of free stake
         raise revert("StakeBelowMinimum", free, league.min_stake)
-    max_claims = max_claims_per_round(len(scores))
-    if r.live_claims >= max_claims:
-        raise revert("RoundFull", max_claims)
     r.live_claims += 1
     agent.open_claims += 1
     agent.locked += league.min_stake
@@ -90,11 +83,25 @@ def submit_claim(
     return claim_id
 
 
+def first_open_dispute(state: ArenaState, claim_id: int) -> int:
+    """DisputeGame.firstOpenDispute: the claim's open dispute opened first (0: none).
+
+    Ids grow with opening order, so the first open one is the smallest open id; the contract
+    keeps a linked list to find it in O(1).
+    """
+    open_ids = (
+        i for i, d in state.disputes.items() if d.claim_id == claim_id and d.phase != Phase.RESOLVED
+    )
+    return min(open_ids, default=0)
+
+
 def settle_round(
-    state: ArenaState, tx: Tx, arena: str, round_id: int, ranked: Sequence[ClaimOpening]
+    state: ArenaState, tx: Tx, arena: str, round_id: int, batch: Sequence[ClaimOpening]
 ) -> None:
+    """Arena.settleRound: counts a batch of live claims (any order, any caller); the batch that
+    counts the last live claim pays the ranks."""
     check_uint(round_id, 256, "roundId")
-    for opening in ranked:
+    for opening in batch:
         check_uint(opening.agent_id, 64, "agentId")
         check_bytes32(opening.claim_root, "claimRoot")
         for score in opening.scores:
@@ -104,50 +111,89 @@ def settle_round(
         raise revert("RoundAlreadySettled", round_id)
     if tx.timestamp <= r.challenge_deadline:
         raise revert("ChallengeWindowOpen", r.challenge_deadline)
-    if r.open_disputes != 0:
-        raise revert("DisputesOpen", r.open_disputes)
-    if len(ranked) != r.live_claims:
-        raise revert("IncompleteRanking", len(ranked), r.live_claims)
+    if not batch and r.ranked_claims != r.live_claims:
+        raise revert("IncompleteRanking", r.ranked_claims, r.live_claims)
+    # Every check first (a revert leaves nothing behind, as on chain): a claim counted earlier
+    # in this batch is already ranked for the openings after it.
+    counted: set[int] = set()
+    for i, opening in enumerate(batch):
+        claim_id = claim_id_of(round_id, opening.agent_id)
+        commit = state.claim_commit.get(claim_id, ZERO32)
+        if commit == RANKED or claim_id in state.held or claim_id in counted:
+            raise revert("ClaimAlreadyRanked", i)
+        if commit in (ZERO32, VOIDED) or commit != commitment(opening.claim_root, opening.scores):
+            raise revert("BadClaimOpening", i)
+        counted.add(claim_id)
+    league = state.leagues[r.league_id]
+    ranks = len(league.config.reward_schedule)
+    leaders = state.leaders.setdefault(round_id, [])
+    for opening in batch:
+        claim_id = claim_id_of(round_id, opening.agent_id)
+        total = sum(opening.scores)
+        leaders.append(rank_key(total, opening.agent_id))
+        leaders.sort(reverse=True)
+        del leaders[ranks:]
+        disputed = first_open_dispute(state, claim_id) != 0
+        if disputed:
+            state.held[claim_id] = 0
+        else:
+            state.claim_commit[claim_id] = RANKED
+            _release(state, opening.agent_id, league.config.min_stake)
+        tx.emit(arena, "ClaimRanked", {"claimId": claim_id, "total": total, "held": disputed})
+    r.ranked_claims += len(batch)
+    if r.ranked_claims == r.live_claims:
+        _pay_ranks(state, tx, arena, round_id)
+
+
+def _release(state: ArenaState, agent_id: int, min_stake: int) -> None:
+    agent = state.agents[agent_id]
+    agent.open_claims -= 1
+    agent.locked -= min_stake
+
+
+def _pay_ranks(state: ArenaState, tx: Tx, arena: str, round_id: int) -> None:
+    """Arena._payRanks: a final claim is credited, a held one's reward reserved, a claim
+    convicted after it was counted keeps its place unpaid."""
+    r = state.rounds[round_id]
+    r.settled = True
     league = state.leagues[r.league_id]
     schedule = league.config.reward_schedule
     pool = league.reward_pool
     paid = 0
-    previous_total = 0
-    previous_agent = 0
-    payouts: list[tuple[int, int, int]] = []  # (position, agent id, amount)
-    for i, opening in enumerate(ranked):
-        agent_id = opening.agent_id
-        commit = state.claim_commit.get(claim_id_of(round_id, agent_id), ZERO32)
-        if commit in (ZERO32, VOIDED) or commit != commitment(opening.claim_root, opening.scores):
-            raise revert("BadClaimOpening", i)
-        total = sum(opening.scores)
-        if i > 0 and (
-            total > previous_total or (total == previous_total and agent_id <= previous_agent)
-        ):
-            raise revert("RankingOutOfOrder", i)
-        previous_total, previous_agent = total, agent_id
-        if i < len(schedule):
-            amount = min(schedule[i] * league.config.reward_multiplier, pool)
-            pool -= amount
-            paid += amount
-            payouts.append((i, agent_id, amount))
-    # Every check passed: apply (a revert above leaves nothing behind, as on chain).
-    r.settled = True
-    for opening in ranked:
-        settled = state.agents[opening.agent_id]
-        settled.open_claims -= 1
-        settled.locked -= league.config.min_stake
-    for i, agent_id, amount in payouts:
-        owner = state.agents[agent_id].owner
-        state.balance_of[owner] = state.balance_of.get(owner, 0) + amount
-        tx.emit(
-            arena,
-            "RewardPaid",
-            {"roundId": round_id, "agentId": agent_id, "owner": owner, "rank": i, "amount": amount},
-        )
+    for rank, key in enumerate(state.leaders.get(round_id, [])):
+        agent_id = AGENT_MASK - (key & AGENT_MASK)
+        claim_id = claim_id_of(round_id, agent_id)
+        if state.claim_commit.get(claim_id) == VOIDED:
+            continue
+        amount = min(schedule[rank] * league.config.reward_multiplier, pool)
+        pool -= amount
+        paid += amount
+        if claim_id in state.held:
+            state.held[claim_id] = amount
+            tx.emit(
+                arena,
+                "RewardHeld",
+                {"roundId": round_id, "agentId": agent_id, "rank": rank, "amount": amount},
+            )
+        else:
+            owner = state.agents[agent_id].owner
+            _credit(state, owner, amount)
+            tx.emit(
+                arena,
+                "RewardPaid",
+                {
+                    "roundId": round_id,
+                    "agentId": agent_id,
+                    "owner": owner,
+                    "rank": rank,
+                    "amount": amount,
+                },
+            )
     league.reward_pool = pool
     tx.emit(
-        arena, "RoundSettled", {"roundId": round_id, "rankedClaims": len(ranked), "totalPaid": paid}
+        arena,
+        "RoundSettled",
+        {"roundId": round_id, "rankedClaims": r.ranked_claims, "totalPaid": paid},
     )
 
 
@@ -224,6 +270,17 @@ def resolve_dispute(
             "BondPaid",
             {"claimId": claim_id, "to": agent.owner, "amount": bond, "verdict": int(verdict)},
         )
+        # A held claim whose last dispute ended without conviction becomes final.
+        if claim_id in state.held and first_open_dispute(state, claim_id) == 0:
+            reward = state.held.pop(claim_id)
+            state.claim_commit[claim_id] = RANKED
+            _release(state, agent_id, league.config.min_stake)
+            _credit(state, agent.owner, reward)
+            tx.emit(
+                arena,
+                "HeldClaimReleased",
+                {"claimId": claim_id, "owner": agent.owner, "reward": reward},
+            )
         return
     if verdict == Verdict.CLAIMANT_LOST and live:
         state.claim_commit[claim_id] = VOIDED
@@ -235,6 +292,12 @@ def resolve_dispute(
         share = slash * SLASH_CHALLENGER_SHARE_BPS // 10_000
         league.reward_pool += slash - share
         _credit(state, first_open, share)
+        if claim_id in state.held:
+            # Counted while disputed: it keeps its place, its reserved reward returns to the pool.
+            reward = state.held.pop(claim_id)
+            r.ranked_claims -= 1
+            league.reward_pool += reward
+            tx.emit(arena, "HeldRewardForfeited", {"claimId": claim_id, "amount": reward})
         tx.emit(
             arena, "ClaimVoided", {"claimId": claim_id, "roundId": round_id, "agentId": agent_id}
         )

@@ -103,17 +103,8 @@ class Game:
         )
 
     def first_open_dispute(self, claim_id: int) -> int:
-        """DisputeGame.firstOpenDispute: the claim's open dispute opened first (0: none).
-
-        Ids grow with opening order, so the first open one is the smallest open id; the contract
-        keeps a linked list to find it in O(1).
-        """
-        open_ids = (
-            i
-            for i, d in self.state.disputes.items()
-            if d.claim_id == claim_id and d.phase != Phase.RESOLVED
-        )
-        return min(open_ids, default=0)
+        """DisputeGame.firstOpenDispute (adapters.memory.claims.first_open_dispute)."""
+        return claims.first_open_dispute(self.state, claim_id)
 
     def _proven_leaf(self, d: Dispute, step: int, entry: Entry, proof: Sequence[bytes]) -> bytes:
         packed = entry.packed(step)  # proof items were width-checked before any effect

@@ -101,6 +101,8 @@ def dump_state(state: ArenaState) -> Any:
             "disqualified": sorted(state.disqualified),
             "balance_of": state.balance_of,
             "disputes": {k: _record(d) for k, d in state.disputes.items()},
+            "leaders": state.leaders,
+            "held": state.held,
             "counts": (
                 state.agent_count,
                 state.league_count,
@@ -153,6 +155,8 @@ def load_state(data: Any) -> ArenaState:
     for k, v in st["disputes"].items():
         v["phase"] = Phase(v["phase"])
         state.disputes[int(k)] = Dispute(**v)
+    state.leaders = {int(k): [int(x) for x in v] for k, v in st.get("leaders", {}).items()}
+    state.held = {int(k): int(v) for k, v in st.get("held", {}).items()}
     (state.agent_count, state.league_count, state.round_count, state.dispute_count) = st["counts"]
     return state
 

@@ -88,6 +88,7 @@ class Round:
     seed_fixed: bool = False
     settled: bool = False
     seed: bytes = ZERO32
+    ranked_claims: int = 0
 
     def info(self) -> RoundInfo:
         return RoundInfo(
@@ -100,6 +101,7 @@ class Round:
             self.seed_fixed,
             self.settled,
             self.seed,
+            self.ranked_claims,
         )
 
 
@@ -157,6 +159,10 @@ class ArenaState:
     disqualified: set[tuple[int, int]] = field(default_factory=set)
     balance_of: dict[str, int] = field(default_factory=dict)
     disputes: dict[int, Dispute] = field(default_factory=dict)
+    leaders: dict[int, list[int]] = field(default_factory=dict)
+    """Arena._leaders: per round, the rank keys of the best claims counted so far, best first."""
+    held: dict[int, int] = field(default_factory=dict)
+    """Arena.held and heldReward: claims counted while disputed -> their reserved reward."""
     agent_count: int = 0
     league_count: int = 0
     round_count: int = 0

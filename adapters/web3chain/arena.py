@@ -145,8 +145,8 @@ class ArenaMethods:
         self.transact(ARENA, "submitClaim", round_id, agent_id, claim_root, list(scores))
         return claim_id_of(round_id, agent_id)
 
-    def settle_round(self, round_id: int, ranked: Sequence[ClaimOpening]) -> None:
-        self.transact(ARENA, "settleRound", round_id, [c.as_abi() for c in ranked])
+    def settle_round(self, round_id: int, batch: Sequence[ClaimOpening]) -> None:
+        self.transact(ARENA, "settleRound", round_id, [c.as_abi() for c in batch])
 
     def withdraw(self, amount: int) -> None:
         self.transact(ARENA, "withdraw", amount)
@@ -263,6 +263,12 @@ class ArenaMethods:
 
     def claim_commit(self, claim_id: int) -> bytes:
         return bytes(self.call(ARENA, "claimCommit", claim_id))
+
+    def is_held(self, claim_id: int) -> bool:
+        return bool(self.call(ARENA, "held", claim_id))
+
+    def held_reward(self, claim_id: int) -> int:
+        return int(self.call(ARENA, "heldReward", claim_id))
 
     def is_disqualified(self, agent_id: int, league_id: int) -> bool:
         return bool(self.call(ARENA, "disqualified", agent_id, league_id))

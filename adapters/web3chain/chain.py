@@ -123,8 +123,9 @@ class Web3Chain(ArenaMethods):
         return contract
 
     def _fork(self, signer: Signer) -> Web3Chain:
-        """Same endpoint and bound contracts, another signing key (Arena ``with_signer``)."""
-        other = Web3Chain(self.url, signer, receipt_timeout=self.receipt_timeout, rpc=self.rpc)
+        """Same endpoint and bound contracts, another signing key (Arena ``with_signer``); a
+        subclass (node.testing's still-clock anvil) stays itself."""
+        other = type(self)(self.url, signer, receipt_timeout=self.receipt_timeout, rpc=self.rpc)
         for bound in self.contracts.values():
             other.bind(bound.name, bound.address, bound.abi)
         return other

@@ -16,6 +16,7 @@ from node.cli.usage import OneLineUsageGroup
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "agent": ("node.cli.agent", "agent", "An owner's agents: register with a stake, status, unstake..."),
     "chain": ("node.cli.chain", "chain", "Local devnet: anvil with the contracts deployed; status, stop."),
+    "dashboard": ("node.cli.dashboard", "dashboard_cmd", "Live read-only web pages: leagues, disputes, replays, sim runs."),
     "demo": ("node.cli.demo", "demo", "A full league round with a cheater and a hostile agent, settled."),
     "doctor": ("node.cli.doctor", "doctor", "Check Python, wasmtime, anvil/forge/solc, database, plugins."),
     "init": ("node.cli.sim", "init_cmd", "Scaffold a scenario file NAME.yaml with every layer named."),
@@ -29,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "scenarios": ("node.cli.sim", "scenarios_group", "Built-in scenarios shipped with the node."),
     "sim": ("node.cli.sim_verify", "sim_group", "Simulator trace verification."),
     "submit": ("node.cli.submit", "submit_cmd", "Claim open rounds for the agents and defend every claim."),
+    "sweep": ("node.cli.sweep", "sweep_cmd", "Run a scenario over a grid of overrides and seeds; CSV, HTML."),
     "validate": ("node.cli.validate", "validate_cmd", "Check a scenario's properties over a trace."),
     "verify": ("node.cli.verify", "verify_cmd", "Verify every claim and dispute the wrong ones to the end."),
     "wasm": ("node.cli.wasm", "wasm", "Agent sandbox: run decisions, check modules against the profile."),

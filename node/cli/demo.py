@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
@@ -19,6 +20,10 @@ from node.cli.common import (
     titled_table,
 )
 from node.cli.options import CHAIN_HELP, output_option, workers_option
+
+if TYPE_CHECKING:
+    from adapters.base import ArenaAdapter
+    from node.db.engine import Database
 
 DEFAULT_OUT = Path("runs/demo")
 DEFAULT_DB_NAME = "nets.db"
@@ -43,9 +48,24 @@ DEFAULT_DB_NAME = "nets.db"
 @click.option(
     "--full-addresses", is_flag=True, help="Print whole addresses (else their first 12 characters)."
 )
+@click.option(
+    "--dashboard",
+    "dashboard_port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    is_flag=False,
+    flag_value=8750,
+    help="Then serve the round in `nets dashboard` on 127.0.0.1 (port 8750 unless given).",
+)
 @json_option
 def demo(
-    chain: str, workers: int, db_url: str | None, out: str, full_addresses: bool, as_json: bool
+    chain: str,
+    workers: int,
+    db_url: str | None,
+    out: str,
+    full_addresses: bool,
+    dashboard_port: int | None,
+    as_json: bool,
 ) -> None:
     """Run a full league round with a cheater and a hostile agent, and settle it."""
     from adapters.errors import AdapterError
@@ -81,15 +101,21 @@ def demo(
         # Progress on stderr: one line per phase (a log when stderr is not a terminal), under
         # a spinner that shows the demo is alive. --json keeps both streams to JSON.
         status = nullcontext() if as_json else err_console.status("starting", spinner="dots")
-        with opened, status:
+        with opened:
+            with status:
 
-            def phase(text: str) -> None:
-                if not as_json:
-                    err_console.print(f"[dim]demo:[/] {escape(text)}")
+                def phase(text: str) -> None:
+                    if not as_json:
+                        err_console.print(f"[dim]demo:[/] {escape(text)}")
 
-            result = run_demo(
-                db, opened.adapter, adapter_name=chain, workers=workers, out=out_dir, progress=phase
-            )
+                result = run_demo(
+                    db, opened.adapter, adapter_name=chain, workers=workers, out=out_dir,
+                    progress=phase,
+                )  # fmt: skip
+            if dashboard_port is not None:  # the chain lives only as long as this command
+                _print(result, db_url, full_addresses)
+                _serve(db, opened.adapter, out_dir, dashboard_port)
+                return
     finally:
         db.close()
     result.extra["database"] = db_url
@@ -97,6 +123,15 @@ def demo(
         print_json(result.to_json() | {"database": db_url})
         return
     _print(result, db_url, full_addresses)
+
+
+def _serve(db: Database, adapter: ArenaAdapter, out_dir: Path, port: int) -> None:
+    from node.cli.dashboard import serve
+    from node.dashboard import Source
+
+    source = Source(db, adapter.chain_id, adapter)
+    console.print(f"the demo round: http://127.0.0.1:{port}/rounds/1", markup=False)
+    serve(source, traces=out_dir, host="127.0.0.1", port=port, token=None)
 
 
 def _print(result: object, db_url: str, full_addresses: bool) -> None:

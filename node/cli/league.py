@@ -17,12 +17,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from node.cli.chain_context import SignerChoice, chain_options, open_node, signer_options
 from node.cli.common import BadInput, console, err_console, json_option, print_json, titled_table
+from node.cli.executor_options import executor_options, opened_executor
 from node.cli.match import report_table
 from node.cli.options import SEED, workers_option
 from node.db import Outbox
 from node.league.catalog import league_files, resolve_league
 from node.league.definition import LeagueDefinition, LeagueError, load_league
-from node.league.rounds import RoundResult, RoundSpec, default_workers, run_round
+from node.league.rounds import RoundResult, RoundSpec, run_round
 from node.wasm import AgentFileError, load_agent_file
 
 if TYPE_CHECKING:
@@ -158,12 +159,15 @@ def round_report(result: RoundResult) -> dict[str, Any]:
     "--round-seed", default="0", show_default=True, type=SEED, help="Round seed: INT or 0xHEX."
 )
 @workers_option(default=None)
+@executor_options
 @json_option
 def play_cmd(
     league_ref: str,
     agents: tuple[str, ...],
     round_seed: int,
     workers: int | None,
+    executor: str,
+    ray_address: str | None,
     as_json: bool,
 ) -> None:
     """Play one round of the league locally: every match of every agent, and their claims."""
@@ -178,20 +182,23 @@ def play_cmd(
         seed,
     )
     total = len(codes) * spec.matches_per_round
-    with Progress(
-        TextColumn("matches"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=as_json,
-    ) as progress:
+    with (
+        opened_executor(executor, workers, ray_address) as runner,
+        Progress(
+            TextColumn("matches"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=as_json,
+        ) as progress,
+    ):
         task = progress.add_task("round", total=total)
         result = run_round(
             spec,
             codes,
-            workers=workers or default_workers(),
+            executor=runner,
             progress=lambda done: progress.advance(task, done),
         )
     report = round_report(result)

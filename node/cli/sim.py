@@ -288,7 +288,8 @@ output:
     type=click.Path(file_okay=False),
     help="Directory to create NAME.yaml in.",
 )
-def init_cmd(name: str, directory: str) -> None:
+@json_option
+def init_cmd(name: str, directory: str, as_json: bool) -> None:
     """Scaffold a scenario file NAME.yaml (a marketplace with every layer named)."""
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", name) or name.startswith("."):
         raise BadInput(f"scenario name {name!r}: use letters, digits, '_', '-', '.' (at most 100)")
@@ -302,6 +303,9 @@ def init_cmd(name: str, directory: str) -> None:
             fh.write(INIT_TEMPLATE.format(name=name, layers=layers))
     except OSError as exc:
         raise BadInput(f"cannot write {target}: {exc.strerror or exc}") from None
+    if as_json:
+        print_json({"created": str(target)})
+        return
     console.print(f"created {escape(str(target))}: run it with `nets run {escape(str(target))}`")
 
 

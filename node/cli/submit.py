@@ -18,6 +18,7 @@ import click
 
 from node.cli.chain_context import SignerChoice, chain_options, open_node, signer_options
 from node.cli.common import UINT256, BadInput, console, json_option, one_line, print_json
+from node.cli.executor_options import executor_options, opened_executor
 from node.cli.options import AMOUNT_OR_ZERO, workers_option
 
 if TYPE_CHECKING:
@@ -34,8 +35,8 @@ def _interval(_ctx: click.Context, _param: click.Parameter, value: float) -> flo
 
 
 def node_options(func: Any) -> Any:
-    """--chain, --db, the signer options, --once, --interval, --workers (shared with
-    `nets verify`)."""
+    """--chain, --db, the signer options, --once, --interval, --workers, --executor,
+    --ray-address (shared with `nets verify`)."""
     options = [
         click.option("--once", is_flag=True, help="Run until idle, then exit (else follow)."),
         click.option(
@@ -50,7 +51,7 @@ def node_options(func: Any) -> Any:
     ]
     for option in reversed(options):
         func = option(func)
-    return chain_options(signer_options(func))
+    return chain_options(signer_options(executor_options(func)))
 
 
 class StopSignal:
@@ -187,6 +188,8 @@ def submit_cmd(
     once: bool,
     interval: float,
     workers: int,
+    executor: str,
+    ray_address: str | None,
     as_json: bool,
 ) -> None:
     """Claim open rounds for the agents and defend every claim in its disputes."""
@@ -205,7 +208,10 @@ def submit_cmd(
         except BadInput as exc:
             raise BadInput(f"--register: {exc.format_message()}") from None
         plans.append(AgentPlan(program.code, stake, label=path))
-    with open_node(chain, db_url, signer) as (adapter, db, name):
+    with (
+        open_node(chain, db_url, signer) as (adapter, db, name),
+        opened_executor(executor, workers, ray_address) as runner,
+    ):
         known: dict[int, AgentPlan] = {}
         for agent_id in agent_ids:
             info = adapter.agent(agent_id)
@@ -226,7 +232,7 @@ def submit_cmd(
                             owner=info.owner, abi_version=info.abi_version,
                             registered_block=info.registered_block, mine=True)  # fmt: skip
             known[agent_id] = AgentPlan(code, 0)
-        submitter = Submitter(db, adapter, plans, adapter_name=name, workers=workers, known=known)
+        submitter = Submitter(db, adapter, plans, adapter_name=name, executor=runner, known=known)
         submitter.log.sink = sink_for(as_json, console, sys.stdout)
         submitter.enroll()
 

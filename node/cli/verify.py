@@ -10,6 +10,7 @@ import click
 
 from node.cli.chain_context import SignerChoice, open_node
 from node.cli.common import console, json_option
+from node.cli.executor_options import opened_executor
 from node.cli.submit import node_options, print_report, run_role
 
 
@@ -24,18 +25,23 @@ def verify_cmd(
     once: bool,
     interval: float,
     workers: int,
+    executor: str,
+    ray_address: str | None,
     no_settle: bool,
     as_json: bool,
 ) -> None:
     """Verify every claim, dispute the wrong ones to the end, settle finished rounds."""
     from node.roles.verifier import Verifier
 
-    with open_node(chain, db_url, signer) as (adapter, db, name):
+    with (
+        open_node(chain, db_url, signer) as (adapter, db, name),
+        opened_executor(executor, workers, ray_address) as runner,
+    ):
         verifier = Verifier(
             db,
             adapter,
             adapter_name=name,
-            workers=workers,
+            executor=runner,
             settle=not no_settle,
         )
         run_role(verifier, once=once, interval=interval, as_json=as_json)

@@ -1,5 +1,6 @@
 """Leagues: definitions (YAML, the Arena's league terms) and round execution."""
 
+from node.executor.local import default_workers
 from node.league.catalog import LEAGUES_DIR, league_files, resolve_league
 from node.league.definition import LeagueDefinition, LeagueError, load_league, parse_league
 from node.league.rounds import (
@@ -7,7 +8,6 @@ from node.league.rounds import (
     MatchRecord,
     RoundResult,
     RoundSpec,
-    default_workers,
     play_match,
     run_round,
 )

@@ -12,7 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from adapters.arena_ops import VOIDED, ClaimOpening, LeagueConfig, claim_id_of
+from adapters.arena_ops import (
+    RANKED,
+    VOIDED,
+    ClaimOpening,
+    LeagueConfig,
+    claim_id_of,
+    settle_batch_size,
+)
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
 from adapters.events import ChainEvent, EventCursor, all_events
@@ -254,17 +261,43 @@ def live_openings(adapter: ArenaAdapter, round_id: int) -> list[ClaimOpening]:
     return openings
 
 
+def uncounted(
+    adapter: ArenaAdapter, round_id: int, openings: Sequence[ClaimOpening]
+) -> list[ClaimOpening]:
+    """The openings whose claims no settlement batch has counted yet (neither final nor held)."""
+    rest: list[ClaimOpening] = []
+    for opening in openings:
+        claim_id = claim_id_of(round_id, opening.agent_id)
+        if adapter.claim_commit(claim_id) != RANKED and not adapter.is_held(claim_id):
+            rest.append(opening)
+    return rest
+
+
+def count_rest(adapter: ArenaAdapter, round_id: int) -> bool:
+    """Send what is left of the round's settlement in batches of settle_batch_size (each under
+    128 KiB and 16,777,216 gas), continuing whatever other callers counted; an empty batch
+    finishes a round whose uncounted claims were all voided."""
+    matches = adapter.league(adapter.round(round_id).league_id).matches_per_round
+    rest = uncounted(adapter, round_id, live_openings(adapter, round_id))
+    size = settle_batch_size(matches)
+    for start in range(0, len(rest), size):
+        adapter.settle_round(round_id, rest[start : start + size])
+    if not rest:
+        adapter.settle_round(round_id, [])
+    return True
+
+
 def settle_round(db: Database, adapter: ArenaAdapter, round_id: int) -> list[ClaimOpening]:
-    """Settle the round with its live claims ranked; returns the ranking it settled with."""
-    ranked = live_openings(adapter, round_id)
+    """Settle the round in batches (count_rest); returns the ranking of its live claims."""
     perform(
         Outbox(db, adapter.chain_id),
         "settle",
         [round_id],
         {},
         check=lambda: True if adapter.round(round_id).settled else None,
-        send=lambda: adapter.settle_round(round_id, ranked) or True,
+        send=lambda: count_rest(adapter, round_id),
     )
+    ranked = live_openings(adapter, round_id)
     info = adapter.round(round_id)
     repo.save_round(db, adapter.chain_id, round_id, info.league_id, status="settled")
     for opening in ranked:

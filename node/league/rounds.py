@@ -1,29 +1,27 @@
-"""Round execution: every match of every entrant, in parallel processes, as claims.
+"""Round execution: every match of every entrant, in parallel, as claims.
 
 A round plays ``matches_per_round`` matches per agent; match ``i`` of agent ``a`` is seeded by
 ``match_seed(round_seed, a, i)``. Each agent's claim is the RFC 9162 root over its match
 summaries in match order, posted with the per-match scores.
 
-Parallelism: AgentProgram is not thread-safe and compiles per process, so matches run in a
-ProcessPoolExecutor (forkserver start method with the runner preloaded, else spawn). The
-initializer ships the round (system, params, fuel) and every distinct agent code once per
-worker; each worker compiles a code the first time a task needs it and keeps it by code
-hash. Tasks are strided chunks of (agent, match) pairs so the per-task overhead is paid a few
-times per worker, not once per match. Results are identical to an in-process run:
-every match depends only on its seed and the agent code, and results are placed by
-(agent, match index), never by completion order.
+Parallelism goes through an executor (node.executor: ``local`` processes or ``ray`` tasks).
+``RoundWork`` carries the round (system, params, fuel) and every distinct agent code and is
+shipped once per worker; a worker compiles a code the first time a chunk needs it and keeps
+it by code hash (AgentProgram is not thread-safe, so it is never shared across processes).
+Tasks are strided chunks of (agent, match) pairs so the per-task overhead is paid a few times
+per worker, not once per match. Results are identical whichever executor runs them: every
+match depends only on its seed and the agent code, and results are placed by (agent, match
+index), never by completion order.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.context import BaseContext
+from typing import Any
 
+from node.executor.base import Executor, strided
+from node.executor.local import LocalExecutor
 from node.match import MatchResult, run_match
 from node.systems.base import System, load_system
 from node.trace import MatchSummary, claim_root, keccak256, match_seed
@@ -127,29 +125,49 @@ def play_match(
     )
 
 
-# -- the worker side ---------------------------------------------------------------------------
+# -- the work ---------------------------------------------------------------------------------
 
 Task = tuple[int, int]
 """(agent id, match index)."""
 
+Played = list[tuple[MatchRecord, MatchResult | None]]
+
 
 @dataclass
-class _Worker:
+class RoundWork:
+    """What every chunk of a round shares; pickled without its caches (rebuilt per worker)."""
+
     spec: RoundSpec
     codes: Mapping[int, bytes]
     keep_traces: bool
-    system: System = field(init=False)
-    programs: dict[bytes, AgentProgram] = field(default_factory=dict, init=False)
+    _system: System | None = field(default=None, init=False, repr=False, compare=False)
+    _programs: dict[bytes, AgentProgram] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
-    def __post_init__(self) -> None:
-        self.system = load_system(self.spec.system)
+    def __getstate__(self) -> dict[str, Any]:
+        # equal codes become one object, which pickle then writes once
+        distinct: dict[bytes, bytes] = {}
+        codes = {agent_id: distinct.setdefault(code, code) for agent_id, code in self.codes.items()}
+        return {"spec": self.spec, "codes": codes, "keep_traces": self.keep_traces}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._system = None
+        self._programs = {}
+
+    @property
+    def system(self) -> System:
+        if self._system is None:
+            self._system = load_system(self.spec.system)
+        return self._system
 
     def program(self, agent_id: int) -> AgentProgram:
         code = self.codes[agent_id]
         code_hash = keccak256(code)
-        program = self.programs.get(code_hash)
+        program = self._programs.get(code_hash)
         if program is None:
-            program = self.programs[code_hash] = AgentProgram.load(code)
+            program = self._programs[code_hash] = AgentProgram.load(code)
         return program
 
     def play(self, task: Task) -> tuple[MatchRecord, MatchResult | None]:
@@ -170,54 +188,11 @@ class _Worker:
         )
         return record, (result if self.keep_traces else None)
 
-    def play_chunk(self, chunk: Sequence[Task]) -> list[tuple[MatchRecord, MatchResult | None]]:
+    def __call__(self, chunk: Sequence[Task]) -> Played:
         return [self.play(task) for task in chunk]
 
 
-_worker: _Worker | None = None
-
-
-def _init_worker(spec: RoundSpec, codes: Mapping[int, bytes], keep_traces: bool) -> None:
-    global _worker
-    # Ctrl-C reaches the whole process group: the driver decides when to stop (a role finishes
-    # its step), so a worker must not die under it mid-batch.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = _Worker(spec, codes, keep_traces)
-
-
-def _play_chunk(chunk: Sequence[Task]) -> list[tuple[MatchRecord, MatchResult | None]]:
-    assert _worker is not None, "worker not initialised"
-    return _worker.play_chunk(chunk)
-
-
 # -- the driver --------------------------------------------------------------------------------
-
-
-def pool_context(name: str = "forkserver") -> BaseContext:
-    """The start method for round workers: a forkserver that has imported the runner once (so
-    each worker starts without re-importing wasmtime and the systems), else spawn. Never plain
-    fork: the parent may hold a wasmtime engine, which a forked child must not inherit."""
-    if name == "forkserver" and name in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-        return context
-    return multiprocessing.get_context("spawn" if name == "forkserver" else name)
-
-
-def default_workers() -> int:
-    return os.cpu_count() or 1
-
-
-def chunked(tasks: Sequence[Task], workers: int, per_worker: int = 4) -> list[list[Task]]:
-    """About ``per_worker`` chunks per worker: few enough to keep overhead low, enough to balance.
-
-    Chunks are strided (chunk k holds tasks k, k + n, k + 2n, ...) so that one agent's matches,
-    which tend to be alike in length, spread over every chunk instead of filling one.
-    """
-    if not tasks:
-        return []
-    count = min(len(tasks), max(1, workers * per_worker))
-    return [list(tasks[start::count]) for start in range(count)]
 
 
 def run_round(
@@ -225,53 +200,33 @@ def run_round(
     agents: Mapping[int, bytes],
     *,
     workers: int | None = None,
+    executor: Executor | None = None,
     keep_traces: bool = False,
     progress: ProgressCallback | None = None,
-    mp_context: str = "forkserver",
 ) -> RoundResult:
     """Play every match of the round for ``agents`` (agent id -> code bytes).
 
-    ``workers`` processes (default: one per CPU); 1 plays in this process. ``keep_traces``
-    returns the full MatchResults (entries and final states) besides the records.
+    On ``executor`` when given, else on ``workers`` local processes (default: one per CPU; 1
+    plays in this process). ``keep_traces`` returns the full MatchResults (entries and final
+    states) besides the records.
     """
     for agent_id in agents:
         if not 0 <= agent_id < 2**64:
             raise ValueError(f"agent id out of uint64 range: {agent_id}")
-    workers = default_workers() if workers is None else workers
-    if workers < 1:
-        raise ValueError("workers must be at least 1")
+    runner = executor if executor is not None else LocalExecutor(workers)
     tasks: list[Task] = [
         (agent_id, index) for agent_id in sorted(agents) for index in range(spec.matches_per_round)
     ]
     codes = {agent_id: bytes(code) for agent_id, code in agents.items()}
     played: dict[Task, tuple[MatchRecord, MatchResult | None]] = {}
-
-    def collect(batch: Iterable[tuple[MatchRecord, MatchResult | None]]) -> None:
-        count = 0
+    chunks = strided(tasks, runner.chunk_count(len(tasks)))
+    for batch in runner.map_chunks(RoundWork(spec, codes, keep_traces), chunks):
         for record, result in batch:
             played[(record.agent_id, record.match_index)] = (record, result)
-            count += 1
         if progress is not None:
-            progress(count)
-
-    workers = min(workers, max(1, len(tasks)))
-    if workers == 1:
-        worker = _Worker(spec, codes, keep_traces)
-        for chunk in chunked(tasks, 1, per_worker=max(1, len(tasks) // 16)):
-            collect(worker.play_chunk(chunk))
-    else:
-        context = pool_context(mp_context)
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(spec, codes, keep_traces),
-        ) as pool:
-            futures = [pool.submit(_play_chunk, chunk) for chunk in chunked(tasks, workers)]
-            for future in as_completed(futures):
-                collect(future.result())
-
-    return RoundResult(spec, _assemble(spec, codes, played), workers)
+            progress(len(batch))
+    workers_used = min(runner.workers, max(1, len(chunks)))
+    return RoundResult(spec, _assemble(spec, codes, played), workers_used)
 
 
 def _assemble(

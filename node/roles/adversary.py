@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.arena_ops import Entry, Summary
+from node.executor.base import Executor
 from node.league.rounds import ProgressCallback, RoundSpec, play_match
 from node.match import INVALID_ACTION, OK
 from node.merkle import merkle_root
@@ -45,10 +46,10 @@ class MatchForgery:
         self,
         spec: RoundSpec,
         agents: Mapping[int, bytes],
-        workers: int,
+        executor: Executor,
         progress: ProgressCallback | None = None,
     ) -> dict[int, ClaimHeader]:
-        headers = honest_headers(spec, agents, workers, progress)
+        headers = honest_headers(spec, agents, executor, progress)
         for agent_id, code in agents.items():
             summaries = list(headers[agent_id].summaries)
             summaries[self.target] = self.forge(spec, agent_id, code).summary
@@ -128,12 +129,12 @@ class MadeUpRoot:
         self,
         spec: RoundSpec,
         agents: Mapping[int, bytes],
-        workers: int,
+        executor: Executor,
         progress: ProgressCallback | None = None,
     ) -> dict[int, ClaimHeader]:
         return {
             agent_id: MadeUpHeader(header.summaries, keccak256(b"made up" + header.root))
-            for agent_id, header in honest_headers(spec, agents, workers, progress).items()
+            for agent_id, header in honest_headers(spec, agents, executor, progress).items()
         }
 
     def match(self, spec: RoundSpec, agent_id: int, code: bytes, index: int) -> ClaimedMatch:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from adapters.arena_ops import Entry, Summary
+from node.executor.base import Executor
 from node.league.rounds import ProgressCallback, RoundSpec, play_match, run_round
 from node.merkle import inclusion_proof, merkle_root
 
@@ -65,7 +66,7 @@ class ClaimStrategy(Protocol):
         self,
         spec: RoundSpec,
         agents: Mapping[int, bytes],
-        workers: int,
+        executor: Executor,
         progress: ProgressCallback | None = None,
     ) -> dict[int, ClaimHeader]: ...
 
@@ -75,14 +76,14 @@ class ClaimStrategy(Protocol):
 def honest_headers(
     spec: RoundSpec,
     agents: Mapping[int, bytes],
-    workers: int,
+    executor: Executor,
     progress: ProgressCallback | None = None,
 ) -> dict[int, ClaimHeader]:
-    """Every agent's true claim, its matches played in ``workers`` processes (``progress``
-    is told how many matches each finished batch held)."""
+    """Every agent's true claim, its matches played on ``executor`` (``progress`` is told how
+    many matches each finished batch held)."""
     if not agents:
         return {}
-    result = run_round(spec, agents, workers=workers, progress=progress)
+    result = run_round(spec, agents, executor=executor, progress=progress)
     return {
         entry.agent_id: ClaimHeader(
             tuple(Summary(r.seed, r.trace_root, r.steps, r.score) for r in entry.matches)
@@ -101,10 +102,10 @@ class HonestStrategy:
         self,
         spec: RoundSpec,
         agents: Mapping[int, bytes],
-        workers: int,
+        executor: Executor,
         progress: ProgressCallback | None = None,
     ) -> dict[int, ClaimHeader]:
-        return honest_headers(spec, agents, workers, progress)
+        return honest_headers(spec, agents, executor, progress)
 
     def match(self, spec: RoundSpec, agent_id: int, code: bytes, index: int) -> ClaimedMatch:
         return honest_match(spec, agent_id, code, index)

@@ -99,19 +99,21 @@ def drive(
     *,
     max_steps: int = 10_000,
 ) -> int:
-    """Step every role until the round is settled; returns the number of passes.
+    """Step every role until the round is settled and its disputes have ended (a dispute holds
+    back only its own claim, so a round may settle first); returns the number of passes.
 
     Time moves only when no role acted in a whole pass: to the seed block (mining), past a
     move deadline when a dispute is open, else past the submission then challenge deadline.
     """
     for passes in range(1, max_steps + 1):
-        if adapter.round(round_id).settled:
+        info = adapter.round(round_id)
+        if info.settled and not info.open_disputes:
             return passes
         acted = sum(role.step() for role in roles)
         if acted:
             continue
         info = adapter.round(round_id)
-        if info.settled:
+        if info.settled and not info.open_disputes:
             return passes
         now = adapter.block_time()
         if not info.seed_fixed and adapter.block_number() <= info.seed_block:

@@ -12,8 +12,11 @@ from adapters.events import all_events
 from node.db import repo
 from node.db.engine import Database
 from node.db.models import DisputeRow
+from node.executor.base import Executor
+from node.executor.local import LocalExecutor
 from node.roles.claims import ClaimedMatch, ClaimHeader, ClaimStrategy, HonestStrategy
 from node.roles.common import RoleBase
+from node.roles.settlement import settle_due_rounds
 from node.roles.spec import round_spec
 from node.trace import keccak256
 
@@ -42,13 +45,15 @@ class Submitter(RoleBase):
         *,
         adapter_name: str = "memory",
         workers: int = 1,
+        executor: Executor | None = None,
         known: dict[int, AgentPlan] | None = None,
     ) -> None:
         """``plans`` are registered and staked by ``enroll``; ``known`` are agents already
-        registered by this owner (agent id -> plan)."""
+        registered by this owner (agent id -> plan). Matches run on ``executor``, else in
+        ``workers`` local processes."""
         super().__init__(db, adapter, adapter_name)
         self.plans = list(plans)
-        self.workers = workers
+        self.executor: Executor = executor or LocalExecutor(workers)
         self.agents: dict[int, AgentPlan] = dict(known or {})
         self._headers: dict[tuple[int, int], ClaimHeader] = {}
         self._matches: dict[tuple[int, int, int], ClaimedMatch] = {}
@@ -124,7 +129,7 @@ class Submitter(RoleBase):
                 {
                     (round_id, a): h
                     for a, h in plan.strategy.headers(
-                        spec, {agent_id: plan.code}, self.workers
+                        spec, {agent_id: plan.code}, self.executor
                     ).items()
                 }
             )
@@ -193,7 +198,7 @@ class Submitter(RoleBase):
         by_strategy: dict[int, tuple[ClaimStrategy, dict[int, bytes]]] = {}
         for agent_id in missing:
             plan = self.agents[agent_id]
-            # Every honest agent in one batch (one process pool); each adversary on its own.
+            # Every honest agent in one batch (one round on the executor); each adversary on its own.
             key = 0 if isinstance(plan.strategy, HonestStrategy) else id(plan.strategy)
             group = by_strategy.setdefault(key, (plan.strategy, {}))
             group[1][agent_id] = plan.code
@@ -202,7 +207,7 @@ class Submitter(RoleBase):
         ) as advance:
             for strategy, codes in by_strategy.values():
                 for agent_id, header in strategy.headers(
-                    spec, codes, self.workers, advance
+                    spec, codes, self.executor, advance
                 ).items():
                     self._headers[(round_id, agent_id)] = header
 
@@ -257,13 +262,26 @@ class Submitter(RoleBase):
     # -- the loop ------------------------------------------------------------------------------
 
     def step(self) -> int:
-        """Follow the chain, fix ready seeds, submit due claims, answer pending moves."""
+        """Follow the chain, fix ready seeds, submit due claims, answer pending moves, settle."""
         if not self._enrolled:
             self.enroll()
         self.follow()
-        done = self.fix_seeds() + self.submit_claims() + self.defend()
+        done = self.fix_seeds() + self.submit_claims() + self.defend() + self.settle_rounds()
         self.watch_windows()
         return done
+
+    def settle_rounds(self) -> int:
+        """Settle (or continue settling) every due round this node claimed in: its rewards and
+        free stake wait for it."""
+        mine = [
+            row.round_id
+            for row in self.open_rounds()
+            if any(
+                self.adapter.claim_commit(claim_id_of(row.round_id, agent_id)) != bytes(32)
+                for agent_id in self.agents
+            )
+        ]
+        return len(settle_due_rounds(self, mine))
 
     def watch_windows(self) -> None:
         """Warn (once each) when a submission window is closing, or has closed, on a claim

@@ -9,16 +9,17 @@ from typing import Any
 
 from adapters.arena_ops import NO_ENTRY, VOIDED, Entry, Phase, Summary, Verdict, claim_id_of
 from adapters.base import ArenaAdapter
-from adapters.errors import ChainError
 from adapters.events import ChainEvent, EventCursor, all_events
 from node.db import repo
 from node.db.engine import Database
 from node.db.models import DisputeRow
-from node.league import actions
+from node.executor.base import Executor
+from node.executor.local import LocalExecutor
 from node.league.rounds import play_match, run_round
 from node.match import MatchResult
 from node.roles.codes import recover
 from node.roles.common import RoleBase
+from node.roles.settlement import settle_due_rounds
 from node.roles.spec import round_spec, spec_system
 from node.trace import keccak256
 
@@ -102,11 +103,12 @@ class Verifier(RoleBase):
         *,
         adapter_name: str = "memory",
         workers: int = 1,
+        executor: Executor | None = None,
         policy: ChallengePolicy | None = None,
         settle: bool = True,
     ) -> None:
         super().__init__(db, adapter, adapter_name)
-        self.workers = workers
+        self.executor: Executor = executor or LocalExecutor(workers)
         self.policy = policy or ChallengePolicy()
         self.settle = settle
         self.checks: dict[tuple[int, int], ClaimCheck] = {}
@@ -199,7 +201,7 @@ class Verifier(RoleBase):
                 with self.log.task(
                     f"replaying round {row.round_id}", len(codes) * spec.matches_per_round
                 ) as advance:
-                    replay = run_round(spec, codes, workers=self.workers, progress=advance)
+                    replay = run_round(spec, codes, executor=self.executor, progress=advance)
             for claim in claims:
                 if replay is None or claim.agent_id not in codes:
                     continue
@@ -383,20 +385,10 @@ class Verifier(RoleBase):
     def settle_rounds(self) -> int:
         if not self.settle:
             return 0
-        done = 0
-        for row in self.open_rounds():
-            info = self.adapter.round(row.round_id)
-            if info.settled or self.now() <= info.challenge_deadline or info.open_disputes:
-                continue
-            try:
-                actions.settle_round(self.db, self.adapter, row.round_id)
-            except ChainError as exc:  # logged; tried again next step
-                self.log.refuse(f"settle {row.round_id}", exc.name, error=str(exc))
-                continue
-            self.log.did(f"settle round {row.round_id}")
-            self.settled.append(row.round_id)
-            done += 1
-        return done
+        # Open disputes hold back only their own claims (held), not the round.
+        done = settle_due_rounds(self, [row.round_id for row in self.open_rounds()])
+        self.settled.extend(done)
+        return len(done)
 
     # -- the loop ------------------------------------------------------------------------------
 

@@ -148,7 +148,8 @@ class Scenario(_Strict):
     duration: str = "ticks: 10000"
     metrics: list[str] = Field(default_factory=list)
     output: OutputSpec = Field(default_factory=OutputSpec)
-    # Nanda Town keys for distributed runs and middleware: accepted, not used.
+    # Nanda Town keys for distributed runs and middleware: accepted; `parallel` + `workers` size
+    # `nets sweep`'s local pool (node.sim.sweep.nanda_workers), the others are not used.
     middleware: list[dict[str, Any]] = Field(default_factory=lambda: list[dict[str, Any]]())
     parallel: bool = False
     workers: int = Field(default=1, ge=1)

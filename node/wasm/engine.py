@@ -24,6 +24,7 @@ import wasmtime
 
 from node.wasm.fastcall import I32_KIND, I64_KIND, Handle, export
 from node.wasm.limits import MAX_FUEL, MAX_PAGES, PAGE_SIZE
+from node.wasm.meter import meter_entries
 from node.wasm.opcodes import I64, MEMORY
 from node.wasm.rewrite import export_host_view
 from node.wasm.validator import Module
@@ -107,7 +108,7 @@ class Compiled:
     """
 
     def __init__(self, code: bytes, module: Module) -> None:
-        host_code, self.host_exports = export_host_view(code, module)
+        host_code, self.host_exports = export_host_view(meter_entries(code, module), module)
         self.module = wasmtime.Module(engine(), host_code)
         self.validated = module
         self.abi = module.abi

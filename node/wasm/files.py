@@ -33,8 +33,13 @@ def load_agent_file(path: str | Path) -> bytes:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise AgentFileError(f"agent file {path} is not UTF-8 text") from None
+    return assemble_wat(text, f"agent file {path}")
+
+
+def assemble_wat(text: str, source: str = "WAT text") -> bytes:
+    """The module WAT ``text`` assembles to; AgentFileError '<source>: bad WAT: <first line>'."""
     try:
         return bytes(wasmtime.wat2wasm(text))
     except Exception as exc:
         first_line = (str(exc).strip().splitlines() or ["invalid WAT"])[0]
-        raise AgentFileError(f"agent file {path}: bad WAT: {first_line}") from None
+        raise AgentFileError(f"{source}: bad WAT: {first_line}") from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from node.wasm.limits import PAGE_SIZE
-from node.wasm.opcodes import CALL_ENTRY_COST, FREE_OPCODES, MEMORY
+from node.wasm.opcodes import FREE_OPCODES, MEMORY, entry_cost
 from node.wasm.validator import Function, Module
 
 M32 = 0xFFFFFFFF
@@ -159,6 +159,10 @@ def _build_tables() -> tuple[dict[int, Callable[[int], int]], dict[int, Callable
 UNARY, BINARY = _build_tables()
 
 
+def _entry(func: Function) -> int:
+    return entry_cost(len(func.locals) - len(func.type.params))
+
+
 class Instance:
     """A fresh instance: zeroed memory with data segments applied, globals at their inits."""
 
@@ -179,10 +183,10 @@ class Instance:
         mem = self.memory
         glob = self.globals
         budget = self.budget
-        used = self.used + CALL_ENTRY_COST
+        func = functions[func_index]
+        used = self.used + _entry(func)
         if used > budget:
             raise _OutOfFuel
-        func = functions[func_index]
         code = func.code
         last = len(code) - 1
         locs = args + [0] * (len(func.locals) - len(args))
@@ -261,10 +265,10 @@ class Instance:
                     last = len(code) - 1
                     stack.extend(results)
                 elif op == 0x10:
-                    used += CALL_ENTRY_COST
+                    callee = functions[a]
+                    used += _entry(callee)
                     if used > budget:
                         raise _OutOfFuel
-                    callee = functions[a]
                     n = len(callee.type.params)
                     args = stack[len(stack) - n :] if n else []
                     if n:

@@ -16,6 +16,14 @@ FREE_OPCODES = frozenset({0x00, 0x01, 0x02, 0x03, 0x05, 0x0B, 0x0F, 0x1A})
 """unreachable nop block loop else end return drop: cost 0; every other opcode costs 1."""
 CALL_ENTRY_COST = 1
 """Charged on entry to every function invocation (wasmtime charges each body 1 up front)."""
+LOCALS_PER_FUEL = 32
+"""Entering a function also costs 1 per this many declared locals (rounded down): the entry
+zeroes them, and unpriced a 255-local callee made a 2-fuel call cost ~1,800 gas on chain."""
+
+
+def entry_cost(declared_locals: int) -> int:
+    """Fuel charged on entering a function with ``declared_locals`` (params not counted)."""
+    return CALL_ENTRY_COST + declared_locals // LOCALS_PER_FUEL
 
 
 def fuel_cost(opcode: int) -> int:

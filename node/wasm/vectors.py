@@ -165,6 +165,22 @@ V1_SUM = """(module (memory (export "memory") 1)
       local.get $acc i64.const 31 i64.mul local.get $i i32.const 65500 i32.add i64.load8_u i64.add
       local.set $acc local.get $i i32.const 1 i32.add local.set $i br 0 end end local.get $acc))"""
 
+ENTRY_PRICE = """(module
+  (func $l31 (result i64) (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64
+    i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64) local.get 30)
+  (func $l32 (param i64) (result i64) (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32
+    i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) local.get 0 call $l31 i64.add)
+  (func $l255 (param i64) (result i64) (local i64) (local LOTS) local.get 0 i64.const 1 i64.add)
+  (func (export "decide") (param i64) (result i64) (local LOTS)
+    local.get 0 call $l32 call $l255 call $l32))""".replace("LOTS", " ".join(["i32"] * 254))
+"""Entry fuel by declared locals (1 + locals // 32): decide (254 declared: 7 extra), callees
+with 31 (none), 32 (1) and 255 (7), a 1-param callee; every budget up to the total."""
+V1_ENTRY_PRICE = """(module (memory (export "memory") 1)
+  (func (export "obs_ptr") (result i32) (local LOTS) i32.const 0)
+  (func (export "decide") (param i32) (result i64) (local i64 LOTS) local.get 0 i64.extend_i32_u))
+""".replace("LOTS", " ".join(["i64"] * 64))
+"""ABI v1: obs_ptr's entry (64 declared locals: 2 extra) and decide's (65: 2 extra)."""
+
 
 def cases() -> list[Case]:
     out = numeric_cases() + memory_cases()
@@ -176,6 +192,12 @@ def cases() -> list[Case]:
     full = AgentProgram.load(_wat(loop)).reference(_u64(50), 20_000)[2]
     budgets = [0, 1, 2, full - 1, full, full + 1, 20_000]
     out.append(Case("fuel edges", _wat(loop), [(_u64(50), b) for b in budgets]))
+    for label, text, obs in (
+        ("entry price of declared locals", ENTRY_PRICE, _u64(9)),
+        ("v1 entry price of declared locals", V1_ENTRY_PRICE, b"abc"),
+    ):
+        full = AgentProgram.load(_wat(text)).reference(obs, 20_000)[2]
+        out.append(Case(label, _wat(text), [(obs, b) for b in range(full + 2)]))
     hostile = Path(__file__).resolve().parents[2] / "scenarios" / "agents" / "hostile"
     for path in sorted(hostile.glob("*.wat")) + sorted(hostile.glob("*.wasm")):
         code = _wat(path.read_text()) if path.suffix == ".wat" else path.read_bytes()

@@ -1,32 +1,24 @@
-"""Fixtures of the conformance suite: a fresh adapter of each kind per test.
-
-anvil: the session's arena_anvil (tests/conftest.py), reverted to its snapshot after every
-test.
+"""Fixtures of the conformance suite, on the nets pytest plugin (node/testing): ``chain`` is
+``nets_chain``'s adapter, so every test runs on each adapter the ``nets_chain`` ini value or
+``--nets-chain`` names (this project: memory and anvil), anvil being the session's, reverted
+to its snapshot after every test.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from adapters.base import ArenaAdapter
 from adapters.events import EventCursor
-from adapters.memory import MemoryChain
-from tests.conformance.harness import TRANSCRIPTS, DeployedAnvil, transcript
+from node.testing.chains import NetsChain
+from tests.conformance.harness import TRANSCRIPTS, transcript
 
 
-@pytest.fixture(params=["memory", pytest.param("anvil", marks=pytest.mark.anvil)])
-def chain(request: pytest.FixtureRequest) -> Iterator[ArenaAdapter]:
-    if request.param == "memory":
-        yield MemoryChain()
-        return
-    deployed: DeployedAnvil = request.getfixturevalue("arena_anvil")
-    try:
-        yield deployed.chain
-    finally:
-        deployed.reset()
+@pytest.fixture
+def chain(nets_chain: NetsChain) -> ArenaAdapter:
+    return nets_chain.adapter
 
 
 @pytest.fixture
@@ -35,15 +27,16 @@ def start(chain: ArenaAdapter) -> EventCursor:
 
 
 @pytest.fixture
-def record(request: pytest.FixtureRequest, chain: ArenaAdapter, start: EventCursor) -> Any:
+def record(
+    request: pytest.FixtureRequest, nets_chain: NetsChain, chain: ArenaAdapter, start: EventCursor
+) -> Any:
     """Call at the end of a test: stores the transcript for the cross-adapter comparison."""
 
     def save() -> dict[str, Any]:
-        params = {k: v for k, v in request.node.callspec.params.items() if k != "chain"}
+        params = {k: v for k, v in request.node.callspec.params.items() if k != "nets_chain"}
         name = f"{request.node.originalname}{sorted(params.items())}"
-        kind = "memory" if isinstance(chain, MemoryChain) else "anvil"
         result = transcript(chain, start)
-        TRANSCRIPTS.setdefault(name, {})[kind] = result
+        TRANSCRIPTS.setdefault(name, {})[nets_chain.kind] = result
         return result
 
     return save

@@ -1,9 +1,10 @@
 """Shared pieces of the conformance suite: league terms, honest and cheating claims, a dispute
 driver, and the transcript (events and balances) compared across adapters.
 
-Timestamps: anvil's clock is the wall clock, MemoryChain's is simulated, so every
-time-valued event field (a deadline or readyAt, always block.timestamp + a window) is compared
-relative to the timestamp of the block that emitted it. Everything else compares as is.
+Timestamps: every time-valued event field (a deadline or readyAt, always block.timestamp + a
+window) is compared relative to the timestamp of the block that emitted it, so the transcript
+holds for any clock (the suite's two chains, from node.testing, share one that stands still).
+Everything else compares as is.
 Balances: the Arena's own accounting (balanceOf, stakes, pools) and the wei the Arena contract
 holds are compared exactly; wallet balances are not (anvil charges gas, memory does not).
 """
@@ -32,7 +33,6 @@ from node.merkle import inclusion_proof, merkle_root
 from node.systems.snake import Snake
 from node.trace import match_seed
 from node.wasm import AgentProgram, load_agent_file
-from tests.chains import DeployedAnvil as DeployedAnvil  # re-exported for the suite
 
 SNAKE = Snake()
 SNAKE_PARAMS = SNAKE.encode_params({"width": 64, "height": 64, "max_steps": 8})

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from adapters.arena_ops import ETHER, ClaimOpening, claim_id_of
+from adapters.arena_ops import ETHER, RANKED, ClaimOpening, claim_id_of, settle_batch_size
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
 from tests.conformance.harness import (
@@ -87,20 +87,25 @@ def test_settlement_and_rewards(chain: ArenaAdapter, record: Callable[[], Any]) 
     )
     chain.increase_time(2 * WINDOW + 10)
     with pytest.raises(ChainError) as caught:
-        chain.settle_round(s.round_id, openings[:1])
-    assert caught.value == ChainError("IncompleteRanking", (1, 2))
+        chain.settle_round(s.round_id, [])
+    assert caught.value == ChainError("IncompleteRanking", (0, 2))
     forged = ClaimOpening(openings[1].agent_id, openings[1].claim_root, (10**6, 0))
     with pytest.raises(ChainError) as caught:
         chain.settle_round(s.round_id, [openings[0], forged])
     assert caught.value == ChainError("BadClaimOpening", (1,))
     with pytest.raises(ChainError) as caught:
         chain.settle_round(s.round_id, [openings[0], openings[0]])
-    assert caught.value == ChainError("RankingOutOfOrder", (1,))
+    assert caught.value == ChainError("ClaimAlreadyRanked", (1,))
+    # Batches in any order (revision 3): the lower total first, from another caller.
+    s.challenger.settle_round(s.round_id, [openings[1]])
+    assert chain.claim_commit(claim_id_of(s.round_id, openings[1].agent_id)) == RANKED
+    assert chain.agent(openings[1].agent_id).locked == 0  # free before the round settles
+    assert not chain.round(s.round_id).settled
+    assert chain.round(s.round_id).ranked_claims == 1
     with pytest.raises(ChainError) as caught:
-        chain.settle_round(s.round_id, list(reversed(openings)))
-    assert caught.value == ChainError("RankingOutOfOrder", (1,))
-
-    chain.settle_round(s.round_id, openings)
+        chain.settle_round(s.round_id, openings)
+    assert caught.value == ChainError("ClaimAlreadyRanked", (1,))
+    chain.settle_round(s.round_id, openings[:1])
     first, second = (chain.agent(o.agent_id).owner for o in openings)
     assert chain.balance_of(first) == 6 * ETHER  # 3 ETH x multiplier 2
     assert chain.balance_of(second) == 2 * ETHER
@@ -117,27 +122,47 @@ def test_settlement_and_rewards(chain: ArenaAdapter, record: Callable[[], Any]) 
     record()
 
 
-def test_a_round_is_full_at_its_settlement_budget(
+def test_no_entrant_cap_and_any_caller_settles_in_batches(
     chain: ArenaAdapter, record: Callable[[], Any]
 ) -> None:
+    """Revision 2 capped a 1,024-match round at 11 claims (RoundFull): one owner's 13 claims and a
+    latecomer's all enter, and three callers settle them in batches of settle_batch_size."""
     creator = chain.with_signer(account(0))
-    owner = chain.with_signer(account(1))
+    squatter = chain.with_signer(account(1))
+    latecomer = chain.with_signer(account(2))
     matches = 1_024
-    limit = 12_000 // (matches + 8)  # Arena.maxClaimsPerRound
     agents = []
-    for _ in range(limit + 1):
-        agent_id = owner.register_agent(AGENT_CODE)
-        owner.stake(agent_id, ETHER)
+    for _ in range(13):
+        agent_id = squatter.register_agent(AGENT_CODE)
+        squatter.stake(agent_id, ETHER)
         agents.append(agent_id)
-    league_id = creator.create_league(league_config(chain, matches_per_round=matches))
+    late = latecomer.register_agent(AGENT_CODE)
+    latecomer.stake(late, ETHER)
+    league_id = creator.create_league(league_config(chain, matches_per_round=matches), 10 * ETHER)
     round_id = creator.open_round(league_id)
     chain.mine(1)
     creator.fix_seed(round_id)
-    scores = [1] * matches
-    for agent_id in agents[:limit]:
-        owner.submit_claim(round_id, agent_id, bytes([agent_id]) * 32, scores)
-    with pytest.raises(ChainError) as caught:
-        owner.submit_claim(round_id, agents[-1], b"\x01" * 32, scores)
-    assert caught.value == ChainError("RoundFull", (limit,))
-    assert chain.round(round_id).live_claims == limit
+    openings = []
+    for agent_id in agents:
+        opening = ClaimOpening(agent_id, bytes([agent_id]) * 32, (1,) * matches)
+        squatter.submit_claim(round_id, agent_id, opening.claim_root, opening.scores)
+        openings.append(opening)
+    best = ClaimOpening(late, b"\x77" * 32, (2,) * matches)
+    latecomer.submit_claim(round_id, late, best.claim_root, best.scores)
+    openings.append(best)
+    assert chain.round(round_id).live_claims == 14
+    chain.increase_time(2 * WINDOW + 10)
+    size = settle_batch_size(matches)
+    assert size == 3  # 128 KiB of calldata
+    batches = [openings[i : i + size] for i in range(0, len(openings), size)]
+    callers = [creator, squatter, latecomer]
+    for n, batch in enumerate(reversed(batches)):
+        assert not chain.round(round_id).settled
+        callers[n % 3].settle_round(round_id, batch)
+    info = chain.round(round_id)
+    assert info.settled
+    assert info.ranked_claims == 14
+    assert chain.balance_of(latecomer.address) == 6 * ETHER  # rank 0
+    assert chain.balance_of(squatter.address) == 2 * ETHER  # rank 1: its lowest agent id
+    assert all(chain.agent(a).locked == 0 for a in [*agents, late])
     record()

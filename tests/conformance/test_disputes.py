@@ -7,12 +7,15 @@ from typing import Any
 
 import pytest
 
-from adapters.arena_ops import ETHER, VOIDED, Phase, Reason, Verdict
+from adapters.arena_ops import ETHER, RANKED, VOIDED, Phase, Reason, Verdict
 from adapters.base import ArenaAdapter
 from adapters.errors import ChainError
 from tests.conformance.harness import (
+    MOVE_WINDOW,
     SNAKE,
     WINDOW,
+    Claim,
+    Setup,
     build_claim,
     play_dispute,
     setup_round,
@@ -28,28 +31,58 @@ def _resolution(chain: ArenaAdapter, record: Callable[[], Any]) -> dict[str, Any
     return resolved[4]
 
 
-def test_settlement_waits_for_disputes_then_claimant_times_out(
+def _disputed_at_the_deadline(chain: ArenaAdapter, *, cheat: bool) -> tuple[Setup, Claim, int]:
+    """Two claims; the challenger disputes agent 0's (doctored or honest) claim in the last
+    second of the challenge window, and the deadline passes with the dispute open."""
+    s = setup_round(chain)
+    claim = build_claim(chain, s.round_id, s.agents[0], doctor_step=3 if cheat else None)
+    other = build_claim(chain, s.round_id, s.agents[1], score_bonus=-1_000)
+    s.owners[0].submit_claim(claim.round_id, claim.agent_id, claim.root, claim.scores)
+    s.owners[1].submit_claim(other.round_id, other.agent_id, other.root, other.scores)
+    chain.increase_time(2 * WINDOW - 5)
+    dispute_id = s.challenger.challenge(claim.claim_id, 0, BOND)
+    chain.increase_time(10)
+    # One dispute holds back only its own claim (revision 3): the round settles around it.
+    s.owners[1].settle_round(s.round_id, [other.opening(), claim.opening()])
+    assert chain.round(s.round_id).settled
+    assert chain.balance_of(s.owners[1].address) == 2 * ETHER  # rank 1, paid at once
+    assert chain.agent(s.agents[1]).locked == 0
+    assert chain.is_held(claim.claim_id)
+    assert chain.held_reward(claim.claim_id) == 6 * ETHER
+    assert chain.agent(s.agents[0]).locked == ETHER
+    assert chain.balance_of(s.owners[0].address) == 0
+    return s, claim, dispute_id
+
+
+def test_a_held_claim_convicted_by_timeout_forfeits_its_reward(
     chain: ArenaAdapter, record: Callable[[], Any]
 ) -> None:
-    s = setup_round(chain)
-    cheat = build_claim(chain, s.round_id, s.agents[0], doctor_step=3)
-    honest = build_claim(chain, s.round_id, s.agents[1])
-    s.owners[0].submit_claim(cheat.round_id, cheat.agent_id, cheat.root, cheat.scores)
-    s.owners[1].submit_claim(honest.round_id, honest.agent_id, honest.root, honest.scores)
-    wallet = chain.balance_of(s.challenger.address)
-    dispute_id = s.challenger.challenge(cheat.claim_id, 0, BOND)
-    assert chain.round(s.round_id).open_disputes == 1
-    chain.increase_time(2 * WINDOW + 10)
-    with pytest.raises(ChainError) as caught:
-        chain.settle_round(s.round_id, [cheat.opening(), honest.opening()])
-    assert caught.value == ChainError("DisputesOpen", (1,))
-    # The claimant let its move window pass: too late to move, the challenger wins.
+    s, cheat, dispute_id = _disputed_at_the_deadline(chain, cheat=True)
+    pool = chain.league(s.league_id).reward_pool
+    chain.increase_time(MOVE_WINDOW + 10)
     with pytest.raises(ChainError) as caught:
         s.owners[0].reveal_summary(dispute_id, cheat.root, cheat.scores, cheat.summaries[0], [])
     assert caught.value.name == "MoveTooLate"
     s.challenger.timeout(dispute_id)
-    assert chain.balance_of(s.challenger.address) == wallet + BOND + SLASH // 2
-    chain.settle_round(s.round_id, [honest.opening()])
+    assert chain.balance_of(s.challenger.address) == BOND + SLASH // 2
+    assert chain.league(s.league_id).reward_pool == pool + 6 * ETHER + SLASH // 2
+    assert not chain.is_held(cheat.claim_id)
+    assert chain.held_reward(cheat.claim_id) == 0
+    assert chain.claim_commit(cheat.claim_id) == VOIDED
+    assert chain.agent(s.agents[0]).locked == 0
+    record()
+
+
+def test_a_held_claim_acquitted_is_paid_with_the_liars_bond(
+    chain: ArenaAdapter, record: Callable[[], Any]
+) -> None:
+    s, honest, dispute_id = _disputed_at_the_deadline(chain, cheat=False)
+    play_dispute(s.owners[0], s.challenger, honest, dispute_id, challenger_lies=True)
+    assert chain.dispute(dispute_id).phase == Phase.RESOLVED
+    assert chain.balance_of(s.owners[0].address) == 6 * ETHER + BOND
+    assert not chain.is_held(honest.claim_id)
+    assert chain.claim_commit(honest.claim_id) == RANKED
+    assert chain.agent(s.agents[0]).locked == 0
     record()
 
 

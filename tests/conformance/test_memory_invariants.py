@@ -3,6 +3,8 @@ and the Arena's wei always equals what it owes (balances, stakes, pools, locked 
 
 from __future__ import annotations
 
+import random
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +27,7 @@ def owed(chain: MemoryChain) -> int:
         + sum(a.stake + a.unstaking for a in state.agents.values())
         + sum(league.reward_pool for league in state.leagues.values())
         + open_bonds
+        + sum(state.held.values())
     )
 
 
@@ -83,8 +86,7 @@ def apply(chain: MemoryChain, op: int, who: int, arg: int) -> None:
             and commitment(opening.claim_root, opening.scores)
             == s.claim_commit.get((round_id << 64) | agent_id)
         ]
-        openings.sort(key=lambda c: (-sum(c.scores), c.agent_id))
-        me.settle_round(round_id, openings)
+        me.settle_round(round_id, openings[: 1 + who])  # a batch: any part, any order
     if op == 3 and who == 0:
         me.withdraw(max(1, me.balance_of(me.address)))
 
@@ -139,3 +141,51 @@ def test_threads_share_one_chain_safely() -> None:
         worker.join()
     assert chain.agent(agent_id).stake == 2_000
     assert chain.block_number() == 7 + 1 + 2_000
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    totals=st.lists(st.integers(-3, 3), min_size=1, max_size=8),
+    order=st.randoms(use_true_random=False),
+    ranks=st.integers(0, 4),
+)
+def test_any_batches_in_any_order_pay_the_full_ranking(
+    totals: list[int], order: random.Random, ranks: int
+) -> None:
+    """MemoryChain's batched settlement (revision 3): any partition of the claims into batches,
+    in any order, pays what the full ranking (total descending, agent id ascending) pays."""
+    chain = MemoryChain()
+    schedule = tuple((ranks - r) * ETHER for r in range(ranks))
+    creator = chain.with_signer(account(0))
+    league_id = creator.create_league(league_config(chain, reward_schedule=schedule), 9 * ETHER)
+    openings = []
+    for i, total in enumerate(totals):
+        owner = chain.with_signer(account(1 + i))
+        agent_id = owner.register_agent(AGENT_CODE)
+        owner.stake(agent_id, ETHER)
+        openings.append(ClaimOpening(agent_id, bytes([i]) * 32, (total, 0)))
+    round_id = creator.open_round(league_id)
+    chain.mine(1)
+    creator.fix_seed(round_id)
+    for i, opening in enumerate(openings):
+        chain.with_signer(account(1 + i)).submit_claim(
+            round_id, opening.agent_id, opening.claim_root, opening.scores
+        )
+    chain.increase_time(3 * 3_600)
+    shuffled = list(openings)
+    order.shuffle(shuffled)
+    while shuffled:
+        cut = order.randint(1, len(shuffled))
+        chain.settle_round(round_id, shuffled[:cut])
+        shuffled = shuffled[cut:]
+    assert chain.round(round_id).settled
+    ranked = sorted(openings, key=lambda o: (-sum(o.scores), o.agent_id))
+    pool = 9 * ETHER
+    for rank, opening in enumerate(ranked):
+        owner = chain.agent(opening.agent_id).owner
+        amount = min(schedule[rank] * 2, pool) if rank < ranks else 0
+        pool -= amount
+        assert chain.balance_of(owner) == amount
+        assert chain.agent(opening.agent_id).locked == 0
+    assert chain.league(league_id).reward_pool == pool
+    assert chain.eth_balance(chain.addresses.arena) == owed(chain)

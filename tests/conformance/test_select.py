@@ -14,9 +14,9 @@ from adapters.events import EventCursor
 from adapters.memory import MemoryChain
 from adapters.select import chain_spec, open_chain
 from adapters.web3chain import Web3Chain
+from node.testing.chains import DeployedAnvil
 from tests.conformance.harness import (
     AGENT_CODE,
-    DeployedAnvil,
     account,
     build_claim,
     play_dispute,
@@ -43,14 +43,14 @@ def test_unknown_names_are_refused() -> None:
 
 @pytest.mark.anvil
 def test_an_url_binds_the_recorded_deployment(
-    arena_anvil: DeployedAnvil, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    nets_anvil: DeployedAnvil, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = arena_anvil.chain.url
+    url = nets_anvil.chain.url
     monkeypatch.setenv("NETS_HOME", str(tmp_path))
     with pytest.raises(AdapterError, match="no Arena deployment recorded"):
         open_chain(url, env={})
     record = ChainDeployment(chain_id=31337, source_hash="0x")
-    for name, bound in arena_anvil.chain.contracts.items():
+    for name, bound in nets_anvil.chain.contracts.items():
         if name != "DisputeGame":
             record.contracts[name] = DeployedContract(
                 address=bound.address,
@@ -62,8 +62,8 @@ def test_an_url_binds_the_recorded_deployment(
     DeploymentsFile().put(record)
     with open_chain(url, env={}) as opened:  # anvil: the default account signs
         chain = opened.adapter
-        assert chain.addresses == arena_anvil.chain.addresses
-        assert chain.counts() == arena_anvil.chain.counts()
+        assert chain.addresses == nets_anvil.chain.addresses
+        assert chain.counts() == nets_anvil.chain.counts()
 
 
 @pytest.mark.anvil

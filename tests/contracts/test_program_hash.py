@@ -14,9 +14,9 @@ import pytest
 from adapters.memory import MemoryChain
 from adapters.toolchain import PROJECT_ROOT
 from adapters.web3chain import Web3Chain
+from node.testing.chains import DeployedAnvil
 from node.trace.keccak import keccak256
 from node.wasm import load_agent_file
-from tests.chains import DeployedAnvil
 
 pytestmark = pytest.mark.anvil
 
@@ -24,11 +24,11 @@ AGENTS = ("snake/simple_v0.wat", "rps/pattern_v1.wat", "predict/hypotheses_v1.wa
 
 
 @pytest.fixture
-def chain(arena_anvil: DeployedAnvil) -> Iterator[Web3Chain]:
+def chain(nets_anvil: DeployedAnvil) -> Iterator[Web3Chain]:
     try:
-        yield arena_anvil.chain
+        yield nets_anvil.chain
     finally:
-        arena_anvil.reset()
+        nets_anvil.reset()
 
 
 @pytest.mark.parametrize("agent", AGENTS)

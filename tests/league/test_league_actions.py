@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from adapters.arena_ops import ClaimOpening
 from adapters.errors import ChainError
+from adapters.keys import anvil_account
 from adapters.memory import MemoryChain
 from node.db import Outbox, open_database, repo
 from node.db.engine import Database
@@ -97,6 +100,43 @@ def test_round_to_settlement(db: Database) -> None:
     assert repo.get_matches(db, chain.chain_id, opened.round_id, best.agent_id)[0].seed == (
         best.matches[0].seed
     )
+
+
+def test_settlement_continues_what_another_node_counted_in_batches(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another node counted one claim; settle_round sends only the rest, in batches of
+    settle_batch_size (2 here), in ranking order, and the last batch settles the round."""
+    chain = MemoryChain()
+    league_id = actions.create_league(db, chain, DEMO)
+    code = load_agent_file(AGENTS / "snake" / "greedy_v1.wat")
+    for _ in range(5):
+        chain.stake(chain.register_agent(code), DEMO.min_stake)
+    round_id = chain.open_round(league_id)
+    chain.mine(2)
+    chain.fix_seed(round_id)
+    for agent_id in range(1, 6):
+        chain.submit_claim(
+            round_id, agent_id, bytes([agent_id]) * 32, [agent_id] * DEMO.matches_per_round
+        )
+    chain.increase_time(DEMO.submission_window + DEMO.challenge_window + 1)
+    third = ClaimOpening(3, bytes([3]) * 32, (3,) * DEMO.matches_per_round)
+    chain.with_signer(anvil_account(7)).settle_round(round_id, [third])
+    assert chain.agent(3).locked == 0
+    sent: list[list[int]] = []
+    send = chain.settle_round
+
+    def recording(round_id: int, batch: Sequence[ClaimOpening]) -> None:
+        sent.append([opening.agent_id for opening in batch])
+        send(round_id, batch)
+
+    monkeypatch.setattr(actions, "settle_batch_size", lambda matches: 2)
+    monkeypatch.setattr(chain, "settle_round", recording)
+    ranked = actions.settle_round(db, chain, round_id)
+    assert sent == [[5, 4], [2, 1]]
+    assert [opening.agent_id for opening in ranked] == [5, 4, 3, 2, 1]
+    assert chain.round(round_id).settled
+    assert chain.balance_of(chain.address) > 0
 
 
 def test_settlement_finds_claims_past_one_event_batch(db: Database) -> None:

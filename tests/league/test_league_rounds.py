@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from node.cli import main
+from node.executor.base import strided
+from node.executor.local import LocalExecutor
 from node.league import RoundSpec, play_match, resolve_league, run_round
-from node.league.rounds import chunked
+from node.league.rounds import RoundWork
 from node.match import run_match
 from node.systems.base import load_system
 from node.trace import claim_root, match_seed
@@ -84,12 +87,15 @@ def test_empty_round_and_no_agents() -> None:
 @given(st.integers(0, 300), st.integers(1, 16))
 def test_chunks_cover_every_task_once_and_balance(count: int, workers: int) -> None:
     tasks = [(task // 7, task % 7) for task in range(count)]
-    chunks = chunked(tasks, workers)
+    chunks = strided(tasks, LocalExecutor(workers).chunk_count(len(tasks)))
     assert sorted(task for chunk in chunks for task in chunk) == tasks
     assert all(chunk == sorted(chunk) for chunk in chunks)
     if chunks:
         assert max(map(len, chunks)) - min(map(len, chunks)) <= 1
-    assert len(chunks) <= max(1, workers * 4)
+    if workers > 1:
+        assert len(chunks) == min(count, workers * 4)
+    else:  # in this process: chunks of about 16, only so that progress moves
+        assert len(chunks) == max(1, count // 16) or not chunks
 
 
 def test_cli_play(tmp_path: Path) -> None:
@@ -106,3 +112,12 @@ def test_cli_play(tmp_path: Path) -> None:
     assert "--round-seed" in bad.output
     missing = runner.invoke(main, ["league", "play", "demo", "--agent", str(tmp_path / "x.wat")])
     assert missing.exit_code == 2
+
+
+def test_round_work_ships_each_distinct_code_once() -> None:
+    copies = {agent_id: bytes(bytearray(GREEDY)) for agent_id in range(1, 101)}
+    work = RoundWork(spec(), {**copies, 101: SIMPLE}, keep_traces=False)
+    size = len(pickle.dumps(work))
+    assert size < len(GREEDY) + len(SIMPLE) + 4_000  # not 100 copies of GREEDY
+    clone = pickle.loads(pickle.dumps(work))
+    assert clone([(5, 0), (101, 1)]) == work([(5, 0), (101, 1)])

@@ -4,12 +4,9 @@ registered one."""
 
 from __future__ import annotations
 
-import pytest
-
 from adapters.base import ArenaAdapter
-from adapters.memory import MemoryChain
-from adapters.select import open_chain
 from node.roles.codes import recover
+from node.testing.chains import NetsChain
 from tests.roles.agents import GREEDY, SIMPLE
 
 
@@ -23,11 +20,5 @@ def _check(chain: ArenaAdapter) -> None:
     assert recover(chain, agent_id, bytes(32), stored=GREEDY) is None  # not the hash asked
 
 
-def test_memory_recovers_from_the_chain() -> None:
-    _check(MemoryChain())
-
-
-@pytest.mark.anvil
-def test_anvil_recovers_from_calldata() -> None:
-    with open_chain("anvil") as opened:
-        _check(opened.adapter)
+def test_code_is_recovered_from_the_chain(nets_chain: NetsChain) -> None:
+    _check(nets_chain.adapter)

@@ -1,22 +1,15 @@
-"""The adversarial matrix on the memory chain and on a real anvil devnet: every case."""
+"""The adversarial matrix on every adapter the run names (the memory chain and the session's
+anvil, reverted after each case): every case."""
 
 from __future__ import annotations
 
 import pytest
 
-from adapters.memory import MemoryChain
-from adapters.select import open_chain
+from node.testing.chains import NetsChain
 from tests.roles.matrix import CASES, Case, check_case, play_case
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_matrix_memory(case: Case) -> None:
-    chain = MemoryChain()
-    check_case(chain, case, play_case(chain, case))
-
-
-@pytest.mark.anvil
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_matrix_anvil(case: Case) -> None:
-    with open_chain("anvil") as opened:
-        check_case(opened.adapter, case, play_case(opened.adapter, case, "anvil"))
+def test_matrix(nets_chain: NetsChain, case: Case) -> None:
+    adapter = nets_chain.adapter
+    check_case(adapter, case, play_case(adapter, case, nets_chain.kind))

@@ -1,21 +1,18 @@
 """Right scores under a root that is not the replay's, where the false summary is not at match
 0: the verifier challenges match 0, meets the true summary there, challenges match 1 and
-convicts the claimant by StepMismatch, on both adapters. The bond of the first dispute is
+convicts the claimant by StepMismatch, on every adapter (nets_chain). The bond of the first dispute is
 lost, or returned when the conviction voids the claim first (dismissal)."""
 
 from __future__ import annotations
 
-import pytest
-
 from adapters.arena_ops import VOIDED, Reason, Verdict, claim_id_of
 from adapters.base import ArenaAdapter
 from adapters.keys import anvil_account
-from adapters.memory import MemoryChain
-from adapters.select import open_chain
 from node.db.engine import open_database
 from node.roles.adversary import HiddenFalseSummary
 from node.roles.scenario import Challenger, Owner, play_round
 from node.roles.submitter import AgentPlan
+from node.testing.chains import NetsChain
 from tests.roles.agents import DEMO, GREEDY, SIMPLE, STAKE
 
 BOND, SLASH = 100_000, 500_000
@@ -46,11 +43,5 @@ def _check(chain: ArenaAdapter, name: str) -> None:
     assert chain.balance_of(anvil_account(CHEAT).address) == lost
 
 
-def test_root_search_memory() -> None:
-    _check(MemoryChain(), "memory")
-
-
-@pytest.mark.anvil
-def test_root_search_anvil() -> None:
-    with open_chain("anvil") as opened:
-        _check(opened.adapter, "anvil")
+def test_root_search(nets_chain: NetsChain) -> None:
+    _check(nets_chain.adapter, nets_chain.kind)

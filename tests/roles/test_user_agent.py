@@ -1,23 +1,22 @@
-"""A user-written agent (no shipped example) on both adapters: a verifier with its own
-database, which has never seen the module, recovers the code from the chain, replays the
-claim and convicts the owner's cheat; a claim it cannot replay counts as unrecoverable, never as
+"""A user-written agent (no shipped example) on every adapter the run names (nets_chain): a
+verifier with its own database, which has never seen the module, recovers the code from the
+chain, replays the claim and convicts the owner's cheat; a claim it cannot replay counts as unrecoverable, never as
 verified."""
 
 from __future__ import annotations
 
-import pytest
 import wasmtime
 
 from adapters.arena_ops import VOIDED, Reason, Verdict, claim_id_of
 from adapters.base import ArenaAdapter
 from adapters.keys import anvil_account
 from adapters.memory import MemoryChain
-from adapters.select import open_chain
 from node.db.engine import open_database
 from node.roles.adversary import InflatedScore
 from node.roles.scenario import drive, open_league_round
 from node.roles.submitter import AgentPlan, Submitter
 from node.roles.verifier import Verifier
+from node.testing.chains import NetsChain
 from tests.roles.agents import AGENTS, DEMO, GREEDY, STAKE
 
 USER_SNAKE = bytes(
@@ -78,15 +77,8 @@ def _check_conviction(chain: ArenaAdapter, verifier: Verifier) -> None:
     assert chain.balance_of(anvil_account(VERIFIER).address) == 100_000 + 250_000
 
 
-def test_user_agent_cheat_is_convicted_on_memory() -> None:
-    chain = MemoryChain()
-    _check_conviction(chain, _play(chain, "memory"))
-
-
-@pytest.mark.anvil
-def test_user_agent_cheat_is_convicted_on_anvil() -> None:
-    with open_chain("anvil") as opened:
-        _check_conviction(opened.adapter, _play(opened.adapter, "anvil"))
+def test_user_agent_cheat_is_convicted(nets_chain: NetsChain) -> None:
+    _check_conviction(nets_chain.adapter, _play(nets_chain.adapter, nets_chain.kind))
 
 
 def test_unrecoverable_code_is_its_own_count() -> None:

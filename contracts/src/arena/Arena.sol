@@ -14,20 +14,19 @@ import {DisputeGame} from "./DisputeGame.sol";
 contract Arena is IArenaGame {
     // ---------------------------------------------------------------- constants
 
-    /// @notice Protocol revision (docs/PROTOCOL.md): 2 pays a conviction to the first open dispute.
-    uint256 public constant PROTOCOL_VERSION = 2;
+    /// @notice Protocol revision (docs/PROTOCOL.md): 3 settles a round in batches that anyone may
+    ///         send in any order, admits every staked agent and holds back only disputed claims.
+    uint256 public constant PROTOCOL_VERSION = 3;
     /// @notice Commitment value of a voided claim.
     bytes32 public constant VOIDED = bytes32(uint256(1));
+    /// @notice Commitment value of a claim counted by settlement with no dispute open (final).
+    bytes32 public constant RANKED = bytes32(uint256(2));
     /// @notice Share of a slash paid to the challenger of the claim's first open dispute, in basis
     ///         points; the rest goes to the league's reward pool.
     uint256 public constant SLASH_CHALLENGER_SHARE_BPS = 5_000;
     uint256 public constant MAX_MATCHES_PER_ROUND = 1_024;
     uint256 public constant MAX_FUEL_PER_DECISION = 20_000;
     uint256 public constant MAX_REWARD_RANKS = 64;
-    /// @notice Settlement budget: a round holds at most SETTLEMENT_UNITS / (matchesPerRound + 8)
-    ///         live claims, so that settling it (O(claims x matches) calldata and work) always
-    ///         fits well inside a 30M-gas block (~24k gas per 10-match claim).
-    uint256 public constant SETTLEMENT_UNITS = 12_000;
     /// @notice After this long past the latest round's challenge deadline (or the league's creation)
     ///         anyone may open a league's next round, so a creator who stops cannot lock its pool.
     uint256 public constant STALL_PERIOD = 7 days;
@@ -102,6 +101,9 @@ contract Arena is IArenaGame {
         bool seedFixed;
         bool settled;
         bytes32 seed;
+        /// @dev Claims counted by settlement batches so far; the ranks are paid once it equals
+        ///      liveClaims (a conviction of a counted claim lowers both).
+        uint32 rankedClaims;
     }
 
     /// @notice One claim opened for settlement: its agent, root and per-match scores.
@@ -129,6 +131,14 @@ contract Arena is IArenaGame {
     mapping(uint256 agentId => mapping(uint256 leagueId => bool)) public disqualified;
     /// @notice Wei each account may withdraw.
     mapping(address account => uint256) public balanceOf;
+    /// @dev Per round, the best claims counted so far (at most rewardSchedule.length), best first:
+    ///      key = (total + 2^191) << 64 | (2^64 - 1 - agentId), so a larger key ranks higher.
+    mapping(uint256 roundId => uint256[MAX_REWARD_RANKS]) internal _leaders;
+    /// @notice Claims counted while a dispute on them was open: their stake stays locked and their
+    ///         reward (heldReward) waits until their last dispute ends.
+    mapping(uint256 claimId => bool) public held;
+    /// @notice The reward of a held claim's rank, reserved out of the pool when the round settled.
+    mapping(uint256 claimId => uint256) public heldReward;
 
     // ---------------------------------------------------------------- events
 
@@ -161,6 +171,14 @@ contract Arena is IArenaGame {
         uint256 indexed roundId, uint256 indexed agentId, address indexed owner, uint256 rank, uint256 amount
     );
     event RoundSettled(uint256 indexed roundId, uint256 rankedClaims, uint256 totalPaid);
+    /// @notice A settlement batch counted this claim (held: a dispute on it was still open).
+    event ClaimRanked(uint256 indexed claimId, int256 total, bool held);
+    /// @notice The reward of a held claim's rank, reserved until its disputes end.
+    event RewardHeld(uint256 indexed roundId, uint256 indexed agentId, uint256 rank, uint256 amount);
+    /// @notice A held claim survived its disputes: stake unlocked, reserved reward paid.
+    event HeldClaimReleased(uint256 indexed claimId, address indexed owner, uint256 reward);
+    /// @notice A held claim was convicted: its reserved reward goes back to the pool.
+    event HeldRewardForfeited(uint256 indexed claimId, uint256 amount);
     event Withdrawn(address indexed account, uint256 amount);
 
     // ---------------------------------------------------------------- errors
@@ -188,7 +206,6 @@ contract Arena is IArenaGame {
     error StakeBelowMinimum(uint256 stake, uint256 minStake);
     error WrongScoreCount(uint256 given, uint256 expected);
     error InvalidScore();
-    error RoundFull(uint256 maxClaims);
     error ClaimExists(uint256 claimId);
     error ChallengeWindowClosed(uint40 challengeDeadline);
     error ClaimNotLive(uint256 claimId);
@@ -196,11 +213,10 @@ contract Arena is IArenaGame {
     error WrongBond(uint256 given, uint256 expected);
     error NotDisputeGame(address caller);
     error ChallengeWindowOpen(uint40 challengeDeadline);
-    error DisputesOpen(uint32 openDisputes);
     error RoundAlreadySettled(uint256 roundId);
     error IncompleteRanking(uint256 given, uint256 liveClaims);
     error BadClaimOpening(uint256 position);
-    error RankingOutOfOrder(uint256 position);
+    error ClaimAlreadyRanked(uint256 position);
     error InsufficientBalance(uint256 requested, uint256 available);
     error TransferFailed(address to, uint256 amount);
     error Reentrancy();
@@ -409,8 +425,6 @@ contract Arena is IArenaGame {
         claimId = (roundId << 64) | agentId;
         if (claimCommit[claimId] != bytes32(0)) revert ClaimExists(claimId);
         _lockBacking(a, l);
-        uint256 maxClaims = maxClaimsPerRound(scores.length);
-        if (r.liveClaims >= maxClaims) revert RoundFull(maxClaims);
         r.liveClaims += 1;
         a.openClaims += 1;
         _recordClaim(claimId, claimRoot, scores);
@@ -450,62 +464,143 @@ contract Arena is IArenaGame {
         claimCommit[claimId] = commit;
     }
 
-    function _commit(bytes32 claimRoot, int64[] calldata scores) internal pure returns (bytes32) {
-        return keccak256(abi.encode(claimRoot, keccak256(abi.encodePacked(scores))));
-    }
-
     // ---------------------------------------------------------------- settlement
 
-    /// @notice Settles a round after its challenge deadline once no dispute is open: `ranked` must
-    ///         open every live claim exactly once, ordered by total (descending), ties by agent id
-    ///         (ascending). Rank r earns rewardSchedule[r] * rewardMultiplier, capped by the pool.
-    function settleRound(uint256 roundId, ClaimOpening[] calldata ranked) external {
+    /// @notice Counts a batch of the round's live claims after its challenge deadline (anyone, any
+    ///         batch size, any order, any number of callers). Each opening must open a live claim
+    ///         not yet counted. A claim with no dispute open is final: its stake unlocks at once. A
+    ///         claim with a dispute open is held: it takes its rank, but its stake and reward wait
+    ///         for its disputes. The best ranks are kept in storage; once every live claim is
+    ///         counted (an empty batch finishes a round whose last claims were voided) rank r
+    ///         earns rewardSchedule[r] * rewardMultiplier, capped by the pool, ranked by total
+    ///         (descending), ties by agent id (ascending).
+    function settleRound(uint256 roundId, ClaimOpening[] calldata batch) external {
         Round storage r = _round(roundId);
         if (r.settled) revert RoundAlreadySettled(roundId);
         if (block.timestamp <= r.challengeDeadline) revert ChallengeWindowOpen(r.challengeDeadline);
-        if (r.openDisputes != 0) revert DisputesOpen(r.openDisputes);
-        if (ranked.length != r.liveClaims) revert IncompleteRanking(ranked.length, r.liveClaims);
-        r.settled = true;
         League storage l = _leagues[r.leagueId];
+        uint256 ranked = r.rankedClaims;
+        if (batch.length == 0 && ranked != r.liveClaims) revert IncompleteRanking(ranked, r.liveClaims);
+        uint256 ranks = l.rewardSchedule.length;
+        uint256[MAX_REWARD_RANKS] storage stored = _leaders[roundId];
+        uint256[] memory top = new uint256[](ranks);
+        uint256 filled;
+        while (filled < ranks && stored[filled] != 0) {
+            top[filled] = stored[filled];
+            ++filled;
+        }
+        uint256 before = filled;
+        for (uint256 i; i < batch.length; ++i) {
+            filled = _count(roundId, i, batch[i], top, filled, l);
+        }
+        for (uint256 j; j < filled; ++j) {
+            if (j >= before || stored[j] != top[j]) stored[j] = top[j];
+        }
+        ranked += batch.length;
+        r.rankedClaims = uint32(ranked);
+        if (ranked == r.liveClaims) _payRanks(roundId, r, l, top, filled);
+    }
+
+    /// @dev Counts one opening: ranks it among `top` and makes it final (stake unlocked) unless a
+    ///      dispute on it is open (held).
+    function _count(
+        uint256 roundId,
+        uint256 position,
+        ClaimOpening calldata c,
+        uint256[] memory top,
+        uint256 filled,
+        League storage l
+    ) internal returns (uint256) {
+        uint256 agentId = c.agentId;
+        uint256 claimId = (roundId << 64) | agentId;
+        int256 total = _openedTotal(claimId, position, c);
+        filled = _insert(top, filled, (uint256(total + 2 ** 191) << 64) | (type(uint64).max - agentId));
+        bool disputed = disputeGame.firstOpenDispute(claimId) != 0;
+        if (disputed) {
+            held[claimId] = true;
+        } else {
+            claimCommit[claimId] = RANKED;
+            _release(agentId, l);
+        }
+        emit ClaimRanked(claimId, total, disputed);
+        return filled;
+    }
+
+    /// @dev Inserts `key` into the sorted (descending) `top[0:filled]`, dropping the last one
+    ///      when full; returns the new count.
+    function _insert(uint256[] memory top, uint256 filled, uint256 key) internal pure returns (uint256) {
+        uint256 cap = top.length;
+        uint256 j = filled;
+        if (filled < cap) ++filled;
+        // Unchecked shift (the hot loop of a batch): j <= cap, slots are 32 bytes from top + 0x20.
+        assembly ("memory-safe") {
+            let base := add(top, 0x20)
+            for {} gt(j, 0) { j := sub(j, 1) } {
+                let prev := mload(add(base, shl(5, sub(j, 1))))
+                if iszero(lt(prev, key)) { break }
+                if lt(j, cap) { mstore(add(base, shl(5, j)), prev) }
+            }
+            if lt(j, cap) { mstore(add(base, shl(5, j)), key) }
+        }
+        return filled;
+    }
+
+    /// @dev Pays the ranks once every live claim is counted: a final claim is credited, a held
+    ///      one's reward is reserved (heldReward), a claim convicted after it was counted keeps its
+    ///      place and its reward stays in the pool.
+    function _payRanks(uint256 roundId, Round storage r, League storage l, uint256[] memory top, uint256 filled)
+        internal
+    {
+        r.settled = true;
         uint256 pool = l.rewardPool;
         uint256 paid;
-        int256 previousTotal;
-        uint256 previousAgent;
-        for (uint256 i; i < ranked.length; ++i) {
-            uint256 agentId = ranked[i].agentId;
-            int256 total = _openedTotal(roundId, i, ranked[i]);
-            // Strict order also rules out listing a claim twice.
-            if (i > 0 && (total > previousTotal || (total == previousTotal && agentId <= previousAgent))) {
-                revert RankingOutOfOrder(i);
-            }
-            (previousTotal, previousAgent) = (total, agentId);
-            Agent storage a = _release(agentId, l);
-            if (i < l.rewardSchedule.length) {
-                uint256 amount = uint256(l.rewardSchedule[i]) * l.rewardMultiplier;
-                if (amount > pool) amount = pool;
-                pool -= amount;
-                paid += amount;
-                balanceOf[a.owner] += amount;
-                emit RewardPaid(roundId, agentId, a.owner, i, amount);
+        for (uint256 i; i < filled; ++i) {
+            uint256 agentId = type(uint64).max - uint64(top[i]);
+            uint256 claimId = (roundId << 64) | agentId;
+            if (claimCommit[claimId] == VOIDED) continue;
+            uint256 amount = uint256(l.rewardSchedule[i]) * l.rewardMultiplier;
+            if (amount > pool) amount = pool;
+            pool -= amount;
+            paid += amount;
+            if (held[claimId]) {
+                heldReward[claimId] = amount;
+                emit RewardHeld(roundId, agentId, i, amount);
+            } else {
+                address owner = _agents[agentId].owner;
+                balanceOf[owner] += amount;
+                emit RewardPaid(roundId, agentId, owner, i, amount);
             }
         }
         l.rewardPool = pool;
-        emit RoundSettled(roundId, ranked.length, paid);
+        emit RoundSettled(roundId, r.rankedClaims, paid);
     }
 
-    /// @dev Checks that `c` opens a live claim of the round and returns its total.
-    function _openedTotal(uint256 roundId, uint256 position, ClaimOpening calldata c)
+    /// @dev Checks that `c` opens a live claim of the round not counted yet and returns its total,
+    ///      in one pass over the scores (the per-score cost bounds the batch size). A word that is
+    ///      not a canonical int64 cannot match the commitment, which submitClaim made of canonical
+    ///      words, so it is refused as BadClaimOpening; 1,024 int64 sums cannot overflow.
+    function _openedTotal(uint256 claimId, uint256 position, ClaimOpening calldata c)
         internal
         view
         returns (int256 total)
     {
-        bytes32 commit = claimCommit[(roundId << 64) | c.agentId];
-        if (commit == bytes32(0) || commit == VOIDED || commit != _commit(c.claimRoot, c.scores)) {
-            revert BadClaimOpening(position);
+        bytes32 commit = claimCommit[claimId];
+        if (commit == RANKED || held[claimId]) revert ClaimAlreadyRanked(position);
+        int64[] calldata scores = c.scores;
+        bytes32 root = c.claimRoot;
+        bytes32 digest;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            let size := shl(5, scores.length)
+            calldatacopy(ptr, scores.offset, size)
+            for { let i := 0 } lt(i, size) { i := add(i, 0x20) } {
+                total := add(total, mload(add(ptr, i)))
+            }
+            mstore(0x00, root)
+            mstore(0x20, keccak256(ptr, size))
+            digest := keccak256(0x00, 0x40)
         }
-        for (uint256 j; j < c.scores.length; ++j) {
-            total += c.scores[j];
-        }
+        if (commit == bytes32(0) || commit == VOIDED || commit != digest) revert BadClaimOpening(position);
     }
 
     // ---------------------------------------------------------------- withdrawals
@@ -558,6 +653,8 @@ contract Arena is IArenaGame {
             address owner = _agents[uint64(claimId)].owner;
             balanceOf[owner] += bond;
             emit BondPaid(claimId, owner, bond, verdict);
+            // A held claim whose last dispute ended without conviction becomes final.
+            if (held[claimId] && disputeGame.firstOpenDispute(claimId) == 0) _releaseHeld(claimId, l, owner);
             return;
         }
         // Slashed once: only the dispute that voids the claim slashes.
@@ -581,6 +678,17 @@ contract Arena is IArenaGame {
         uint256 share = slash * SLASH_CHALLENGER_SHARE_BPS / 10_000;
         l.rewardPool += slash - share;
         balanceOf[firstOpen] += share;
+        if (held[claimId]) {
+            // Counted while disputed: it keeps its place, its reserved reward returns to the pool.
+            delete held[claimId];
+            r.rankedClaims -= 1;
+            uint256 reward = heldReward[claimId];
+            if (reward != 0) {
+                delete heldReward[claimId];
+                l.rewardPool += reward;
+            }
+            emit HeldRewardForfeited(claimId, reward);
+        }
         emit ClaimVoided(claimId, claimId >> 64, agentId);
         emit Slashed(agentId, claimId, slash, share, slash - share);
         emit ConvictionRewarded(claimId, firstOpen, share);
@@ -630,9 +738,16 @@ contract Arena is IArenaGame {
         return _rounds[roundId];
     }
 
-    /// @notice Most live claims a round of a league with `matchesPerRound` matches may hold.
-    function maxClaimsPerRound(uint256 matchesPerRound) public pure returns (uint256) {
-        return SETTLEMENT_UNITS / (matchesPerRound + 8);
+    /// @notice The best claims counted so far by a round's settlement, best first (at most
+    ///         rewardSchedule.length keys; see _leaders).
+    function leaders(uint256 roundId) external view returns (uint256[] memory keys) {
+        uint256[MAX_REWARD_RANKS] storage stored = _leaders[roundId];
+        uint256 n;
+        while (n < MAX_REWARD_RANKS && stored[n] != 0) ++n;
+        keys = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            keys[i] = stored[i];
+        }
     }
 
     /// @notice claimId of (roundId, agentId).
@@ -660,6 +775,19 @@ contract Arena is IArenaGame {
     function _league(uint256 leagueId) internal view returns (League storage l) {
         l = _leagues[leagueId];
         if (l.creator == address(0)) revert UnknownLeague(leagueId);
+    }
+
+    /// @dev A held claim survived its disputes: final now, stake unlocked, reserved reward paid.
+    function _releaseHeld(uint256 claimId, League storage l, address owner) internal {
+        delete held[claimId];
+        claimCommit[claimId] = RANKED;
+        _release(uint64(claimId), l);
+        uint256 reward = heldReward[claimId];
+        if (reward != 0) {
+            delete heldReward[claimId];
+            balanceOf[owner] += reward;
+        }
+        emit HeldClaimReleased(claimId, owner, reward);
     }
 
     /// @dev Unlocks one settled claim's backing.

@@ -121,7 +121,7 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
     }
 
     /// @dev Lays out the instance above the free memory pointer (untouched, zeroed memory):
-    ///      ctx record, call stack (65 frames), globals, value stack, linear memory last.
+    ///      ctx record, call stack (65 frames), globals, linear memory, value stack last.
     function _setup(bytes memory prog, uint8 abiVersion, bytes calldata obs, uint64 fuel)
         private
         pure
@@ -134,8 +134,11 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
             let nGlobals := and(shr(128, h), 0xffffffff)
             ctx := and(add(mload(0x40), 31), not(31))
             let gbase := add(add(ctx, C_CALLSTACK), mul(66, 32))
-            let stackBase := add(gbase, shl(5, nGlobals))
-            let memBase := add(stackBase, shl(5, add(and(shr(32, h), 0xffffffff), 4)))
+            // Linear memory (at most 128 KiB) below the value stack, whose reservation only the
+            // program bounds: touching either costs expansion gas only up to what is touched.
+            // The word of slack keeps a load/store's 32-byte access at the end off the stack.
+            let memBase := add(gbase, shl(5, nGlobals))
+            let stackBase := add(add(memBase, shl(16, byte(1, h))), 32)
             mstore(add(ctx, C_MEMBASE), memBase)
             mstore(add(ctx, C_MEMSIZE), shl(16, byte(1, h)))
             mstore(add(ctx, C_MEMCAP), shl(16, byte(2, h)))
@@ -168,7 +171,8 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
     function _loop(uint256 ctx) private pure {
         assembly {
             // Enters function fidx from the host: frame at the stack base, sentinel return.
-            function hostEnter(c, fidx, arg) -> ip, sp, fp {
+            // cost: the entry's fuel, 1 + declared locals / 32 (lb is their bytes, 32 each).
+            function hostEnter(c, fidx, arg) -> ip, sp, fp, cost {
                 let pbase := mload(add(c, 0x180))
                 let f := mload(add(add(pbase, 32), shl(5, fidx)))
                 fp := mload(add(c, 0xc0))
@@ -178,6 +182,7 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
                     sp := add(sp, 32)
                 }
                 let lb := and(shr(160, f), 0xffffffff)
+                cost := add(1, shr(10, lb))
                 calldatacopy(sp, calldatasize(), lb)
                 sp := add(sp, lb)
                 let csp := add(c, 0x200)
@@ -188,47 +193,11 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
             function trap(c, left) {
                 mstore(add(c, 0x1c0), or(1, shl(8, sub(mload(add(c, 0x160)), left))))
             }
-            function bitlen(x) -> n {
-                if gt(x, 0xffffffff) {
-                    x := shr(32, x)
-                    n := 32
-                }
-                if gt(x, 0xffff) {
-                    x := shr(16, x)
-                    n := add(n, 16)
-                }
-                if gt(x, 0xff) {
-                    x := shr(8, x)
-                    n := add(n, 8)
-                }
-                if gt(x, 0xf) {
-                    x := shr(4, x)
-                    n := add(n, 4)
-                }
-                if gt(x, 0x3) {
-                    x := shr(2, x)
-                    n := add(n, 2)
-                }
-                if gt(x, 0x1) {
-                    x := shr(1, x)
-                    n := add(n, 1)
-                }
-                n := add(n, x)
-            }
-            // Reverses the low `width` bytes of v (v < 2^(8 width)).
-            function rev(v, width) -> x {
-                switch width
-                case 1 { x := v }
-                case 2 { x := or(shr(8, v), and(shl(8, v), 0xff00)) }
-                case 4 {
-                    x := or(shr(8, and(v, 0xff00ff00)), shl(8, and(v, 0x00ff00ff)))
-                    x := or(shr(16, x), and(shl(16, x), 0xffff0000))
-                }
-                default {
-                    x := or(shr(8, and(v, 0xff00ff00ff00ff00)), shl(8, and(v, 0x00ff00ff00ff00ff)))
-                    x := or(shr(16, and(x, 0xffff0000ffff0000)), shl(16, and(x, 0x0000ffff0000ffff)))
-                    x := or(shr(32, x), and(shl(32, x), 0xffffffff00000000))
-                }
+            // Byte-reverses v < 2^64 (a little-endian u64 from 8 memory bytes, and back).
+            function rev64(v) -> x {
+                x := or(shr(8, and(v, 0xff00ff00ff00ff00)), shl(8, and(v, 0x00ff00ff00ff00ff)))
+                x := or(shr(16, and(x, 0xffff0000ffff0000)), shl(16, and(x, 0x0000ffff0000ffff)))
+                x := or(shr(32, x), and(shl(32, x), 0xffffffff00000000))
             }
             // Branch: keep `arity` values on top, drop `drop` bytes below them.
             function unwind(sp, drop, arity) -> nsp {
@@ -237,14 +206,18 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
             }
 
             let pb := mload(add(ctx, 0x180))
-            let left := sub(mload(add(ctx, 0x160)), 1)
             mstore(add(ctx, 0x1c0), 2)
             let ip := 0
             let sp := 0
             let fp := 0
+            let left := 0
             switch mload(add(ctx, 0xe0))
-            case 1 { ip, sp, fp := hostEnter(ctx, mload(add(ctx, 0x1a0)), 0) }
-            default { ip, sp, fp := hostEnter(ctx, mload(add(ctx, 0x140)), shr(192, calldataload(mload(add(ctx, 0x100))))) }
+            case 1 { ip, sp, fp, left := hostEnter(ctx, mload(add(ctx, 0x1a0)), 0) }
+            default {
+                ip, sp, fp, left :=
+                    hostEnter(ctx, mload(add(ctx, 0x140)), shr(192, calldataload(mload(add(ctx, 0x100)))))
+            }
+            left := sub(mload(add(ctx, 0x160)), left)
             if slt(left, 0) { ip := 0 }
             for { } ip { } {
                 let op := shr(248, mload(ip))
@@ -277,8 +250,53 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
                     ip := add(ip, 5)
                     continue
                 }
+                // ------------------------------------------------------------ loads, stores
+                if lt(sub(op, 0x28), 23) {
+                    // loads and stores; info = log2(width) | i64 << 2 | store << 3
+                    let info := byte(sub(op, 0x28), 0x02071010000001010404050506060a0f101008090c0d0e000000000000000000)
+                    let width := shl(and(info, 3), 1)
+                    if iszero(and(info, 8)) {
+                        let ea := add(mload(sub(sp, 32)), and(shr(216, mload(ip)), 0xffffffff))
+                        if gt(add(ea, width), mload(add(ctx, 0x20))) {
+                            trap(ctx, left)
+                            break
+                        }
+                        // the first `width` of 8 bytes read as little-endian
+                        let v := and(rev64(shr(192, mload(add(mload(ctx), ea)))), sub(shl(shl(3, width), 1), 1))
+                        if and(gt(op, 0x2b), iszero(and(op, 1))) {
+                            // signed: extend, then keep the 32 or 64 bits of the value type
+                            v := and(signextend(sub(width, 1), v), sub(shl(add(32, shl(3, and(info, 4))), 1), 1))
+                        }
+                        mstore(sub(sp, 32), v)
+                        ip := add(ip, 5)
+                        continue
+                    }
+                    let v := mload(sub(sp, 32))
+                    sp := sub(sp, 64)
+                    let a := add(mload(sp), and(shr(216, mload(ip)), 0xffffffff))
+                    if gt(add(a, width), mload(add(ctx, 0x20))) {
+                        trap(ctx, left)
+                        break
+                    }
+                    a := add(mload(ctx), a)
+                    switch width
+                    case 1 { mstore8(a, v) }
+                    default {
+                        // v's low `width` bytes, little-endian, over the first `width` bytes at a
+                        let bits := shl(3, width)
+                        mstore(a, or(and(mload(a), shr(bits, not(0))), shl(192, rev64(and(v, sub(shl(bits, 1), 1))))))
+                    }
+                    ip := add(ip, 5)
+                    continue
+                }
                 // ------------------------------------------------------------ control
                 if lt(op, 0x20) {
+                    if eq(op, 0x1a) {
+                        left := add(left, 1)
+                        sp := sub(sp, 32)
+                        ip := add(ip, 1)
+                        continue
+                    }
                     if eq(op, 0x0d) {
                         sp := sub(sp, 32)
                         switch mload(sp)
@@ -309,11 +327,11 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
                         continue
                     }
                     if eq(op, 0x10) {
-                        left := sub(left, 1)
-                        if slt(left, 0) { break }
                         let f := mload(add(mload(add(ctx, 0x60)), shl(5, and(shr(216, mload(ip)), 0xffffffff))))
-                        let nfp := sub(sp, and(shr(192, f), 0xffffffff))
                         let lb := and(shr(160, f), 0xffffffff)
+                        left := sub(left, add(1, shr(10, lb)))
+                        if slt(left, 0) { break }
+                        let nfp := sub(sp, and(shr(192, f), 0xffffffff))
                         calldatacopy(sp, calldatasize(), lb)
                         sp := add(sp, lb)
                         let csp := mload(add(ctx, 0xa0))
@@ -349,15 +367,10 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
                             break
                         }
                         calldatacopy(add(mload(ctx), p), mload(add(ctx, 0x100)), mload(add(ctx, 0x120)))
-                        left := sub(left, 1)
+                        let cost := 0
+                        ip, sp, fp, cost := hostEnter(ctx, mload(add(ctx, 0x140)), mload(add(ctx, 0x120)))
+                        left := sub(left, cost)
                         if slt(left, 0) { break }
-                        ip, sp, fp := hostEnter(ctx, mload(add(ctx, 0x140)), mload(add(ctx, 0x120)))
-                        continue
-                    }
-                    if eq(op, 0x1a) {
-                        left := add(left, 1)
-                        sp := sub(sp, 32)
-                        ip := add(ip, 1)
                         continue
                     }
                     if eq(op, 0x1b) {
@@ -409,40 +422,6 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
                         ip := add(ip, 1)
                         continue
                     }
-                    // loads and stores; info = log2(width) | i64 << 2 | store << 3
-                    let info := byte(sub(op, 0x28), 0x02071010000001010404050506060a0f101008090c0d0e000000000000000000)
-                    let width := shl(and(info, 3), 1)
-                    if iszero(and(info, 8)) {
-                        let ea := add(mload(sub(sp, 32)), and(shr(216, mload(ip)), 0xffffffff))
-                        if gt(add(ea, width), mload(add(ctx, 0x20))) {
-                            trap(ctx, left)
-                            break
-                        }
-                        let v := rev(shr(sub(256, shl(3, width)), mload(add(mload(ctx), ea))), width)
-                        if and(gt(op, 0x2b), iszero(and(op, 1))) { v := signextend(sub(width, 1), v) }
-                        switch and(info, 4)
-                        case 0 { v := and(v, 0xffffffff) }
-                        default { v := and(v, 0xffffffffffffffff) }
-                        mstore(sub(sp, 32), v)
-                        ip := add(ip, 5)
-                        continue
-                    }
-                    let v := mload(sub(sp, 32))
-                    sp := sub(sp, 64)
-                    let a := add(mload(sp), and(shr(216, mload(ip)), 0xffffffff))
-                    if gt(add(a, width), mload(add(ctx, 0x20))) {
-                        trap(ctx, left)
-                        break
-                    }
-                    a := add(mload(ctx), a)
-                    switch width
-                    case 1 { mstore8(a, v) }
-                    default {
-                        v := rev(and(v, sub(shl(shl(3, width), 1), 1)), width)
-                        mstore(a, or(and(mload(a), shr(shl(3, width), not(0))), shl(sub(256, shl(3, width)), v)))
-                    }
-                    ip := add(ip, 5)
-                    continue
                 }
                 // ------------------------------------------------------------ comparisons
                 if lt(op, 0x67) {
@@ -488,12 +467,23 @@ contract WasmInterpreter is ICompiledDecisionVerifier {
                         let a := mload(sub(sp, 32))
                         let v := 0
                         switch k
-                        case 0 { v := sub(bits, bitlen(a)) }
-                        case 1 {
-                            v := bits
-                            if a { v := sub(bitlen(and(a, sub(0, a))), 1) }
+                        case 0 {
+                            // clz = bits - bit length: binary search by shifts, the last 4 bits by table
+                            v := shl(5, gt(a, 0xffffffff))
+                            a := shr(v, a)
+                            let s := shl(4, gt(a, 0xffff))
+                            a := shr(s, a)
+                            v := or(v, s)
+                            s := shl(3, gt(a, 0xff))
+                            a := shr(s, a)
+                            v := or(v, s)
+                            s := shl(2, gt(a, 0xf))
+                            v := add(or(v, s), byte(shr(s, a), 0x0001020203030303040404040404040400000000000000000000000000000000))
+                            v := sub(bits, v)
                         }
                         default {
+                            // popcnt; ctz = popcnt of the bits below the lowest set one (all of them if a = 0)
+                            if eq(k, 1) { a := and(sub(and(a, sub(0, a)), 1), sub(shl(bits, 1), 1)) }
                             v := sub(a, and(shr(1, a), 0x5555555555555555))
                             v := add(and(v, 0x3333333333333333), and(shr(2, v), 0x3333333333333333))
                             v := and(add(v, shr(4, v)), 0x0f0f0f0f0f0f0f0f)

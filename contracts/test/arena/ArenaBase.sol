@@ -73,6 +73,9 @@ abstract contract ArenaBase is TestBase {
         return new StandInVerifier();
     }
 
+    /// @notice The leagues' fuel per decision (ProofBoundTest raises it to the maximum).
+    uint32 internal fuelPerDecision = 10_000;
+
     function _config(uint16 matches) internal view returns (Arena.LeagueConfig memory c) {
         uint128[] memory schedule = new uint128[](2);
         schedule[0] = 3 ether;
@@ -83,7 +86,7 @@ abstract contract ArenaBase is TestBase {
             minStake: uint128(MIN_STAKE),
             rewardMultiplier: 2,
             matchesPerRound: matches,
-            fuelPerDecision: 10_000,
+            fuelPerDecision: fuelPerDecision,
             slashAmount: uint128(SLASH),
             challengerBond: uint128(BOND),
             rewardSchedule: schedule,
@@ -130,7 +133,8 @@ abstract contract ArenaBase is TestBase {
         uint32 n;
         while (!counter.isDone(state)) {
             states[n] = state;
-            (uint8 outcome, int64 value,) = verifier.run(program, abiVersion, counter.observe(state, abiVersion), 10_000);
+            (uint8 outcome, int64 value,) =
+                verifier.run(program, abiVersion, counter.observe(state, abiVersion), fuelPerDecision);
             uint64 action;
             bytes memory post;
             if (outcome == 0) {

@@ -17,6 +17,9 @@ contract ArenaHandler is ArenaBase {
         address owner;
         uint256 cheatAt; // >= MAX_TURNS: honest; else match 1 is cheated at that step
         bool live;
+        bool ranked; // counted by a settlement batch (keeps its place if convicted later)
+        bool held; // counted while a dispute on it was open
+        uint256 heldReward;
     }
 
     struct GDispute {
@@ -31,7 +34,7 @@ contract ArenaHandler is ArenaBase {
     uint256 public leagueId;
     uint256[] internal rounds;
     mapping(uint256 roundId => bool) internal roundSettled;
-    mapping(uint256 roundId => uint256) internal roundOpenDisputes;
+    mapping(uint256 roundId => uint256) internal roundOpenDisputes; // informational
     mapping(uint256 claimId => bool) internal submitted;
     GClaim[] internal claims;
     mapping(uint256 claim => bytes32) internal cachedRoot;
@@ -47,12 +50,15 @@ contract ArenaHandler is ArenaBase {
     mapping(uint256 agentId => uint256) public gLocked;
     mapping(uint256 agentId => bool) internal gDisqualified;
     uint256 public gPool;
+    /// @dev Rewards reserved for held claims (Arena.heldReward), owed to nobody yet.
+    uint256 public gHeld;
     uint256 public gOpenBonds;
     uint256 public calls;
     uint256 public resolvedByProof;
     uint256 public resolvedByTimeout;
     uint256 public dismissed;
     uint256 public settledRounds;
+    uint256 public heldCounted;
 
     constructor() {
         setUp();
@@ -145,7 +151,7 @@ contract ArenaHandler is ArenaBase {
         ClaimData memory c = _claimData(roundId, agentId, cheatAt);
         _submit(_owner(agentId), c);
         submitted[claimId] = true;
-        claims.push(GClaim(roundId, agentId, _owner(agentId), cheatAt, true));
+        claims.push(GClaim(roundId, agentId, _owner(agentId), cheatAt, true, false, false, 0));
         cachedRoot[claims.length - 1] = c.root;
         cachedScores[claims.length - 1] = c.scores;
         cachedSummaries[claims.length - 1] = c.summaries;
@@ -253,18 +259,62 @@ contract ArenaHandler is ArenaBase {
         ++dismissed;
     }
 
+    /// @notice Counts a random batch of a round's uncounted live claims in a random order (disputed
+    ///         ones included: they are held); the batch that counts the last one pays the ranks.
     function settle(uint256 seed) external {
         ++calls;
         uint256 roundId = rounds[seed % rounds.length];
-        if (roundSettled[roundId] || roundOpenDisputes[roundId] != 0) return;
+        if (roundSettled[roundId]) return;
         uint64 deadline = arena.round(roundId).challengeDeadline;
         if (block.timestamp <= deadline) vm.warp(uint256(deadline) + 1);
-        // The model's ranking: live claims by total (descending), ties by agent id (ascending).
+        uint256[] memory pick = new uint256[](claims.length);
+        uint256 n;
+        uint256 left;
+        for (uint256 i; i < claims.length; ++i) {
+            if (claims[i].roundId != roundId || !claims[i].live || claims[i].ranked) continue;
+            ++left;
+            if (uint256(keccak256(abi.encode(seed, i))) % 3 != 0) pick[n++] = i;
+        }
+        Arena.ClaimOpening[] memory batch = new Arena.ClaimOpening[](n);
+        for (uint256 k; k < n; ++k) {
+            uint256 j = n - 1 - (uint256(keccak256(abi.encode(seed, "order", k))) % (n - k));
+            (pick[k], pick[j]) = (pick[j], pick[k]);
+            uint256 i = pick[k];
+            batch[k] = Arena.ClaimOpening(uint64(claims[i].agentId), cachedRoot[i], cachedScores[i]);
+        }
+        if (n == 0 && left != 0) return; // nothing to count yet; an empty batch would revert
+        arena.settleRound(roundId, batch);
+        for (uint256 k; k < n; ++k) {
+            GClaim storage g = claims[pick[k]];
+            g.ranked = true;
+            if (_disputed(pick[k])) {
+                g.held = true;
+                ++heldCounted;
+            } else {
+                gOpenClaims[g.agentId] -= 1;
+                gLocked[g.agentId] -= MIN_STAKE;
+            }
+        }
+        if (n == left) _modelPayRanks(roundId);
+    }
+
+    function _disputed(uint256 claim) internal view returns (bool) {
+        for (uint256 k; k < disputes.length; ++k) {
+            if (disputes[k].open && disputes[k].claim == claim) return true;
+        }
+        return false;
+    }
+
+    /// @notice The model's ranking of the counted claims: total (descending), ties by agent id
+    ///         (ascending); a claim convicted after it was counted keeps its place, unpaid.
+    function _modelPayRanks(uint256 roundId) internal {
+        roundSettled[roundId] = true;
+        ++settledRounds;
         uint256[] memory idx = new uint256[](claims.length);
         int256[] memory totals = new int256[](claims.length);
         uint256 n;
         for (uint256 i; i < claims.length; ++i) {
-            if (claims[i].roundId != roundId || !claims[i].live) continue;
+            if (claims[i].roundId != roundId || !claims[i].ranked) continue;
             int64[] storage sc = cachedScores[i];
             int256 total = int256(sc[0]) + sc[1] + sc[2];
             uint256 j = n++;
@@ -274,22 +324,17 @@ contract ArenaHandler is ArenaBase {
             }
             (idx[j], totals[j]) = (i, total);
         }
-        Arena.ClaimOpening[] memory ranked = new Arena.ClaimOpening[](n);
-        for (uint256 r; r < n; ++r) {
-            ranked[r] = Arena.ClaimOpening(uint64(claims[idx[r]].agentId), cachedRoot[idx[r]], cachedScores[idx[r]]);
-        }
-        arena.settleRound(roundId, ranked);
-        roundSettled[roundId] = true;
-        ++settledRounds;
         uint256[2] memory schedule = [uint256(3 ether), 1 ether];
-        for (uint256 r; r < n; ++r) {
+        for (uint256 r; r < n && r < 2; ++r) {
             GClaim storage g = claims[idx[r]];
-            gOpenClaims[g.agentId] -= 1;
-            gLocked[g.agentId] -= MIN_STAKE;
-            if (r < 2) {
-                uint256 amount = schedule[r] * 2;
-                if (amount > gPool) amount = gPool;
-                gPool -= amount;
+            if (!g.live) continue;
+            uint256 amount = schedule[r] * 2;
+            if (amount > gPool) amount = gPool;
+            gPool -= amount;
+            if (g.held) {
+                g.heldReward = amount;
+                gHeld += amount;
+            } else {
                 owed[g.owner] += amount;
             }
         }
@@ -374,8 +419,23 @@ contract ArenaHandler is ArenaBase {
             owed[g.challenger] += BOND;
         } else if (!claimantLost) {
             owed[gc.owner] += BOND;
+            if (gc.held && !_disputed(g.claim)) {
+                // Its last dispute ended without conviction: final, stake free, reward paid.
+                gc.held = false;
+                gOpenClaims[gc.agentId] -= 1;
+                gLocked[gc.agentId] -= MIN_STAKE;
+                owed[gc.owner] += gc.heldReward;
+                gHeld -= gc.heldReward;
+                gc.heldReward = 0;
+            }
         } else if (gc.live) {
             gc.live = false;
+            if (gc.held) {
+                gc.held = false;
+                gPool += gc.heldReward;
+                gHeld -= gc.heldReward;
+                gc.heldReward = 0;
+            }
             gOpenClaims[gc.agentId] -= 1;
             gLocked[gc.agentId] -= MIN_STAKE;
             assertTrue(gStake[gc.agentId] >= SLASH, "the claim's backing covers the whole slash");

@@ -54,35 +54,93 @@ contract GasTest is ArenaBase {
         assertTrue(gas2 <= SUBMIT_TARGET, "second submitClaim over 80k");
     }
 
-    /// @notice Settlement is O(n): measure 40 claims of 10 matches and bound the cost per claim (a 30M block then settles 1,000 claims).
-    function test_settleRoundCostPerClaim() public {
-        uint256 l = _league(10, 100 ether);
-        uint256 n = 40;
-        for (uint256 i; i < n; ++i) {
-            _agent(address(uint160(0x1000 + i)), ECHO, 0);
+    // ------------------------------------------------------------ settlement batches
+
+    uint256 internal constant TX_GAS_CAP = 16_777_216; // EIP-7825
+    uint256 internal constant TX_SIZE_CAP = 131_072; // the public pool's 128 KiB
+    /// @dev adapters.arena_ops.settle_batch_size: the bound every node cuts batches by.
+    uint256 internal constant BATCH_FIXED_GAS = 4_000_000;
+    uint256 internal constant BATCH_GAS_PER_CLAIM = 45_000;
+    uint256 internal constant BATCH_GAS_PER_SCORE = 1_300;
+
+    function _batchSize(uint256 matches) internal pure returns (uint256) {
+        uint256 bySize = (TX_SIZE_CAP - 100) / (160 + 32 * matches);
+        uint256 byGas = (TX_GAS_CAP - BATCH_FIXED_GAS) / (BATCH_GAS_PER_CLAIM + BATCH_GAS_PER_SCORE * matches);
+        return bySize < byGas ? bySize : byGas;
+    }
+
+    /// @notice The worst batch at the bound: the round's only batch (every leader slot written from
+    ///         zero, 64 ranks paid), totals ascending (each claim enters at rank 0 and shifts all
+    ///         64), worst-calldata scores, cold storage and, with `disputed`, every claim held (two
+    ///         new words each, and 64 reserved rewards). It fits both transaction limits.
+    function _worstBatch(uint16 matches, bool disputed) internal returns (uint256 gas, uint256 size, uint256 n) {
+        Arena.LeagueConfig memory c = _config(matches);
+        c.rewardSchedule = new uint128[](64);
+        for (uint256 k; k < 64; ++k) {
+            c.rewardSchedule[k] = 1 ether;
         }
+        vm.prank(CREATOR);
+        uint256 l = arena.createLeague{value: 100 ether}(c);
+        n = _batchSize(matches);
+        uint256 first = arena.agentCount() + 1;
         for (uint256 i; i < n; ++i) {
-            vm.deal(address(uint160(0x1000 + i)), 2 ether);
-            vm.prank(address(uint160(0x1000 + i)));
-            arena.stake{value: 1 ether}(i + 1);
+            address who = address(uint160(0x10000 + i));
+            vm.deal(who, 2 ether);
+            _agent(who, ECHO, 1 ether);
         }
         uint256 r = _round(l);
-        Arena.ClaimOpening[] memory ranked = new Arena.ClaimOpening[](n);
+        Arena.ClaimOpening[] memory batch = new Arena.ClaimOpening[](n);
         for (uint256 i; i < n; ++i) {
-            int64[] memory scores = new int64[](10);
-            for (uint256 j; j < 10; ++j) {
-                scores[j] = int64(int256(n - i)) * 10 - int64(int256(j));
+            int64[] memory scores = new int64[](matches);
+            for (uint256 j; j < matches; ++j) {
+                scores[j] = -int64(int256(1 << 40)) + int64(int256(i)); // ascending, all words nonzero
             }
             bytes32 root = keccak256(abi.encode(i));
-            vm.prank(address(uint160(0x1000 + i)));
-            arena.submitClaim(r, i + 1, root, scores);
-            ranked[i] = Arena.ClaimOpening(uint64(i + 1), root, scores);
+            vm.prank(address(uint160(0x10000 + i)));
+            arena.submitClaim(r, first + i, root, scores);
+            batch[i] = Arena.ClaimOpening(uint64(first + i), root, scores);
         }
-        vm.warp(block.timestamp + 7_201);
-        uint256 gas = _measure(DAVE, address(arena), abi.encodeCall(Arena.settleRound, (r, ranked)));
-        emit GasUsed("settleRound(40 claims x 10 matches)", gas);
-        emit GasUsed("settleRound per claim", gas / n);
-        assertTrue(gas / n <= 30_000, "settlement over 30k per claim");
+        vm.warp(arena.round(r).challengeDeadline);
+        for (uint256 i; disputed && i < n; ++i) {
+            _challenge(DAVE, arena.claimIdOf(r, first + i), 0);
+        }
+        vm.warp(arena.round(r).challengeDeadline + 1);
+        bytes memory data = abi.encodeCall(Arena.settleRound, (r, batch));
+        vm.cool(address(game));
+        gas = _measure(DAVE, address(arena), data);
+        size = data.length;
+        assertTrue(arena.round(r).settled, "the batch settled the round");
+    }
+
+    function _assertFits(string memory what, uint16 matches, bool disputed) internal {
+        (uint256 gas, uint256 size, uint256 n) = _worstBatch(matches, disputed);
+        emit GasUsed(what, gas);
+        emit GasUsed("  claims in the batch", n);
+        emit GasUsed("  calldata bytes", size);
+        emit GasUsed("  gas per claim", gas / n);
+        emit GasUsed("  batches for 100,000 claims", (100_000 + n - 1) / n);
+        assertTrue(gas <= TX_GAS_CAP, "batch over EIP-7825's 16,777,216 gas");
+        assertTrue(size <= TX_SIZE_CAP, "batch over 128 KiB of calldata");
+    }
+
+    function test_settleBatchOfOneMatchClaimsAtTheBound() public {
+        _assertFits("settleRound worst batch, 1 match", 1, false);
+    }
+
+    function test_settleBatchOfHeldClaimsAtTheBound() public {
+        _assertFits("settleRound worst batch, 1 match, every claim held", 1, true);
+    }
+
+    function test_settleBatchOfTenMatchClaimsAtTheBound() public {
+        _assertFits("settleRound worst batch, 10 matches, every claim held", 10, true);
+    }
+
+    function test_settleBatchOfHundredMatchClaimsAtTheBound() public {
+        _assertFits("settleRound worst batch, 100 matches, every claim held", 100, true);
+    }
+
+    function test_settleBatchOfMaxMatchClaimsAtTheBound() public {
+        _assertFits("settleRound worst batch, 1,024 matches, every claim held", 1_024, true);
     }
 
     // ------------------------------------------------------------ bisection at depth 12

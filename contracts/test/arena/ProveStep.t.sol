@@ -8,11 +8,9 @@ import {ICompiledDecisionVerifier} from "../../src/interfaces/ICompiledDecisionV
 import {WasmCompiler} from "../../src/wasm/WasmCompiler.sol";
 import {WasmInterpreter} from "../../src/wasm/WasmInterpreter.sol";
 
-/// @notice The one-step proof on the real WASM interpreter: registration stores the compiled
-///         program's hash, the proof runs that program without re-validating, so a module whose
-///         validation is hostile (the longest straight line, the widest br_table) still leaves the
-///         honest challenger a proof far below a 30M-gas block and within a 128 KiB transaction.
-contract ProveStepTest is ArenaBase {
+/// @notice A claim on the real WASM interpreter bisected down to its one-step proof, and the
+///         proof's transaction gas (shared by ProveStepTest and ProofBoundTest).
+abstract contract ProveStepBase is ArenaBase {
     /// @notice Proof gas ceiling asserted here (a 30M block with room to spare).
     uint256 internal constant PROOF_GAS_LIMIT = 15_000_000;
     uint256 internal constant POOL = 10 ether;
@@ -30,7 +28,7 @@ contract ProveStepTest is ArenaBase {
 
     event log_named_uint(string key, uint256 val);
 
-    function setUp() public override {
+    function setUp() public virtual override {
         super.setUp();
         WASM_ECHO = _module(hex"002000");
     }
@@ -101,6 +99,11 @@ contract ProveStepTest is ArenaBase {
     /// @notice Registers `code` for ALICE, submits a one-match claim tampered at step 2 and bisects
     ///         CAROL's challenge down to the one-step proof.
     function _toOneStep(bytes memory code) internal returns (Proof memory p) {
+        return _toOneStep(code, 2);
+    }
+
+    /// @notice The same, tampered at step `cheatAt` (0 for an agent that forfeits at once).
+    function _toOneStep(bytes memory code, uint256 cheatAt) internal returns (Proof memory p) {
         uint256 leagueId = _league(1, POOL);
         uint256 before = gasleft();
         vm.prank(ALICE);
@@ -112,7 +115,7 @@ contract ProveStepTest is ArenaBase {
         uint256 roundId = _round(leagueId);
         ClaimData memory c = _claim(roundId, p.agentId, code);
         p.truth = c.matches[0];
-        c.matches[0] = _play(code, p.truth.seed, 2);
+        c.matches[0] = _play(code, p.truth.seed, cheatAt);
         c.scores[0] = c.matches[0].score;
         _sealClaim(c);
         p.claimed = c.matches[0];
@@ -125,29 +128,31 @@ contract ProveStepTest is ArenaBase {
         (,, p.program) = verifier.compile(code);
     }
 
-    /// @notice Proves the step and returns the gas of the proveStep transaction: 21,000 + the
-    ///         larger of (calldata at 16/4 gas per non-zero/zero byte + execution) and the
-    ///         EIP-7623 calldata floor (10 gas per token, a non-zero byte is 4 tokens). The
-    ///         claimant must lose.
+    /// @notice Proves the step and returns the gas of the proveStep transaction with cold storage:
+    ///         the callee frame's gas (vm.lastCallGas) plus 21,000 and the calldata at 16/4 gas per
+    ///         non-zero/zero byte, or the EIP-7623 floor if larger (ArenaBase._txGas). The claimant
+    ///         must lose.
     function _proveGas(Proof memory p) internal returns (uint256 txGas) {
         DisputeGame.Dispute memory d = game.dispute(p.disputeId);
         uint256 hi = uint256(uint32(d.hi));
         DisputeGame.Entry memory lo = d.lo < 0 ? DisputeGame.Entry(0, 0, 0, 0) : p.claimed.entries[hi - 1];
         bytes memory data =
             abi.encodeCall(DisputeGame.proveStep, (p.disputeId, lo, p.claimed.entries[hi], p.truth.states[hi], p.program));
-        uint256 nonZero;
-        for (uint256 i; i < data.length; ++i) {
-            if (data[i] != 0) ++nonZero;
-        }
-        uint256 zero = data.length - nonZero;
         _expectResolved(p.disputeId, p.claimId, IArenaGame.Verdict.ClaimantLost, DisputeGame.Reason.StepMismatch);
-        uint256 before = gasleft();
-        _proveStep(CAROL, p.disputeId, p.claimed, p.truth, p.program);
-        uint256 execution = before - gasleft();
+        vm.cool(address(game));
+        vm.cool(address(arena));
+        vm.cool(address(verifier));
+        vm.cool(address(counter));
+        vm.prank(CAROL);
+        (bool ok, bytes memory err) = address(game).call(data);
+        if (!ok) {
+            assembly {
+                revert(add(err, 0x20), mload(err))
+            }
+        }
+        uint256 execution = vm.lastCallGas().gasTotalUsed;
         assertEq(arena.claimCommit(p.claimId), arena.VOIDED(), "voided");
-        uint256 standard = 16 * nonZero + 4 * zero + execution;
-        uint256 floor = 10 * (zero + 4 * nonZero);
-        txGas = 21_000 + (standard > floor ? standard : floor);
+        txGas = _txGas(data, execution);
         emit log_named_uint("  proveStep execution gas", execution);
         emit log_named_uint("  proveStep calldata bytes", data.length);
         assertTrue(
@@ -161,7 +166,13 @@ contract ProveStepTest is ArenaBase {
         emit DisputeGame.DisputeResolved(id, claimId, v, reason);
     }
 
-    // ------------------------------------------------------------ tests
+}
+
+/// @notice The one-step proof on the real WASM interpreter: registration stores the compiled
+///         program's hash, the proof runs that program without re-validating, so a module whose
+///         validation is hostile (the longest straight line, the widest br_table) still leaves the
+///         honest challenger a proof far below a 30M-gas block and within a 128 KiB transaction.
+contract ProveStepTest is ProveStepBase {
 
     function test_registrationStoresProgramHash() public {
         vm.prank(ALICE);

@@ -27,6 +27,7 @@ interface Vm {
     function label(address account, string calldata newLabel) external;
     function ffi(string[] calldata commands) external returns (bytes memory);
     function readFile(string calldata path) external view returns (string memory);
+    function readFileBinary(string calldata path) external view returns (bytes memory);
     function envOr(string calldata name, bool defaultValue) external view returns (bool);
     function getCode(string calldata artifactPath) external view returns (bytes memory);
     function snapshotState() external returns (uint256 snapshotId);

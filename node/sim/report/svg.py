@@ -132,3 +132,55 @@ def bar_chart(
             )
     body.append(_legend(names))
     return _figure("".join(body), HEIGHT + BAR_LABEL_SPACE, title, caption, y_top)
+
+
+def spread_chart(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[tuple[float, float, float] | None]]],
+    title: str,
+    caption: str,
+) -> str:
+    """Per category on x, each series' mean as a point joined by a line, with a min..max
+    whisker (the spread across seeds); None where a series has no value. Non-negative y."""
+    values = [v for _, points in series for p in points if p is not None for v in p]
+    y_top = nice_ticks(max(max(values, default=0.0), 0.0))[-1]
+    plot_w, plot_h = WIDTH - PAD_L - PAD_R, HEIGHT - PAD_T - PAD_B
+    step = plot_w / max(len(labels), 1)
+    body = []
+    legend_x = PAD_L + 8.0
+    for i, (name, points) in enumerate(series):
+        color = COLORS[i % len(COLORS)]
+        offset = (i - (len(series) - 1) / 2) * min(6.0, step / (2 * max(len(series), 1)))
+        coords: list[str] = []
+        for j, point in enumerate(points):
+            if point is None:
+                continue
+            mean, lo, hi = (max(v, 0.0) for v in point)
+            x = PAD_L + step * (j + 0.5) + offset
+            y_mean, y_lo, y_hi = (_y(v, y_top, plot_h) for v in (mean, lo, hi))
+            coords.append(f"{x:.1f},{y_mean:.1f}")
+            body.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y_lo:.1f}" y2="{y_hi:.1f}" '
+                f'stroke="{color}" stroke-width="1"/>'
+                f'<circle cx="{x:.1f}" cy="{y_mean:.1f}" r="3" fill="{color}">'
+                f"<title>{escape(name)} {escape(labels[j])}: mean {mean:.4g}, "
+                f"min {lo:.4g}, max {hi:.4g}</title></circle>"
+            )
+        if len(coords) > 1:
+            body.append(
+                f'<polyline fill="none" stroke="{color}" stroke-width="1.5" '
+                f'points="{" ".join(coords)}"/>'
+            )
+        body.append(
+            f'<text x="{legend_x:.0f}" y="{PAD_T - 10}" fill="{color}" class="lg">'
+            f"{escape(name[:48])}</text>"
+        )
+        legend_x += 7.5 * len(name[:48]) + 20
+    base = PAD_T + plot_h
+    for j, label in enumerate(labels[:60]):
+        cx, cy = PAD_L + step * (j + 0.5), base + 12
+        body.append(
+            f'<text x="{cx:.1f}" y="{cy}" class="bl" transform="rotate(-35 {cx:.1f} {cy})">'
+            f"{escape(label[:14])}</text>"
+        )
+    return _figure("".join(body), HEIGHT + BAR_LABEL_SPACE, title, caption, y_top)
