@@ -84,6 +84,7 @@ PROTOCOL_EVENTS = {
     "Slashed": 1,
     "ConvictionRewarded": 1,
     "AgentDisqualified": 1,
+    "ClaimRanked": 2,
     "RewardPaid": 2,
     "RoundSettled": 1,
 }
