@@ -64,7 +64,10 @@ def clear_state(home: Path | None = None) -> None:
 
 
 def port_in_use(port: int) -> bool:
+    """Something listens on ``port`` (connections a killed chain left in TIME_WAIT do not
+    count: anvil binds with SO_REUSEADDR too, so it restarts on its old port at once)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

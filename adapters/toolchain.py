@@ -35,12 +35,18 @@ def _executable(path: Path) -> bool:
 
 
 def find_tool(name: str, env_var: str) -> Path:
-    """Path of ``name`` (anvil, forge): $ENV_VAR, then node_modules/.bin, then PATH."""
+    """Path of ``name`` (anvil, forge): $ENV_VAR, then the platform binary npm installed,
+    then node_modules/.bin, then PATH. The binary itself rather than npm's .bin launcher (a
+    node process that runs it as a child), so the pid we record is the chain's own: a kill -9
+    of it stops the chain instead of orphaning it."""
     explicit = os.environ.get(env_var)
     if explicit:
         if _executable(Path(explicit)):
             return Path(explicit)
         raise ToolNotFound(f"{env_var}={explicit} is not an executable file")
+    for binary in sorted(NPM_BIN.parent.glob(f"@foundry-rs/{name}-*/bin/{name}")):
+        if _executable(binary):
+            return binary
     local = NPM_BIN / name
     if _executable(local):
         return local

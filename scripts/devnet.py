@@ -1,16 +1,24 @@
 """`make devnet`: one live league round on a chain that moves by itself, every party its own
 OS process, nothing mined or advanced by hand.
 
-    python scripts/devnet.py [--chain anvil|memory] [--kill ROLE|random] [--seed N] [--json]
+    python scripts/devnet.py [--chain anvil|memory|memory-db] [--kill ROLE|random] [--kills N]
+                             [--windows S] [--seed N] [--json]
 
 With `--chain anvil` it runs `nets chain up` (a block every second); with `--chain memory` the
-processes share `--chain memory:FILE`, whose clock follows the wall time. Then, as separate
+processes share `--chain memory:FILE`, whose clock follows the wall time; with `--chain
+memory-db` they share `--chain memory:db` in one SQLite database, which then also holds every
+party's records (operator included). Then, as separate
 processes: `nets league create devnet` (scenarios/leagues/devnet.yaml: 40 s windows), three
 owners (`nets submit --register` greedy_v1 and nets_guest_v0, and a cheater that claims
 greedy_v1's games for simple_v0, scripts/devnet_actor.py), an honest `nets verify` and a lying
 verifier (devnet_actor.py liar); once the three agents are staked, `nets league open-round`.
-The processes alone play, claim, dispute and settle the round. `--kill` kills one role with
-SIGKILL at a random moment of the round and restarts it with the same command.
+The processes alone play, claim, dispute and settle the round. `--kill` kills a role (the one
+named, or a random one each time) with SIGKILL and restarts it with the same command, `--kills
+N` times (default 1) at random moments of the round, each a random fraction of a second after
+the victim's log next grows (it printed an action it had just sent, and may be sending the
+next). A restarted role is killed again only once it has acted since its restart. `--windows
+S` plays a copy of the league with every window S seconds long (a loaded machine can take
+30 s to restart a role, and a role down past a move window loses its dispute, as it must).
 
 The report (`--json`) holds the parties' addresses and agents, the posted totals, every
 dispute's verdict and reason, the Arena balances, stakes, pool and the wei the Arena holds
@@ -54,12 +62,60 @@ ROLES = ("greedy", "guest", "cheater", "verifier", "liar")
 SETUP_TIMEOUT = 180.0
 """Role processes start, register and stake well within this on a loaded 2-core machine."""
 KILL_WINDOW = 60.0
-"""A killed role dies at a uniformly random moment this many seconds after the round opens
-(playing, claiming, challenging or in the middle of a dispute)."""
+"""Kills fall at uniformly random moments this many seconds after the round opens (playing,
+claiming, challenging or in the middle of a dispute)."""
+AFTER_SEND = (0.0, 0.4)
+"""A kill lands this long (uniform) after the victim's log grows, waiting at most
+``SEND_WAIT`` for it to grow: right after a send, often in the middle of the next one."""
+SEND_WAIT = 5.0
+PROTOCOL_EVENTS = {
+    "LeagueCreated": 1,
+    "AgentRegistered": 3,
+    "Staked": 3,
+    "RoundOpened": 1,
+    "SeedFixed": 1,
+    "ClaimSubmitted": 3,
+    "DisputeBondLocked": 3,
+    "DisputeOpened": 3,
+    "SummaryRevealed": 3,
+    "DisputeResolved": 3,
+    "BondPaid": 3,
+    "ClaimVoided": 1,
+    "Slashed": 1,
+    "ConvictionRewarded": 1,
+    "AgentDisqualified": 1,
+    "ClaimRanked": 2,
+    "RewardPaid": 2,
+    "RoundSettled": 1,
+}
+"""How many times each event the round's outcome rests on happens, killed or not: one more
+would be an action sent twice (bisection moves vary with the seed and are not counted)."""
+
+
+def league_file(workdir: Path, windows: int) -> str:
+    """The devnet league with every window (submission, challenge, move) ``windows`` s long:
+    longer than a role's restart on a loaded machine, so a kill is a crash survived, not a
+    move missed."""
+    import yaml
+
+    terms = yaml.safe_load((REPO / "scenarios" / "leagues" / f"{LEAGUE}.yaml").read_text())
+    for window in ("submissionWindow", "challengeWindow", "moveWindow"):
+        terms[window] = windows
+    path = workdir / f"{LEAGUE}.yaml"
+    path.write_text(yaml.safe_dump(terms))
+    return str(path)
+
+
+def database(role: str, chain: str, workdir: Path) -> str:
+    """Each party's own SQLite file; on memory:db one shared file, which holds the chain."""
+    return f"sqlite:///{workdir / ('chain' if chain == MEMORY_DB else role)}.db"
+
+
+MEMORY_DB = "memory:db"
 
 
 def role_command(role: str, chain: str, workdir: Path) -> list[str]:
-    common = ["--chain", chain, "--db", str(workdir / f"{role}.db")]
+    common = ["--chain", chain, "--db", database(role, chain, workdir)]
     common += ["--account", str(ACCOUNTS[role]), "--interval", INTERVAL]
     if role in ("greedy", "guest"):
         module = SNAKE / ("greedy_v1.wat" if role == "greedy" else "nets_guest_v0.wat")
@@ -83,7 +139,8 @@ class Report:
     arena_wei: int = 0
     owed_wei: int = 0
     settled: bool = False
-    killed: dict[str, Any] = field(default_factory=dict)
+    events: dict[str, int] = field(default_factory=dict)
+    killed: list[dict[str, Any]] = field(default_factory=list)
     exited: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -103,6 +160,7 @@ def expected(report: Report) -> dict[str, Any]:
         "stakes": {"greedy": STAKE, "guest": STAKE, "cheater": STAKE - SLASH},
         "disqualified": {"greedy": False, "guest": False, "cheater": True},
         "pool": POOL + SLASH // 2 - REWARDS[0] - REWARDS[1],
+        "events": PROTOCOL_EVENTS,
     }
 
 
@@ -110,11 +168,20 @@ class Chain:
     """Read-only views of the shared chain, fresh on every call (a memory chain file is
     re-read: the role processes write it)."""
 
-    def __init__(self, spec: str) -> None:
+    def __init__(self, spec: str, workdir: Path) -> None:
         self.spec = spec
         self._web3: Any = None
+        self._db: Any = None
+        self.workdir = workdir
 
     def adapter(self) -> Any:
+        if self.spec == MEMORY_DB:
+            from node.db import open_database
+            from node.db.memory_chain import open_memory_chain
+
+            if self._db is None:
+                self._db = open_database(database("chain", self.spec, self.workdir))
+            return open_memory_chain(self._db).adapter
         if self.spec.startswith("memory:"):
             from adapters.memory import MemoryChain
             from adapters.memory.persist import load_file
@@ -134,10 +201,13 @@ class Processes:
         self.chain, self.workdir, self.env = chain, workdir, env
         self.running: dict[str, subprocess.Popen[bytes]] = {}
         self.logs: dict[str, IO[bytes]] = {}
+        self.started_at: dict[str, int] = {}
 
     def start(self, role: str) -> None:
         log = self.logs.get(role) or (self.workdir / f"{role}.log").open("ab")
         self.logs[role] = log
+        # what this run of the role prints comes after
+        self.started_at[role] = (self.workdir / f"{role}.log").stat().st_size
         self.running[role] = subprocess.Popen(
             role_command(role, self.chain, self.workdir),
             stdout=log,
@@ -150,6 +220,32 @@ class Processes:
         process = self.running[role]
         process.send_signal(signal.SIGKILL)
         process.wait()
+
+    def acted(self, role: str) -> bool:
+        """``role`` has sent something since it last started (a line after its start notice),
+        so killing it again is a new crash, not the same one made longer: a role kept down
+        past a move window loses its dispute by timeout, as the protocol says it must."""
+        with (self.workdir / f"{role}.log").open("rb") as log:
+            log.seek(self.started_at.get(role, 0))
+            text = log.read().decode(errors="replace")
+        start = text.rfind("stepping every")
+        return start >= 0 and "\n" in text[start:].rstrip("\n")
+
+    def kill_after_send(self, role: str, rng: random.Random) -> float:
+        """SIGKILL ``role`` a random moment after its log next grows (or after SEND_WAIT),
+        then start it again; the seconds it waited for the log."""
+        log = self.workdir / f"{role}.log"
+        size = log.stat().st_size if log.exists() else 0
+        waited = time.monotonic()
+        while time.monotonic() - waited < SEND_WAIT:
+            if log.exists() and log.stat().st_size > size:
+                break
+            time.sleep(0.05)
+        waited = time.monotonic() - waited
+        time.sleep(rng.uniform(*AFTER_SEND))
+        self.kill(role)
+        self.start(role)
+        return waited
 
     def exited(self) -> dict[str, int]:
         return {r: p.returncode for r, p in self.running.items() if p.poll() is not None}
@@ -195,6 +291,8 @@ def run(
     kill: str | None = None,
     seed: int | None = None,
     timeout: float = 600.0,
+    kills: int = 1,
+    windows: int | None = None,
 ) -> Report:
     """One round on a fresh chain in ``workdir``; see the module docstring."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="nets-devnet-")).resolve()
@@ -207,16 +305,19 @@ def run(
     started = time.monotonic()
     if chain_kind == "anvil":
         spec = nets(env, workdir, "chain", "up", "--block-time", "1")["url"]
+    elif chain_kind == "memory-db":
+        spec = MEMORY_DB
     else:
         spec = f"memory:{workdir / 'chain.json'}"
     report = Report(chain=chain_kind)
     processes = Processes(spec, workdir, env)
     try:
-        op = ["--chain", spec, "--db", str(workdir / "operator.db")]
-        league_id = int(nets(env, workdir, "league", "create", LEAGUE, *op)["leagueId"])
+        op = ["--chain", spec, "--db", database("operator", spec, workdir)]
+        league = league_file(workdir, windows) if windows else LEAGUE
+        league_id = int(nets(env, workdir, "league", "create", league, *op)["leagueId"])
         for role in ROLES:
             processes.start(role)
-        chain = Chain(spec)
+        chain = Chain(spec, workdir)
         accounts = _addresses()
         report.accounts = {role: accounts[i] for role, i in ACCOUNTS.items()}
 
@@ -231,16 +332,18 @@ def run(
         report.seconds["setup"] = round(time.monotonic() - started, 1)
         opened = time.monotonic()
         round_id = int(nets(env, workdir, "league", "open-round", str(league_id), *op)["roundId"])
-        victim = rng.choice(ROLES) if kill == "random" else kill
-        kill_at = opened + rng.uniform(0, KILL_WINDOW) if victim else None
+        kill_at = sorted(opened + rng.uniform(0, KILL_WINDOW) for _ in range(kills if kill else 0))
 
         def settled() -> bool:
-            nonlocal kill_at
-            if victim and kill_at is not None and time.monotonic() >= kill_at:
-                processes.kill(victim)
-                report.killed = {"role": victim, "after": round(kill_at - opened, 1)}
-                kill_at = None
-                processes.start(victim)
+            candidates = [r for r in ROLES if kill in (r, "random") and processes.acted(r)]
+            if kill_at and time.monotonic() >= kill_at[0] and candidates:
+                kill_at.pop(0)
+                victim = rng.choice(candidates)
+                at = time.monotonic() - opened
+                waited = processes.kill_after_send(victim, rng)
+                report.killed.append(
+                    {"role": victim, "after": round(at + waited, 1), "log_grew": waited < SEND_WAIT}
+                )
             return bool(chain.adapter().round(round_id).settled)
 
         wait_for(f"round {round_id} to settle", settled, timeout, processes)
@@ -256,6 +359,11 @@ def run(
                 nets(env, workdir, "chain", "down")
     report.seconds["total"] = round(time.monotonic() - started, 1)
     return report
+
+
+def counted(report: Report) -> dict[str, int]:
+    """The report's counts of the PROTOCOL_EVENTS."""
+    return {name: report.events.get(name, 0) for name in PROTOCOL_EVENTS}
 
 
 def _addresses() -> list[str]:
@@ -288,6 +396,7 @@ def _collect(adapter: Any, report: Report, league_id: int) -> None:
     by_address = {address: role for role, address in report.accounts.items()}
     opened: dict[int, str] = {}
     for event in all_events(adapter):
+        report.events[event.name] = report.events.get(event.name, 0) + 1
         if event.name == "ClaimSubmitted":
             role = by_agent[event.args["claimId"] & (2**64 - 1)]
             report.totals[role] = int(event.args["total"])
@@ -331,15 +440,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description="A live league round on a devnet, one process per party."
     )
-    parser.add_argument("--chain", choices=["anvil", "memory"], default="anvil")
+    parser.add_argument("--chain", choices=["anvil", "memory", "memory-db"], default="anvil")
     parser.add_argument("--kill", choices=[*ROLES, "random"], default=None)
+    parser.add_argument("--kills", type=int, default=1, help="how many kills (with --kill)")
+    parser.add_argument("--windows", type=int, default=None, help="league windows, seconds")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     try:
-        report = run(args.chain, args.workdir, args.kill, args.seed, args.timeout)
+        report = run(
+            args.chain, args.workdir, args.kill, args.seed, args.timeout, args.kills, args.windows
+        )
     except RuntimeError as exc:  # the round did not finish: say where it stopped, one line
         print(f"devnet: {exc}", file=sys.stderr)
         return 1
@@ -350,14 +463,16 @@ def main() -> int:
         and report.disqualified == promised["disqualified"]
         and report.pool == promised["pool"]
         and report.arena_wei == report.owed_wei
+        and counted(report) == PROTOCOL_EVENTS
     )
     if args.json:
         print(json.dumps({**asdict(report), "expected": promised, "ok": ok}))
         return 0 if ok else 1
     print(f"devnet round on {report.chain}: {'as promised' if ok else 'NOT as promised'}")
     print(f"  round opened -> settled: {report.seconds.get('round')} s; total {report.seconds}")
-    if report.killed:
-        print(f"  killed -9 and restarted: {report.killed}")
+    for killed in report.killed:
+        print(f"  killed -9 and restarted: {killed}")
+    print(f"  events: {report.events}")
     for dispute in report.disputes:
         print(f"  dispute: {dispute}")
     print(f"  Arena balances: {report.balances} (promised {promised['balances']})")

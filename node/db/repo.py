@@ -6,9 +6,12 @@ same round after a restart converges to the same rows.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import ParamSpec, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from adapters.events import EventCursor
@@ -28,7 +31,25 @@ from node.db.models import (
 from node.league.definition import LeagueDefinition
 from node.league.rounds import AgentRound, RoundResult
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
+
+def upsert(write: Callable[P, R]) -> Callable[P, R]:
+    """Done again, now as an update, when another process sharing the database (roles on one
+    `memory:db` chain) inserted the same row between our read and our insert."""
+
+    @functools.wraps(write)
+    def again(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return write(*args, **kwargs)
+        except IntegrityError:
+            return write(*args, **kwargs)
+
+    return again
+
+
+@upsert
 def save_agent(
     db: Database,
     chain_id: int,
@@ -66,6 +87,7 @@ def my_agents(db: Database, chain_id: int) -> list[AgentRow]:
         return list(session.exec(statement.order_by(col(AgentRow.agent_id))).all())
 
 
+@upsert
 def save_league(
     db: Database, chain_id: int, league_id: int, definition: LeagueDefinition
 ) -> LeagueRow:
@@ -90,6 +112,7 @@ def league_definition(row: LeagueRow) -> LeagueDefinition:
     return LeagueDefinition.model_validate(json.loads(row.definition_json))
 
 
+@upsert
 def save_round(
     db: Database,
     chain_id: int,
@@ -203,6 +226,7 @@ def claim_scores(row: ClaimRow) -> tuple[int, ...]:
     return tuple(int(score) for score in json.loads(row.scores_json))
 
 
+@upsert
 def save_claim(
     db: Database,
     chain_id: int,
@@ -252,6 +276,7 @@ def round_claims(db: Database, chain_id: int, round_id: int) -> list[ClaimRow]:
         return list(session.exec(statement.order_by(col(ClaimRow.agent_id))).all())
 
 
+@upsert
 def save_dispute(db: Database, row: DisputeRow) -> DisputeRow:
     with db.session() as session:
         return session.merge(row)
@@ -276,6 +301,7 @@ def all_disputes(db: Database, chain_id: int) -> list[DisputeRow]:
         return list(session.exec(statement.order_by(col(DisputeRow.dispute_id))).all())
 
 
+@upsert
 def add_move(
     db: Database,
     chain_id: int,
@@ -320,6 +346,7 @@ def load_cursor(db: Database, adapter: str, chain_id: int) -> EventCursor:
         return EventCursor(row.block, row.log_index, row.anchor_hash)
 
 
+@upsert
 def save_cursor(db: Database, adapter: str, chain_id: int, cursor: EventCursor) -> None:
     with db.session() as session:
         session.merge(

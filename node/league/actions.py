@@ -25,7 +25,7 @@ from adapters.errors import ChainError
 from adapters.events import ChainEvent, EventCursor, all_events
 from node.db import repo
 from node.db.engine import Database
-from node.db.outbox import KeyPart, Outbox, intent_key
+from node.db.outbox import Intent, IntentError, KeyPart, Outbox, intent_key
 from node.league.definition import LeagueDefinition, LeagueError
 
 T = TypeVar("T")
@@ -55,18 +55,36 @@ def perform(
     if intent.status == "done":
         return intent.result
     if intent.status == "failed":  # asked again: the refusal may have been temporary
-        intent = outbox.retry(intent.key)
+        intent = _finish(outbox, intent.key, lambda: outbox.retry(intent.key))
+        if intent.status == "done":
+            return intent.result
     found = check()
     if found is not None:
-        outbox.mark_done(intent.key, found)
+        _finish(outbox, intent.key, lambda: outbox.mark_done(intent.key, found))
         return found
     try:
         result = send()
     except ChainError as exc:
-        outbox.mark_failed(intent.key, exc.name)
+        error = exc.name
+        finished = _finish(outbox, intent.key, lambda: outbox.mark_failed(intent.key, error))
+        if finished.status == "done":  # another process did it first: the refusal says so
+            return finished.result
         raise
-    outbox.mark_done(intent.key, result)
+    _finish(outbox, intent.key, lambda: outbox.mark_done(intent.key, result))
     return result
+
+
+def _finish(outbox: Outbox, key: str, mark: Callable[[], Intent]) -> Intent:
+    """``mark``, unless another process sharing this database (roles on one `memory:db`
+    database) changed the intent first: then the intent as that process left it. The chain
+    check before every send keeps the action itself single."""
+    try:
+        return mark()
+    except IntentError:
+        current = outbox.get(key)
+        if current is None:
+            raise
+        return current
 
 
 def perform_seen_by_event(
