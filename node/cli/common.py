@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 from rich import box
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from node.cli.usage import BadInput as BadInput
@@ -25,6 +26,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+
+def progress_bar(unit: str, *, disable: bool) -> Progress:
+    """The bar long commands show on stderr (done/total of ``unit``, time spent); none with
+    --json, and it disappears when done."""
+    return Progress(
+        TextColumn(unit),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=disable,
+    )
 
 
 class Uint256(click.ParamType):

@@ -13,10 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from node.cli.chain_context import SignerChoice, chain_options, open_node, signer_options
-from node.cli.common import BadInput, console, err_console, json_option, print_json, titled_table
+from node.cli.common import (
+    BadInput,
+    console,
+    json_option,
+    print_json,
+    progress_bar,
+    titled_table,
+)
 from node.cli.executor_options import executor_options, opened_executor
 from node.cli.match import report_table
 from node.cli.options import SEED, workers_option
@@ -184,15 +190,7 @@ def play_cmd(
     total = len(codes) * spec.matches_per_round
     with (
         opened_executor(executor, workers, ray_address) as runner,
-        Progress(
-            TextColumn("matches"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=as_json,
-        ) as progress,
+        progress_bar("matches", disable=as_json) as progress,
     ):
         task = progress.add_task("round", total=total)
         result = run_round(

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import click
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from node.cli.common import BadInput, console, err_console, json_option, print_json
+from node.cli.common import BadInput, console, json_option, print_json, progress_bar
 from node.cli.executor_options import executor_options, opened_executor
 from node.cli.options import MAX_WORKERS, WORKERS, output_option
 from node.sim import scenario
@@ -79,15 +78,7 @@ def sweep_cmd(
         workers = nanda_workers(document)
     with (
         opened_executor(executor, workers, ray_address) as runner,
-        Progress(
-            TextColumn("instances"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=as_json,
-        ) as progress,
+        progress_bar("instances", disable=as_json) as progress,
     ):
         task = progress.add_task("sweep", total=total)
         try:

@@ -150,6 +150,12 @@ class BlockHasher:
 
 
 def _hash_worker(conn: Connection) -> None:
+    import signal
+
+    # A forked child inherits the parent's Python signal handlers (a library such as Ray may
+    # have installed its own): the hasher answers SIGTERM and SIGINT the plain way.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     hasher = BlockHasher()
     while blob := conn.recv_bytes():
         hasher.feed(blob)
@@ -181,8 +187,10 @@ class _HashWorker:
         return answer[:32], int.from_bytes(answer[32:], "big")
 
     def abort(self) -> None:
+        """SIGKILL: a child forked from a threaded parent may hold a lock no SIGTERM handler
+        would get past, and the hasher has nothing worth keeping."""
         self._conn.close()
-        self._proc.terminate()
+        self._proc.kill()
         self._proc.join()
 
 
