@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 import click
 
 from node.cli.agent_project import build_cmd, new_cmd
-from node.cli.chain_context import SignerChoice, chain_options, open_node, signer_options
+from node.cli.chain_context import (
+    SignerChoice,
+    chain_options,
+    open_node,
+    refuse_unless_owner,
+    signer_options,
+)
 from node.cli.common import UINT256, BadInput, console, json_option, print_json, to_jsonable
 from node.cli.league import resolve_definition
 from node.cli.match import report_table
@@ -159,11 +165,7 @@ def stake_cmd(
 
 def _owned(status: AgentStatus, sender: str) -> None:
     """Refuse before sending when the key is not the agent's owner's."""
-    if status.owner.lower() != sender.lower():
-        raise BadInput(
-            f"agent {status.agent_id}: owned by {status.owner}, not by {sender} (choose the "
-            "owner's key with --account N, --key-file PATH or $NETS_PRIVATE_KEY)"
-        )
+    refuse_unless_owner(f"agent {status.agent_id}", status.owner, sender)
 
 
 @agent.command("unstake")

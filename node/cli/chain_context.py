@@ -255,11 +255,17 @@ def refusal(error: ChainError, adapter: ArenaAdapter) -> str:
         now = None
     text = explain(error, now)
     if error.name in OWNERSHIP_ERRORS:
-        text += (
-            f" (sent from {adapter.address}: choose the owner's key with --account N, "
-            "--key-file PATH or $NETS_PRIVATE_KEY)"
-        )
+        text += f" (sent from {adapter.address}: {CHOOSE_OWNER})"
     return text
+
+
+CHOOSE_OWNER = "choose the owner's key with --account N, --key-file PATH or $NETS_PRIVATE_KEY"
+
+
+def refuse_unless_owner(label: str, owner: str, sender: str) -> None:
+    """Refuse before sending when ``sender`` is not ``owner`` (exit 2, one line)."""
+    if owner.lower() != sender.lower():
+        raise BadInput(f"{label}: owned by {owner}, not by {sender} ({CHOOSE_OWNER})")
 
 
 def _checked_database_url(db_url: str | None, spec: str) -> str:

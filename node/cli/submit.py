@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from node.cli.chain_context import SignerChoice, chain_options, open_node, signer_options
+from node.cli.chain_context import (
+    SignerChoice,
+    chain_options,
+    open_node,
+    refuse_unless_owner,
+    signer_options,
+)
 from node.cli.common import UINT256, BadInput, console, json_option, one_line, print_json
 from node.cli.executor_options import executor_options, opened_executor
 from node.cli.options import AMOUNT_OR_ZERO, workers_option
@@ -215,12 +221,7 @@ def submit_cmd(
         known: dict[int, AgentPlan] = {}
         for agent_id in agent_ids:
             info = adapter.agent(agent_id)
-            if info.owner.lower() != adapter.address.lower():
-                raise BadInput(
-                    f"--agent {agent_id}: owned by {info.owner}, not by {adapter.address} "
-                    "(choose the owner's key with --account N, --key-file PATH or "
-                    "$NETS_PRIVATE_KEY)"
-                )
+            refuse_unless_owner(f"--agent {agent_id}", info.owner, adapter.address)
             row = repo.get_agent(db, adapter.chain_id, agent_id)
             stored = row.code if row is not None else None
             code = recover(adapter, agent_id, info.code_hash, stored=stored)
