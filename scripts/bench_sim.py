@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Simulator benchmark: events/s and peak RSS for ping-pong and gossip at 1k, 10k, 100k agents.
+"""Simulator benchmark: events/s, us per message and peak RSS for ping-pong, gossip and the
+marketplace at 1k, 10k, 100k agents (and 1M: ``--sizes 1000000``).
 
 Every (workload, size, trace) cell runs in a fresh subprocess so its peak RSS is its own.
 
     .venv/bin/python scripts/bench_sim.py                  # the full table (a few minutes)
     .venv/bin/python scripts/bench_sim.py --sizes 1000 --json
     .venv/bin/python scripts/bench_sim.py --trace no yes --repeat 3   # best of 3 per cell
+    .venv/bin/python scripts/bench_sim.py --workload marketplace --sizes 4000 20000 100000 --trace yes
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKLOADS: dict[str, dict[str, Any]] = {
     "pingpong": {"type": "pingpong", "config": {"rounds": 10, "timeout": 8}},
     "gossip": {"type": "gossip", "config": {"fanout": 3, "rounds": 3, "period": 2, "seeds": 10}},
+    # marketplace_4k's task at any size: half buyers, half sellers, a 50-item catalog
+    "marketplace": {
+        "type": "marketplace",
+        "config": {"items": 50, "items_per_seller": 2, "stock": 3, "rounds": 3, "period": 30},
+    },
 }
 
 
@@ -67,6 +74,7 @@ def child(workload: str, agents: int, trace_dir: str | None, worker: bool) -> di
         "events_per_s": round(result.events / result.wall_seconds),
         "cpu_s": round(cpu, 3),
         "events_per_cpu_s": round(result.events / cpu) if cpu > 0 else None,
+        "us_per_message": round(cpu / result.sent * 1e6, 2) if result.sent else None,
         **process_figures(base_rss, result.root),
     }
 
@@ -121,6 +129,13 @@ def main() -> None:
         result = child(args.child[0], int(args.child[1]), trace_dir, args.child[2] == "worker")
         print(json.dumps(result))
         return
+    if not args.json:
+        print(
+            "| workload | agents | trace | events | run s | events/s | events/CPU-s | CPU s "
+            "| us/message | peak RSS MB | trace MB | root | load |\n"
+            "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+            flush=True,
+        )
     rows = []
     for workload in args.workloads:
         for size in args.sizes:
@@ -131,7 +146,7 @@ def main() -> None:
                     print(
                         f"| {r['workload']} | {r['agents']:,} | {r['trace']} | "
                         f"{r['events']:,} | {r['run_s']} | {r['events_per_s']:,} | "
-                        f"{r['events_per_cpu_s']:,} | "
+                        f"{r['events_per_cpu_s']:,} | {r['cpu_s']} | {r['us_per_message']} | "
                         f"{r['peak_rss_mb']} | {r['trace_mb']} | {(r['root'] or '-')[:12]} | "
                         f"{r['load_1m']} |",
                         flush=True,
