@@ -13,6 +13,7 @@ Every (workload, size, trace) cell runs in a fresh subprocess so its peak RSS is
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -45,9 +46,27 @@ def _scenario(workload: str, agents: int) -> dict[str, Any]:
     }
 
 
+class GcClock:
+    """CPU seconds spent in the cyclic garbage collector, and collections per generation."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = [0, 0, 0]
+        self._started = 0.0
+        gc.callbacks.append(self._tick)
+
+    def _tick(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.seconds += time.process_time() - self._started
+            self.collections[info["generation"]] += 1
+
+
 def child(workload: str, agents: int, trace_dir: str | None, worker: bool) -> dict[str, Any]:
     """One measurement, in this (fresh) process."""
     sys.path.insert(0, str(ROOT))
+    gc_clock = GcClock()
     from node.sim import engine, scenario
     from node.sim.trace import TraceWriter
 
@@ -75,6 +94,8 @@ def child(workload: str, agents: int, trace_dir: str | None, worker: bool) -> di
         "cpu_s": round(cpu, 3),
         "events_per_cpu_s": round(result.events / cpu) if cpu > 0 else None,
         "us_per_message": round(cpu / result.sent * 1e6, 2) if result.sent else None,
+        "gc_s": round(gc_clock.seconds, 3),
+        "gc_collections": gc_clock.collections,
         **process_figures(base_rss, result.root),
     }
 
