@@ -73,10 +73,12 @@ def child(workload: str, agents: int, trace_dir: str | None, worker: bool) -> di
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     resolved = scenario.validate(_scenario(workload, agents))
     started = time.perf_counter()
+    setup_cpu = time.process_time()
     writer = TraceWriter(Path(trace_dir) / "bench.jsonl", hash_worker=worker) if trace_dir else None
     sim = engine.Simulation(resolved, writer)
     setup = time.perf_counter() - started
     cpu = time.process_time()
+    setup_cpu = cpu - setup_cpu
     result = sim.run()
     cpu = time.process_time() - cpu
     trace_bytes = (Path(trace_dir) / "bench.jsonl").stat().st_size if trace_dir else 0
@@ -89,6 +91,7 @@ def child(workload: str, agents: int, trace_dir: str | None, worker: bool) -> di
         "trace_lines": result.trace_lines,
         "trace_mb": round(trace_bytes / 1e6, 1),
         "setup_s": round(setup, 3),
+        "setup_cpu_s": round(setup_cpu, 3),
         "run_s": round(result.wall_seconds, 3),
         "events_per_s": round(result.events / result.wall_seconds),
         "cpu_s": round(cpu, 3),
@@ -153,8 +156,9 @@ def main() -> None:
     if not args.json:
         print(
             "| workload | agents | trace | events | run s | events/s | events/CPU-s | CPU s "
-            "| us/message | peak RSS MB | trace MB | root | load |\n"
-            "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+            "| us/message | set-up CPU s | GC s | peak RSS MB | trace MB | root | load |\n"
+            "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+            "| ---: | --- | ---: |",
             flush=True,
         )
     rows = []
@@ -168,6 +172,7 @@ def main() -> None:
                         f"| {r['workload']} | {r['agents']:,} | {r['trace']} | "
                         f"{r['events']:,} | {r['run_s']} | {r['events_per_s']:,} | "
                         f"{r['events_per_cpu_s']:,} | {r['cpu_s']} | {r['us_per_message']} | "
+                        f"{r['setup_cpu_s']} | {r['gc_s']} | "
                         f"{r['peak_rss_mb']} | {r['trace_mb']} | {(r['root'] or '-')[:12]} | "
                         f"{r['load_1m']} |",
                         flush=True,

