@@ -2,8 +2,9 @@
 
 Each row is a child process measured with wait4 (user + system CPU; the least of --repeat runs,
 so other load on the machine inflates it least). The rows subtract into the cost of each part:
-start-up (Python alone, then `nets --version`, then importing the run command), and a run of
-FILE without a trace and with one. Usage:
+start-up (Python alone, the root command group, the libraries a run is built on, then
+importing the run command), and a run of FILE without a trace and with one (summary to a pipe,
+as `make compat` runs it). Usage:
     .venv/bin/python scripts/run_cost.py FILE [--repeat 5] [--set KEY=VALUE ...]
 """
 
@@ -18,6 +19,8 @@ from pathlib import Path
 
 PYTHON = sys.executable
 NETS = str(Path(sys.executable).with_name("nets"))
+LIBRARIES = "import click, node.cli, yaml; from pydantic import BaseModel"
+"""What any `nets run` imports before nets' own scenario and simulator modules."""
 
 
 def cpu(cmd: list[str], repeat: int) -> float:
@@ -43,7 +46,8 @@ def main() -> None:
         trace = str(Path(tmp) / "t.jsonl")
         rows = [
             ("python -c pass", [PYTHON, "-c", "pass"]),
-            ("nets --version", [NETS, "--version"]),
+            ("nets --help (click, the root group)", [NETS, "--help"]),
+            ("+ yaml, pydantic (a run's libraries)", [PYTHON, "-c", LIBRARIES]),
             ("import the run command", [PYTHON, "-c", "import node.cli.sim"]),
             ("nets run --no-trace", [NETS, "run", args.file, "--no-trace", *sets]),
             (
