@@ -1,0 +1,162 @@
+"""`memory:db`: a chain action and the node's records of it are one database transaction.
+
+A process killed at any point inside that transaction leaves both (after its COMMIT) or
+neither; a database error while recording, or the chain's refusal, rolls the chain back too."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from adapters.errors import ChainError
+from adapters.events import EventCursor, all_events
+from adapters.memory import MemoryChain
+from node.db import Database, open_database, repo
+from node.db.memory_chain import open_memory_chain
+from node.db.outbox import DONE, Outbox
+from node.league import actions, resolve_league
+from node.wasm import load_agent_file
+from tests.db.crash_inside import POINTS
+
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("NETS_DB")), reason="SQLite files: a process is killed mid-transaction"
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+HELPER = str(Path(__file__).with_name("crash_inside.py"))
+CODE = load_agent_file(ROOT / "scenarios" / "agents" / "snake" / "greedy_v1.wat")
+DEMO = resolve_league("demo")
+
+
+def run_helper(point: str, url: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, HELPER, point, url],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def stored(url: str) -> tuple[int, str | None, int]:
+    """(leagues on the chain, the create_league intent's status, league rows), as a restarted
+    node finds them."""
+    db = open_database(url)
+    try:
+        with open_memory_chain(db) as opened:
+            chain = opened.adapter
+            leagues = chain.counts()[1]
+            intents = Outbox(db, chain.chain_id).all_intents("create_league")
+            rows = sum(repo.get_league(db, chain.chain_id, i) is not None for i in (1, 2))
+    finally:
+        db.close()
+    status = intents[0].status if intents else None
+    return leagues, status, rows
+
+
+@pytest.mark.parametrize("point", list(POINTS))
+def test_a_kill_inside_the_transaction_leaves_both_or_neither(tmp_path: Path, point: str) -> None:
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    crashed = run_helper(point, url)
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
+    leagues, status, rows = stored(url)
+    if point == "committed":
+        assert (leagues, status, rows) == (1, DONE, 1)
+    else:  # the intent was recorded before the transaction began: it stays pending
+        assert (leagues, status, rows) == (0, "pending", 0)
+    again = run_helper("none", url)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "1"
+    assert stored(url) == (1, DONE, 1)  # sent once, recorded once
+
+
+def chain_facts(chain: MemoryChain) -> tuple[object, ...]:
+    ledger = chain.world.ledger
+    return (
+        ledger.head,
+        len(ledger.events),
+        chain.eth_balance(chain.address),
+        chain.balance_of(chain.address),
+        chain.counts(),
+    )
+
+
+def refuse_done_marks(db: Database) -> None:
+    """A real database error on the record's write: SQLite aborts marking any intent done."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "CREATE TRIGGER no_done BEFORE UPDATE ON intents WHEN NEW.status = 'done' "
+                "BEGIN SELECT RAISE(ABORT, 'the record cannot be written'); END"
+            )
+        )
+
+
+def test_a_database_error_while_recording_rolls_the_chain_back(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    db = open_database(url)
+    with open_memory_chain(db) as opened:
+        chain = opened.adapter
+        assert isinstance(chain, MemoryChain)
+        agent = chain.register_agent(CODE)
+        before = chain_facts(chain)
+        outbox = Outbox(db, chain.chain_id)
+        refuse_done_marks(db)
+        with pytest.raises(IntegrityError, match="the record cannot be written"):
+            actions.perform(
+                outbox, "stake", [agent], {}, check=lambda: None,
+                send=lambda: chain.stake(agent, 10**18) or True,
+            )  # fmt: skip
+        assert chain_facts(chain) == before  # the reloaded chain: no stake, no block
+        assert chain.agent(agent).stake == 0
+        intent = outbox.get("stake:" + str(agent))
+        assert intent is not None and intent.status == "pending"
+    db.close()
+
+    db = open_database(url)  # what a restarted node finds, then its retry
+    with open_memory_chain(db) as opened:
+        chain = opened.adapter
+        assert isinstance(chain, MemoryChain)
+        assert chain_facts(chain)[1:] == before[1:]  # the head moves with the wall clock
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER no_done"))
+        outbox = Outbox(db, chain.chain_id)
+        assert actions.perform(
+            outbox, "stake", [agent], {}, check=lambda: None,
+            send=lambda: chain.stake(agent, 10**18) or True,
+        )  # fmt: skip
+        assert chain.agent(agent).stake == 10**18
+        staked = [e for e in all_events(chain, EventCursor(0, 0)) if e.name == "Staked"]
+        assert len(staked) == 1
+    db.close()
+
+
+def test_a_refusal_rolls_back_the_records_written_with_it(tmp_path: Path) -> None:
+    """A record written before the chain refuses goes with the refusal; the failure itself is
+    recorded afterwards."""
+    db = open_database(f"sqlite:///{tmp_path / 'node.db'}")
+    with open_memory_chain(db) as opened:
+        chain = opened.adapter
+        assert isinstance(chain, MemoryChain)
+        league_id = actions.create_league(db, chain, DEMO)
+        before = chain_facts(chain)
+        outbox = Outbox(db, chain.chain_id)
+
+        def save_then_refuse() -> int:
+            repo.save_round(db, chain.chain_id, 99, league_id, seed_block=1)
+            chain.stake(12345, 1)  # no such agent: the chain refuses
+            return 1
+
+        with pytest.raises(ChainError):
+            actions.perform(outbox, "open_round", [league_id, 1], {}, check=lambda: None,
+                            send=save_then_refuse)  # fmt: skip
+        assert repo.get_round(db, chain.chain_id, 99) is None
+        assert chain_facts(chain) == before
+        intent = outbox.get(f"open_round:{league_id}:1")
+        assert intent is not None and intent.status == "failed"
+    db.close()
