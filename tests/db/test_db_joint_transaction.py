@@ -9,9 +9,12 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
@@ -115,7 +118,8 @@ def test_a_database_error_while_recording_rolls_the_chain_back(tmp_path: Path) -
         assert chain_facts(chain) == before  # the reloaded chain: no stake, no block
         assert chain.agent(agent).stake == 0
         intent = outbox.get("stake:" + str(agent))
-        assert intent is not None and intent.status == "pending"
+        assert intent is not None
+        assert intent.status == "pending"
     db.close()
 
     db = open_database(url)  # what a restarted node finds, then its retry
@@ -158,5 +162,60 @@ def test_a_refusal_rolls_back_the_records_written_with_it(tmp_path: Path) -> Non
         assert repo.get_round(db, chain.chain_id, 99) is None
         assert chain_facts(chain) == before
         intent = outbox.get(f"open_round:{league_id}:1")
-        assert intent is not None and intent.status == "failed"
+        assert intent is not None
+        assert intent.status == "failed"
     db.close()
+
+
+Step = tuple[int, bool, bool]
+"""(amount, the record's write fails, the chain refuses)."""
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 10**18), st.booleans(), st.booleans()), min_size=1, max_size=6
+    )
+)
+def test_done_intents_and_the_chain_agree_whatever_fails(steps: list[Step]) -> None:
+    """Any mix of stakes, refusals and failed record writes: the chain holds exactly the
+    stakes whose intents are done, in memory and as a reopened database finds them."""
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{Path(scratch) / 'node.db'}"
+        db = open_database(url)
+        with open_memory_chain(db) as opened:
+            chain = opened.adapter
+            assert isinstance(chain, MemoryChain)
+            agent = chain.register_agent(CODE)
+            outbox = Outbox(db, chain.chain_id)
+            for number, (amount, fail_record, refuse) in enumerate(steps):
+                if fail_record:
+                    refuse_done_marks(db)
+                target = agent + 1 if refuse else agent  # no such agent: refused
+                try:
+                    actions.perform(
+                        outbox, "stake", [agent, number], {"amount": amount},
+                        check=lambda: None,
+                        send=lambda t=target, a=amount: chain.stake(t, a) or True,
+                    )  # fmt: skip
+                except (ChainError, IntegrityError):
+                    assert refuse or fail_record
+                if fail_record:
+                    with db.engine.begin() as connection:
+                        connection.execute(text("DROP TRIGGER no_done"))
+                assert staked_as_recorded(chain, outbox, agent)
+        db.close()
+        db = open_database(url)
+        with open_memory_chain(db) as opened:
+            chain = opened.adapter
+            assert isinstance(chain, MemoryChain)
+            assert staked_as_recorded(chain, Outbox(db, chain.chain_id), agent)
+        db.close()
+
+
+def staked_as_recorded(chain: MemoryChain, outbox: Outbox, agent: int) -> bool:
+    done = [i for i in outbox.all_intents("stake") if i.status == DONE]
+    staked = [e for e in all_events(chain, EventCursor(0, 0)) if e.name == "Staked"]
+    return len(staked) == len(done) and chain.agent(agent).stake == sum(
+        int(i.payload["amount"]) for i in done
+    )
