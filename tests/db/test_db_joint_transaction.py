@@ -219,3 +219,25 @@ def staked_as_recorded(chain: MemoryChain, outbox: Outbox, agent: int) -> bool:
     return len(staked) == len(done) and chain.agent(agent).stake == sum(
         int(i.payload["amount"]) for i in done
     )
+
+
+def test_the_command_says_which_database_failed_and_the_chain_keeps_nothing(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    db = open_database(url)
+    refuse_done_marks(db)
+    db.close()
+    env = {k: v for k, v in os.environ.items() if k not in ("NETS_CHAIN", "NETS_DB")}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "nets"), "league", "create", "demo",
+         "--chain", "memory:db", "--db", url],
+        cwd=tmp_path, env={**env, "NETS_HOME": str(tmp_path / ".nets")},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "--db:" in lines[0]
+    assert "the record cannot be written" in lines[0]
+    assert stored(url) == (0, "pending", 0)
