@@ -241,3 +241,50 @@ def test_the_command_says_which_database_failed_and_the_chain_keeps_nothing(
     assert "--db:" in lines[0]
     assert "the record cannot be written" in lines[0]
     assert stored(url) == (0, "pending", 0)
+
+
+RACER = """
+import sys
+from node.db import open_database
+from node.db.memory_chain import open_memory_chain
+from node.db.outbox import Outbox
+from node.league import actions
+db = open_database(sys.argv[1])
+agent, count = int(sys.argv[2]), int(sys.argv[3])
+with open_memory_chain(db) as opened:
+    chain = opened.adapter
+    outbox = Outbox(db, chain.chain_id)
+    for number in range(count):
+        actions.perform(outbox, "stake", [agent, number], {"amount": 1}, check=lambda: None,
+                        send=lambda: chain.stake(agent, 1) or True)
+db.close()
+"""
+
+
+def test_processes_racing_on_the_same_intents_send_each_once(tmp_path: Path) -> None:
+    """Three processes perform the same 15 stakes on one database at once, with no chain
+    check at all: under the chain's lock each re-reads the intent in the transaction that
+    would send it, so every stake reaches the chain once and is recorded once."""
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    db = open_database(url)
+    with open_memory_chain(db) as opened:
+        agent = opened.adapter.register_agent(CODE)
+    db.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    racers = [
+        subprocess.Popen([sys.executable, "-c", RACER, url, str(agent), "15"], env=env,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]  # fmt: skip
+    for racer in racers:
+        _, err = racer.communicate(timeout=300)
+        assert racer.returncode == 0, err
+    db = open_database(url)
+    with open_memory_chain(db) as opened:
+        chain = opened.adapter
+        assert isinstance(chain, MemoryChain)
+        outbox = Outbox(db, chain.chain_id)
+        assert [i.status for i in outbox.all_intents("stake")] == [DONE] * 15
+        assert staked_as_recorded(chain, outbox, agent)
+        assert chain.agent(agent).stake == 15
+    db.close()
