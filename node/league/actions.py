@@ -321,6 +321,23 @@ def count_rest(adapter: ArenaAdapter, round_id: int) -> bool:
 
 def settle_round(db: Database, adapter: ArenaAdapter, round_id: int) -> list[ClaimOpening]:
     """Settle the round in batches (count_rest); returns the ranking of its live claims."""
+    ranked: list[ClaimOpening] = []
+
+    def save(_: object) -> None:
+        ranked[:] = live_openings(adapter, round_id)
+        info = adapter.round(round_id)
+        repo.save_round(db, adapter.chain_id, round_id, info.league_id, status="settled")
+        for opening in ranked:
+            repo.save_claim(
+                db,
+                adapter.chain_id,
+                round_id,
+                opening.agent_id,
+                opening.claim_root,
+                opening.scores,
+                status="settled",
+            )
+
     perform(
         Outbox(db, adapter.chain_id),
         "settle",
@@ -328,20 +345,8 @@ def settle_round(db: Database, adapter: ArenaAdapter, round_id: int) -> list[Cla
         {},
         check=lambda: True if adapter.round(round_id).settled else None,
         send=lambda: count_rest(adapter, round_id),
+        record=save,
     )
-    ranked = live_openings(adapter, round_id)
-    info = adapter.round(round_id)
-    repo.save_round(db, adapter.chain_id, round_id, info.league_id, status="settled")
-    for opening in ranked:
-        repo.save_claim(
-            db,
-            adapter.chain_id,
-            round_id,
-            opening.agent_id,
-            opening.claim_root,
-            opening.scores,
-            status="settled",
-        )
     return ranked
 
 

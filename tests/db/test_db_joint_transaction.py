@@ -288,3 +288,35 @@ def test_processes_racing_on_the_same_intents_send_each_once(tmp_path: Path) -> 
         assert staked_as_recorded(chain, outbox, agent)
         assert chain.agent(agent).stake == 15
     db.close()
+
+
+def test_a_settlement_and_its_rows_commit_together(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    db = open_database(url)
+    with open_memory_chain(db) as opened:
+        chain = opened.adapter
+        assert isinstance(chain, MemoryChain)
+        league_id = actions.create_league(db, chain, DEMO)
+        round_id = actions.open_round(db, chain, league_id, 1).round_id
+        chain.mine(2)
+        assert actions.fix_seed(db, chain, round_id) is not None
+        chain.increase_time(DEMO.submission_window + DEMO.challenge_window + 1)
+        chain.mine()
+        refuse_done_marks(db)
+        with pytest.raises(IntegrityError):
+            actions.settle_round(db, chain, round_id)
+        assert not chain.round(round_id).settled
+        row = repo.get_round(db, chain.chain_id, round_id)
+        assert row is not None
+        assert row.status == "open"
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER no_done"))
+        assert actions.settle_round(db, chain, round_id) == []
+    db.close()
+    db = open_database(url)
+    with open_memory_chain(db) as opened:
+        assert opened.adapter.round(round_id).settled
+        row = repo.get_round(db, opened.adapter.chain_id, round_id)
+        assert row is not None
+        assert row.status == "settled"
+    db.close()
