@@ -25,6 +25,9 @@ REPO = Path(__file__).resolve().parents[1]
 STEPS = ("lint", "typecheck", "forge", "pytest")
 LIVE_WORKERS = 6
 """One xdist worker per live test (tests marked ``live``): each mostly sleeps on a window."""
+LIVE_DIRS = ("tests/e2e", "tests/reliability")
+"""Where the live tests are: each worker collects only these (collecting the whole suite
+costs every worker ~10 CPU-s)."""
 NO_TESTS_COLLECTED = 5
 
 
@@ -67,7 +70,7 @@ def compile_contracts() -> Step:
 def start_live(log: Path) -> subprocess.Popen[bytes]:
     """The live session, in the background; its output goes to ``log``."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    command = pytest_command("-m", "live", "-n", str(LIVE_WORKERS), "--dist", "load")
+    command = pytest_command(*LIVE_DIRS, "-m", "live", "-n", str(LIVE_WORKERS), "--dist", "load")
     with log.open("wb") as sink:
         return subprocess.Popen(command, cwd=REPO, stdout=sink, stderr=subprocess.STDOUT)
 
