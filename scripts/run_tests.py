@@ -28,7 +28,6 @@ LIVE_WORKERS = 6
 LIVE_DIRS = ("tests/e2e", "tests/reliability")
 """Where the live tests are: each worker collects only these (collecting the whole suite
 costs every worker ~10 CPU-s)."""
-NO_TESTS_COLLECTED = 5
 
 
 @dataclass
