@@ -77,21 +77,10 @@ class Submitter(RoleBase):
                 {},
                 check=lambda h=code_hash, t=taken: self._registered(h, t),
                 send=lambda p=plan: self.adapter.register_agent(p.code),
+                record=lambda a, h=code_hash, p=plan: self._save_agent(a, h, p.code),
             )
             if agent_id is None:
                 continue
-            info = self.adapter.agent(agent_id)
-            repo.save_agent(
-                self.db,
-                self.chain_id,
-                agent_id,
-                code_hash,
-                code=plan.code,
-                owner=self.me,
-                abi_version=info.abi_version,
-                registered_block=info.registered_block,
-                mine=True,
-            )
             self.agents[agent_id] = plan
             if plan.stake:
                 self.act(
@@ -106,6 +95,21 @@ class Submitter(RoleBase):
                 )
         self._enrolled = True
         return self.agents
+
+    def _save_agent(self, agent_id: int, code_hash: bytes, code: bytes) -> None:
+        """The agents row of a registration, written in the registration's transaction."""
+        info = self.adapter.agent(agent_id)
+        repo.save_agent(
+            self.db,
+            self.chain_id,
+            agent_id,
+            code_hash,
+            code=code,
+            owner=self.me,
+            abi_version=info.abi_version,
+            registered_block=info.registered_block,
+            mine=True,
+        )
 
     def _registered(self, code_hash: bytes, taken: set[int]) -> int | None:
         for event in all_events(self.adapter):
