@@ -58,6 +58,8 @@ class Submitter(RoleBase):
         self._headers: dict[tuple[int, int], ClaimHeader] = {}
         self._matches: dict[tuple[int, int, int], ClaimedMatch] = {}
         self._enrolled = False
+        self._warned: set[tuple[str, int, int]] = set()
+        """(closing or missed, round, agent): each warning once, however often a step runs."""
 
     # -- enrolment -----------------------------------------------------------------------------
 
@@ -306,12 +308,16 @@ class Submitter(RoleBase):
                 ):
                     continue
                 left = info.submit_deadline - now
-                if left < 0:
+                if left < 0 and ("missed", row.round_id, agent_id) not in self._warned:
+                    self._warned.add(("missed", row.round_id, agent_id))
                     self.log.warn(
                         f"MISSED: round {row.round_id} closed {-left}s ago without a claim "
                         f"from agent {agent_id}"
                     )
-                elif left <= margin:
+                elif (
+                    0 <= left <= margin and ("closing", row.round_id, agent_id) not in self._warned
+                ):
+                    self._warned.add(("closing", row.round_id, agent_id))
                     self.log.warn(
                         f"WINDOW CLOSING: round {row.round_id} closes in {left}s and agent "
                         f"{agent_id} has not claimed"
