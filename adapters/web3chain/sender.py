@@ -28,6 +28,7 @@ from adapters.errors import (
     TransactionFailed,
     TransactionOutcomeUnknown,
 )
+from adapters.web3chain import wire
 from adapters.web3chain.abi import ErrorTable
 from adapters.web3chain.contracts import Receipt
 from adapters.web3chain.provider import endpoint_of
@@ -143,7 +144,7 @@ class TransactionSender:
     def estimate_gas(self, request: TxRequest, errors: ErrorTable | None = None) -> int:
         try:
             # "pending", as the node would choose: the block the transaction lands in
-            estimate = self.w3.eth.estimate_gas(self._call_object(request), "pending")  # type: ignore[arg-type]
+            estimate = wire.estimate_gas(self.w3, self._wire_call(request), "pending")
         except ContractLogicError as exc:
             raise (errors or ErrorTable()).from_exception(exc) from None
         except Web3RPCError as exc:
@@ -218,7 +219,7 @@ class TransactionSender:
     def _broadcast(self, pending: PendingTx) -> None:
         """One send; the provider repeats it with the same bytes on transport failures."""
         try:
-            self.w3.eth.send_raw_transaction(pending.raw)
+            wire.send_raw_transaction(self.w3, pending.raw)
         except ChainUnavailable as exc:
             raise self._unknown(pending, str(exc)) from None
         except Web3RPCError as exc:
@@ -328,10 +329,8 @@ class TransactionSender:
     # -- web3 helpers -----------------------------------------------------------------------
 
     def _receipt(self, pending: PendingTx) -> Receipt | None:
-        try:
-            return Receipt.of(self.w3.eth.get_transaction_receipt(HexBytes(pending.tx_hash)))
-        except TransactionNotFound:
-            return None
+        receipt = wire.transaction_receipt(self.w3, pending.tx_hash)
+        return None if receipt is None else Receipt.of(receipt)
 
     def _known(self, pending: PendingTx) -> bool:
         try:
@@ -353,6 +352,9 @@ class TransactionSender:
         if request.value:
             call["value"] = request.value
         return call
+
+    def _wire_call(self, request: TxRequest) -> dict[str, str]:
+        return wire.call_object(self.address, request.to, request.data, request.value)
 
     def _tx_dict(self, request: TxRequest, gas: int, nonce: int) -> dict[str, Any]:
         tx: dict[str, Any] = {
