@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from eth_abi.exceptions import DecodingError, InsufficientDataBytes
+from eth_abi.exceptions import DecodingError, EncodingError, InsufficientDataBytes
 from eth_utils.abi import abi_to_signature
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
@@ -87,9 +87,8 @@ class BoundContract:
             raise AbiEncodingError(f"{self.name}: no function {name!r} in the ABI") from None
         try:
             return function(*args)
-        except (Web3ValidationError, MismatchedABI, TypeError, ValueError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise AbiEncodingError(f"{name}: cannot encode {args!r}: {first}") from None
+        except UNFIT as exc:
+            raise _unfit(name, args, exc) from None
 
     def encode(self, name: str, args: tuple[Any, ...]) -> bytes:
         """Calldata of ``name(*args)``: eth-abi with cached types when the arguments need no
@@ -98,7 +97,11 @@ class BoundContract:
         data = None if encoder is None else encoder.encode(args)
         if data is not None:
             return data
-        return bytes.fromhex(self.function(name, args)._encode_transaction_data()[2:])
+        function = self.function(name, args)
+        try:
+            return bytes.fromhex(function._encode_transaction_data()[2:])
+        except UNFIT as exc:
+            raise _unfit(name, args, exc) from None
 
     def decode_log(self, log: LogReceipt) -> tuple[str, dict[str, Any]] | None:
         """(event name, args in declaration order) of a log this ABI declares, else None."""
@@ -115,6 +118,21 @@ class BoundContract:
             return None
         args = decoded["args"]
         return decoded["event"], {name: plain(args[name]) for name in names}
+
+
+UNFIT: tuple[type[Exception], ...] = (
+    Web3Exception,
+    EncodingError,
+    TypeError,
+    ValueError,
+    AttributeError,  # web3's ENS name check on a non-string where an address belongs
+)
+"""What web3 raises for arguments that do not fit the ABI, while matching or encoding."""
+
+
+def _unfit(name: str, args: tuple[Any, ...], exc: Exception) -> AbiEncodingError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return AbiEncodingError(f"{name}: cannot encode {args!r}: {first}")
 
 
 def output(function: ContractFunction, value: Any) -> Any:
