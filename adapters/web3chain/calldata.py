@@ -1,5 +1,5 @@
-"""Calldata of a contract function, encoded through eth-abi with the function's selector and
-input types looked up once, when the arguments are already in the form web3 would hand to
+"""Calldata of a contract function, and a view call's return data, through eth-abi with the
+function's selector, input and output types looked up once; calldata when the arguments are already in the form web3 would hand to
 eth-abi; anything else goes through web3's ContractFunction, which stays the reference.
 
 web3 builds a ContractFunction per call (argument binding, ABI matching, two selector hashes,
@@ -14,8 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from eth_abi.exceptions import EncodingError
 from eth_abi.grammar import ABIType, TupleType, parse
-from eth_utils.abi import function_abi_to_4byte_selector, get_abi_input_types
+from eth_utils.abi import (
+    function_abi_to_4byte_selector,
+    get_abi_input_types,
+    get_abi_output_types,
+)
 from eth_utils.address import is_checksum_address
+
+from adapters.web3chain.abi import checksummed
 
 if TYPE_CHECKING:
     from eth_abi.codec import ABICodec
@@ -28,6 +34,8 @@ class FunctionEncoder:
         self.selector = function_abi_to_4byte_selector(item)  # type: ignore[arg-type]
         self.types = get_abi_input_types(item)  # type: ignore[arg-type]
         self.parsed = [parse(t) for t in self.types]
+        self.output_types = get_abi_output_types(item)  # type: ignore[arg-type]
+        self.outputs = [parse(t) for t in self.output_types]
         self.codec = codec
 
     def encode(self, args: tuple[Any, ...]) -> bytes | None:
@@ -40,6 +48,16 @@ class FunctionEncoder:
             return self.selector + self.codec.encode(self.types, args)
         except (EncodingError, OverflowError, TypeError, ValueError):
             return None
+
+    def decode(self, data: bytes) -> Any:
+        """Return data as the adapters hand it out (``output`` of web3's decoded result):
+        one value as itself, several as a tuple, none as None; addresses checksummed.
+        Raises eth-abi's DecodingError when ``data`` does not fit the output types."""
+        if not self.outputs:
+            return None
+        values = self.codec.decode(self.output_types, data)
+        decoded = tuple(checksummed(k, v) for k, v in zip(self.outputs, values, strict=True))
+        return decoded[0] if len(decoded) == 1 else decoded
 
 
 def ready(kind: ABIType, value: Any) -> bool:

@@ -1,4 +1,4 @@
-"""The transaction path's three requests (estimate, send, receipt) without web3's per-call
+"""The transaction path's three requests (estimate, send, receipt) and view calls without web3's per-call
 parameter and result formatters: ``w3.manager.request_blocking`` with the parameters already
 in JSON-RPC form, through the same provider, middleware and retry configuration, and web3's
 own error formatters, so a revert is the same ContractLogicError as from ``w3.eth``.
@@ -21,14 +21,17 @@ from web3.types import RPCEndpoint
 if TYPE_CHECKING:
     from web3 import Web3
 
+CALL = RPCEndpoint("eth_call")
 ESTIMATE_GAS = RPCEndpoint("eth_estimateGas")
 SEND_RAW = RPCEndpoint("eth_sendRawTransaction")
 RECEIPT = RPCEndpoint("eth_getTransactionReceipt")
 
 
-def call_object(sender: str, to: str | None, data: bytes, value: int) -> dict[str, str]:
+def call_object(sender: str | None, to: str | None, data: bytes, value: int) -> dict[str, str]:
     """A call as JSON-RPC takes it: hex quantities and data, ``to`` left out for a create."""
-    call = {"from": sender, "data": "0x" + data.hex()}
+    call = {"data": "0x" + data.hex()}
+    if sender is not None:
+        call["from"] = sender
     if to is not None:
         call["to"] = to
     if value:
@@ -42,6 +45,15 @@ def estimate_gas(w3: Web3, call: dict[str, str], block: str = "pending") -> int:
         ESTIMATE_GAS, [call, block], error_formatters=raise_contract_logic_error_on_revert
     )
     return int(result, 16)
+
+
+def call(w3: Web3, call: dict[str, str], block: int | str = "latest") -> bytes:
+    """eth_call's return data; a revert raises web3's ContractLogicError (with its data)."""
+    tag = hex(block) if isinstance(block, int) else block
+    result = w3.manager.request_blocking(
+        CALL, [call, tag], error_formatters=raise_contract_logic_error_on_revert
+    )
+    return bytes.fromhex(str(result)[2:])
 
 
 def send_raw_transaction(w3: Web3, raw: bytes) -> None:

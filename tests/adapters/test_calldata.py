@@ -7,12 +7,15 @@ from typing import Any
 import pytest
 from eth_abi.grammar import ABIType, TupleType, parse
 from eth_utils.address import to_checksum_address
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from web3 import Web3
+from web3._utils.abi import map_abi_data
+from web3._utils.normalizers import BASE_RETURN_NORMALIZERS
 
 from adapters.select import arena_contract_set
 from adapters.web3chain import AbiEncodingError, BoundContract
+from adapters.web3chain.abi import plain
 from adapters.web3chain.calldata import encoders
 
 AT = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
@@ -33,7 +36,7 @@ def function(name: str, *types: str) -> dict[str, Any]:
         return {"name": f"a{index}", "type": kind}
 
     inputs = [component(i, t) for i, t in enumerate(types)]
-    return {"type": "function", "name": name, "inputs": inputs, "outputs": []}
+    return {"type": "function", "name": name, "inputs": inputs, "outputs": inputs}
 
 
 SIGNATURES = [
@@ -121,6 +124,25 @@ def test_fast_path_is_web3s_bytes_or_defers(call: tuple[str, tuple[Any, ...]]) -
     except (AbiEncodingError, ValueError, TypeError):
         got = None
     assert got == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_return_data_decodes_as_web3_hands_it_to_the_adapter(data: st.DataObject) -> None:
+    name, *types = data.draw(st.sampled_from(SIGNATURES))
+    fitting = data.draw(st.tuples(*(values(parse(t)) for t in types)))
+    encoder = CONTRACT.encoders[name]
+    try:
+        encoded: bytes | None = encoder.codec.encode(encoder.types, fitting)
+    except Exception:  # an unfit draw: only return data a contract could send matters
+        encoded = None
+    assume(encoded is not None)
+    assert encoded is not None
+    decoded = encoder.codec.decode(encoder.output_types, encoded)
+    # what web3's ContractFunction.call does with the same bytes, then the adapter's output()
+    web3_view = map_abi_data(BASE_RETURN_NORMALIZERS, encoder.output_types, decoded)
+    expected = plain(web3_view[0] if len(web3_view) == 1 else web3_view) if types else None
+    assert encoder.decode(encoded) == expected
 
 
 def test_plain_arguments_take_the_fast_path() -> None:
