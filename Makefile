@@ -90,17 +90,19 @@ forge: setup ## forge tests
 
 # pytest-xdist workers, one per core by default. Each module's tests stay on one worker (the
 # scheduler in tests/conftest.py; tests/conformance as a whole), so module-scoped fixtures
-# are built once.
+# are built once. The tests marked `live` (whole rounds that wait on on-chain windows) run in
+# a session of their own in the background meanwhile (scripts/run_tests.py).
 PYTEST_WORKERS ?= auto
-PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadscope
+export PYTEST_WORKERS
 
-pytest: setup toolchains ## pytest suites, in parallel
-	$(BIN)/python scripts/run_pytest.py $(PYTEST_PARALLEL)
+pytest: setup toolchains ## pytest suites, in parallel, the live rounds in the background
+	$(BIN)/python scripts/run_tests.py --steps pytest
 
 test-fast: setup ## the inner loop: pytest in parallel without the tests marked slow or ray
-	$(BIN)/python scripts/run_pytest.py $(PYTEST_PARALLEL) -m "not slow and not ray"
+	$(BIN)/python scripts/run_pytest.py -n $(PYTEST_WORKERS) --dist loadscope -m "not slow and not ray"
 
-test: lint typecheck forge pytest ## everything CI runs
+test: setup toolchains ## everything CI runs: lint, typecheck, forge and pytest, the live rounds started first
+	$(BIN)/python scripts/run_tests.py
 
 test-pg: setup ## persistence tests against a throwaway local PostgreSQL (installs it if missing)
 	bash scripts/test_pg.sh

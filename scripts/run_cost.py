@@ -2,14 +2,16 @@
 
 Each row is a child process measured with wait4 (user + system CPU; the least of --repeat runs,
 so other load on the machine inflates it least). The rows subtract into the cost of each part:
-start-up (Python alone, then `nets --version`, then importing the run command), and a run of
-FILE without a trace and with one. Usage:
+start-up (Python alone, the root command group, the libraries a run is built on, then
+importing the run command), and a run of FILE without a trace and with one (summary to a pipe,
+as `make compat` runs it); then one run split into the same parts in process. Usage:
     .venv/bin/python scripts/run_cost.py FILE [--repeat 5] [--set KEY=VALUE ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +20,36 @@ from pathlib import Path
 
 PYTHON = sys.executable
 NETS = str(Path(sys.executable).with_name("nets"))
+LIBRARIES = "import click, node.cli, yaml; from pydantic import BaseModel"
+"""What any `nets run` imports before nets' own scenario and simulator modules."""
+PARTS = r"""
+import json, sys, time
+from pathlib import Path
+clock = time.process_time
+t0 = clock()
+import click, node.cli
+t1 = clock()
+import yaml
+from pydantic import BaseModel
+t2 = clock()
+import node.cli.sim
+from node.sim import engine, scenario
+t3 = clock()
+resolved = scenario.load(sys.argv[1], overrides=sys.argv[3:])
+t4 = clock()
+engine.run(resolved, Path(sys.argv[2]), keep_trace=True, hash_worker=False)
+t5 = clock()
+print(json.dumps([t0, t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4]))
+"""
+"""One run in one process, its CPU time read between the steps (process_time)."""
+PART_NAMES = (
+    "interpreter start (to the first line)",
+    "click and the root group",
+    "yaml, pydantic",
+    "nets' run modules (scenario models, engine, layers, trace)",
+    "load FILE (its task, 12 plugins, validation)",
+    "simulate and write the trace",
+)
 
 
 def cpu(cmd: list[str], repeat: int) -> float:
@@ -43,7 +75,8 @@ def main() -> None:
         trace = str(Path(tmp) / "t.jsonl")
         rows = [
             ("python -c pass", [PYTHON, "-c", "pass"]),
-            ("nets --version", [NETS, "--version"]),
+            ("nets --help (click, the root group)", [NETS, "--help"]),
+            ("+ yaml, pydantic (a run's libraries)", [PYTHON, "-c", LIBRARIES]),
             ("import the run command", [PYTHON, "-c", "import node.cli.sim"]),
             ("nets run --no-trace", [NETS, "run", args.file, "--no-trace", *sets]),
             (
@@ -58,6 +91,22 @@ def main() -> None:
             seconds = cpu(cmd, args.repeat)
             print(f"| {label} | {seconds:.3f} | {seconds - last:+.3f} |")
             last = seconds
+        print(f"\nthe same run split in process (least of {args.repeat} for each part)\n")
+        print("| part | CPU s |\n|---|---:|")
+        split = parts(args.file, trace, args.sets, args.repeat)
+        for name, seconds in zip(PART_NAMES, split, strict=True):
+            print(f"| {name} | {seconds:.3f} |")
+
+
+def parts(file: str, trace: str, sets: list[str], repeat: int) -> list[float]:
+    """The least CPU seconds of each of PART_NAMES over ``repeat`` runs."""
+    best = [float("inf")] * len(PART_NAMES)
+    for _ in range(repeat):
+        done = subprocess.run(
+            [PYTHON, "-c", PARTS, file, trace, *sets], capture_output=True, text=True, check=True
+        )
+        best = [min(b, x) for b, x in zip(best, json.loads(done.stdout), strict=True)]
+    return best
 
 
 if __name__ == "__main__":

@@ -35,9 +35,13 @@ def work_unit(nodeid: str) -> str:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """`make pytest` (-n): LoadScope scheduling over work_unit. (xdist_group marks cannot do
-    this here: pytest 9.2 renamed the node id attribute that --dist loadgroup rewrites.)"""
+    """`make pytest` (-n, --dist loadscope): LoadScope scheduling over work_unit. (xdist_group
+    marks cannot do this here: pytest 9.2 renamed the node id attribute that --dist loadgroup
+    rewrites.) Any other --dist (the live session's ``load``: one test per worker) is xdist's."""
     from xdist.scheduler import LoadScopeScheduling
+
+    if config.getoption("dist") != "loadscope":
+        return None
 
     class ByWorkUnit(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:

@@ -56,15 +56,18 @@ DEFAULT_BALANCE = 10_000 * ETHER
 
 class Store(Protocol):
     """Where a durable world lives (adapters.memory.durable, node.db.memory_chain). The world
-    calls it around every outermost hold of its lock, so the semantics code never sees it."""
+    calls it around every outermost hold of its lock, so the semantics code never sees it; a
+    store may let its caller write its own records inside that transaction (memory:db:
+    node.db.engine.Database.atomic), which ``end`` then commits or discards with the chain's."""
 
     def begin(self, world: World) -> None:
         """Take the cross-process lock and load what other processes committed."""
         ...
 
     def end(self, world: World, failed: bool) -> None:
-        """Write what changed (unless ``failed``) durably, then release the lock; a write that
-        fails reloads the stored state and raises MemoryFileError."""
+        """Write what changed (unless ``failed``: then discard it, and whatever the caller
+        wrote inside the transaction) durably, then release the lock; a write that fails
+        reloads the stored state and raises MemoryFileError."""
         ...
 
     def refresh(self, world: World) -> None:

@@ -1,5 +1,9 @@
 """Shared CLI conventions: exit code 2 with a one-line reason (node.cli.usage), --json output,
-hex parsing."""
+hex parsing.
+
+rich loads on first use of ``console``, ``err_console``, a table or a progress bar: a command
+whose output is JSON or plain text (node.cli.plain) does not pay for it.
+"""
 
 from __future__ import annotations
 
@@ -9,34 +13,59 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich import box
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from node.cli.usage import BadInput as BadInput
 from node.cli.usage import OneLineUsageGroup as OneLineUsageGroup
 from node.cli.usage import one_line as one_line
 from node.trace.seed import UINT256_MAX
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    console: Console
+    err_console: Console
+
 F = TypeVar("F", bound=Callable[..., Any])
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+def __getattr__(name: str) -> Any:
+    """``console`` (stdout) and ``err_console`` (stderr), made on first use."""
+    if name not in ("console", "err_console"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _made(name)
+
+
+def _made(name: str) -> Console:
+    found = globals().get(name)
+    if found is None:
+        from rich.console import Console
+
+        found = globals()[name] = Console(stderr=name == "err_console", highlight=False)
+    return found
 
 
 def progress_bar(unit: str, *, disable: bool) -> Progress:
     """The bar long commands show on stderr (done/total of ``unit``, time spent); none with
     --json, and it disappears when done."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(
         TextColumn(unit),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err_console,
+        console=_made("err_console"),
         transient=True,
         disable=disable,
     )
@@ -66,6 +95,9 @@ UINT256 = Uint256()
 def titled_table(title: str, **options: Any) -> Table:
     """Every table the CLI prints: title on the left, no vertical borders, no doubled padding,
     so a wide row still fits an 80-column terminal."""
+    from rich import box
+    from rich.table import Table
+
     return Table(
         title=title,
         title_justify="left",

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
+import sys
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
 
 from adapters.errors import AdapterError
+from node.cli import common, plain
 from node.cli.common import (
     BadInput,
-    console,
     discard_partial,
     json_option,
     print_json,
@@ -29,7 +28,15 @@ if TYPE_CHECKING:
     from adapters.select import OpenedChain
 
 # The chain (web3, the adapters), the trace reader and the plugin list are imported by the
-# commands that use them: `nets run` without --chain/--anchor does not pay for them.
+# commands that use them: `nets run` without --chain/--anchor does not pay for them, nor for
+# rich when its output is JSON or goes to a pipe or file (node.cli.plain).
+
+
+def escape(text: str) -> str:
+    """rich markup escaping (rich loads with the first table or colour drawn)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def load_scenario(source: str, seed: int | None, sets: tuple[str, ...]) -> scenario.Resolved:
@@ -170,9 +177,7 @@ def run_cmd(
     if as_json:
         print_json({"run": result, "anchor": anchored} if anchor else result)
         return
-    table = titled_table(escape(f"{result.name} (seed {result.seed})"))
-    table.add_column("measure")
-    table.add_column("value", justify="right")
+    title = f"{result.name} (seed {result.seed})"
     rows: list[tuple[str, str]] = [
         ("agents", str(result.agents)),
         ("events", str(result.events)),
@@ -183,13 +188,27 @@ def run_cmd(
         ("events/s", f"{result.events_per_second:,.0f}"),
     ]
     rows += [(name, _fmt(value)) for name, value in result.metrics.items()]
+    lines: list[str] = []
+    if result.trace_path is not None:
+        lines.append(f"trace  {result.trace_path} ({result.trace_lines} lines)")
+    if result.root is not None:
+        lines.append(f"root   0x{result.root.hex()}")
+    text = None
+    if anchored is None and plain.plain_stream(sys.stdout):
+        columns: list[tuple[str, plain.Justify]] = [("measure", "left"), ("value", "right")]
+        text = plain.table_text(title, columns, rows, lines, width=plain.console_width())
+    if text is not None:
+        sys.stdout.write(text)
+        return
+    console = common.console
+    table = titled_table(escape(title))
+    table.add_column("measure")
+    table.add_column("value", justify="right")
     for row in rows:
         table.add_row(*map(escape, row))
     console.print(table)
-    if result.trace_path is not None:
-        console.print(f"trace  {escape(str(result.trace_path))} ({result.trace_lines} lines)")
-    if result.root is not None:
-        console.print(f"root   0x{result.root.hex()}")
+    for line in lines:
+        console.print(escape(line))
     if anchored is not None:
         from adapters.select import chain_spec
 
@@ -319,7 +338,9 @@ def init_cmd(name: str, directory: str, as_json: bool) -> None:
     if as_json:
         print_json({"created": str(target)})
         return
-    console.print(f"created {escape(str(target))}: run it with `nets run {escape(str(target))}`")
+    common.console.print(
+        f"created {escape(str(target))}: run it with `nets run {escape(str(target))}`"
+    )
 
 
 def _layer_defaults() -> dict[str, str]:
@@ -354,7 +375,7 @@ def scenarios_list(as_json: bool) -> None:
         table.add_column(column)
     for item in items:
         table.add_row(item["name"], item["task"], str(item["agents"]), item["description"])
-    console.print(table)
+    common.console.print(table)
 
 
 def _builtin(name: str) -> Path:
@@ -390,6 +411,8 @@ def scenarios_cp(name: str, directory: str, as_json: bool) -> None:
     dest = dest_dir / src.name
     if dest.exists():
         raise BadInput(f"{dest} already exists")
+    import shutil
+
     try:
         dest_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)
@@ -423,7 +446,7 @@ def inspect_cmd(trace: str, top: int, as_json: bool) -> None:
         return
     run = summary.run
     name, seed, task, agents_count = (escape(str(run.get(k, "?"))) for k in RUN_FIELDS)
-    console.print(
+    common.console.print(
         f"[bold]{name}[/] seed {seed}, task {task}, {agents_count} agents, {summary.lines} lines"
     )
     kinds = titled_table("events by kind")
@@ -431,16 +454,16 @@ def inspect_cmd(trace: str, top: int, as_json: bool) -> None:
     kinds.add_column("count", justify="right")
     for kind, count in sorted(summary.kinds.items(), key=lambda kv: -kv[1]):
         kinds.add_row(escape(kind), str(count))
-    console.print(kinds)
+    common.console.print(kinds)
     lat = summary.latency
-    console.print(
+    common.console.print(
         f"latency (ticks): n={lat.count} mean={_fmt(lat.mean)} p50={_fmt(lat.p50)} "
         f"p99={_fmt(lat.p99)} max={_fmt(lat.max)}"
     )
     drops = ", ".join(f"{k} {v}" for k, v in sorted(summary.drops.items())) or "none"
-    console.print(f"drops: {escape(drops)}")
+    common.console.print(f"drops: {escape(drops)}")
     if summary.layers:
-        console.print(
+        common.console.print(
             "layer events: "
             + escape(", ".join(f"{k} {v}" for k, v in sorted(summary.layers.items())))
         )
@@ -450,14 +473,14 @@ def inspect_cmd(trace: str, top: int, as_json: bool) -> None:
     agents.add_column("lines", justify="right")
     for name, count in busiest:
         agents.add_row(escape(name), str(count))
-    console.print(agents)
-    console.print(f"root   {summary.root}")
+    common.console.print(agents)
+    common.console.print(f"root   {summary.root}")
     if summary.root_ok is None:
-        console.print("stored root: none beside the trace")
+        common.console.print("stored root: none beside the trace")
     elif summary.root_ok:
-        console.print("stored root: matches")
+        common.console.print("stored root: matches")
     else:
-        console.print(f"[red]stored root: MISMATCH ({escape(str(summary.stored_root))})[/]")
+        common.console.print(f"[red]stored root: MISMATCH ({escape(str(summary.stored_root))})[/]")
 
 
 @click.group("plugins")
@@ -480,4 +503,4 @@ def plugins_list(as_json: bool) -> None:
         table.add_column(column, overflow="fold")  # a provider path wraps, never loses its end
     for info in plugins:
         table.add_row(info.layer, info.name, info.target, info.distribution)
-    console.print(table)
+    common.console.print(table)

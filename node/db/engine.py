@@ -7,10 +7,11 @@ every committed transaction and nothing of an uncommitted one.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -37,10 +38,20 @@ class Database:
 
     url: str
     engine: Engine
+    chain_lock: AbstractContextManager[object] | None = None
+    """The lock of a chain kept in this database (`memory:db`, node.db.memory_chain): each
+    outermost hold of it is one database transaction, which ``atomic`` lends to the node."""
+    _joined: threading.local = field(default_factory=threading.local, repr=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session committed on success, rolled back on error."""
+        """A session committed on success, rolled back on error; inside ``atomic`` with a
+        `memory:db` chain, a savepoint of the chain's transaction instead (committed with it)."""
+        joined: Session | None = getattr(self._joined, "session", None)
+        if joined is not None:
+            with joined.begin_nested():
+                yield joined
+            return
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -48,6 +59,18 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def atomic(self) -> AbstractContextManager[object]:
+        """One database transaction for a chain action and the node's records of it, when the
+        chain lives in this database (`memory:db`): no crash can then separate them, and a
+        failure of either rolls back both. Elsewhere a no-op: the chain commits on its own and
+        the outbox's check before every send covers the gap."""
+        return self.chain_lock if self.chain_lock is not None else nullcontext()
+
+    def join(self, session: Session | None) -> None:
+        """Route this thread's ``session()`` calls into ``session`` (the chain's transaction,
+        which node.db.memory_chain commits or rolls back); None ends that."""
+        self._joined.session = session
 
     def schema_version(self) -> int:
         with Session(self.engine) as session:

@@ -6,10 +6,15 @@ The chain is a snapshot row (``memory_chain``) and a journal (``memory_chain_jou
 row per committed chain transaction, adapters.memory.journal). A chain transaction is one
 database transaction: it first updates the snapshot row (the database's write lock, held
 until the commit; a row lock on PostgreSQL), applies the journal rows other processes wrote,
-executes, and commits its own row before the sender sees its result. Every record the node
-writes about that transaction comes after that commit, so no crash leaves records of a chain
-action the chain does not have. A commit that fails (disk full, read-only file) rolls back and
-reloads, and the sender gets MemoryFileError instead of a result.
+executes, and commits its own row before the sender sees its result.
+
+The node's records of an action join that transaction: while the chain's lock is held
+(``Database.atomic``, which the outbox wraps around check, send and mark), the node's
+``db.session()`` calls are savepoints of the chain's session, so the journal row, the intent
+marked done and the action's rows are one COMMIT: a crash anywhere leaves both or neither. A
+failure of either (a refusal, a database error while recording, a commit that fails on a full
+disk or a read-only file) rolls back both and reloads the chain as stored; a failed commit
+reaches the sender as MemoryFileError.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ class DatabaseStore:
         with Session(self.db.engine) as session:
             self._guard(lambda: self._reload(session, world))
         world.store = self
+        self.db.chain_lock = world.lock
         return world
 
     # -- the Store protocol -----------------------------------------------------------------------
@@ -71,35 +77,45 @@ class DatabaseStore:
             raise
         self.session = session
         self.before = records.marks(world)
+        self.db.join(session)  # the node's writes while the lock is held (Database.atomic)
 
     def end(self, world: World, failed: bool) -> None:
         session, self.session = self.session, None
         assert session is not None
+        self.db.join(None)
+        changed = records.changed(world, self.before)
         try:
-            if not records.changed(world, self.before):
-                session.commit()  # only the lock row's timestamp
-                return
-            if failed:
+            if failed:  # the chain's change and the node's records go together
                 session.rollback()
-                self._guard(lambda: self._reload(session, world))
+                if changed:
+                    self._guard(lambda: self._reload(session, world))
                 return
-            line = records.record(world, self.seq + 1, self.before)
+            line = records.record(world, self.seq + 1, self.before) if changed else ""
+            compact = changed and self.journal_bytes + len(line) > max(
+                COMPACT_BYTES, 2 * self.snapshot_bytes
+            )
             try:
-                session.add(MemoryChainJournalRow(name=self.name, seq=self.seq + 1, record=line))
-                compact = self.journal_bytes + len(line) > max(
-                    COMPACT_BYTES, 2 * self.snapshot_bytes
-                )
-                if compact:
-                    self._snapshot(session, world, self.seq + 1)
-                session.commit()
+                if changed:
+                    session.add(
+                        MemoryChainJournalRow(name=self.name, seq=self.seq + 1, record=line)
+                    )
+                    if compact:
+                        self._snapshot(session, world, self.seq + 1)
+                self._commit(session)
             except SQLAlchemyError as exc:
                 session.rollback()
-                self._guard(lambda: self._reload(session, world))
+                if changed:
+                    self._guard(lambda: self._reload(session, world))
                 raise MemoryFileError(self._fault(exc)) from None
-            self.seq += 1
-            self.journal_bytes = 0 if compact else self.journal_bytes + len(line)
+            if changed:
+                self.seq += 1
+                self.journal_bytes = 0 if compact else self.journal_bytes + len(line)
         finally:
             session.close()
+
+    def _commit(self, session: Session) -> None:
+        """The one COMMIT of a chain transaction: its journal row and the node's records."""
+        session.commit()
 
     def refresh(self, world: World) -> None:
         with Session(self.db.engine) as session:

@@ -3,7 +3,8 @@
 Every action is ``perform``-ed: the intent is recorded first, the chain is asked whether the
 action already took effect (a crash may have hit between sending and marking), and only then is
 the transaction sent; its result is marked done. Running an action twice, or after a crash,
-never sends it twice.
+never sends it twice. With `memory:db` the check, the send and the marking are one database
+transaction (``Database.atomic``), so there is no such gap to cover.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from adapters.arena_ops import (
     VOIDED,
     ClaimOpening,
     LeagueConfig,
+    RoundInfo,
     claim_id_of,
     settle_batch_size,
 )
@@ -25,7 +27,7 @@ from adapters.errors import ChainError
 from adapters.events import ChainEvent, EventCursor, all_events
 from node.db import repo
 from node.db.engine import Database
-from node.db.outbox import Intent, IntentError, KeyPart, Outbox, intent_key
+from node.db.outbox import DONE, Intent, IntentError, KeyPart, Outbox, intent_key
 from node.league.definition import LeagueDefinition, LeagueError
 
 T = TypeVar("T")
@@ -44,33 +46,56 @@ def perform(
     *,
     check: Callable[[], T | None],
     send: Callable[[], T],
+    record: Callable[[T], object] | None = None,
 ) -> T:
     """Record, check on chain, send once, mark done (or failed with the contract's error name).
 
     A failed intent is tried again (the refusal may have been a window not yet open).
     ``check`` returns the action's result if the chain shows it already happened, else None;
-    ``send`` performs it. Results must be JSON values (ids, hex strings).
+    ``send`` performs it. Results must be JSON values (ids, hex strings). ``record`` writes
+    the node's rows for the result (every time it is returned).
+
+    Check, send, mark and record run inside ``Database.atomic``: with `memory:db` they are one
+    database transaction with the chain's, so no crash separates the chain from the records
+    (a refusal or a failed record rolls both back); on other chains the check covers the gap.
     """
     intent = outbox.record_intent(kind, parts, payload)
-    if intent.status == "done":
-        return intent.result
     if intent.status == "failed":  # asked again: the refusal may have been temporary
         intent = _finish(outbox, intent.key, lambda: outbox.retry(intent.key))
-        if intent.status == "done":
-            return intent.result
-    found = check()
-    if found is not None:
-        _finish(outbox, intent.key, lambda: outbox.mark_done(intent.key, found))
-        return found
+    if intent.status == "done":
+        if record is not None:
+            record(intent.result)
+        return intent.result
+    key = intent.key
     try:
-        result = send()
+        with outbox.db.atomic():
+            return _check_send_mark(outbox, key, check, send, record)
     except ChainError as exc:
         error = exc.name
-        finished = _finish(outbox, intent.key, lambda: outbox.mark_failed(intent.key, error))
+        finished = _finish(outbox, key, lambda: outbox.mark_failed(key, error))
         if finished.status == "done":  # another process did it first: the refusal says so
+            if record is not None:
+                record(finished.result)
             return finished.result
         raise
-    _finish(outbox, intent.key, lambda: outbox.mark_done(intent.key, result))
+
+
+def _check_send_mark(
+    outbox: Outbox,
+    key: str,
+    check: Callable[[], T | None],
+    send: Callable[[], T],
+    record: Callable[[T], object] | None,
+) -> T:
+    current = outbox.get(key)  # with `memory:db` under the chain's lock: another process's
+    if current is not None and current.status == DONE:  # finished action is final here
+        result: T = current.result
+    else:
+        found = check()
+        result = found if found is not None else send()
+        _finish(outbox, key, lambda: outbox.mark_done(key, result))
+    if record is not None:
+        record(result)
     return result
 
 
@@ -94,6 +119,7 @@ def perform_seen_by_event(
     parts: Sequence[KeyPart],
     found: Callable[[ChainEvent], T | None],
     send: Callable[[], T],
+    record: Callable[[T], object] | None = None,
 ) -> T:
     """``perform`` for an action whose effect is an event: the intent records the next block
     (a transaction sent after recording lands there or later), and the chain check is the
@@ -108,7 +134,7 @@ def perform_seen_by_event(
                 return result
         return None
 
-    return perform(outbox, kind, parts, {"block": since}, check=already, send=send)
+    return perform(outbox, kind, parts, {"block": since}, check=already, send=send, record=record)
 
 
 def system_address(adapter: ArenaAdapter, system: str) -> str:
@@ -155,22 +181,24 @@ def create_league(db: Database, adapter: ArenaAdapter, definition: LeagueDefinit
                 return league_id
         return None
 
-    league_id = perform(
+    def save(league_id: int) -> None:
+        if adapter.league(league_id).creator.lower() != adapter.address.lower():
+            raise ChainMismatch(
+                f"the database records league {definition.name!r} as league {league_id} on "
+                f"chain {adapter.chain_id}, which the chain does not have as ours: a fresh "
+                "chain with a reused database? (use another --db)"
+            )
+        repo.save_league(db, adapter.chain_id, league_id, definition)
+
+    return perform(
         outbox,
         "create_league",
         [definition.name, digest[:16]],
         create_league_payload(definition),
         check=already,
         send=lambda: adapter.create_league(config, definition.reward_pool),
+        record=save,
     )
-    if adapter.league(league_id).creator.lower() != adapter.address.lower():
-        raise ChainMismatch(
-            f"the database records league {definition.name!r} as league {league_id} on chain "
-            f"{adapter.chain_id}, which the chain does not have as ours: a fresh chain with a "
-            "reused database? (use another --db)"
-        )
-    repo.save_league(db, adapter.chain_id, league_id, definition)
-    return league_id
 
 
 @dataclass(frozen=True)
@@ -191,6 +219,18 @@ def open_round(db: Database, adapter: ArenaAdapter, league_id: int, sequence: in
     """
     taken = repo.round_ids(db, adapter.chain_id)
 
+    def save(info: RoundInfo, round_id: int) -> None:
+        repo.save_round(
+            db,
+            adapter.chain_id,
+            round_id,
+            league_id,
+            seed_block=info.seed_block,
+            submit_deadline=info.submit_deadline,
+            challenge_deadline=info.challenge_deadline,
+            seed=info.seed if info.seed_fixed else None,
+        )
+
     def opened(event: ChainEvent) -> int | None:
         if event.name != "RoundOpened" or int(event.args["leagueId"]) != league_id:
             return None
@@ -204,18 +244,9 @@ def open_round(db: Database, adapter: ArenaAdapter, league_id: int, sequence: in
         [league_id, sequence],
         opened,
         lambda: adapter.open_round(league_id),
+        record=lambda round_id: save(adapter.round(round_id), round_id),
     )
     info = adapter.round(round_id)
-    repo.save_round(
-        db,
-        adapter.chain_id,
-        round_id,
-        league_id,
-        seed_block=info.seed_block,
-        submit_deadline=info.submit_deadline,
-        challenge_deadline=info.challenge_deadline,
-        seed=info.seed if info.seed_fixed else None,
-    )
     return OpenedRound(
         round_id, league_id, info.seed_block, info.submit_deadline, info.challenge_deadline
     )
@@ -233,10 +264,11 @@ def fix_seed(db: Database, adapter: ArenaAdapter, round_id: int) -> bytes | None
         {},
         check=lambda: "0x" + info.seed.hex() if info.seed_fixed else None,
         send=lambda: "0x" + adapter.fix_seed(round_id).hex(),
+        record=lambda seed_hex: repo.save_round(
+            db, adapter.chain_id, round_id, info.league_id, seed=bytes.fromhex(seed_hex[2:])
+        ),
     )
-    seed = bytes.fromhex(seed_hex[2:])
-    repo.save_round(db, adapter.chain_id, round_id, info.league_id, seed=seed)
-    return seed
+    return bytes.fromhex(seed_hex[2:])
 
 
 def live_openings(adapter: ArenaAdapter, round_id: int) -> list[ClaimOpening]:
@@ -289,6 +321,23 @@ def count_rest(adapter: ArenaAdapter, round_id: int) -> bool:
 
 def settle_round(db: Database, adapter: ArenaAdapter, round_id: int) -> list[ClaimOpening]:
     """Settle the round in batches (count_rest); returns the ranking of its live claims."""
+    ranked: list[ClaimOpening] = []
+
+    def save(_: object) -> None:
+        ranked[:] = live_openings(adapter, round_id)
+        info = adapter.round(round_id)
+        repo.save_round(db, adapter.chain_id, round_id, info.league_id, status="settled")
+        for opening in ranked:
+            repo.save_claim(
+                db,
+                adapter.chain_id,
+                round_id,
+                opening.agent_id,
+                opening.claim_root,
+                opening.scores,
+                status="settled",
+            )
+
     perform(
         Outbox(db, adapter.chain_id),
         "settle",
@@ -296,20 +345,8 @@ def settle_round(db: Database, adapter: ArenaAdapter, round_id: int) -> list[Cla
         {},
         check=lambda: True if adapter.round(round_id).settled else None,
         send=lambda: count_rest(adapter, round_id),
+        record=save,
     )
-    ranked = live_openings(adapter, round_id)
-    info = adapter.round(round_id)
-    repo.save_round(db, adapter.chain_id, round_id, info.league_id, status="settled")
-    for opening in ranked:
-        repo.save_claim(
-            db,
-            adapter.chain_id,
-            round_id,
-            opening.agent_id,
-            opening.claim_root,
-            opening.scores,
-            status="settled",
-        )
     return ranked
 
 

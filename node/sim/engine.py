@@ -7,11 +7,13 @@ per event. Random streams: one per agent (lazy), one for failures, all derived f
 
 from __future__ import annotations
 
+import gc
 import heapq
 import json
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii
 from pathlib import Path
@@ -29,6 +31,12 @@ _TIMER = 1
 _HEAL = 2
 _MSG_CACHE_MAX = 4096
 _quote = encode_basestring_ascii
+# The collector's first threshold while a run is on (CPython's default is 700). A run allocates
+# millions of short-lived, acyclic objects (event tuples, offers, replies) next to agent state
+# that grows with the agent count; at 700 the collector ran every few hundred events and its
+# older generations walked that state again and again: 10% of the 100,000-agent marketplace's
+# CPU. At 50,000 it is under 2%, and a generation-0 pass stays small (<= 50,000 objects).
+GC_THRESHOLD_0 = 50_000
 
 
 class SimError(RuntimeError):
@@ -130,15 +138,18 @@ class Simulation:
         self._roles: list[str] = []
         self._agents: list[Agent] = []
         self._ctxs: list[Context] = []
-        for role, n in resolved.roles:
-            cls = resolved.task.roles[role.name]
-            for i in range(n):
-                idx = len(self._agents)
-                name = names[idx]
-                setup = Setup(name, role.name, i, resolved.task_config, role.config, self.roster)
-                self._agents.append(cls(setup))
-                self._ctxs.append(Context(self, idx, name, role.name))
-                self._roles.append(role.name)
+        with _collector_for_a_run():  # 1,000,000 agents: 3.0 s CPU instead of 5.4 s
+            for role, n in resolved.roles:
+                cls = resolved.task.roles[role.name]
+                for i in range(n):
+                    idx = len(self._agents)
+                    name = names[idx]
+                    setup = Setup(
+                        name, role.name, i, resolved.task_config, role.config, self.roster
+                    )
+                    self._agents.append(cls(setup))
+                    self._ctxs.append(Context(self, idx, name, role.name))
+                    self._roles.append(role.name)
 
         self.providers: dict[str, Provider] = {}
         for layer in LAYERS:
@@ -337,7 +348,8 @@ class Simulation:
 
     def run(self) -> RunResult:
         try:
-            return self._run()
+            with _collector_for_a_run():
+                return self._run()
         except BaseException:
             if self._trace is not None:
                 self._trace.abort()
@@ -500,6 +512,18 @@ class Simulation:
     @property
     def agents(self) -> list[Agent]:
         return self._agents
+
+
+@contextmanager
+def _collector_for_a_run() -> Iterator[None]:
+    """Raise the collector's first threshold to GC_THRESHOLD_0 while agents are built and while
+    the run is on, then put the caller's back."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], GC_THRESHOLD_0), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def run(

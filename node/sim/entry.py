@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoints, entry_points
 
 from node.sim.layers import ENTRY_POINT_PREFIX, LAYERS, Provider
-from node.sim.nanda_plugins import ADAPTED_LAYERS, NANDA_GROUP_PREFIX, nanda_provider
 
 
 class UnknownPlugin(LookupError):
@@ -42,12 +41,16 @@ def scan() -> EntryPoints:
 
 def _nanda_group(layer: str, eps: EntryPoints | None = None) -> EntryPoints:
     """Nanda Town's ``nest.plugins.<layer>`` entry points (node.sim.nanda_plugins adapts them)."""
+    from node.sim.nanda_plugins import NANDA_GROUP_PREFIX
+
     group = NANDA_GROUP_PREFIX + layer
     return eps.select(group=group) if eps is not None else entry_points(group=group)
 
 
 def available_plugins(layer: str, eps: EntryPoints | None = None) -> list[str]:
     """Sorted names registered for ``layer`` (nets' own and Nanda Town plugins)."""
+    from node.sim.nanda_plugins import ADAPTED_LAYERS
+
     names = {ep.name for ep in _group(layer, eps)}
     if layer in ADAPTED_LAYERS:
         names |= {ep.name for ep in _nanda_group(layer, eps)}
@@ -56,6 +59,8 @@ def available_plugins(layer: str, eps: EntryPoints | None = None) -> list[str]:
 
 def all_plugins() -> list[PluginInfo]:
     """Every plugin of every layer, one entry point scan."""
+    from node.sim.nanda_plugins import ADAPTED_LAYERS
+
     eps = scan()
     out: list[PluginInfo] = []
     for layer in LAYERS:
@@ -74,14 +79,16 @@ def load_provider(layer: str, name: str, eps: EntryPoints | None = None) -> type
     """The provider class registered as ``name`` for ``layer``."""
     group = _group(layer, eps)
     matches = [ep for ep in group if ep.name == name]
-    if not matches and layer in ADAPTED_LAYERS:
-        found = [ep for ep in _nanda_group(layer, eps) if ep.name == name]
+    if not matches:  # a Nanda Town plugin? (node.sim.nanda_plugins loads only then)
+        from node.sim.nanda_plugins import ADAPTED_LAYERS, nanda_provider
+
+        nanda = _nanda_group(layer, eps) if layer in ADAPTED_LAYERS else ()
+        found = [ep for ep in nanda if ep.name == name]
         if found:
             cls = found[0].load()
             if not isinstance(cls, type):
                 raise UnknownPlugin(f"Nanda Town {layer} plugin {name!r} is not a class")
             return nanda_provider(layer, cls)
-    if not matches:
         names = ", ".join(available_plugins(layer, eps)) or "none installed"
         raise UnknownPlugin(f"unknown {layer} plugin {name!r} (allowed: {names})")
     obj = matches[0].load()

@@ -7,8 +7,8 @@ that names the field path and, where the set is closed, the allowed values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
@@ -216,7 +216,36 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+_C_LOADER: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+"""libyaml's safe loader, when PyYAML was built with it: a tenth of the pure loader's time."""
+_C_LOADER_TEXT = re.compile(r"[A-Za-z0-9 \n#:_.'\",/()\[\]{}=+~;<$^\\-]*")
+"""Text both loaders read alike (tests/sim/test_scenario_yaml.py). Outside it they differ:
+libyaml takes tabs, byte order marks, ``{a?}``, ``|#`` and reads ``!`` as '' where the pure
+loader refuses or reads None; ``&``/``*`` (anchors, aliases) are refused here."""
+C_LOADER_MAX_INDICATORS = 1000
+"""The C loader composes nested collections by C recursion (a deep enough file crashes the
+process), and every nesting level needs one of ``[{:-``: below this many it cannot be deep."""
+
+
+def _load_yaml(text: str) -> Any:
+    """The C loader for text it reads as the pure loader does and that cannot nest deeply;
+    otherwise, and to word the error of a file it refuses, the pure loader (the same
+    constructor and resolver: the same data)."""
+    if (
+        _C_LOADER is not None
+        and _C_LOADER_TEXT.fullmatch(text) is not None
+        and sum(map(text.count, "[{:-")) < C_LOADER_MAX_INDICATORS
+    ):
+        try:
+            return yaml.load(text, Loader=_C_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.load(text, Loader=_NoAliasLoader)
+
+
 def builtin_dir() -> Path:
+    from importlib.resources import files
+
     return Path(str(files("node.sim") / "scenarios"))
 
 
@@ -250,7 +279,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 def parse_yaml(text: str, origin: str = "<text>") -> dict[str, Any]:
     try:
-        data = yaml.load(text, Loader=_NoAliasLoader)
+        data = _load_yaml(text)
     except yaml.YAMLError as exc:
         reason = " ".join(str(exc).split())
         raise ScenarioError("", f"{origin} is not valid YAML: {reason}") from None
@@ -269,7 +298,7 @@ def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> dict[str,
             raise ScenarioError("--set", f"expected key=value, got {item!r}")
         parts = key.strip().split(".")
         try:
-            value = yaml.load(raw, Loader=_NoAliasLoader) if raw.strip() else ""
+            value = _load_yaml(raw) if raw.strip() else ""
         except yaml.YAMLError:
             value = raw
         except RecursionError:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
@@ -98,3 +101,51 @@ def test_every_listed_command_loads() -> None:
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0, (name, result.output)
         assert "Usage: " in result.output
+
+
+RUN_PROBE = """
+import json, sys
+from node.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    assert exit.code in (0, None), exit.code
+heavy = ("rich", "web3", "eth_account", "wasmtime", "sqlmodel", "sqlalchemy", "ray", "cryptography")
+print(json.dumps({
+    "heavy": sorted(m for m in heavy if m in sys.modules),
+    "commands": sorted(m for m in sys.modules if m.startswith("node.cli.")),
+    "tasks": sorted(m for m in sys.modules if m.startswith("node.sim.tasks.")),
+}), file=sys.stderr)
+"""
+RUN_COMMANDS = ["node.cli.common", "node.cli.options", "node.cli.plain", "node.cli.sim"]
+RUN_COMMANDS += ["node.cli.usage"]
+
+
+def run_imports(tmp_path: Path, *args: str) -> dict[str, list[str]]:
+    """The modules a `nets run` in a subprocess imported, its stdout a pipe (not a terminal)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_PROBE, "run", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("output", [(), ("--json",), ("--no-trace",)])
+def test_nets_run_on_a_scenario_file_imports_no_heavy_module(
+    tmp_path: Path, output: tuple[str, ...]
+) -> None:
+    """A simulator run with its summary on a pipe (or as JSON) needs none of the chain, the
+    database, the WASM sandbox or rich; and no other command's module."""
+    source = ROOT / "node" / "sim" / "scenarios" / "marketplace.yaml"
+    trace = () if "--no-trace" in output else ("-o", "t.jsonl")  # short: no line wraps
+    loaded = run_imports(tmp_path, str(source), *trace, *output)
+    assert loaded["heavy"] == []
+    assert loaded["commands"] == RUN_COMMANDS
+    assert loaded["tasks"] == ["node.sim.tasks.marketplace"]

@@ -16,7 +16,7 @@ import pytest
 
 from tests.reliability.conftest import GREEDY, NETS, Node
 
-pytestmark = [pytest.mark.slow, pytest.mark.anvil, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.slow, pytest.mark.live, pytest.mark.anvil, pytest.mark.timeout(600)]
 
 STAKE = str(10**18)
 SUBMIT = ["submit", "--register", GREEDY, "--stake", STAKE, "--once"]

@@ -13,7 +13,7 @@ import pytest
 
 from tests.e2e.test_devnet import check_end_state, devnet
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
+pytestmark = [pytest.mark.slow, pytest.mark.live, pytest.mark.timeout(1200)]
 
 WINDOWS = 90
 """League windows (s): a role restarted under load (up to ~35 s at load 16 on 2 cores) still

@@ -84,7 +84,7 @@ def test_cards_written_through() -> None:
     assert [c.agent_id for c in registry.for_agent("b").lookup("pears")] == ["s1"]
     assert registry.contract.card_of(agent_key("s1")).listed
     view.register(["plums"])
-    assert registry.for_agent("b").lookup("pears") == []
+    assert registry.for_agent("b").lookup("pears") == ()
     view.deregister()
     assert not registry.contract.card_of(agent_key("s1")).listed
     view.deregister()  # nothing listed: no transaction, no error

@@ -2,7 +2,10 @@
 and the per-agent view.
 
 The index keeps each capability's agents in registration order, so lookups (and the traces
-built on them) are the same whichever plugin holds the cards. A plugin that also writes cards
+built on them) are the same whichever plugin holds the cards. A lookup returns a tuple kept
+until that capability's cards change: agents look up far more often than sellers register,
+and rebuilding the list on every lookup made each one cost O(sellers of the item), the cost
+that grew with the number of agents in the 100,000-agent marketplace. A plugin that also writes cards
 elsewhere (a contract) overrides ``_card``, ``_set`` and ``_remove``.
 """
 
@@ -32,6 +35,9 @@ class CardIndex:
         self._env = env
         self.cards: dict[str, AgentCard] = {}
         self._by_capability: dict[str, dict[str, None]] = {}
+        # each looked-up capability's cards, built on the first lookup after a change
+        self._listed: dict[str, tuple[AgentCard, ...]] = {}
+        self.rebuilds = 0  # how many times a lookup had to build its tuple
 
     def _register(
         self, agent_id: str, capabilities: Sequence[str], metadata: Mapping[str, str] | None
@@ -46,8 +52,14 @@ class CardIndex:
         self._remove(agent_id)
         self._env.emit(agent_id, "deregister", {})
 
-    def _lookup(self, capability: str) -> list[AgentCard]:
-        return [self.cards[a] for a in self._by_capability.get(capability, {})]
+    def _lookup(self, capability: str) -> tuple[AgentCard, ...]:
+        listed = self._listed.get(capability)
+        if listed is None:
+            cards = self.cards
+            listed = tuple(cards[a] for a in self._by_capability.get(capability, {}))
+            self._listed[capability] = listed
+            self.rebuilds += 1
+        return listed
 
     def _card(
         self, agent_id: str, caps: tuple[str, ...], metadata: Mapping[str, str] | None
@@ -60,6 +72,7 @@ class CardIndex:
         self.cards[card.agent_id] = card
         for cap in card.capabilities:
             self._by_capability.setdefault(cap, {})[card.agent_id] = None
+            self._listed.pop(cap, None)
 
     def _remove(self, agent_id: str) -> None:
         self._drop(agent_id)
@@ -69,6 +82,7 @@ class CardIndex:
         if card is not None:
             for cap in card.capabilities:
                 self._by_capability.get(cap, {}).pop(agent_id, None)
+                self._listed.pop(cap, None)
 
 
 C = TypeVar("C", bound=CardIndex)
@@ -84,7 +98,7 @@ class AgentCardsView(AgentView[C]):
     ) -> AgentCard:
         return self._run._register(self._agent_id, capabilities, metadata)
 
-    def lookup(self, capability: str) -> list[AgentCard]:
+    def lookup(self, capability: str) -> tuple[AgentCard, ...]:
         return self._run._lookup(capability)
 
     def deregister(self) -> None:
