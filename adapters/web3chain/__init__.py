@@ -10,7 +10,12 @@ from adapters.web3chain.abi import AbiEncodingError, ErrorTable
 from adapters.web3chain.chain import Web3Chain
 from adapters.web3chain.contracts import BoundContract, Receipt
 from adapters.web3chain.provider import provider_for, retry_configuration
-from adapters.web3chain.sender import PendingTx, TransactionSender, TxRequest
+from adapters.web3chain.sender import (
+    PendingTx,
+    TransactionOutcomeUndecided,
+    TransactionSender,
+    TxRequest,
+)
 
 if TYPE_CHECKING:
     from adapters.keys import Signer
@@ -29,6 +34,7 @@ __all__ = [
     "ErrorTable",
     "PendingTx",
     "Receipt",
+    "TransactionOutcomeUndecided",
     "TransactionSender",
     "TxRequest",
     "Web3Chain",

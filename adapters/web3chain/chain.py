@@ -7,6 +7,7 @@ reverts, and the event stream. Arena operations are thin methods on top of ``cal
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from eth_abi.exceptions import DecodingError
@@ -15,6 +16,7 @@ from web3.exceptions import BadFunctionCallOutput, ContractLogicError, Web3RPCEr
 
 from adapters.errors import AdapterError
 from adapters.events import ChainEvent, EventBatch, EventCursor
+from adapters.web3chain import wire
 from adapters.web3chain.abi import AbiEncodingError, ErrorTable
 from adapters.web3chain.arena import ArenaMethods
 from adapters.web3chain.contracts import BoundContract, Receipt, decode_logs, init_code, output
@@ -148,11 +150,20 @@ class Web3Chain(ArenaMethods):
         return self._sender
 
     def call(self, contract: str, function: str, *args: Any, block: int | str = "latest") -> Any:
-        """A view call; a revert raises the named ChainError."""
-        fn = self.contract(contract).function(function, args)
-        params: dict[str, Any] = {} if self.signer is None else {"from": self.signer.address}
+        """A view call; a revert raises the named ChainError. Arguments eth-abi takes as they
+        are skip web3's ContractFunction (``calldata.py``); the rest go through it."""
+        bound = self.contract(contract)
+        encoder = bound.encoders.get(function)
+        data = None if encoder is None else encoder.encode(args)
+        sender = None if self.signer is None else self.signer.address
         try:
-            result = fn.call(params, block_identifier=block)  # type: ignore[arg-type]
+            if encoder is not None and data is not None:
+                to = wire.call_object(sender, bound.address, data, 0)
+                with contextlib.suppress(DecodingError):  # web3 below names what is wrong
+                    return encoder.decode(wire.call(self.w3, to, block))
+            fn = bound.function(function, args)
+            params: dict[str, Any] = {} if sender is None else {"from": sender}
+            return output(fn, fn.call(params, block_identifier=block))  # type: ignore[arg-type]
         except ContractLogicError as exc:
             raise self._errors.from_exception(exc) from None
         except Web3RPCError as exc:
@@ -160,7 +171,6 @@ class Web3Chain(ArenaMethods):
         except (BadFunctionCallOutput, DecodingError) as exc:
             reason = str(exc).splitlines()[0]
             raise AbiEncodingError(f"{function}: cannot decode the return data: {reason}") from None
-        return output(fn, result)
 
     def transact(
         self, contract: str, function: str, *args: Any, value: int = 0, gas: int | None = None

@@ -3,14 +3,16 @@ and their logs decoded into ChainEvent records by web3's event processing."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from eth_abi.exceptions import DecodingError, InsufficientDataBytes
+from eth_abi.exceptions import DecodingError, EncodingError, InsufficientDataBytes
 from eth_utils.abi import abi_to_signature
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
+from web3._utils.method_formatters import log_entry_formatter
 from web3.exceptions import (
     ABIFunctionNotFound,
     LogTopicError,
@@ -21,36 +23,44 @@ from web3.exceptions import (
 
 from adapters.events import ChainEvent
 from adapters.web3chain.abi import AbiEncodingError, plain
+from adapters.web3chain.calldata import encoders
 
 if TYPE_CHECKING:
     from web3 import Web3
     from web3.contract import Contract
     from web3.contract.contract import ContractEvent, ContractFunction
-    from web3.types import LogReceipt, TxReceipt
+    from web3.types import LogReceipt
 
 
 @dataclass(frozen=True)
 class Receipt:
-    """A mined transaction as the adapters use it; ``logs`` as web3 returned them."""
+    """A mined transaction as the adapters use it; its logs formatted by web3 on first use
+    (most transactions never read them)."""
 
     tx_hash: bytes
     block_number: int
     status: bool
     gas_used: int
     contract_address: str | None
-    logs: tuple[LogReceipt, ...] = field(repr=False)
+    wire_logs: tuple[dict[str, Any], ...] = field(repr=False)
 
     @classmethod
-    def of(cls, receipt: TxReceipt) -> Receipt:
+    def of(cls, receipt: Mapping[str, Any]) -> Receipt:
+        """From ``eth_getTransactionReceipt``'s result as the node sent it (hex strings)."""
         address = receipt.get("contractAddress")
         return cls(
-            tx_hash=bytes(receipt["transactionHash"]),
-            block_number=int(receipt["blockNumber"]),
-            status=int(receipt.get("status", 1)) == 1,
-            gas_used=int(receipt["gasUsed"]),
+            tx_hash=bytes.fromhex(receipt["transactionHash"][2:]),
+            block_number=int(receipt["blockNumber"], 16),
+            status=int(receipt.get("status") or "0x1", 16) == 1,
+            gas_used=int(receipt["gasUsed"], 16),
             contract_address=to_checksum_address(address) if address else None,
-            logs=tuple(receipt["logs"]),
+            wire_logs=tuple(receipt["logs"]),
         )
+
+    @functools.cached_property
+    def logs(self) -> tuple[LogReceipt, ...]:
+        """The logs as ``w3.eth`` would have returned them (web3's log entry formatter)."""
+        return tuple(cast("LogReceipt", log_entry_formatter(log)) for log in self.wire_logs)
 
 
 class BoundContract:
@@ -61,6 +71,7 @@ class BoundContract:
         self.address: str = to_checksum_address(address)
         self.abi = abi
         self.contract: Contract = w3.eth.contract(address=self.address, abi=abi)  # type: ignore[arg-type]
+        self.encoders = encoders(abi, w3.codec)
         self.events: dict[bytes, tuple[ContractEvent, list[str]]] = {}
         for item in abi:
             if item.get("type") == "event" and not item.get("anonymous"):
@@ -76,13 +87,21 @@ class BoundContract:
             raise AbiEncodingError(f"{self.name}: no function {name!r} in the ABI") from None
         try:
             return function(*args)
-        except (Web3ValidationError, MismatchedABI, TypeError, ValueError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise AbiEncodingError(f"{name}: cannot encode {args!r}: {first}") from None
+        except UNFIT as exc:
+            raise _unfit(name, args, exc) from None
 
     def encode(self, name: str, args: tuple[Any, ...]) -> bytes:
-        """Calldata of ``name(*args)``."""
-        return bytes.fromhex(self.function(name, args)._encode_transaction_data()[2:])
+        """Calldata of ``name(*args)``: eth-abi with cached types when the arguments need no
+        normalizing, else web3's ContractFunction (which also names what does not fit)."""
+        encoder = self.encoders.get(name)
+        data = None if encoder is None else encoder.encode(args)
+        if data is not None:
+            return data
+        function = self.function(name, args)
+        try:
+            return bytes.fromhex(function._encode_transaction_data()[2:])
+        except UNFIT as exc:
+            raise _unfit(name, args, exc) from None
 
     def decode_log(self, log: LogReceipt) -> tuple[str, dict[str, Any]] | None:
         """(event name, args in declaration order) of a log this ABI declares, else None."""
@@ -99,6 +118,21 @@ class BoundContract:
             return None
         args = decoded["args"]
         return decoded["event"], {name: plain(args[name]) for name in names}
+
+
+UNFIT: tuple[type[Exception], ...] = (
+    Web3Exception,
+    EncodingError,
+    TypeError,
+    ValueError,
+    AttributeError,  # web3's ENS name check on a non-string where an address belongs
+)
+"""What web3 raises for arguments that do not fit the ABI, while matching or encoding."""
+
+
+def _unfit(name: str, args: tuple[Any, ...], exc: Exception) -> AbiEncodingError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return AbiEncodingError(f"{name}: cannot encode {args!r}: {first}")
 
 
 def output(function: ContractFunction, value: Any) -> Any:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.utils import get_netrc_auth
 from web3 import AsyncWeb3, Web3
 from web3.exceptions import ProviderConnectionError, TimeExhausted, Web3RPCError
 from web3.middleware import Web3Middleware
@@ -65,7 +66,11 @@ def provider_for(
     if scheme in ("http", "https"):
         return HTTPProvider(
             url,
-            request_kwargs={"timeout": timeout},
+            request_kwargs={
+                "timeout": timeout,
+                "headers": dict(HTTPProvider.get_request_headers()),
+            },
+            session=http_session(url),
             exception_retry_configuration=retry or retry_configuration(),
         )
     if scheme in ("ws", "wss"):
@@ -74,6 +79,20 @@ def provider_for(
         path = urlsplit(url).path if scheme == "ipc" else url
         return IPCProvider(Path(path), timeout=int(max(timeout, 1)))
     raise AdapterError(f"RPC URL {url!r}: use http(s)://, ws(s)://, ipc:///PATH or a socket path")
+
+
+def http_session(url: str) -> requests.Session:
+    """One keep-alive session for every thread, with the environment (proxy variables, CA
+    bundle, ``.netrc``) read once here: a session that trusts the environment reads and
+    stats it again on every request, about a tenth of a transaction's client time."""
+    session = requests.Session()
+    settings = session.merge_environment_settings(url, {}, None, None, None)
+    session.proxies.update(settings["proxies"])
+    session.verify = settings["verify"]
+    session.cert = settings["cert"]
+    session.auth = get_netrc_auth(url)
+    session.trust_env = False
+    return session
 
 
 def endpoint_of(provider: BaseProvider) -> str:

@@ -4,11 +4,14 @@ Invariants (docs/protocol/adapters.md, "Transactions"):
 - Nonces come from a local counter; taking a nonce, signing and broadcasting happen under one
   lock, so nonces reach the endpoint in order and a refused broadcast leaves no gap.
 - A broadcast that fails at the transport level is repeated with the same signed bytes only
-  (same hash, same nonce: it cannot execute twice). "nonce too low" is answered by looking
-  our hash up: found means it landed; not found means another transaction took the nonce
-  (an out-of-band send), so the counter is resynced from the chain and the call re-signed.
-- A transaction is re-signed with a new nonce only once its old nonce is provably consumed
-  by a different transaction; until then it is kept in flight and rebroadcast on resync.
+  (same hash, same nonce: it cannot execute twice).
+- A transaction whose nonce the chain counts as used is judged from chain facts (``_fate``):
+  our hash known means it landed; another of our transactions found in the blocks with that
+  nonce means it can never execute (VOID), and only then is the call re-signed. Neither
+  found means the chain lost the history of that nonce (anvil restored from a ``--state``
+  dump written while a block was being mined: the state counts the transaction, no block
+  holds it): it may have executed, so it is UNDECIDED and never re-signed.
+- Until then it is kept in flight and rebroadcast (same bytes) on resync, in nonce order.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from hexbytes import HexBytes
@@ -28,6 +32,7 @@ from adapters.errors import (
     TransactionFailed,
     TransactionOutcomeUnknown,
 )
+from adapters.web3chain import wire
 from adapters.web3chain.abi import ErrorTable
 from adapters.web3chain.contracts import Receipt
 from adapters.web3chain.provider import endpoint_of
@@ -39,9 +44,10 @@ if TYPE_CHECKING:
 
 GAS_MARGIN = 1.25
 FEE_TTL = 1.0
-STUCK_CHECK_AFTER = 0.25  # seconds without a receipt before looking for a dead nonce or a gap
+STUCK_CHECK_AFTER = 0.25  # seconds without a receipt before looking for a used nonce or a gap
 STUCK_CHECK_EVERY = 1.0
 MAX_RESIGN = 5  # a call whose nonce is taken this often in a row gives up
+HOLDER_SCAN = 256  # blocks searched back from the head for the transaction that used a nonce
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,15 @@ class TxRequest:
     gas: int | None = None
 
 
+class Fate(Enum):
+    """What the chain says about a signed transaction that has no receipt (yet)."""
+
+    OPEN = "open"  # its nonce is free: the same bytes can still be mined
+    LANDED = "landed"  # the chain holds it
+    VOID = "void"  # another transaction used its nonce, or the endpoint refused its bytes
+    UNDECIDED = "undecided"  # its nonce is used but no block holds a transaction with it
+
+
 @dataclass
 class PendingTx:
     """A signed transaction handed to the endpoint and not yet seen in a receipt."""
@@ -63,7 +78,14 @@ class PendingTx:
     gas: int
     raw: bytes = field(repr=False)
     tx_hash: bytes
-    dead: bool = False  # its nonce went to another transaction: it can never be mined
+    fate: Fate = Fate.OPEN
+
+
+class TransactionOutcomeUndecided(TransactionOutcomeUnknown):
+    """The chain counts the transaction's nonce as used, yet neither it nor any other
+    transaction with that nonce is in the chain's blocks: its history was lost (a devnet
+    restored from a state dump). It may have executed; resuming cannot tell, and re-signing
+    could execute it twice, so the caller decides from the call's effect on the chain."""
 
 
 class NonceConsumed(Exception):
@@ -118,24 +140,25 @@ class TransactionSender:
         raise TransactionFailed(f"{self.url}: nonce kept being taken by other transactions")
 
     def resume(self, pending: PendingTx, errors: ErrorTable | None = None) -> Receipt:
-        """Finish a transaction whose outcome was unknown, never executing it twice."""
-        if pending.dead:
-            return self.transact(pending.request, errors)
-        receipt = self._receipt(pending)
-        if receipt is not None:
-            self._forget(pending)
-            return self._check(receipt, pending, errors)
-        with self._lock:
-            if self._nonce_taken(pending):
-                pending.dead = True
-                self._inflight.pop(pending.nonce, None)
-            elif self._inflight.setdefault(pending.nonce, pending) is pending:
-                self._rebroadcast(pending)
-            else:  # its nonce was handed to another of our transactions: this one is void
-                pending.dead = True
-        if pending.dead:
-            return self.transact(pending.request, errors)
-        receipt = self._wait(pending)
+        """Finish a transaction whose outcome was unknown, never executing it twice.
+
+        Raises TransactionOutcomeUndecided when the chain lost the history of its nonce.
+        """
+        if pending.fate is Fate.OPEN:
+            receipt = self._receipt(pending)
+            if receipt is not None:
+                self._forget(pending)
+                return self._check(receipt, pending, errors)
+            with self._lock:
+                if self._inflight.setdefault(pending.nonce, pending) is pending:
+                    # settles it with everything else in flight: our own lost transactions
+                    # below it are rebroadcast first, in nonce order, so no gap is left
+                    self._resync()
+                else:  # its nonce was handed to another of our transactions: it is void
+                    pending.fate = Fate.VOID
+        if pending.fate is Fate.UNDECIDED:
+            raise self._undecided(pending)
+        receipt = None if pending.fate is Fate.VOID else self._wait(pending)
         if receipt is None:
             return self.transact(pending.request, errors)
         return self._check(receipt, pending, errors)
@@ -143,7 +166,7 @@ class TransactionSender:
     def estimate_gas(self, request: TxRequest, errors: ErrorTable | None = None) -> int:
         try:
             # "pending", as the node would choose: the block the transaction lands in
-            estimate = self.w3.eth.estimate_gas(self._call_object(request), "pending")  # type: ignore[arg-type]
+            estimate = wire.estimate_gas(self.w3, self._wire_call(request), "pending")
         except ContractLogicError as exc:
             raise (errors or ErrorTable()).from_exception(exc) from None
         except Web3RPCError as exc:
@@ -172,6 +195,10 @@ class TransactionSender:
                 except NonceConsumed:
                     self._inflight.pop(nonce, None)
                     self._next = None
+                except TransactionOutcomeUndecided:
+                    self._inflight.pop(nonce, None)
+                    self._next = None
+                    raise
                 except TransactionOutcomeUnknown:
                     self._next = None  # resync on the next send; the tx stays in flight
                     raise
@@ -196,8 +223,7 @@ class TransactionSender:
             for nonce in sorted(self._inflight):
                 pending = self._inflight[nonce]
                 if nonce < mined:
-                    if not self._known(pending):
-                        pending.dead = True
+                    pending.fate = self._fate(pending, mined)
                     del self._inflight[nonce]
                 else:
                     self._rebroadcast(pending)
@@ -208,17 +234,20 @@ class TransactionSender:
 
     def _rebroadcast(self, pending: PendingTx) -> None:
         """Hand the same bytes over again. One the endpoint refuses is in none of its pools
-        (single-endpoint assumption, true on anvil): it is void and its caller re-signs."""
+        (single-endpoint assumption, true on anvil): it is void and its caller re-signs,
+        unless the refusal is for a nonce whose history was lost (undecided)."""
         try:
             self._broadcast(pending)
         except (NonceConsumed, TransactionFailed):
-            pending.dead = True
+            pending.fate = Fate.VOID
+            self._inflight.pop(pending.nonce, None)
+        except TransactionOutcomeUndecided:
             self._inflight.pop(pending.nonce, None)
 
     def _broadcast(self, pending: PendingTx) -> None:
         """One send; the provider repeats it with the same bytes on transport failures."""
         try:
-            self.w3.eth.send_raw_transaction(pending.raw)
+            wire.send_raw_transaction(self.w3, pending.raw)
         except ChainUnavailable as exc:
             raise self._unknown(pending, str(exc)) from None
         except Web3RPCError as exc:
@@ -227,10 +256,16 @@ class TransactionSender:
                 return
             if "nonce too low" in text or "replacement" in text:
                 try:
-                    if self._known(pending):
-                        return
+                    fate = self._fate(pending)
                 except ChainUnavailable as down:
                     raise self._unknown(pending, str(down)) from None
+                if fate is Fate.LANDED:
+                    return
+                if fate is Fate.UNDECIDED:
+                    pending.fate = fate
+                    raise self._undecided(pending) from None
+                # VOID, or OPEN: another transaction holds the nonce in the pool (ours
+                # would be "already known"), so these bytes are in no pool and never mined
                 raise NonceConsumed from None
             raise TransactionFailed(f"{self.url}: transaction refused: {_message(exc)}") from None
 
@@ -238,6 +273,15 @@ class TransactionSender:
         return TransactionOutcomeUnknown(
             f"{reason}; transaction 0x{pending.tx_hash.hex()} (nonce {pending.nonce}) "
             "may or may not be accepted: resume it once the endpoint is back",
+            pending,
+        )
+
+    def _undecided(self, pending: PendingTx) -> TransactionOutcomeUndecided:
+        return TransactionOutcomeUndecided(
+            f"{self.url}: nonce {pending.nonce} of {self.address} is used, but no block holds "
+            f"a transaction with it (history lost, e.g. a devnet restored from a state dump): "
+            f"transaction 0x{pending.tx_hash.hex()} may have executed; check its effect "
+            "before sending it again",
             pending,
         )
 
@@ -249,8 +293,10 @@ class TransactionSender:
         delay = 0.002
         next_check = time.monotonic() + STUCK_CHECK_AFTER
         while True:
-            if pending.dead:
+            if pending.fate is Fate.VOID:
                 return None
+            if pending.fate is Fate.UNDECIDED:
+                raise self._undecided(pending)
             try:
                 receipt = self._receipt(pending)
                 if receipt is not None:
@@ -260,8 +306,7 @@ class TransactionSender:
                     next_check = time.monotonic() + STUCK_CHECK_EVERY
                     with self._lock:
                         self._unstick(pending)
-                    if pending.dead:
-                        return None
+                    continue  # its fate may have changed
             except ChainUnavailable as exc:
                 with self._lock:
                     self._next = None
@@ -274,21 +319,25 @@ class TransactionSender:
             delay = min(delay * 2, 0.2)
 
     def _unstick(self, pending: PendingTx) -> None:
-        """A transaction that is not being mined: dead (nonce taken) or behind a nonce gap.
+        """A transaction that is not being mined: its nonce used (judged by _fate) or behind a gap.
 
         A gap below it (the endpoint lost our earlier transactions, e.g. a devnet restarted
-        without state) is filled with zero-value transfers to ourselves, so the transaction
+        without state) is closed with the same bytes where we still hold them in flight, and
+        filled with zero-value transfers to ourselves where we do not, so the transaction
         itself executes: nothing is re-signed, so nothing can execute twice.
         """
         mined = self._count("latest")
         if mined > pending.nonce:
-            if not self._known(pending):
-                pending.dead = True
+            fate = self._fate(pending, mined)
+            if fate is not Fate.LANDED:
+                pending.fate = fate
                 self._inflight.pop(pending.nonce, None)
             return
         start = self._count("pending")
         for nonce in range(start, pending.nonce):
-            if nonce in self._inflight:
+            held = self._inflight.get(nonce)
+            if held is not None:
+                self._rebroadcast(held)
                 continue
             filler = TxRequest(self.address, b"", 0, 21_000)
             raw, tx_hash = self.signer.sign_transaction(self._tx_dict(filler, 21_000, nonce))
@@ -328,10 +377,8 @@ class TransactionSender:
     # -- web3 helpers -----------------------------------------------------------------------
 
     def _receipt(self, pending: PendingTx) -> Receipt | None:
-        try:
-            return Receipt.of(self.w3.eth.get_transaction_receipt(HexBytes(pending.tx_hash)))
-        except TransactionNotFound:
-            return None
+        receipt = wire.transaction_receipt(self.w3, pending.tx_hash)
+        return None if receipt is None else Receipt.of(receipt)
 
     def _known(self, pending: PendingTx) -> bool:
         try:
@@ -340,8 +387,38 @@ class TransactionSender:
             return False
         return True
 
-    def _nonce_taken(self, pending: PendingTx) -> bool:
-        return self._count("latest") > pending.nonce and not self._known(pending)
+    def _fate(self, pending: PendingTx, mined: int | None = None) -> Fate:
+        """Chain facts on a transaction without a receipt: its nonce against the mined count,
+        its hash, and which transaction of ours the blocks hold with that nonce."""
+        if mined is None:
+            mined = self._count("latest")
+        if pending.nonce >= mined:
+            return Fate.OPEN
+        if self._known(pending):
+            return Fate.LANDED
+        holder = self._holder(pending.nonce)
+        if holder is None:
+            return Fate.UNDECIDED
+        return Fate.LANDED if holder == pending.tx_hash else Fate.VOID
+
+    def _holder(self, nonce: int) -> bytes | None:
+        """The hash of our transaction with ``nonce`` in the blocks, searched back from the
+        head; None once a block shows one of our lower nonces (ours would be later) or after
+        HOLDER_SCAN blocks: the chain has no record of what used the nonce."""
+        me = self.address.lower()
+        head = self.w3.eth.block_number
+        for number in range(head, max(head - HOLDER_SCAN, -1), -1):
+            lower = False
+            block = self.w3.eth.get_block(number, full_transactions=True)
+            for tx in block.get("transactions", []):
+                if isinstance(tx, bytes) or str(tx.get("from", "")).lower() != me:
+                    continue
+                if tx.get("nonce") == nonce:
+                    return bytes(tx.get("hash", b""))
+                lower = lower or tx.get("nonce", nonce) < nonce
+            if lower:
+                return None
+        return None
 
     def _count(self, tag: str) -> int:
         return self.w3.eth.get_transaction_count(self.address, tag)  # type: ignore[arg-type]
@@ -353,6 +430,9 @@ class TransactionSender:
         if request.value:
             call["value"] = request.value
         return call
+
+    def _wire_call(self, request: TxRequest) -> dict[str, str]:
+        return wire.call_object(self.address, request.to, request.data, request.value)
 
     def _tx_dict(self, request: TxRequest, gas: int, nonce: int) -> dict[str, Any]:
         tx: dict[str, Any] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from hexbytes import HexBytes
 
 from adapters.anvil import Anvil
 from adapters.base import ChainAdapter, adapter_factory, adapter_names
@@ -29,6 +30,21 @@ def test_transact_call_and_receipt_events(chain: Web3Chain) -> None:
     [event] = chain.events_in(receipt)
     assert (event.name, event.args) == ("Bumped", {"by": me, "count": 1})
     assert event.tx_hash == receipt.tx_hash
+
+
+def test_receipt_from_the_wire_matches_web3s_formatted_receipt(chain: Web3Chain) -> None:
+    """The sender reads receipts without web3's result formatters; what it keeps, and the
+    logs it formats on first use, are what ``w3.eth.get_transaction_receipt`` returns."""
+    receipt = chain.transact("Probe", "hit", 3, "three")
+    formatted = chain.w3.eth.get_transaction_receipt(HexBytes(receipt.tx_hash))
+    assert receipt.tx_hash == bytes(formatted["transactionHash"])
+    assert receipt.block_number == formatted["blockNumber"]
+    assert receipt.gas_used == formatted["gasUsed"]
+    assert receipt.status is (formatted["status"] == 1)
+    assert receipt.contract_address is None
+    assert list(receipt.logs) == list(formatted["logs"])
+    [event] = chain.events_in(receipt)
+    assert (event.name, event.args["id"], event.args["note"]) == ("Hit", 3, "three")
 
 
 def test_reverts_are_named_in_calls_estimates_and_mined_transactions(chain: Web3Chain) -> None:

@@ -16,7 +16,7 @@ from adapters.errors import AdapterError, ChainError, ChainUnavailable
 from adapters.events import EventCursor
 from adapters.keys import anvil_account
 from adapters.web3chain import Web3Chain, provider_for, retry_configuration
-from adapters.web3chain.provider import WebSocketBridge
+from adapters.web3chain.provider import WebSocketBridge, http_session
 from tests.adapters.conftest import deploy_probe
 
 pytestmark = pytest.mark.anvil
@@ -41,6 +41,20 @@ def test_scheme_picks_the_provider(tmp_path: Path) -> None:
     assert isinstance(provider_for(str(tmp_path / "node.ipc")), IPCProvider)
     with pytest.raises(AdapterError, match="use http"):
         provider_for("ftp://127.0.0.1/")
+
+
+def test_http_session_reads_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Proxy variables and the CA bundle are taken when the provider is built, then pinned:
+    a session trusting the environment would read (and stat .netrc) on every request."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    remote = http_session("https://rpc.example")
+    assert remote.proxies["https"] == remote.proxies["http"] == "http://proxy.invalid:3128"
+    assert remote.verify == "/etc/ssl/certs/ca-certificates.crt"
+    assert remote.trust_env is False
+    assert "http" not in http_session("http://127.0.0.1:8545").proxies  # NO_PROXY honoured
 
 
 def _round_trip(chain: Web3Chain, artifacts: dict[str, Artifact]) -> None:
