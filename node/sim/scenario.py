@@ -338,10 +338,10 @@ def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> dict[str,
         parts = key.strip().split(".")
         try:
             value = _load_yaml(raw) if raw.strip() else ""
+        except (_NestingError, RecursionError):
+            raise ScenarioError(key.strip(), "--set value nests too deeply") from None
         except yaml.YAMLError:
             value = raw
-        except RecursionError:
-            raise ScenarioError(key.strip(), "--set value nests too deeply") from None
         node: Any = data
         for depth, part in enumerate(parts):
             last = depth == len(parts) - 1
