@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run the persistence tests (tests/db/) against a throwaway local PostgreSQL server.
 #
-# Installs Debian's postgresql package if no server binaries are found, and the psycopg driver
-# (the `postgres` extra) into the venv if missing; starts a server on a free loopback port in a
+# Finds the server binaries (pg_config, initdb on PATH, /usr/lib/postgresql/*/bin), installs
+# Debian's postgresql package if there are none, and the psycopg driver (the `postgres` extra)
+# into the venv if missing; starts a server on a free loopback port in a
 # temp dir (as the `postgres` user when run as root: root cannot run postgres), creates a
 # database, runs tests/db with NETS_DB pointing at it, then stops the server and removes the dir.
 set -euo pipefail
@@ -16,6 +17,10 @@ find_pg_bin() {
     if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
         pg_config --bindir
         return 0
+    fi
+    if command -v initdb >/dev/null 2>&1; then  # e.g. links in /usr/local/bin: where they point
+        dir="$(dirname "$(readlink -f "$(command -v initdb)")")"
+        [ -x "$dir/pg_ctl" ] && [ -x "$dir/postgres" ] && { echo "$dir"; return 0; }
     fi
     for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
         [ -x "$dir/initdb" ] && { echo "$dir"; return 0; }
@@ -36,8 +41,8 @@ if [ -z "$PG_BIN" ]; then
 fi
 
 if ! "$PYTHON" -c "import psycopg" 2>/dev/null; then
-    echo "== installing the psycopg driver (the postgres extra) into .venv"
-    "$ROOT/.tools/bin/uv" pip install --quiet --python "$PYTHON" "psycopg[binary]>=3.2,<4"
+    echo "== installing the psycopg driver (the postgres extra, as uv.lock pins it) into .venv"
+    UV_PROJECT_ENVIRONMENT="$ROOT/.venv" "$ROOT/.tools/bin/uv" sync --frozen --quiet --extra postgres
 fi
 
 RUN_AS=()
@@ -67,7 +72,14 @@ echo "== PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.
 "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w -t 60 \
     -o "-p $PORT -k $WORK -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null \
     || { cat "$WORK/server.log" >&2; exit 1; }
-"$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U nets nets_test
+"$PYTHON" - "$PORT" <<'EOF_PY'
+import sys
+
+import psycopg  # createdb is not always installed beside the server (initdb, pg_ctl, postgres)
+
+with psycopg.connect(f"host=127.0.0.1 port={sys.argv[1]} user=nets dbname=postgres", autocommit=True) as c:
+    c.execute("CREATE DATABASE nets_test")
+EOF_PY
 
 export NETS_DB="postgresql+psycopg://nets@127.0.0.1:$PORT/nets_test"
 echo "== pytest tests/db with NETS_DB=$NETS_DB"

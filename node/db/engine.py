@@ -7,6 +7,7 @@ every committed transaction and nothing of an uncommitted one.
 
 from __future__ import annotations
 
+import os
 import threading
 import warnings
 from collections.abc import Iterator
@@ -66,6 +67,30 @@ class Database:
         failure of either rolls back both. Elsewhere a no-op: the chain commits on its own and
         the outbox's check before every send covers the gap."""
         return self.chain_lock if self.chain_lock is not None else nullcontext()
+
+    @contextmanager
+    def records(self) -> Iterator[None]:
+        """One database transaction for an action's records: its intent marked done and its
+        rows commit together or not at all, on every chain (a crash between them would leave
+        an intent done whose rows a restart never writes). Inside ``atomic`` with a
+        `memory:db` chain that is the chain's transaction already; elsewhere a session of its
+        own that ``session()`` calls join as savepoints. On SQLite it begins IMMEDIATE (the
+        write lock first): pysqlite would otherwise let the first savepoint's release commit."""
+        if getattr(self._joined, "session", None) is not None:
+            yield
+            return
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                if self.engine.dialect.name == "sqlite":
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                self.join(session)
+                yield
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                self.join(None)
 
     def join(self, session: Session | None) -> None:
         """Route this thread's ``session()`` calls into ``session`` (the chain's transaction,
@@ -137,13 +162,34 @@ def open_database(url: str | None = None) -> Database:
     except DriverDatabaseError as exc:  # unreachable, unopenable, or not a database at all
         engine.dispose()
         first = (str(exc.orig) if exc.orig is not None else str(exc)).strip().splitlines()
+        why = read_only(url)
         raise DatabaseError(
             f"cannot open database {redact(url)!r}: {first[0] if first else exc}"
+            + (f" ({why})" if why else "")
         ) from None
     except DatabaseError:
         engine.dispose()
         raise
     return Database(url, engine)
+
+
+def read_only(url: str) -> str | None:
+    """Why a SQLite database cannot be written, if its file or directory is read-only: in WAL
+    mode SQLite then cannot even open it, and says only "unable to open database file"."""
+    path = sqlite_file(url)
+    if path is None:
+        return None
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return f"{folder} is on a read-only file system"
+    except OSError:
+        return None
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(folder, os.W_OK):
+        return f"directory {folder} is read-only"
+    return None
 
 
 def check_url(url: str | None = None) -> str:

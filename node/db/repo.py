@@ -310,18 +310,24 @@ def add_move(
     payload: dict[str, object] | None = None,
     tx_hash: bytes | None = None,
 ) -> MoveRow:
-    """Append a move to the dispute's log (seq 0, 1, ...)."""
+    """Append a move to the dispute's log (seq 0, 1, ...), once: a move already logged with
+    the same kind and payload (an outbox action recorded again, node.league.actions.perform)
+    is the row returned."""
+    encoded = json.dumps(payload or {}, sort_keys=True)
     with db.session() as session:
         statement = select(MoveRow).where(
             MoveRow.chain_id == chain_id, MoveRow.dispute_id == dispute_id
         )
-        seq = len(session.exec(statement).all())
+        logged = session.exec(statement).all()
+        for row in logged:
+            if (row.kind, row.payload_json) == (kind, encoded):
+                return row
         row = MoveRow(
             chain_id=chain_id,
             dispute_id=dispute_id,
-            seq=seq,
+            seq=len(logged),
             kind=kind,
-            payload_json=json.dumps(payload or {}, sort_keys=True),
+            payload_json=encoded,
             tx_hash=tx_hash,
         )
         session.add(row)

@@ -2,9 +2,10 @@
 
 Every action is ``perform``-ed: the intent is recorded first, the chain is asked whether the
 action already took effect (a crash may have hit between sending and marking), and only then is
-the transaction sent; its result is marked done. Running an action twice, or after a crash,
-never sends it twice. With `memory:db` the check, the send and the marking are one database
-transaction (``Database.atomic``), so there is no such gap to cover.
+the transaction sent; its result is marked done together with the action's rows (one database
+transaction, ``Database.records``). Running an action twice, or after a crash, never sends it
+twice. With `memory:db` the check, the send, the marking and the rows are one database
+transaction with the chain's (``Database.atomic``), so there is no such gap to cover.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ def perform(
 
     Check, send, mark and record run inside ``Database.atomic``: with `memory:db` they are one
     database transaction with the chain's, so no crash separates the chain from the records
-    (a refusal or a failed record rolls both back); on other chains the check covers the gap.
+    (a refusal or a failed record rolls both back). On other chains the chain commits first;
+    the done mark and the rows then commit together (``Database.records``), and a crash
+    before that commit leaves the intent pending, which the check before any send resolves.
     """
     intent = outbox.record_intent(kind, parts, payload)
     if intent.status == "failed":  # asked again: the refusal may have been temporary
@@ -88,14 +91,17 @@ def _check_send_mark(
     record: Callable[[T], object] | None,
 ) -> T:
     current = outbox.get(key)  # with `memory:db` under the chain's lock: another process's
-    if current is not None and current.status == DONE:  # finished action is final here
+    finished = current is not None and current.status == DONE  # finished action is final here
+    if current is not None and finished:
         result: T = current.result
     else:
         found = check()
         result = found if found is not None else send()
-        _finish(outbox, key, lambda: outbox.mark_done(key, result))
-    if record is not None:
-        record(result)
+    with outbox.db.records():  # the done mark and the rows: one commit on every chain
+        if not finished:
+            _finish(outbox, key, lambda: outbox.mark_done(key, result))
+        if record is not None:
+            record(result)
     return result
 
 

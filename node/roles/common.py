@@ -49,10 +49,16 @@ class RoleBase:
         *,
         check: Callable[[], T | None],
         send: Callable[[], T],
+        record: Callable[[T], object] | None = None,
     ) -> T | None:
-        """One outbox action; a contract refusal is logged (with its reason) and returns None."""
+        """One outbox action; a contract refusal is logged (with its reason) and returns None.
+
+        ``record`` writes the node's rows for the result inside the action's transaction
+        (actions.perform): with `memory:db` they commit with the chain's, never after it."""
         try:
-            result = actions.perform(self.outbox, kind, parts, payload, check=check, send=send)
+            result = actions.perform(
+                self.outbox, kind, parts, payload, check=check, send=send, record=record
+            )
         except ChainError as exc:
             self.log.refuse(label, self.reason(exc), error=exc.name)
             return None
@@ -105,9 +111,8 @@ class RoleBase:
             {},
             check=moved,
             send=lambda: call() or True,
+            record=lambda _: repo.add_move(self.db, self.chain_id, d, kind, {"seq": seq}),
         )
-        if result is not None:
-            repo.add_move(self.db, self.chain_id, d, kind, {"seq": seq})
         return int(result is not None)
 
     def end_dispute(self, d: int, kind: str, call: Callable[[int], Any]) -> int:

@@ -58,6 +58,8 @@ class Submitter(RoleBase):
         self._headers: dict[tuple[int, int], ClaimHeader] = {}
         self._matches: dict[tuple[int, int, int], ClaimedMatch] = {}
         self._enrolled = False
+        self._warned: set[tuple[str, int, int]] = set()
+        """(closing or missed, round, agent): each warning once, however often a step runs."""
 
     # -- enrolment -----------------------------------------------------------------------------
 
@@ -77,21 +79,10 @@ class Submitter(RoleBase):
                 {},
                 check=lambda h=code_hash, t=taken: self._registered(h, t),
                 send=lambda p=plan: self.adapter.register_agent(p.code),
+                record=lambda a, h=code_hash, p=plan: self._save_agent(a, h, p.code),
             )
             if agent_id is None:
                 continue
-            info = self.adapter.agent(agent_id)
-            repo.save_agent(
-                self.db,
-                self.chain_id,
-                agent_id,
-                code_hash,
-                code=plan.code,
-                owner=self.me,
-                abi_version=info.abi_version,
-                registered_block=info.registered_block,
-                mine=True,
-            )
             self.agents[agent_id] = plan
             if plan.stake:
                 self.act(
@@ -106,6 +97,21 @@ class Submitter(RoleBase):
                 )
         self._enrolled = True
         return self.agents
+
+    def _save_agent(self, agent_id: int, code_hash: bytes, code: bytes) -> None:
+        """The agents row of a registration, written in the registration's transaction."""
+        info = self.adapter.agent(agent_id)
+        repo.save_agent(
+            self.db,
+            self.chain_id,
+            agent_id,
+            code_hash,
+            code=code,
+            owner=self.me,
+            abi_version=info.abi_version,
+            registered_block=info.registered_block,
+            mine=True,
+        )
 
     def _registered(self, code_hash: bytes, taken: set[int]) -> int | None:
         for event in all_events(self.adapter):
@@ -302,12 +308,16 @@ class Submitter(RoleBase):
                 ):
                     continue
                 left = info.submit_deadline - now
-                if left < 0:
+                if left < 0 and ("missed", row.round_id, agent_id) not in self._warned:
+                    self._warned.add(("missed", row.round_id, agent_id))
                     self.log.warn(
                         f"MISSED: round {row.round_id} closed {-left}s ago without a claim "
                         f"from agent {agent_id}"
                     )
-                elif left <= margin:
+                elif (
+                    0 <= left <= margin and ("closing", row.round_id, agent_id) not in self._warned
+                ):
+                    self._warned.add(("closing", row.round_id, agent_id))
                     self.log.warn(
                         f"WINDOW CLOSING: round {row.round_id} closes in {left}s and agent "
                         f"{agent_id} has not claimed"

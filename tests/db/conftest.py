@@ -8,28 +8,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import SQLModel
 
 from node.config import DB_ENV
 from node.db import Database, open_database
-from node.db.engine import make_engine
-
-
-def _drop_everything(url: str) -> None:
-    engine = make_engine(url)
-    try:
-        SQLModel.metadata.drop_all(engine)
-    finally:
-        engine.dispose()
+from tests.db.scratch import drop_everything
 
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> Iterator[str]:
     url = os.environ.get(DB_ENV)
     if url:
-        _drop_everything(url)
+        drop_everything(url)
         yield url
-        _drop_everything(url)
+        drop_everything(url)
     else:
         yield f"sqlite:///{tmp_path / 'nets.db'}"
 

@@ -1,7 +1,9 @@
 """Helper process: `nets league create demo` on `memory:db`, killed by SIGKILL at POINT inside
 the one database transaction that holds the chain's action and the node's records of it.
 
-Usage: python crash_inside.py POINT DB_URL (POINT: one of POINTS; "none" runs to the end).
+Usage: python crash_inside.py POINT DB_URL [CHAIN] (POINT: one of POINTS; "none" runs to the
+end). CHAIN `memory:FILE` instead: a chain that commits on its own, before the node's records
+(the done mark and the league row, which still commit together: Database.records).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from adapters.memory import MemoryChain
+from adapters.select import open_chain
 from node.db import open_database, repo
 from node.db.memory_chain import DatabaseStore, open_memory_chain
 from node.db.outbox import Outbox
@@ -46,6 +49,7 @@ if __name__ == "__main__":
         owner, name, when = POINTS[point]
         setattr(owner, name, killed(getattr(owner, name), when))
     db = open_database(url)
-    with open_memory_chain(db) as opened:
+    chain = sys.argv[3] if len(sys.argv) > 3 else "memory:db"
+    with open_memory_chain(db) if chain == "memory:db" else open_chain(chain) as opened:
         print(actions.create_league(db, opened.adapter, resolve_league("demo")))
     db.close()

@@ -9,13 +9,11 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from adapters.errors import ChainError
@@ -27,10 +25,7 @@ from node.db.outbox import DONE, Outbox
 from node.league import actions, resolve_league
 from node.wasm import load_agent_file
 from tests.db.crash_inside import POINTS
-
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("NETS_DB")), reason="SQLite files: a process is killed mid-transaction"
-)
+from tests.db.scratch import REFUSAL, allow, fresh_database, refuse
 
 ROOT = Path(__file__).resolve().parents[2]
 HELPER = str(Path(__file__).with_name("crash_inside.py"))
@@ -63,8 +58,8 @@ def stored(url: str) -> tuple[int, str | None, int]:
 
 
 @pytest.mark.parametrize("point", list(POINTS))
-def test_a_kill_inside_the_transaction_leaves_both_or_neither(tmp_path: Path, point: str) -> None:
-    url = f"sqlite:///{tmp_path / 'node.db'}"
+def test_a_kill_inside_the_transaction_leaves_both_or_neither(db_url: str, point: str) -> None:
+    url = db_url
     crashed = run_helper(point, url)
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
     leagues, status, rows = stored(url)
@@ -90,18 +85,17 @@ def chain_facts(chain: MemoryChain) -> tuple[object, ...]:
 
 
 def refuse_done_marks(db: Database) -> None:
-    """A real database error on the record's write: SQLite aborts marking any intent done."""
-    with db.engine.begin() as connection:
-        connection.execute(
-            text(
-                "CREATE TRIGGER no_done BEFORE UPDATE ON intents WHEN NEW.status = 'done' "
-                "BEGIN SELECT RAISE(ABORT, 'the record cannot be written'); END"
-            )
-        )
+    """A real database error on the record's write: the database aborts marking any intent
+    done."""
+    refuse(db, "no_done", "intents", "UPDATE", "NEW.status = 'done'")
 
 
-def test_a_database_error_while_recording_rolls_the_chain_back(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'node.db'}"
+def allow_done_marks(db: Database) -> None:
+    allow(db, "no_done", "intents")
+
+
+def test_a_database_error_while_recording_rolls_the_chain_back(db_url: str) -> None:
+    url = db_url
     db = open_database(url)
     with open_memory_chain(db) as opened:
         chain = opened.adapter
@@ -110,7 +104,7 @@ def test_a_database_error_while_recording_rolls_the_chain_back(tmp_path: Path) -
         before = chain_facts(chain)
         outbox = Outbox(db, chain.chain_id)
         refuse_done_marks(db)
-        with pytest.raises(IntegrityError, match="the record cannot be written"):
+        with pytest.raises(IntegrityError, match=REFUSAL):
             actions.perform(
                 outbox, "stake", [agent], {}, check=lambda: None,
                 send=lambda: chain.stake(agent, 10**18) or True,
@@ -127,8 +121,7 @@ def test_a_database_error_while_recording_rolls_the_chain_back(tmp_path: Path) -
         chain = opened.adapter
         assert isinstance(chain, MemoryChain)
         assert chain_facts(chain)[1:] == before[1:]  # the head moves with the wall clock
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TRIGGER no_done"))
+        allow_done_marks(db)
         outbox = Outbox(db, chain.chain_id)
         assert actions.perform(
             outbox, "stake", [agent], {}, check=lambda: None,
@@ -140,10 +133,10 @@ def test_a_database_error_while_recording_rolls_the_chain_back(tmp_path: Path) -
     db.close()
 
 
-def test_a_refusal_rolls_back_the_records_written_with_it(tmp_path: Path) -> None:
+def test_a_refusal_rolls_back_the_records_written_with_it(db_url: str) -> None:
     """A record written before the chain refuses goes with the refusal; the failure itself is
     recorded afterwards."""
-    db = open_database(f"sqlite:///{tmp_path / 'node.db'}")
+    db = open_database(db_url)
     with open_memory_chain(db) as opened:
         chain = opened.adapter
         assert isinstance(chain, MemoryChain)
@@ -180,8 +173,7 @@ Step = tuple[int, bool, bool]
 def test_done_intents_and_the_chain_agree_whatever_fails(steps: list[Step]) -> None:
     """Any mix of stakes, refusals and failed record writes: the chain holds exactly the
     stakes whose intents are done, in memory and as a reopened database finds them."""
-    with tempfile.TemporaryDirectory() as scratch:
-        url = f"sqlite:///{Path(scratch) / 'node.db'}"
+    with fresh_database() as url:
         db = open_database(url)
         with open_memory_chain(db) as opened:
             chain = opened.adapter
@@ -201,8 +193,7 @@ def test_done_intents_and_the_chain_agree_whatever_fails(steps: list[Step]) -> N
                 except (ChainError, IntegrityError):
                     assert refuse or fail_record
                 if fail_record:
-                    with db.engine.begin() as connection:
-                        connection.execute(text("DROP TRIGGER no_done"))
+                    allow_done_marks(db)
                 assert staked_as_recorded(chain, outbox, agent)
         db.close()
         db = open_database(url)
@@ -222,9 +213,9 @@ def staked_as_recorded(chain: MemoryChain, outbox: Outbox, agent: int) -> bool:
 
 
 def test_the_command_says_which_database_failed_and_the_chain_keeps_nothing(
-    tmp_path: Path,
+    tmp_path: Path, db_url: str
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'node.db'}"
+    url = db_url
     db = open_database(url)
     refuse_done_marks(db)
     db.close()
@@ -239,7 +230,7 @@ def test_the_command_says_which_database_failed_and_the_chain_keeps_nothing(
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert "--db:" in lines[0]
-    assert "the record cannot be written" in lines[0]
+    assert REFUSAL in lines[0]
     assert stored(url) == (0, "pending", 0)
 
 
@@ -261,11 +252,11 @@ db.close()
 """
 
 
-def test_processes_racing_on_the_same_intents_send_each_once(tmp_path: Path) -> None:
+def test_processes_racing_on_the_same_intents_send_each_once(db_url: str) -> None:
     """Three processes perform the same 15 stakes on one database at once, with no chain
     check at all: under the chain's lock each re-reads the intent in the transaction that
     would send it, so every stake reaches the chain once and is recorded once."""
-    url = f"sqlite:///{tmp_path / 'node.db'}"
+    url = db_url
     db = open_database(url)
     with open_memory_chain(db) as opened:
         agent = opened.adapter.register_agent(CODE)
@@ -290,8 +281,8 @@ def test_processes_racing_on_the_same_intents_send_each_once(tmp_path: Path) -> 
     db.close()
 
 
-def test_a_settlement_and_its_rows_commit_together(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'node.db'}"
+def test_a_settlement_and_its_rows_commit_together(db_url: str) -> None:
+    url = db_url
     db = open_database(url)
     with open_memory_chain(db) as opened:
         chain = opened.adapter
@@ -309,8 +300,7 @@ def test_a_settlement_and_its_rows_commit_together(tmp_path: Path) -> None:
         row = repo.get_round(db, chain.chain_id, round_id)
         assert row is not None
         assert row.status == "open"
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TRIGGER no_done"))
+        allow_done_marks(db)
         assert actions.settle_round(db, chain, round_id) == []
     db.close()
     db = open_database(url)

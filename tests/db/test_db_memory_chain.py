@@ -19,8 +19,8 @@ AGENTS = Path(__file__).resolve().parents[2] / "scenarios" / "agents"
 DEMO = resolve_league("demo")
 
 
-def test_a_league_survives_across_commands(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'node.db'}"
+def test_a_league_survives_across_commands(db_url: str) -> None:
+    url = db_url
     db = open_database(url)
     with open_memory_chain(db) as opened:
         chain = opened.adapter
@@ -47,8 +47,8 @@ def test_a_league_survives_across_commands(tmp_path: Path) -> None:
     db.close()
 
 
-def test_a_corrupt_stored_chain_is_refused(tmp_path: Path) -> None:
-    db = open_database(f"sqlite:///{tmp_path / 'node.db'}")
+def test_a_corrupt_stored_chain_is_refused(db_url: str) -> None:
+    db = open_database(db_url)
     repo.save_memory_chain(db, '{"format": "something else"}')
     with pytest.raises(
         MemoryFileError, match="the memory chain stored in the database does not load"
@@ -62,13 +62,13 @@ def test_open_chain_refuses_memory_db_without_a_database() -> None:
         open_chain(MEMORY_IN_DB)
 
 
-def test_cli_commands_share_the_chain_in_the_database(tmp_path: Path) -> None:
+def test_cli_commands_share_the_chain_in_the_database(db_url: str) -> None:
     from click.testing import CliRunner
 
     from node.cli import main
 
     runner = CliRunner()
-    node = ["--chain", "memory:db", "--db", f"sqlite:///{tmp_path / 'node.db'}"]
+    node = ["--chain", "memory:db", "--db", db_url]
     created = runner.invoke(main, ["league", "create", "demo", *node, "--json"])
     assert created.exit_code == 0, created.output
     assert '"leagueId": 1' in created.output
@@ -77,7 +77,7 @@ def test_cli_commands_share_the_chain_in_the_database(tmp_path: Path) -> None:
     again = runner.invoke(main, ["league", "create", "demo", *node, "--json"])
     assert again.exit_code == 0, again.output  # recognised, not created twice
     assert '"leagueId": 1' in again.output
-    db = open_database(f"sqlite:///{tmp_path / 'node.db'}")
+    db = open_database(db_url)
     with open_memory_chain(db) as chain:
         assert chain.adapter.counts()[1:3] == (1, 1)
     repo.save_memory_chain(db, "not json")

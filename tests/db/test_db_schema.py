@@ -132,7 +132,7 @@ def test_disputes_and_moves(db: Database) -> None:
         ),
     )
     assert [d.dispute_id for d in repo.open_disputes(db, 1)] == [4]
-    for kind in ("challenge", "answer", "prove_step"):
+    for kind in ("challenge", "answer", "prove_step", "answer"):  # an action recorded again
         repo.add_move(db, 1, 4, kind, {"agree": True})
     assert [(m.seq, m.kind) for m in repo.moves(db, 1, 4)] == [
         (0, "challenge"),

@@ -54,10 +54,10 @@ def still_wall_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(params=["file", "db"])
-def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], object]:
+def opener(request: pytest.FixtureRequest, tmp_path: Path, db_url: str) -> Callable[[], object]:
     if request.param == "file":
         return lambda: file_chain(tmp_path / "chain.json")
-    return lambda: db_chain(f"sqlite:///{tmp_path / 'node.db'}")
+    return lambda: db_chain(db_url)
 
 
 def fingerprint(chain: MemoryChain) -> tuple[object, ...]:
@@ -172,7 +172,7 @@ def test_a_damaged_journal_record_is_refused_by_name(tmp_path: Path) -> None:
 
 
 def test_a_reader_follows_across_compactions(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(durable, "COMPACT_BYTES", 1)
     monkeypatch.setattr(db_store, "COMPACT_BYTES", 1)
@@ -186,8 +186,7 @@ def test_a_reader_follows_across_compactions(
         assert fingerprint(reader) == fingerprint(writer)
         snapshot = json.loads(path.read_text())
         assert snapshot["seq"] > 1  # compacted at least once
-    url = f"sqlite:///{tmp_path / 'node.db'}"
-    with db_chain(url) as writer, db_chain(url) as reader:
+    with db_chain(db_url) as writer, db_chain(db_url) as reader:
         agent = writer.register_agent(CODE)
         for _ in range(12):
             writer.stake(agent, 1)
