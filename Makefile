@@ -101,7 +101,7 @@ pytest: setup toolchains ## pytest suites, in parallel, the live rounds in the b
 test-fast: setup ## the inner loop: pytest in parallel without the tests marked slow or ray
 	$(BIN)/python scripts/run_pytest.py -n $(PYTEST_WORKERS) --dist loadscope -m "not slow and not ray"
 
-test: setup toolchains ## everything CI runs: lint, typecheck, forge and pytest, the live rounds started first
+test: setup toolchains ## everything CI runs: lint, typecheck, forge and pytest; the live rounds and pyright in the background
 	$(BIN)/python scripts/run_tests.py
 
 test-pg: setup ## persistence tests against a throwaway local PostgreSQL (installs it if missing)

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.errors import AbiEncodingError
+
 ETHER = 10**18
 PROTOCOL_VERSION = 3
 """Arena.PROTOCOL_VERSION: the protocol revision both adapters implement (docs/PROTOCOL.md)."""
@@ -91,31 +93,24 @@ def claim_id_of(round_id: int, agent_id: int) -> int:
     return (round_id << 64) | agent_id
 
 
-def _bad_arg(message: str) -> Exception:
-    """web3chain's AbiEncodingError (imported late: web3chain imports this module)."""
-    from adapters.web3chain.abi import AbiEncodingError
-
-    return AbiEncodingError(message)
-
-
 def check_uint(value: int, bits: int, what: str) -> int:
     """An ABI uintN argument, refused like eth-abi refuses it (AbiEncodingError)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1 << bits:
-        raise _bad_arg(f"{what}: {value!r} is not a uint{bits}")
+        raise AbiEncodingError(f"{what}: {value!r} is not a uint{bits}")
     return value
 
 
 def check_int(value: int, bits: int, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _bad_arg(f"{what}: {value!r} is not an int{bits}")
+        raise AbiEncodingError(f"{what}: {value!r} is not an int{bits}")
     if not -(1 << (bits - 1)) <= value < 1 << (bits - 1):
-        raise _bad_arg(f"{what}: {value!r} is not an int{bits}")
+        raise AbiEncodingError(f"{what}: {value!r} is not an int{bits}")
     return value
 
 
 def check_bytes32(value: bytes, what: str) -> bytes:
     if not isinstance(value, bytes | bytearray) or len(value) != 32:
-        raise _bad_arg(f"{what}: expected 32 bytes")
+        raise AbiEncodingError(f"{what}: expected 32 bytes")
     return bytes(value)
 
 

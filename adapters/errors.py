@@ -9,6 +9,12 @@ class AdapterError(RuntimeError):
     """Base of every failure a chain adapter reports."""
 
 
+class AbiEncodingError(AdapterError, ValueError):
+    """Arguments that do not fit the function's ABI types (or an unknown function). Both
+    adapters raise it (the memory chain refuses what eth-abi would), so it lives here and not
+    in web3chain: catching it must not import web3."""
+
+
 class ChainError(AdapterError):
     """The contract refused the operation: a Solidity revert, by error name.
 

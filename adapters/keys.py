@@ -2,6 +2,11 @@
 
 Keys never leave this process: transactions are signed locally with eth-account and only the
 signed bytes go to the endpoint. No message, repr or log line ever contains key material.
+
+A key is parsed and its address derived with eth-keys, the key library eth-account itself
+uses, and eth-account is imported at the first signature: its import pulls in the BLS
+keystore support of eth-keyfile (0.5 CPU-s of start-up), which a node on the memory chain,
+whose transactions are never serialised, does not need.
 """
 
 from __future__ import annotations
@@ -14,13 +19,17 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eth_account import Account
-from eth_account.signers.local import LocalAccount
+from eth_keys.datatypes import PrivateKey
+from eth_utils.exceptions import ValidationError
+from hexbytes import HexBytes
 
 from adapters.anvil import DEFAULT_KEYS
 from adapters.errors import AdapterError
+
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
 
 PRIVATE_KEY_ENV = "NETS_PRIVATE_KEY"
 KEYSTORE_ENV = "NETS_KEYSTORE"
@@ -36,12 +45,18 @@ class KeyLoadError(AdapterError):
 class Signer:
     """An address with its local signing key; prints as the address only."""
 
-    account: LocalAccount = field(repr=False)
+    key: PrivateKey = field(repr=False)
     source: str
+    address: str = field(init=False)
 
-    @property
-    def address(self) -> str:
-        return self.account.address
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "address", self.key.public_key.to_checksum_address())
+
+    @functools.cached_property
+    def account(self) -> LocalAccount:
+        from eth_account import Account
+
+        return Account.from_key(self.key)
 
     def sign_transaction(self, tx: dict[str, Any]) -> tuple[bytes, bytes]:
         """(raw signed bytes, transaction hash)."""
@@ -52,9 +67,18 @@ class Signer:
         return f"Signer(address={self.address}, source={self.source})"
 
 
+def parse_key(key: str | bytes) -> PrivateKey:
+    """What eth-account's ``Account.from_key`` accepts (hex with or without 0x, or 32 bytes),
+    parsed as it parses it; ValueError otherwise."""
+    try:
+        return PrivateKey(HexBytes(key.strip() if isinstance(key, str) else key))
+    except ValidationError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def from_private_key(key: str, *, source: str = "private key") -> Signer:
     try:
-        return Signer(Account.from_key(key.strip()), source)
+        return Signer(parse_key(key), source)
     except (ValueError, TypeError):
         raise KeyLoadError(f"{source}: not a valid 32-byte hex private key") from None
 
@@ -85,13 +109,15 @@ def from_keystore(
             )
         ask = prompt or (lambda text: getpass.getpass(text))
         password = ask(f"password for {path.name}: ")
+    from eth_account import Account
+
     try:
         key = Account.decrypt(keyfile, password)
     except ValueError:
         raise KeyLoadError(f"keystore {path}: wrong password or corrupt keyfile") from None
     except (KeyError, TypeError):
         raise KeyLoadError(f"keystore {path}: not a V3 keystore") from None
-    return Signer(Account.from_key(key), f"keystore {path.name}")
+    return Signer(parse_key(key), f"keystore {path.name}")
 
 
 def password_from_file(path: Path) -> str:
@@ -111,7 +137,7 @@ def anvil_account(index: int = 0) -> Signer:
     derivation costs milliseconds, and tests and roles ask for the same ten again and again)."""
     if not 0 <= index < len(DEFAULT_KEYS):
         raise KeyLoadError(f"anvil account index {index} outside 0..{len(DEFAULT_KEYS) - 1}")
-    return Signer(Account.from_key(DEFAULT_KEYS[index]), f"anvil account {index}")
+    return Signer(parse_key(DEFAULT_KEYS[index]), f"anvil account {index}")
 
 
 def resolve_signer(

@@ -136,7 +136,6 @@ def open_chain(
 ) -> OpenedChain:
     """The adapter ``--chain``/$NETS_CHAIN names, ready for Arena operations."""
     from adapters.memory import MemoryChain
-    from adapters.web3chain import Web3Chain
 
     spec = chain_spec(option, env)
     if spec == "memory":
@@ -158,6 +157,7 @@ def open_chain(
         return OpenedChain(MemoryChain(world, signer=sender), spec, save=store.close)
     if spec == "anvil":
         from adapters.keys import anvil_account
+        from adapters.web3chain import Web3Chain  # here only: web3 costs 0.4 CPU-s to import
 
         node = Anvil().start()
         try:
@@ -170,6 +170,8 @@ def open_chain(
             raise
         return OpenedChain(chain, spec, node)
     if spec.startswith(RPC_SCHEMES):
+        from adapters.web3chain import Web3Chain
+
         chain = Web3Chain(spec)
         chain.signer = signer_for(signer, chain.chain_id, env)
         bind_recorded(chain)

@@ -4,9 +4,10 @@ The tests marked ``live`` (whole league rounds on a devnet, kill -9s, a chain ki
 restarted) spend their minutes waiting for on-chain windows to pass, not computing. Run one
 after another they were two thirds of the suite's time. Here they start first, in a pytest
 session of their own with one worker per test, and wait in the background while the other
-steps use the CPU: ruff, pyright and forge (the Makefile targets of those names), then pytest
-over everything else on every core. Their output is printed when they finish, and the run
-fails if any step failed, naming the steps.
+steps use the CPU. Pyright, which uses one core for a minute or more, runs in the background
+too; ruff and forge (the Makefile targets of those names), then pytest over everything else
+on every core, run meanwhile. The background steps' output is printed when they finish, and
+the run fails if any step failed, naming the steps.
 
     python scripts/run_tests.py [--steps lint,typecheck,forge,pytest] [-- PYTEST_ARGS...]
 """
@@ -17,12 +18,15 @@ import argparse
 import os
 import subprocess
 import sys
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 STEPS = ("lint", "typecheck", "forge", "pytest")
+BACKGROUND = ("typecheck",)
+"""Steps started at once beside the others (single-threaded, so the other core has room)."""
 LIVE_WORKERS = 6
 """One xdist worker per live test (tests marked ``live``): each mostly sleeps on a window."""
 LIVE_DIRS = ("tests/e2e", "tests/reliability")
@@ -41,6 +45,43 @@ def make(target: str) -> Step:
     started = time.monotonic()
     code = subprocess.call(["make", "--no-print-directory", target], cwd=REPO)
     return Step(target, code, time.monotonic() - started)
+
+
+@dataclass
+class Background:
+    """A step running beside the others, its output in ``log``; ``step()`` waits for it."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    started: float = field(default_factory=time.monotonic)
+    finished: float | None = None
+
+    def __post_init__(self) -> None:
+        threading.Thread(target=self._wait, daemon=True).start()
+
+    def _wait(self) -> None:
+        self.process.wait()
+        self.finished = time.monotonic()
+
+    def step(self) -> Step:
+        if self.process.poll() is None:
+            print(f"waiting for {self.name} ...", flush=True)
+        code = self.process.wait()
+        sys.stdout.write(self.log.read_text(errors="replace"))
+        ended = self.finished if self.finished is not None else time.monotonic()
+        return Step(self.name, code, ended - self.started)
+
+
+def start_make(target: str) -> Background:
+    log = REPO / "out" / f"{target}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", target], cwd=REPO, stdout=sink,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    return Background(target, process, log)
 
 
 def pytest_command(*args: str) -> list[str]:
@@ -66,12 +107,13 @@ def compile_contracts() -> Step:
     return Step("compile", code, time.monotonic() - started)
 
 
-def start_live(log: Path) -> subprocess.Popen[bytes]:
+def start_live(log: Path) -> Background:
     """The live session, in the background; its output goes to ``log``."""
     log.parent.mkdir(parents=True, exist_ok=True)
     command = pytest_command(*LIVE_DIRS, "-m", "live", "-n", str(LIVE_WORKERS), "--dist", "load")
     with log.open("wb") as sink:
-        return subprocess.Popen(command, cwd=REPO, stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=REPO, stdout=sink, stderr=subprocess.STDOUT)
+    return Background("pytest (live)", process, log)
 
 
 def main() -> int:
@@ -88,13 +130,19 @@ def main() -> int:
     log = REPO / "out" / "pytest-live.log"
     started = time.monotonic()
     done: list[Step] = []
-    live = None
+    background: list[Background] = []
     if "pytest" in steps:
         done.append(compile_contracts())
-        live = start_live(log) if done[-1].code == 0 else None
-    if live is not None:
-        print(f"live rounds: {LIVE_WORKERS} workers in the background, output in {log}", flush=True)
+        if done[-1].code == 0:
+            background.append(start_live(log))
+            print(f"live rounds: {LIVE_WORKERS} workers in the background, output in {log}")
     for name in steps:
+        if name in BACKGROUND:
+            background.append(start_make(name))
+            print(f"{name} in the background, output in {background[-1].log}", flush=True)
+    for name in steps:
+        if name in BACKGROUND:
+            continue
         if name != "pytest":
             done.append(make(name))
             continue
@@ -107,12 +155,7 @@ def main() -> int:
             cwd=REPO,
         )
         done.append(Step("pytest", code, time.monotonic() - began))
-    if live is not None:
-        if live.poll() is None:
-            print("waiting for the live rounds ...", flush=True)
-        code = live.wait()
-        sys.stdout.write(log.read_text(errors="replace"))
-        done.append(Step("pytest (live)", code, time.monotonic() - started))
+    done += [task.step() for task in background]
     print()
     for step in done:
         print(

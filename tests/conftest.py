@@ -24,12 +24,28 @@ settings.load_profile("nets")
 # tests/conformance/test_transcripts.py compares what the scenario modules recorded;
 # tests/executor's modules share one local Ray (starting one costs seconds and a CPU).
 ONE_WORKER_DIRS = ("tests/conformance/", "tests/executor/")
+# Modules of long, independent tests (each runs whole `nets` processes and shares no module
+# state): each test is its own unit, so one module does not keep one worker busy for minutes
+# while the other waits (tests/reliability/test_kill_after_send.py alone took 290 s so).
+EACH_TEST_ITS_OWN_UNIT = (
+    "tests/agents/test_build_errors.py",
+    "tests/agents/test_scaffolds.py",
+    "tests/db/test_db_joint_transaction.py",
+    "tests/foundation/test_doctor.py",
+    "tests/plugin/test_example.py",
+    "tests/reliability/test_kill_after_send.py",
+    "tests/roles/test_crash.py",
+    "tests/roles/test_demo_cli.py",
+)
 
 
 def work_unit(nodeid: str) -> str:
     """The unit pytest-xdist hands to one worker: the test's module, or its directory for
-    ONE_WORKER_DIRS (so module- and session-scoped state is built once per unit)."""
+    ONE_WORKER_DIRS (so module- and session-scoped state is built once per unit), or the test
+    alone in EACH_TEST_ITS_OWN_UNIT."""
     module = nodeid.split("::", 1)[0]
+    if module in EACH_TEST_ITS_OWN_UNIT:
+        return nodeid
     return next((d for d in ONE_WORKER_DIRS if module.startswith(d)), module)
 
 

@@ -16,6 +16,7 @@ from typing import TypeVar
 from eth_utils.address import to_checksum_address
 
 from adapters.arena_ops import check_uint
+from adapters.errors import AbiEncodingError
 from adapters.memory.chain import MemoryChain
 from adapters.memory.ledger import Tx, revert
 from node.sim.chain.ops import AnchorInfo, CardInfo
@@ -29,8 +30,6 @@ ZERO32 = bytes(32)
 def _b32(value: bytes, what: str) -> bytes:
     """A bytes32 argument, refused as eth-abi refuses it (AbiEncodingError)."""
     if not isinstance(value, bytes | bytearray) or len(value) > 32:
-        from adapters.web3chain.abi import AbiEncodingError
-
         raise AbiEncodingError(f"{what}: {value!r} is not a bytes32")
     return bytes(value).ljust(32, b"\0")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from adapters.errors import AdapterError
-from adapters.web3chain.abi import AbiEncodingError, ErrorTable
+from adapters.errors import AbiEncodingError, AdapterError
+from adapters.web3chain.abi import ErrorTable
 from adapters.web3chain.chain import Web3Chain
 from adapters.web3chain.contracts import BoundContract, Receipt
 from adapters.web3chain.provider import provider_for, retry_configuration

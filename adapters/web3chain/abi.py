@@ -18,14 +18,10 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3.exceptions import ContractLogicError
 
-from adapters.errors import AdapterError, ChainError
+from adapters.errors import ChainError
 
 ERROR_STRING = keccak(text="Error(string)")[:4]
 PANIC = keccak(text="Panic(uint256)")[:4]
-
-
-class AbiEncodingError(AdapterError, ValueError):
-    """Arguments that do not fit the function's ABI types (or an unknown function)."""
 
 
 def plain(value: Any) -> Any:

@@ -14,10 +14,10 @@ from eth_abi.exceptions import DecodingError
 from eth_utils.address import to_checksum_address
 from web3.exceptions import BadFunctionCallOutput, ContractLogicError, Web3RPCError
 
-from adapters.errors import AdapterError
+from adapters.errors import AbiEncodingError, AdapterError
 from adapters.events import ChainEvent, EventBatch, EventCursor
 from adapters.web3chain import wire
-from adapters.web3chain.abi import AbiEncodingError, ErrorTable
+from adapters.web3chain.abi import ErrorTable
 from adapters.web3chain.arena import ArenaMethods
 from adapters.web3chain.contracts import BoundContract, Receipt, decode_logs, init_code, output
 from adapters.web3chain.provider import connect, endpoint_of, provider_for

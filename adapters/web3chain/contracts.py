@@ -21,8 +21,9 @@ from web3.exceptions import (
     Web3ValidationError,
 )
 
+from adapters.errors import AbiEncodingError
 from adapters.events import ChainEvent
-from adapters.web3chain.abi import AbiEncodingError, plain
+from adapters.web3chain.abi import plain
 from adapters.web3chain.calldata import encoders
 
 if TYPE_CHECKING:

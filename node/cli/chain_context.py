@@ -135,11 +135,16 @@ def open_node(
     `memory:db` the chain lives in the database, which then opens first and closes last."""
     from sqlalchemy.exc import DBAPIError
 
-    from adapters.errors import AdapterError, ChainError, ChainReorg, TransactionFailed
+    from adapters.errors import (
+        AbiEncodingError,
+        AdapterError,
+        ChainError,
+        ChainReorg,
+        TransactionFailed,
+    )
     from adapters.keys import KeyLoadError
     from adapters.memory.persist import MemoryFileError
     from adapters.select import MEMORY_IN_DB, chain_spec, open_chain
-    from adapters.web3chain.abi import AbiEncodingError
     from node.db import IntentError
     from node.db.memory_chain import open_memory_chain
     from node.league.actions import ChainMismatch

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from adapters.base import ChainAdapter
-from adapters.events import ChainEvent, event_batches
+from adapters.errors import ChainReorg
+from adapters.events import ChainEvent, EventCursor, event_batches
 from node.db import repo
 from node.db.engine import Database
 from node.db.models import AgentRow, ClaimRow, DisputeRow, RoundRow
@@ -188,10 +189,40 @@ def follow(
     starting late on a long chain catches up in one call), storing the cursor after each
     event; returns how many.
 
-    ChainReorg from the adapter propagates: the stored cursor's anchor no longer matches.
+    When the chain no longer has the block the cursor is anchored at, but still has the block
+    of the last event folded, only empty blocks were lost (a devnet restarted from a state
+    saved a moment before it died): nothing recorded depends on them, so reading resumes
+    after that event. Otherwise ChainReorg propagates: the records are ahead of the chain.
     """
     chain_id = adapter.chain_id
     cursor = repo.load_cursor(db, adapter_name, chain_id)
+    try:
+        return _read_from(db, adapter, adapter_name, cursor, our_address, confirmations, handler)
+    except ChainReorg:
+        last_event = repo.load_cursor(db, _last_event(adapter_name), chain_id)
+        if last_event == cursor:
+            raise
+        repo.save_cursor(db, adapter_name, chain_id, last_event)
+        return _read_from(
+            db, adapter, adapter_name, last_event, our_address, confirmations, handler
+        )
+
+
+def _last_event(adapter_name: str) -> str:
+    """The cursor row just after the last event folded (kept beside the head cursor)."""
+    return f"{adapter_name}#last-event"
+
+
+def _read_from(
+    db: Database,
+    adapter: ChainAdapter,
+    adapter_name: str,
+    cursor: EventCursor,
+    our_address: str | None,
+    confirmations: int,
+    handler: EventHandler | None,
+) -> int:
+    chain_id = adapter.chain_id
     folded = 0
     for batch in event_batches(adapter, cursor, confirmations=confirmations):
         for event in batch.events:
@@ -199,6 +230,7 @@ def follow(
             if handler is not None:
                 handler(event)
             repo.save_cursor(db, adapter_name, chain_id, event.next_cursor)
+            repo.save_cursor(db, _last_event(adapter_name), chain_id, event.next_cursor)
         folded += len(batch.events)
         repo.save_cursor(db, adapter_name, chain_id, batch.cursor)
     return folded

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from adapters.arena_ops import DisputeInfo, Phase
 from adapters.base import ArenaAdapter
@@ -14,6 +14,7 @@ from node.db.models import DisputeRow, RoundRow
 from node.db.outbox import KeyPart, Outbox
 from node.league import actions
 from node.roles.log import RoleLog
+from node.roles.views import StepViews
 from node.times import explain
 
 T = TypeVar("T")
@@ -26,7 +27,8 @@ class RoleBase:
 
     def __init__(self, db: Database, adapter: ArenaAdapter, adapter_name: str) -> None:
         self.db = db
-        self.adapter = adapter
+        self.views = StepViews(adapter)
+        self.adapter = cast(ArenaAdapter, self.views)
         self.chain_id = adapter.chain_id
         self.me = adapter.address
         self.cursor_name = f"{adapter_name}/{self.role}/{self.me.lower()}"
@@ -129,6 +131,11 @@ class RoleBase:
         return repo.all_disputes(self.db, self.chain_id)
 
     def step(self) -> int:
+        """One step; within it each view of the chain is read once (`node/roles/views.py`)."""
+        with self.views.step():
+            return self.one_step()
+
+    def one_step(self) -> int:
         raise NotImplementedError
 
     def run_until_idle(self, max_steps: int = 1000) -> int:

@@ -267,7 +267,7 @@ class Submitter(RoleBase):
 
     # -- the loop ------------------------------------------------------------------------------
 
-    def step(self) -> int:
+    def one_step(self) -> int:
         """Follow the chain, fix ready seeds, submit due claims, answer pending moves, settle."""
         if not self._enrolled:
             self.enroll()

@@ -392,7 +392,7 @@ class Verifier(RoleBase):
 
     # -- the loop ------------------------------------------------------------------------------
 
-    def step(self) -> int:
+    def one_step(self) -> int:
         """Follow the chain, fix ready seeds, verify new claims, play disputes, settle."""
         self.follow(self._on_event)
         return (

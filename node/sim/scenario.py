@@ -206,14 +206,34 @@ class Resolved:
 # ---------------------------------------------------------------------------- loading
 
 
+MAX_NESTING = 100
+"""Collections nest at most this deep in a scenario file (its schema needs five levels). The
+pure loader's time grows with the square of the depth: 3 CPU-s at 1,000 levels."""
+
+
+class _NestingError(yaml.YAMLError):
+    pass
+
+
 class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader without anchors/aliases: they allow exponential blow-up and no scenario needs them."""
+    """SafeLoader without anchors/aliases (they allow exponential blow-up and no scenario needs
+    them) and with its nesting bounded: the composer recurses once per level, and the
+    interpreter's recursion limit is no bound (py_ecc, which eth-account imports, raises it to
+    100,000: a file of 100,000 ``[`` then takes 80 CPU-s and could overflow the C stack)."""
+
+    _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.YAMLError(f"YAML aliases are not allowed (at {event.start_mark})")
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_NESTING:
+            raise _NestingError()
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _C_LOADER: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
@@ -237,10 +257,27 @@ def _load_yaml(text: str) -> Any:
         and sum(map(text.count, "[{:-")) < C_LOADER_MAX_INDICATORS
     ):
         try:
-            return yaml.load(text, Loader=_C_LOADER)
+            data = yaml.load(text, Loader=_C_LOADER)
         except yaml.YAMLError:
             pass
+        else:
+            if _nesting(data) > MAX_NESTING:
+                raise _NestingError()
+            return data
     return yaml.load(text, Loader=_NoAliasLoader)
+
+
+def _nesting(data: Any) -> int:
+    """How deep collections nest in loaded data (a scalar is one level, as for the composer)."""
+    deepest, level = 0, [(data, 1)]
+    while level:
+        value, depth = level.pop()
+        deepest = max(deepest, depth)
+        if isinstance(value, dict):
+            level += [(v, depth + 1) for pair in value.items() for v in pair]
+        elif isinstance(value, list):
+            level += [(v, depth + 1) for v in value]
+    return deepest
 
 
 def builtin_dir() -> Path:
@@ -280,6 +317,8 @@ def read_yaml(path: Path) -> dict[str, Any]:
 def parse_yaml(text: str, origin: str = "<text>") -> dict[str, Any]:
     try:
         data = _load_yaml(text)
+    except _NestingError:
+        raise ScenarioError("", f"{origin} nests deeper than {MAX_NESTING:,} levels") from None
     except yaml.YAMLError as exc:
         reason = " ".join(str(exc).split())
         raise ScenarioError("", f"{origin} is not valid YAML: {reason}") from None
@@ -299,10 +338,10 @@ def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> dict[str,
         parts = key.strip().split(".")
         try:
             value = _load_yaml(raw) if raw.strip() else ""
+        except (_NestingError, RecursionError):
+            raise ScenarioError(key.strip(), "--set value nests too deeply") from None
         except yaml.YAMLError:
             value = raw
-        except RecursionError:
-            raise ScenarioError(key.strip(), "--set value nests too deeply") from None
         node: Any = data
         for depth, part in enumerate(parts):
             last = depth == len(parts) - 1

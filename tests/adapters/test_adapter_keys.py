@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from eth_account import Account
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adapters.anvil import DEFAULT_KEYS
 from adapters.keys import (
@@ -15,6 +17,7 @@ from adapters.keys import (
     KeyLoadError,
     anvil_account,
     from_private_key,
+    parse_key,
     resolve_signer,
 )
 
@@ -77,3 +80,43 @@ def test_key_material_never_in_messages_or_repr() -> None:
     assert ADDRESS in repr(signer)
     with pytest.raises(KeyLoadError):
         anvil_account(10)
+
+
+def eth_account_address(key: str | bytes) -> str | None:
+    """The address eth-account derives for ``key``, None where it refuses the key."""
+    try:
+        return Account.from_key(key.strip() if isinstance(key, str) else key).address
+    except (ValueError, TypeError):
+        return None
+
+
+def our_address(key: str | bytes) -> str | None:
+    try:
+        return parse_key(key).public_key.to_checksum_address()
+    except (ValueError, TypeError):
+        return None
+
+
+HEX = "0123456789abcdefABCDEF"
+keys = st.one_of(
+    st.text(HEX, min_size=62, max_size=66).map(lambda h: "0x" + h),  # near 32 bytes
+    st.text(HEX, min_size=62, max_size=66),
+    st.sampled_from(["0x" + "00" * 32, "0x" + "ff" * 32, "0X" + "11" * 32, " 0x" + "22" * 32]),
+    st.text(max_size=70),
+    st.binary(min_size=30, max_size=34),
+)
+
+
+@given(keys)
+def test_keys_parse_as_eth_account_parses_them(key: str | bytes) -> None:
+    """The signer derives its address without importing eth-account (start-up time): for any
+    input, the same address as eth-account's, or a refusal where it refuses."""
+    assert our_address(key) == eth_account_address(key)
+
+
+def test_a_signature_is_eth_accounts() -> None:
+    signer = from_private_key(KEY)
+    tx = {"to": ADDRESS, "value": 1, "gas": 21000, "gasPrice": 1, "nonce": 0, "chainId": 31337}
+    signed = Account.sign_transaction(tx, KEY)
+    assert signer.sign_transaction(tx) == (bytes(signed.raw_transaction), bytes(signed.hash))
+    assert signer.address == ADDRESS

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from adapters.arena_ops import claim_id_of
+from adapters.errors import ChainReorg
 from adapters.events import EventCursor
 from adapters.keys import anvil_account
 from adapters.memory import MemoryChain
@@ -102,3 +105,34 @@ def test_follow_catches_up_past_one_event_batch(db: Database) -> None:
     assert (count, seen) == (2, [first, second])
     assert repo.load_cursor(db, "memory", chain.chain_id).block > chain.block_number() - 1
     assert follow(db, chain, "memory") == 0
+
+
+def test_a_chain_that_lost_only_empty_blocks_is_followed_on(db: Database) -> None:
+    """A devnet restarted from a state saved a moment before it died has lost the last empty
+    blocks the node had read: reading resumes after the last event folded."""
+    chain = MemoryChain()
+    code = load_agent_file(AGENTS / "snake" / "greedy_v1.wat")
+    first = chain.register_agent(code)
+    saved = chain.snapshot()
+    chain.mine(5)
+    assert follow(db, chain, "memory") == 1
+    chain.revert_to(saved)  # the head is now below the cursor
+    assert follow(db, chain, "memory") == 0
+    second = chain.register_agent(code)
+    seen: list[int] = []
+    assert follow(db, chain, "memory", handler=lambda e: seen.append(int(e.args["agentId"]))) == 1
+    assert seen == [second] != [first]
+
+
+def test_a_chain_that_lost_an_event_the_node_folded_is_a_reorg(db: Database) -> None:
+    """The records are ahead of the chain: the node must not read on as if nothing happened."""
+    chain = MemoryChain()
+    code = load_agent_file(AGENTS / "snake" / "greedy_v1.wat")
+    chain.register_agent(code)
+    saved = chain.snapshot()
+    chain.register_agent(code)
+    chain.mine(3)
+    assert follow(db, chain, "memory") == 2
+    chain.revert_to(saved)
+    with pytest.raises(ChainReorg):
+        follow(db, chain, "memory")

@@ -17,7 +17,7 @@ class Refused(RoleBase):
     role = "probe"
     steps = 0
 
-    def step(self) -> int:
+    def one_step(self) -> int:
         self.steps += 1
         self.act(
             "fix seed 9",

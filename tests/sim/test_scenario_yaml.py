@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from node.sim import scenario
-from node.sim.scenario import C_LOADER_MAX_INDICATORS, ScenarioError, parse_yaml
+from node.sim.scenario import C_LOADER_MAX_INDICATORS, MAX_NESTING, ScenarioError, parse_yaml
 
 pytestmark = pytest.mark.skipif(
     not getattr(yaml, "__with_libyaml__", False), reason="PyYAML without libyaml"
@@ -82,5 +85,41 @@ def test_the_c_loader_reads_the_usual_file() -> None:
 def test_deep_nesting_is_an_error_not_a_crash(opener: str) -> None:
     """libyaml's composer recurses in C: 100,000 levels would kill the process."""
     text = opener * (C_LOADER_MAX_INDICATORS * 100)
-    with pytest.raises(ScenarioError, match=r"nests too deeply|not valid YAML"):
+    with pytest.raises(ScenarioError, match=r"nests too deeply|nests deeper|not valid YAML"):
         parse_yaml(text)
+
+
+@contextmanager
+def recursion_limit_as_py_ecc_sets_it() -> Iterator[None]:
+    """py_ecc, which eth-account imports, raises the recursion limit to 100,000."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(100_000)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+@pytest.mark.parametrize("opener", ["[", "{", "- "])
+def test_nesting_is_bounded_whatever_the_recursion_limit(opener: str) -> None:
+    deeper = f"nests deeper than {MAX_NESTING:,} levels"
+    with recursion_limit_as_py_ecc_sets_it(), pytest.raises(ScenarioError, match=deeper):
+        parse_yaml(opener * (C_LOADER_MAX_INDICATORS * 100))
+
+
+@pytest.mark.parametrize("pad", ["", " " + "[]," * C_LOADER_MAX_INDICATORS])
+def test_a_file_as_deep_as_the_bound_still_reads(pad: str) -> None:
+    """The same bound on both loaders (a pad of indicators sends the file to the pure one)."""
+    inner = MAX_NESTING - 3  # the mapping, its value's list, the innermost scalar: 3 levels
+
+    def nested(levels: int) -> str:
+        return "a: [" + pad + "[" * levels + "1" + "]" * levels + "]"
+
+    with recursion_limit_as_py_ecc_sets_it():
+        data = parse_yaml(nested(inner))
+        with pytest.raises(ScenarioError, match="nests deeper"):
+            parse_yaml(nested(inner + 1))
+    value = data["a"][-1]
+    for _ in range(inner):
+        value = value[0]
+    assert value == 1
