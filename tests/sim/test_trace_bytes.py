@@ -246,3 +246,22 @@ def test_block_hasher_root_over_any_feeds(total: int, cuts: list[int]) -> None:
         at, k = at + size, k + 1
     leaves = [hashlib.sha256(b"\x00" + line).digest() for line in lines]
     assert hasher.finish() == (root_from_leaf_hashes(leaves), total)
+
+
+@pytest.mark.parametrize("extensions", [True, False], ids=["sha-extensions", "portable"])
+def test_native_leaf_pairs_at_every_block_boundary(extensions: bool) -> None:
+    """Leaves are hashed two at a time, the shorter line's blocks done first: every pair of
+    lengths across the padding edges (55/56 and 119/120 bytes after the prefix) agrees with
+    hashlib, with the SHA extensions and without."""
+    library, why = native.load()
+    if library is None:
+        pytest.skip(f"native library: {why}")
+    lengths = [*range(0, 140), *range(180, 200)]
+    lines = [bytes((i * 31 + n) % 255 + 1 for i in range(n)).replace(b"\n", b"x") for n in lengths]
+    lines += lines[::-1][1:]  # every length meets a longer and a shorter partner
+    blob = b"\n".join(lines)
+    native.use_sha_extensions(library, extensions)
+    try:
+        assert _native_leaves()(blob) == _leaf_hashes(blob)
+    finally:
+        native.use_sha_extensions(library, True)
