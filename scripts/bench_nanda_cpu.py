@@ -11,6 +11,10 @@ nest-core instead. Every run must give the same trace root, and at the sizes pin
 root it gave before the speed work (speed work must not move a byte).
 
     .venv/bin/python scripts/bench_nanda_cpu.py [--agents 1000] [--repeat 9] [--nanda-cpu 22.51]
+
+``--baseline DIR`` interleaves runs of another checkout (DIR holding its ``node`` and
+``adapters`` with their native library built, put first on PYTHONPATH), so a change is
+measured against the code before it under the same load, run for run.
 """
 
 from __future__ import annotations
@@ -75,13 +79,26 @@ def source_file(venv: Path | None, out: Path) -> Path:
     return out
 
 
+def summary(label: str, cpus: list[float], rss: list[float], nanda_cpu: float) -> str:
+    least, median = min(cpus), statistics.median(cpus)
+    return (
+        f"| {label} | {least:.3f} | {median:.3f} | {nanda_cpu / least:.1f}x | "
+        f"{nanda_cpu / median:.1f}x | {min(rss):.0f} |"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--agents", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=9)
     ap.add_argument("--venv", type=Path, default=None, help="read the file from this nest venv")
     ap.add_argument("--nanda-cpu", type=float, default=22.51, help="Nanda Town's CPU-s")
+    ap.add_argument("--baseline", type=Path, default=None, help="a checkout to interleave")
     args = ap.parse_args()
+    tools = {"nets": dict(os.environ)}
+    if args.baseline is not None:
+        base = str(args.baseline.resolve())
+        tools = {"baseline": {**os.environ, "PYTHONPATH": base}, **tools}
     with tempfile.TemporaryDirectory(prefix="nanda-cpu-") as tmp:
         work = Path(tmp)
         source = source_file(args.venv, work / "marketplace.yaml")
@@ -89,30 +106,30 @@ def main() -> None:
         trace = work / "nets.jsonl"
         cmd = [str(NETS), "run", str(path), "-o", str(trace), "--no-hash-worker"]
         cmd += ["--ticks", str(10**9)]
-        cpus: list[float] = []
-        rss: list[float] = []
+        cpus: dict[str, list[float]] = {name: [] for name in tools}
+        rss: dict[str, list[float]] = {name: [] for name in tools}
         roots: set[str] = set()
         for _ in range(args.repeat):
-            m = measure(cmd, work)
-            if m.code:
-                raise SystemExit(f"nets run exit {m.code}: {m.stderr.strip()}")
-            cpus.append(m.cpu)
-            rss.append(m.rss_mib)
-            roots.add(trace.with_name(trace.name + ".root").read_text().strip().removeprefix("0x"))
+            for name, env in tools.items():
+                m = measure(cmd, work, env)
+                if m.code:
+                    raise SystemExit(f"{name}: nets run exit {m.code}: {m.stderr.strip()}")
+                cpus[name].append(m.cpu)
+                rss[name].append(m.rss_mib)
+                roots.add(trace.with_name(trace.name + ".root").read_text().strip()[2:])
     pinned = PINNED_ROOTS.get(args.agents)
     if len(roots) != 1 or (pinned is not None and roots != {pinned}):
         raise SystemExit(f"trace root moved: {sorted(roots)} (pinned {pinned})")
-    least, median = min(cpus), statistics.median(cpus)
     print(f"marketplace x{args.agents}, {args.repeat} runs of: nets run FILE -o T --no-hash-worker")
-    print(f"load average {os.getloadavg()[0]:.1f}; root {roots.pop()[:16]}...")
-    print("| | least | median |\n|---|---:|---:|")
-    print(f"| CPU s | {least:.3f} | {median:.3f} |")
+    print(f"load average {os.getloadavg()[0]:.1f}; root {roots.pop()[:16]}...\n")
     print(
-        f"| Nanda Town CPU s / nets CPU s | {args.nanda_cpu / least:.1f}x | "
-        f"{args.nanda_cpu / median:.1f}x |"
+        f"| code | CPU s, least | CPU s, median | Nanda Town ({args.nanda_cpu} CPU s) / least "
+        "| / median | peak RSS MiB |\n|---|---:|---:|---:|---:|---:|"
     )
-    print(f"| peak RSS MiB | {min(rss):.0f} | {statistics.median(rss):.0f} |")
-    print("CPU s per run: " + " ".join(f"{c:.3f}" for c in cpus), file=sys.stderr)
+    for name in tools:
+        print(summary(name, cpus[name], rss[name], args.nanda_cpu))
+    for name in tools:
+        print(f"{name} CPU s per run: " + " ".join(f"{c:.3f}" for c in cpus[name]), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -265,3 +265,26 @@ def test_native_leaf_pairs_at_every_block_boundary(extensions: bool) -> None:
         assert _native_leaves()(blob) == _leaf_hashes(blob)
     finally:
         native.use_sha_extensions(library, True)
+
+
+NANDA_MARKETPLACE = Path(__file__).parents[1] / "sim_nanda" / "files" / "marketplace.yaml"
+# Roots of the Nanda-schema marketplace (catalog_size) before the CPU work of issue 15: the
+# fixture as written, and at the shipped file's size (100 agents, 200 items, 10 rounds),
+# whose 11,024 lines fill a block and leave a partial one.
+PINNED_NANDA = {
+    (): ("9fedaa642b7f713c2c9910cf5f842630d7ccc515d16292f87d7877fe8d68ad04", 1496),
+    (
+        "agents.count=100",
+        "agents.roles.0.count=50",
+        "agents.roles.1.count=50",
+        "task.config.catalog_size=200",
+        "task.config.rounds=10",
+    ): ("b120974b378e465c344f4396f3238ae08856c049931ec56d849439fd5e709d44", 11024),
+}
+
+
+@pytest.mark.parametrize("overrides", sorted(PINNED_NANDA), ids=["fixture", "shipped-size"])
+def test_nanda_marketplace_roots_are_pinned(overrides: tuple[str, ...]) -> None:
+    result = engine.run(scenario.load(str(NANDA_MARKETPLACE), overrides=overrides), None)
+    assert result.root is not None
+    assert (result.root.hex(), result.trace_lines) == PINNED_NANDA[overrides]
