@@ -63,10 +63,12 @@ class Row:
     verdicts: list[tuple[str, bool]] = field(default_factory=lambda: list[tuple[str, bool]]())
 
 
-def measure(cmd: list[str], cwd: Path) -> Measured:
+def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measured:
     """Run ``cmd`` as a child and read its own rusage (wait4): CPU = user + system, peak RSS."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     assert proc.stderr is not None
     err = proc.stderr.read().decode(errors="replace")
     _, status, usage = os.wait4(proc.pid, 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import re
 import sys
 from contextlib import ExitStack
@@ -48,6 +50,23 @@ def load_scenario(source: str, seed: int | None, sets: tuple[str, ...]) -> scena
 
 
 RUN_FIELDS = ("name", "seed", "task", "agents")
+_final_collection_skipped = False
+
+
+def skip_final_collection() -> None:
+    """At exit, freeze the heap instead of letting the interpreter's last collection walk it.
+
+    A run's agents, plugins and imports live until the process ends, and nothing a run leaves
+    needs a finalizer (the trace, its root and the report are closed before the command
+    returns), so that walk frees nothing: at 1,000 agents it was about 0.03 CPU-s, a tenth of
+    the run. Registered once per process; in a long-lived process it only changes its exit.
+    """
+    global _final_collection_skipped
+    if not _final_collection_skipped:
+        _final_collection_skipped = True
+        atexit.register(gc.freeze)
+
+
 """The run header fields `nets inspect` names (as the trace has them: untrusted text)."""
 
 
@@ -132,6 +151,7 @@ def run_cmd(
             refuse_overwriting_input(report, "output.report", source)
             if Path(report).resolve() == final_path.resolve():
                 raise BadInput(f"output.report: {report} is the trace file; choose another path")
+    skip_final_collection()
     with ExitStack() as stack:
         opened = stack.enter_context(_open(chain)) if anchor or chain else None
         if opened is not None:

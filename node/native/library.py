@@ -102,19 +102,33 @@ def use_sha_extensions(library: Library, allowed: bool) -> bool:
     return bool(library.dll.nets_sha256_accelerated(0 if allowed else 1))
 
 
-def leaf_hasher(library: Library) -> Callable[[bytes], list[bytes]] | None:
-    """sha256(0x00 || line) of each newline-separated line of a blob, in C (the simulator's
-    trace leaves, node.sim.trace._leaf_hashes); None when the library predates it."""
+def leaf_hash_blob(library: Library) -> Callable[[bytes, int], ctypes.Array[ctypes.c_char]] | None:
+    """sha256(0x00 || line) of each newline-separated line of a blob, in C, as one buffer of
+    32-byte hashes (no object per leaf); the caller says how many lines it expects (a mismatch
+    costs a recount). None when the library predates nets_leaf_hashes."""
     fn = getattr(library.dll, "nets_leaf_hashes", None)
     if fn is None:
         return None
 
-    def leaf_hashes(blob: bytes) -> list[bytes]:
-        n = blob.count(b"\n") + 1
-        out = ctypes.create_string_buffer(32 * n)
-        if fn(blob, len(blob), out, n) != n:
-            raise RuntimeError("nets_leaf_hashes: line count mismatch")
-        raw = out.raw
-        return [raw[i : i + 32] for i in range(0, 32 * n, 32)]
+    def leaf_hashes(blob: bytes, lines: int) -> ctypes.Array[ctypes.c_char]:
+        out = ctypes.create_string_buffer(32 * lines)
+        if fn(blob, len(blob), out, lines) != lines:
+            lines = blob.count(b"\n") + 1
+            out = ctypes.create_string_buffer(32 * lines)
+            if fn(blob, len(blob), out, lines) != lines:
+                raise RuntimeError("nets_leaf_hashes: line count mismatch")
+        return out
 
     return leaf_hashes
+
+
+def fold_in_place(library: Library, hashes: bytearray, start: int, count: int) -> bytes:
+    """The RFC 9162 root of ``count`` leaf hashes at hash index ``start`` of ``hashes``, folded
+    in place: those bytes are scratch afterwards."""
+    if count < 1:
+        raise ValueError("a fold needs at least one leaf hash")
+    view = (ctypes.c_char * (32 * count)).from_buffer(hashes, 32 * start)
+    out = ctypes.create_string_buffer(32)
+    library.dll.nets_hash_root(view, count, out)
+    del view  # the bytearray may be resized again only once no view holds its buffer
+    return out.raw

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from node.sim.layers import (
     Auth,
@@ -107,51 +107,51 @@ class PluginSet:
 
     @property
     def transport(self) -> Transport:
-        return cast(Transport, self.get("transport"))
+        return self.get("transport")
 
     @property
     def comms(self) -> Comms:
-        return cast(Comms, self.get("comms"))
+        return self.get("comms")
 
     @property
     def identity(self) -> Identity:
-        return cast(Identity, self.get("identity"))
+        return self.get("identity")
 
     @property
     def registry(self) -> Registry:
-        return cast(Registry, self.get("registry"))
+        return self.get("registry")
 
     @property
     def auth(self) -> Auth:
-        return cast(Auth, self.get("auth"))
+        return self.get("auth")
 
     @property
     def trust(self) -> Trust:
-        return cast(Trust, self.get("trust"))
+        return self.get("trust")
 
     @property
     def payments(self) -> Payments:
-        return cast(Payments, self.get("payments"))
+        return self.get("payments")
 
     @property
     def coordination(self) -> Coordination:
-        return cast(Coordination, self.get("coordination"))
+        return self.get("coordination")
 
     @property
     def negotiation(self) -> Negotiation:
-        return cast(Negotiation, self.get("negotiation"))
+        return self.get("negotiation")
 
     @property
     def memory(self) -> Memory:
-        return cast(Memory, self.get("memory"))
+        return self.get("memory")
 
     @property
     def privacy(self) -> Privacy:
-        return cast(Privacy, self.get("privacy"))
+        return self.get("privacy")
 
     @property
     def datafacts(self) -> DataFacts:
-        return cast(DataFacts, self.get("datafacts"))
+        return self.get("datafacts")
 
 
 class Context:

@@ -74,27 +74,56 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"not JSON-serializable in a trace event: {type(value).__name__}")
 
 
+_INTS = [str(i) for i in range(1024)]
+"""The decimal text of small ints (sizes, latencies): a list index instead of a conversion."""
+_KEY_HEADS: dict[str, str] = {}
+"""``,"key":`` per event field name: names come from code, a few dozen per run."""
+_QUOTED: dict[str, str] = {}
+"""The JSON text of event names and agent ids, quoted once."""
+_CACHE_MAX = 4096
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a JSON string (ASCII), from _QUOTED when seen before."""
+    out = _QUOTED.get(text)
+    if out is None:
+        out = _quote(text)
+        if len(_QUOTED) < _CACHE_MAX and type(text) is str:
+            _QUOTED[text] = out
+    return out
+
+
 def _fields_json(fields: Mapping[str, Any]) -> str:
     """``,"k":v,...`` exactly as json.dumps writes the dict (compact, ASCII): scalars, the usual
     case, are formatted here; anything else (lists, bytes, NaN) goes through json.dumps."""
     out = ""
+    heads = _KEY_HEADS
     for key, value in fields.items():
+        head = heads.get(key)
+        if head is None:
+            if type(key) is not str:
+                return _dumped(fields)
+            head = f",{_quote(key)}:"
+            if len(heads) < _CACHE_MAX:
+                heads[key] = head
         kind = type(value)
-        if type(key) is not str:
-            return _dumped(fields)
         if kind is str:
-            text = _quote(value)
+            out += head
+            out += _quote(value)
         elif kind is int:
-            text = int.__repr__(value)
+            out += head
+            out += _INTS[value] if 0 <= value < 1024 else int.__repr__(value)
         elif kind is bool:
-            text = "true" if value else "false"
+            out += head
+            out += "true" if value else "false"
         elif kind is float and value - value == 0.0:  # finite
-            text = float.__repr__(value)
+            out += head
+            out += float.__repr__(value)
         elif value is None:
-            text = "null"
+            out += head
+            out += "null"
         else:
             return _dumped(fields)
-        out += f",{_quote(key)}:{text}"
     return out
 
 
@@ -123,10 +152,10 @@ class Simulation:
         self._times: list[int] = []
         self._stopping = False
         self._msg_cache: dict[bytes, str] = {}
-        # '"size":N,"msg":...}' per payload: a send line's constant tail, formatted once
-        self._send_tail: dict[bytes, str] = {}
-        # a send line's head up to the sender, for the current virtual time
+        # the constant heads of lines written at the current virtual time (set per time)
         self._send_head = '{"t":0,"kind":"send","agent":'
+        self._app_head = '{"t":0,"kind":"app","agent":'
+        self._t_head = '{"t":0,'
 
         self.roster = Roster(
             {role.name: [f"{role.name}-{i}" for i in range(n)] for role, n in resolved.roles}
@@ -135,6 +164,7 @@ class Simulation:
         self._names = names
         self._index = {name: i for i, name in enumerate(names)}
         self._q = [encode_basestring_ascii(name) for name in names]
+        self._q_of = dict(zip(names, self._q, strict=True))  # an agent id's JSON text
         self._roles: list[str] = []
         self._agents: list[Agent] = []
         self._ctxs: list[Context] = []
@@ -217,15 +247,6 @@ class Simulation:
                 self._msg_cache[payload] = text
         return text
 
-    def _send_tail_of(self, payload: bytes) -> str:
-        try:  # _msg_field inlined: most payloads (request ids) are new, so its cache misses too
-            text = f'"size":{len(payload)},"msg":{_quote(payload.decode())}}}'
-        except UnicodeDecodeError:
-            text = f'"size":{len(payload)},"msg_hex":"{payload.hex()}"}}'
-        if len(self._send_tail) < _MSG_CACHE_MAX and len(payload) <= 64:
-            self._send_tail[payload] = text
-        return text
-
     def send(self, src: int, to: str, payload: bytes) -> None:
         dst = self._index.get(to)
         if dst is None:
@@ -245,8 +266,17 @@ class Simulation:
         w = self._w
         if w is not None:
             q = self._q
-            tail = self._send_tail.get(payload) or self._send_tail_of(payload)
-            w(f'{self._send_head}{q[src]},"to":{q[dst]},"id":{mid},{tail}')
+            size = len(payload)
+            try:  # most payloads are new (they carry request ids): no cache to look in
+                w(
+                    f'{self._send_head}{q[src]},"to":{q[dst]},"id":{mid},"size":'
+                    f'{_INTS[size] if size < 1024 else size},"msg":{_quote(payload.decode())}}}'
+                )
+            except UnicodeDecodeError:
+                w(
+                    f'{self._send_head}{q[src]},"to":{q[dst]},"id":{mid},"size":{size},'
+                    f'"msg_hex":"{payload.hex()}"}}'
+                )
         at = now + (self._const_delay or self._delay(src, dst, payload))
         bucket = self._buckets.get(at)
         if bucket is None:
@@ -325,23 +355,22 @@ class Simulation:
 
     def _layer_emitter(self, layer: str, plugin: str) -> Any:
         prefix = f'"kind":"layer","layer":"{layer}","plugin":{encode_basestring_ascii(plugin)}'
+        q_of = self._q_of
 
         def emit(agent_id: str, event: str, fields: dict[str, Any]) -> None:
-            w = self._w
-            if w is not None:
-                w(
-                    f'{{"t":{self.now},{prefix},"agent":{encode_basestring_ascii(agent_id)},'
-                    f'"event":{encode_basestring_ascii(event)}{_fields_json(fields)}}}'
+            if self._w is not None:
+                self._w(
+                    f'{self._t_head}{prefix},"agent":{q_of.get(agent_id) or _quote(agent_id)},'
+                    f'"event":{_QUOTED.get(event) or _quoted(event)}{_fields_json(fields)}}}'
                 )
 
         return emit
 
     def emit_app(self, idx: int, event: str, fields: Mapping[str, Any]) -> None:
-        w = self._w
-        if w is not None:
-            w(
-                f'{{"t":{self.now},"kind":"app","agent":{self._q[idx]},'
-                f'"event":{encode_basestring_ascii(event)}{_fields_json(fields)}}}'
+        if self._w is not None:
+            self._w(
+                f"{self._app_head}{self._q[idx]},"
+                f'"event":{_QUOTED.get(event) or _quoted(event)}{_fields_json(fields)}}}'
             )
 
     # ------------------------------------------------------------------ the loop
@@ -394,12 +423,14 @@ class Simulation:
         times = self._times
         pop = heapq.heappop
         horizon = self.horizon
-        events = 0
+        timers = 0
         lat_sum = 0
         lat_max = 0
         delivered = 0
         msg_cache = self._msg_cache
         msg_field = self._msg_field
+        ints = _INTS
+        flush_at = FLUSH_LINES  # buf stays empty without a trace
         while times:
             t = pop(times)
             if t > horizon:
@@ -408,35 +439,37 @@ class Simulation:
             self.now = t
             # the constant heads of this time's lines, formatted once per time, not per event
             self._send_head = f'{{"t":{t},"kind":"send","agent":'
+            self._app_head = f'{{"t":{t},"kind":"app","agent":'
+            self._t_head = f'{{"t":{t},'
             receive_head = f'{{"t":{t},"kind":"receive","agent":'
             timer_head = f'{{"t":{t},"kind":"timer","agent":'
-            for ev in buckets.pop(t):
-                kind = ev[0]
-                dst = ev[1]
-                if kind == _DELIVER:
-                    events += 1
+            for kind, dst, src, payload, mid, sent_at in buckets.pop(t):
+                if kind == 0:  # _DELIVER
                     delivered += 1
-                    lat = t - ev[5]
+                    lat = t - sent_at
                     lat_sum += lat
                     if lat > lat_max:
                         lat_max = lat
                     if w is not None:
-                        w(f'{receive_head}{q[dst]},"from":{q[ev[2]]},"id":{ev[4]},"lat":{lat}}}')
-                    agents[dst].on_message(ctxs[dst], names[ev[2]], ev[3])
+                        w(
+                            f'{receive_head}{q[dst]},"from":{q[src]},"id":{mid},'
+                            f'"lat":{ints[lat] if lat < 1024 else lat}}}'
+                        )
+                    agents[dst].on_message(ctxs[dst], names[src], payload)
                 elif kind == _TIMER:
-                    events += 1
+                    timers += 1
                     if w is not None:
-                        payload = ev[3]
                         msg = msg_cache.get(payload) or msg_field(payload)
                         w(f"{timer_head}{q[dst]},{msg}}}")
-                    agents[dst].on_timer(ctxs[dst], ev[3])
+                    agents[dst].on_timer(ctxs[dst], payload)
                 else:
                     self._group = None
                     self._update_faulty()
                     if w is not None:
                         w(f'{{"t":{t},"kind":"heal"}}')
-                if len(buf) >= FLUSH_LINES and trace is not None:
+                if len(buf) >= flush_at and trace is not None:
                     trace.flush()
+        events = delivered + timers
         self.events = events
         self.delivered = delivered
         self.latency_sum = lat_sum

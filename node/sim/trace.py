@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from node.merkle import EMPTY_ROOT, node_hash
 
 if TYPE_CHECKING:
+    import ctypes
     from multiprocessing.connection import Connection
 
 _sha256 = hashlib.sha256
@@ -49,17 +50,34 @@ def _leaf_hashes(blob: bytes) -> list[bytes]:
     return [sha(b"\x00" + raw).digest() for raw in blob.split(b"\n")]
 
 
+LeafHashes = Callable[[bytes, int], "bytes | ctypes.Array[ctypes.c_char]"]
+"""(blob, its line count) -> the lines' 32-byte leaf hashes, concatenated."""
+Fold = Callable[[bytearray, int, int], bytes]
+"""(concatenated hashes, first, count) -> root of those ``count`` leaves (may scratch them)."""
+
+
+def _python_leaves(blob: bytes, lines: int) -> bytes:
+    del lines
+    return _join(_leaf_hashes(blob))
+
+
+def _python_fold(hashes: bytearray, start: int, count: int) -> bytes:
+    at = 32 * start
+    return _fold([bytes(hashes[i : i + 32]) for i in range(at, at + 32 * count, 32)])
+
+
 @cache
-def _block_hashing() -> tuple[Callable[[bytes], list[bytes]], Callable[[list[bytes]], bytes]]:
-    """(leaf hashes of a blob, root of a full block): in C when the native library is built
-    (the hashing is most of a trace's cost; tests hold both paths equal), else hashlib."""
-    from node.native.library import leaf_hasher, load, root_from_leaf_hashes
+def _block_hashing() -> tuple[LeafHashes, Fold]:
+    """(leaf hashes of a blob, root of a run of them): in C when the native library is built
+    (the hashing is most of a trace's cost; tests hold both paths equal), else hashlib. Leaf
+    hashes stay one buffer: no bytes object per line."""
+    from node.native.library import fold_in_place, leaf_hash_blob, load
 
     library, _why = load()
-    leaves = leaf_hasher(library) if library is not None else None
+    leaves = leaf_hash_blob(library) if library is not None else None
     if library is None or leaves is None:
-        return _leaf_hashes, _fold
-    return leaves, partial(root_from_leaf_hashes, library)
+        return _python_leaves, _python_fold
+    return leaves, partial(fold_in_place, library)
 
 
 class MerkleAccumulator:
@@ -129,23 +147,31 @@ class BlockHasher:
 
     def __init__(self) -> None:
         self._merkle = MerkleAccumulator()
-        self._pending: list[bytes] = []
+        self._pending = bytearray()  # leaf hashes (32 bytes each) not yet in a full block
         self._leaves, self._fold = _block_hashing()
 
-    def feed(self, blob: bytes) -> None:
-        """Hash the newline-separated lines of ``blob``."""
+    def feed(self, blob: bytes, lines: int | None = None) -> None:
+        """Hash the newline-separated lines of ``blob`` (``lines`` of them, when known)."""
         pending = self._pending
-        pending += self._leaves(blob)
-        if len(pending) >= BLOCK:
-            whole = len(pending) - len(pending) % BLOCK
-            for start in range(0, whole, BLOCK):
-                block = pending[start : start + BLOCK]
-                self._merkle.add_subtree(self._fold(block), BLOCK_HEIGHT)
-            del pending[:whole]
+        pending += self._leaves(blob, blob.count(b"\n") + 1 if lines is None else lines)
+        block = 32 * BLOCK
+        if len(pending) >= block:
+            whole = len(pending) // block
+            for i in range(whole):
+                self._merkle.add_subtree(self._fold(pending, i * BLOCK, BLOCK), BLOCK_HEIGHT)
+            del pending[: whole * block]
 
     def finish(self) -> tuple[bytes, int]:
-        self._merkle.add_leaf_hashes(self._pending)
-        self._pending = []
+        """The root and leaf count. What is left (< one block) goes in as perfect subtrees,
+        largest first: the tree so far holds whole blocks, so each one is aligned."""
+        pending = self._pending
+        left, start = len(pending) // 32, 0
+        while left:
+            height = left.bit_length() - 1
+            self._merkle.add_subtree(self._fold(pending, start, 1 << height), height)
+            start += 1 << height
+            left -= 1 << height
+        self._pending = bytearray()
         return self._merkle.root(), self._merkle.count
 
 
@@ -236,7 +262,8 @@ class TraceWriter:
         buf = self.buf
         if not buf:
             return
-        self._flushed += len(buf)
+        buf_lines = len(buf)
+        self._flushed += buf_lines
         blob = "\n".join(buf).encode()
         buf.clear()
         if self._file is not None:
@@ -245,7 +272,7 @@ class TraceWriter:
         if self._worker is not None:
             self._worker.feed(blob)
         else:
-            self._hasher.feed(blob)
+            self._hasher.feed(blob, buf_lines)
 
     def close(self) -> bytes:
         """Flush, close, store the root beside the trace, and return it."""

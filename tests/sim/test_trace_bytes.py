@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from node.merkle import merkle_root
+from node.merkle import merkle_root, root_from_leaf_hashes
 from node.native import library as native
 from node.sim import engine, scenario
 from node.sim import trace as trace_module
@@ -186,9 +186,14 @@ def _native_leaves() -> Callable[[bytes], list[bytes]]:
     library, why = native.load()
     if library is None:
         pytest.skip(f"native library: {why}")
-    leaves = native.leaf_hasher(library)
+    leaves = native.leaf_hash_blob(library)
     assert leaves is not None, "libnets_engine.so predates nets_leaf_hashes: make setup"
-    return leaves
+
+    def split(blob: bytes) -> list[bytes]:
+        raw = bytes(leaves(blob, blob.count(b"\n") + 1))
+        return [raw[i : i + 32] for i in range(0, len(raw), 32)]
+
+    return split
 
 
 @given(st.lists(st.binary(max_size=150).map(lambda b: b.replace(b"\n", b"")), max_size=40))
@@ -198,12 +203,88 @@ def test_native_leaf_hashes_match_hashlib(lines: list[bytes]) -> None:
     assert _native_leaves()(blob) == _leaf_hashes(blob)
 
 
+def test_native_leaf_hashes_recount_a_wrong_line_count() -> None:
+    library, why = native.load()
+    if library is None:
+        pytest.skip(f"native library: {why}")
+    leaves = native.leaf_hash_blob(library)
+    assert leaves is not None
+    blob = b"a\nb\nc"
+    assert bytes(leaves(blob, 1)) == b"".join(_leaf_hashes(blob))
+
+
 def test_native_and_python_block_hashing_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     _native_leaves()
     blob = b"\n".join(b'{"t":%d,"kind":"x"}' % i for i in range(3 * BLOCK + 5))
     native_hasher = BlockHasher()
     native_hasher.feed(blob)
-    monkeypatch.setattr(trace_module, "_block_hashing", lambda: (_leaf_hashes, trace_module._fold))
+    monkeypatch.setattr(
+        trace_module,
+        "_block_hashing",
+        lambda: (trace_module._python_leaves, trace_module._python_fold),
+    )
     python_hasher = BlockHasher()
     python_hasher.feed(blob)
     assert native_hasher.finish() == python_hasher.finish()
+
+
+@given(
+    st.integers(min_value=0, max_value=3 * BLOCK + 300),
+    st.lists(st.integers(min_value=1, max_value=BLOCK + 7), min_size=1, max_size=6),
+)
+@settings(max_examples=25, deadline=None)
+def test_block_hasher_root_over_any_feeds(total: int, cuts: list[int]) -> None:
+    """However the lines arrive (flushes of any size, across block edges, with or without
+    their count), the root is the textbook RFC 9162 root over them."""
+    lines = [b'{"t":%d}' % i for i in range(total)]
+    hasher = BlockHasher()
+    at, k = 0, 0
+    while at < total:
+        size = cuts[k % len(cuts)]
+        chunk = lines[at : at + size]
+        hasher.feed(b"\n".join(chunk), len(chunk) if k % 2 else None)
+        at, k = at + size, k + 1
+    leaves = [hashlib.sha256(b"\x00" + line).digest() for line in lines]
+    assert hasher.finish() == (root_from_leaf_hashes(leaves), total)
+
+
+@pytest.mark.parametrize("extensions", [True, False], ids=["sha-extensions", "portable"])
+def test_native_leaf_pairs_at_every_block_boundary(extensions: bool) -> None:
+    """Leaves are hashed two at a time, the shorter line's blocks done first: every pair of
+    lengths across the padding edges (55/56 and 119/120 bytes after the prefix) agrees with
+    hashlib, with the SHA extensions and without."""
+    library, why = native.load()
+    if library is None:
+        pytest.skip(f"native library: {why}")
+    lengths = [*range(0, 140), *range(180, 200)]
+    lines = [bytes((i * 31 + n) % 255 + 1 for i in range(n)).replace(b"\n", b"x") for n in lengths]
+    lines += lines[::-1][1:]  # every length meets a longer and a shorter partner
+    blob = b"\n".join(lines)
+    native.use_sha_extensions(library, extensions)
+    try:
+        assert _native_leaves()(blob) == _leaf_hashes(blob)
+    finally:
+        native.use_sha_extensions(library, True)
+
+
+NANDA_MARKETPLACE = Path(__file__).parents[1] / "sim_nanda" / "files" / "marketplace.yaml"
+# Roots of the Nanda-schema marketplace (catalog_size) before the CPU work of issue 15: the
+# fixture as written, and at the shipped file's size (100 agents, 200 items, 10 rounds),
+# whose 11,024 lines fill a block and leave a partial one.
+PINNED_NANDA = {
+    (): ("9fedaa642b7f713c2c9910cf5f842630d7ccc515d16292f87d7877fe8d68ad04", 1496),
+    (
+        "agents.count=100",
+        "agents.roles.0.count=50",
+        "agents.roles.1.count=50",
+        "task.config.catalog_size=200",
+        "task.config.rounds=10",
+    ): ("b120974b378e465c344f4396f3238ae08856c049931ec56d849439fd5e709d44", 11024),
+}
+
+
+@pytest.mark.parametrize("overrides", sorted(PINNED_NANDA), ids=["fixture", "shipped-size"])
+def test_nanda_marketplace_roots_are_pinned(overrides: tuple[str, ...]) -> None:
+    result = engine.run(scenario.load(str(NANDA_MARKETPLACE), overrides=overrides), None)
+    assert result.root is not None
+    assert (result.root.hex(), result.trace_lines) == PINNED_NANDA[overrides]

@@ -19,16 +19,39 @@ class AlternatingOffers:
     def __init__(self, env: PluginEnv) -> None:
         self._env = env
         self.max_rounds = int(env.config.get("max_rounds", MAX_ROUNDS))
+        self._accepts: dict[int, Reply] = {}
+        self._counters: dict[int, Reply] = {}
+
+    def reply(self, action: str, price: int) -> Reply:
+        """The run's one ``Reply(action, price)`` for accept and counter."""
+        made = self._accepts if action == "accept" else self._counters
+        reply = made.get(price)
+        if reply is None:
+            reply = Reply(action, price)
+            if len(made) < _REPLY_CACHE:
+                made[price] = reply
+        return reply
 
     def for_agent(self, agent_id: str) -> Negotiator:
         return Negotiator(self, agent_id)
+
+
+_NUM = [DISCOUNT_NUM**r for r in range(64)]
+_DEN = [DISCOUNT_DEN**r for r in range(64)]
+"""The discount's powers, looked up rather than raised for every offer."""
+_BREAKDOWN = Reply("breakdown", None)
+_REPLY_CACHE = 8192
+"""Replies are frozen: the accept and counter replies at each price are built once."""
 
 
 def _target(session: Session, rnd: int) -> int:
     """The price this side asks (seller) or offers (buyer) in round ``rnd``."""
     res = session.reservation
     gap = res * SPREAD_PERCENT // 100
-    gap = gap * DISCOUNT_NUM**rnd // DISCOUNT_DEN**rnd
+    if rnd < 64:
+        gap = gap * _NUM[rnd] // _DEN[rnd]
+    else:
+        gap = gap * DISCOUNT_NUM**rnd // DISCOUNT_DEN**rnd
     return res + gap if session.selling else res - gap
 
 
@@ -56,17 +79,16 @@ class Negotiator(AgentView[AlternatingOffers]):
             raise LayerError(f"session {session.session_id} is {session.state}")
         if type(offer) is not int or offer <= 0:
             raise LayerError("offer must be a positive integer")
-        session.round += 1
-        counter = _target(session, session.round)
-        good = offer >= counter if session.selling else offer <= counter
-        env = self._run._env
-        if good:
+        rnd = session.round = session.round + 1
+        counter = _target(session, rnd)
+        run = self._run
+        if offer >= counter if session.selling else offer <= counter:
             session.state = "agreed"
-            env.emit(self._agent_id, "agree", {"session": session.session_id, "price": offer})
-            return Reply("accept", offer)
-        if session.round >= self._run.max_rounds:
+            run._env.emit(self._agent_id, "agree", {"session": session.session_id, "price": offer})
+            return run._accepts.get(offer) or run.reply("accept", offer)
+        if rnd >= run.max_rounds:
             session.state = "broken"
-            env.emit(self._agent_id, "breakdown", {"session": session.session_id})
-            return Reply("breakdown", None)
+            run._env.emit(self._agent_id, "breakdown", {"session": session.session_id})
+            return _BREAKDOWN
         session.last_offer = counter
-        return Reply("counter", counter)
+        return run._counters.get(counter) or run.reply("counter", counter)

@@ -101,7 +101,8 @@ class Seller(Agent):
 
     def decide(self, ctx: Context, session: Session, offer: int) -> Reply:
         """The answer to a buyer's offer; the negotiation layer's unless a subclass decides."""
-        return negotiator(self, ctx).respond(session, offer)
+        neg = self.neg
+        return (neg if neg is not None else negotiator(self, ctx)).respond(session, offer)
 
     def _answer(
         self, ctx: Context, req: str, buyer: str, result: str, price: int = 0, unit: str = "-"
@@ -125,7 +126,6 @@ class Seller(Agent):
         kind, req, price, item = msg
         if not req.startswith(sender + "/"):
             return  # a request id names its buyer; anything else is not a request from it
-        neg = negotiator(self, ctx)
         if kind == "offer":
             session = self.sessions.get(req)
             if session is None:
@@ -133,7 +133,7 @@ class Seller(Agent):
                     self._answer(ctx, req, sender, "sold_out")
                     return
                 reserve = self.cfg.base_price * (80 + ctx.rng.randbelow(21)) // 100
-                session = neg.open(req, sender, reserve, selling=True)
+                session = negotiator(self, ctx).open(req, sender, reserve, selling=True)
                 self.sessions[req] = session
             if price <= 0:
                 return
@@ -185,7 +185,8 @@ class Buyer(Agent):
 
     def decide(self, ctx: Context, session: Session, offer: int) -> Reply:
         """The answer to a seller's counter; the negotiation layer's unless a subclass decides."""
-        return negotiator(self, ctx).respond(session, offer)
+        neg = self.neg
+        return (neg if neg is not None else negotiator(self, ctx)).respond(session, offer)
 
     def on_start(self, ctx: Context) -> None:
         ctx.schedule(1 + ctx.rng.randbelow(self.cfg.period // 2 + 1))
