@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -213,16 +214,17 @@ def load_file_seq(path: Path) -> tuple[World, int]:
 
 def check_writable(path: Path) -> None:
     """MemoryFileError now, rather than when the chain is saved after a command's work (whose
-    database rows would then describe a chain that was never written)."""
-    temporary = path.with_suffix(path.suffix + ".tmp")
+    database rows would then describe a chain that was never written). The probe file has a
+    name of its own: FILE.tmp may be another process's snapshot on its way in (write_durably,
+    under the chain's lock), which a shared name would delete under it."""
     blocked = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
     if blocked is not None:
         raise MemoryFileError(f"{path}: cannot be written: {blocked} is not a directory")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("ab"):
-            pass
-        temporary.unlink()
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
+        os.close(fd)
+        os.unlink(probe)
     except OSError as exc:
         raise MemoryFileError(f"{path}: cannot be written: {exc.strerror or exc}") from None
 

@@ -230,3 +230,44 @@ def test_a_full_disk_refuses_the_transaction_and_keeps_memory_equal_to_disk(
     with file_chain(path) as chain:
         assert chain.counts()[0] == 1
         assert chain.world.state.agents[1].stake == 0
+
+
+def test_opening_leaves_another_writers_snapshot_in_progress_alone(tmp_path: Path) -> None:
+    """A process opening FILE while another writes its snapshot (FILE.tmp, then a rename) must
+    not delete that file: with a shared probe name two starting processes also failed each
+    other ("cannot be written: No such file or directory")."""
+    path = tmp_path / "chain.json"
+    in_progress = path.with_name("chain.json.tmp")
+    in_progress.write_bytes(b"half a snapshot")
+    store = durable.FileStore(path)
+    store.open()
+    store.close()
+    assert in_progress.read_bytes() == b"half a snapshot"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.json.lock", "chain.json.tmp"]
+
+
+OPENER = """
+import sys, time
+from pathlib import Path
+from adapters.memory.durable import FileStore
+go = Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.001)
+for _ in range(25):
+    store = FileStore(Path(sys.argv[1]))
+    store.open()
+    store.close()
+"""
+
+
+def test_processes_opening_one_file_at_once_all_open_it(tmp_path: Path) -> None:
+    """Four processes start on one new FILE at the same moment (a devnet's roles do)."""
+    path = tmp_path / "chain.json"
+    go = tmp_path / "go"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", OPENER, str(path), str(go)], stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    go.touch()  # all at once
+    failures = [run.communicate(timeout=120)[1].decode() for run in runs]
+    assert [run.returncode for run in runs] == [0] * 4, failures
