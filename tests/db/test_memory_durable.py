@@ -250,8 +250,10 @@ OPENER = """
 import sys, time
 from pathlib import Path
 from adapters.memory.durable import FileStore
-go = Path(sys.argv[2])
+go, given_up = Path(sys.argv[2]), time.monotonic() + 60
 while not go.exists():
+    if time.monotonic() > given_up:
+        sys.exit("no go")
     time.sleep(0.001)
 for _ in range(25):
     store = FileStore(Path(sys.argv[1]))
@@ -268,6 +270,10 @@ def test_processes_opening_one_file_at_once_all_open_it(tmp_path: Path) -> None:
         subprocess.Popen([sys.executable, "-c", OPENER, str(path), str(go)], stderr=subprocess.PIPE)
         for _ in range(4)
     ]
-    go.touch()  # all at once
-    failures = [run.communicate(timeout=120)[1].decode() for run in runs]
+    try:
+        go.touch()  # all at once
+        failures = [run.communicate(timeout=120)[1].decode() for run in runs]
+    finally:
+        for run in runs:
+            run.kill()
     assert [run.returncode for run in runs] == [0] * 4, failures
