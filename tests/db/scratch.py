@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +19,17 @@ from node.db import Database
 from node.db.engine import make_engine
 
 REFUSAL = "the record cannot be written"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_inside(helper: str, point: str, url: str) -> subprocess.CompletedProcess[str]:
+    """A kill-point helper script (crash_inside.py, move_inside.py) as a process of its own:
+    it kills itself with -9 at ``point`` of an action on the database at ``url``."""
+    return subprocess.run(
+        [sys.executable, str(Path(__file__).with_name(helper)), point, url],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
 
 
 def drop_everything(url: str) -> None:

@@ -6,10 +6,7 @@ and its row all three, or none of them; a failing row write rolls the move back.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,21 +19,12 @@ from node.db import Database, open_database, repo
 from node.db.memory_chain import open_memory_chain
 from node.db.outbox import DONE, Outbox
 from tests.db.move_inside import CODE, DISPUTE, MOVE_KEY, POINTS, open_dispute
-from tests.db.scratch import REFUSAL, allow, refuse
+from tests.db.scratch import REFUSAL, allow, refuse, run_inside
 
 ROOT = Path(__file__).resolve().parents[2]
-HELPER = str(Path(__file__).with_name("move_inside.py"))
 
 Facts = tuple[int, str | None, int]
 """(SummaryRevealed events on the chain, the move's intent status, its rows in the move log)."""
-
-
-def run_helper(point: str, url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, HELPER, point, url],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
 
 
 def facts_of(chain: MemoryChain, db: Database) -> Facts:
@@ -72,13 +60,15 @@ def test_a_kill_inside_a_dispute_move_leaves_move_and_row_or_neither(
     db_url: str, point: str
 ) -> None:
     prepared(db_url)
-    crashed = run_helper(point, db_url)
+    crashed = run_inside("move_inside.py", point, db_url)
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
     if point == "committed":
         assert stored(db_url) == (1, DONE, 1)
     else:  # the intent was recorded before the transaction began: it stays pending
         assert stored(db_url) == (0, "pending", 0)
-    again = run_helper("none", db_url)  # the restarted submitter: reveals, or goes on
+    again = run_inside(
+        "move_inside.py", "none", db_url
+    )  # the restarted submitter: reveals, or goes on
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == "1"
     assert stored(db_url) == (1, DONE, 1)  # the summary revealed once, logged once

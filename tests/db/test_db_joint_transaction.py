@@ -25,20 +25,11 @@ from node.db.outbox import DONE, Outbox
 from node.league import actions, resolve_league
 from node.wasm import load_agent_file
 from tests.db.crash_inside import POINTS
-from tests.db.scratch import REFUSAL, allow, fresh_database, refuse
+from tests.db.scratch import REFUSAL, allow, fresh_database, refuse, run_inside
 
 ROOT = Path(__file__).resolve().parents[2]
-HELPER = str(Path(__file__).with_name("crash_inside.py"))
 CODE = load_agent_file(ROOT / "scenarios" / "agents" / "snake" / "greedy_v1.wat")
 DEMO = resolve_league("demo")
-
-
-def run_helper(point: str, url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, HELPER, point, url],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
 
 
 def stored(url: str) -> tuple[int, str | None, int]:
@@ -59,18 +50,17 @@ def stored(url: str) -> tuple[int, str | None, int]:
 
 @pytest.mark.parametrize("point", list(POINTS))
 def test_a_kill_inside_the_transaction_leaves_both_or_neither(db_url: str, point: str) -> None:
-    url = db_url
-    crashed = run_helper(point, url)
+    crashed = run_inside("crash_inside.py", point, db_url)
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
-    leagues, status, rows = stored(url)
+    leagues, status, rows = stored(db_url)
     if point == "committed":
         assert (leagues, status, rows) == (1, DONE, 1)
     else:  # the intent was recorded before the transaction began: it stays pending
         assert (leagues, status, rows) == (0, "pending", 0)
-    again = run_helper("none", url)
+    again = run_inside("crash_inside.py", "none", db_url)
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == "1"
-    assert stored(url) == (1, DONE, 1)  # sent once, recorded once
+    assert stored(db_url) == (1, DONE, 1)  # sent once, recorded once
 
 
 def chain_facts(chain: MemoryChain) -> tuple[object, ...]:
@@ -95,8 +85,7 @@ def allow_done_marks(db: Database) -> None:
 
 
 def test_a_database_error_while_recording_rolls_the_chain_back(db_url: str) -> None:
-    url = db_url
-    db = open_database(url)
+    db = open_database(db_url)
     with open_memory_chain(db) as opened:
         chain = opened.adapter
         assert isinstance(chain, MemoryChain)
@@ -116,7 +105,7 @@ def test_a_database_error_while_recording_rolls_the_chain_back(db_url: str) -> N
         assert intent.status == "pending"
     db.close()
 
-    db = open_database(url)  # what a restarted node finds, then its retry
+    db = open_database(db_url)  # what a restarted node finds, then its retry
     with open_memory_chain(db) as opened:
         chain = opened.adapter
         assert isinstance(chain, MemoryChain)
@@ -215,14 +204,13 @@ def staked_as_recorded(chain: MemoryChain, outbox: Outbox, agent: int) -> bool:
 def test_the_command_says_which_database_failed_and_the_chain_keeps_nothing(
     tmp_path: Path, db_url: str
 ) -> None:
-    url = db_url
-    db = open_database(url)
+    db = open_database(db_url)
     refuse_done_marks(db)
     db.close()
     env = {k: v for k, v in os.environ.items() if k not in ("NETS_CHAIN", "NETS_DB")}
     done = subprocess.run(
         [str(Path(sys.executable).parent / "nets"), "league", "create", "demo",
-         "--chain", "memory:db", "--db", url],
+         "--chain", "memory:db", "--db", db_url],
         cwd=tmp_path, env={**env, "NETS_HOME": str(tmp_path / ".nets")},
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
@@ -231,7 +219,7 @@ def test_the_command_says_which_database_failed_and_the_chain_keeps_nothing(
     assert len(lines) == 1, done.stderr
     assert "--db:" in lines[0]
     assert REFUSAL in lines[0]
-    assert stored(url) == (0, "pending", 0)
+    assert stored(db_url) == (0, "pending", 0)
 
 
 RACER = """
@@ -256,21 +244,20 @@ def test_processes_racing_on_the_same_intents_send_each_once(db_url: str) -> Non
     """Three processes perform the same 15 stakes on one database at once, with no chain
     check at all: under the chain's lock each re-reads the intent in the transaction that
     would send it, so every stake reaches the chain once and is recorded once."""
-    url = db_url
-    db = open_database(url)
+    db = open_database(db_url)
     with open_memory_chain(db) as opened:
         agent = opened.adapter.register_agent(CODE)
     db.close()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     racers = [
-        subprocess.Popen([sys.executable, "-c", RACER, url, str(agent), "15"], env=env,
+        subprocess.Popen([sys.executable, "-c", RACER, db_url, str(agent), "15"], env=env,
                          stderr=subprocess.PIPE, text=True)
         for _ in range(3)
     ]  # fmt: skip
     for racer in racers:
         _, err = racer.communicate(timeout=300)
         assert racer.returncode == 0, err
-    db = open_database(url)
+    db = open_database(db_url)
     with open_memory_chain(db) as opened:
         chain = opened.adapter
         assert isinstance(chain, MemoryChain)
@@ -282,8 +269,7 @@ def test_processes_racing_on_the_same_intents_send_each_once(db_url: str) -> Non
 
 
 def test_a_settlement_and_its_rows_commit_together(db_url: str) -> None:
-    url = db_url
-    db = open_database(url)
+    db = open_database(db_url)
     with open_memory_chain(db) as opened:
         chain = opened.adapter
         assert isinstance(chain, MemoryChain)
@@ -303,7 +289,7 @@ def test_a_settlement_and_its_rows_commit_together(db_url: str) -> None:
         allow_done_marks(db)
         assert actions.settle_round(db, chain, round_id) == []
     db.close()
-    db = open_database(url)
+    db = open_database(db_url)
     with open_memory_chain(db) as opened:
         assert opened.adapter.round(round_id).settled
         row = repo.get_round(db, opened.adapter.chain_id, round_id)

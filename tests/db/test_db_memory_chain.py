@@ -20,8 +20,7 @@ DEMO = resolve_league("demo")
 
 
 def test_a_league_survives_across_commands(db_url: str) -> None:
-    url = db_url
-    db = open_database(url)
+    db = open_database(db_url)
     with open_memory_chain(db) as opened:
         chain = opened.adapter
         assert isinstance(chain, MemoryChain)
@@ -32,7 +31,7 @@ def test_a_league_survives_across_commands(db_url: str) -> None:
         block, balance = chain.world.ledger.head, chain.eth_balance(chain.address)
     db.close()
 
-    db = open_database(url)  # a later command, in a fresh connection
+    db = open_database(db_url)  # a later command, in a fresh connection
     with open_memory_chain(db) as opened:
         chain = opened.adapter
         assert isinstance(chain, MemoryChain)
