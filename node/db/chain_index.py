@@ -230,7 +230,8 @@ def _read_from(
             if handler is not None:
                 handler(event)
             repo.save_cursor(db, adapter_name, chain_id, event.next_cursor)
-            repo.save_cursor(db, _last_event(adapter_name), chain_id, event.next_cursor)
+        if batch.events:  # behind by a batch after a crash at worst: folding again is idempotent
+            repo.save_cursor(db, _last_event(adapter_name), chain_id, batch.events[-1].next_cursor)
         folded += len(batch.events)
         repo.save_cursor(db, adapter_name, chain_id, batch.cursor)
     return folded

@@ -83,8 +83,6 @@ class StepViews:
     def _change(
         self, call: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
-        if self._kept is not None:
-            self._kept.clear()
         try:
             return call(*args, **kwargs)
         finally:
