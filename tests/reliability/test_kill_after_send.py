@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
@@ -35,11 +34,11 @@ KILLED_EVENT = {"create_league": "LeagueCreated", "register_agent": "AgentRegist
 def test_a_kill_between_the_chain_and_the_record(
     node: Node, method: str, command: list[str], events: dict[str, int]
 ) -> None:
-    crashed = node.run(sys.executable, CRASH, method, *command, *node.args, prefix=())
+    crashed = node.script(CRASH, method, *command, *node.args)
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
     if node.kind == "memory-db":  # killed inside the joint transaction: neither is stored
         assert node.events()[KILLED_EVENT[method]] == 0
-    again = node.run(*command, *node.args)
+    again = node.nets(*command, *node.args)
     assert again.returncode == 0, again.stderr
     counted = node.events()
     assert {name: counted[name] for name in events} == events
