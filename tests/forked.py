@@ -36,6 +36,50 @@ from typing import IO, Any
 FORK = multiprocessing.get_context("fork")
 
 
+class Forked:
+    """A started child running ``target`` with ``env`` (else this process's) and ``cwd``, its
+    stdout and stderr captured; ``argv`` becomes its sys.argv and the result's args."""
+
+    def __init__(
+        self,
+        target: Callable[[], object],
+        *,
+        argv: list[str],
+        env: Mapping[str, str] | None = None,
+        cwd: str | Path | None = None,
+    ) -> None:
+        self.argv = argv
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115  (closed by wait)
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115
+        self.process = FORK.Process(
+            target=_child, args=(target, argv, env, cwd, self._out.fileno(), self._err.fileno())
+        )
+        with warnings.catch_warnings():
+            # The xdist worker runs a thread of its own; the child never touches its state.
+            warnings.filterwarnings(
+                "ignore", "This process .* is multi-threaded", DeprecationWarning
+            )
+            self.process.start()
+
+    def wait(self, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        """Its return code as ``subprocess.run`` gives it (negative: the signal that killed
+        it) and its output; killed, and TimeoutExpired raised, after ``timeout`` seconds."""
+        try:
+            self.process.join(timeout)
+            if self.process.exitcode is None:
+                self.process.kill()
+                self.process.join()
+                raise subprocess.TimeoutExpired(
+                    self.argv, timeout, _read(self._out), _read(self._err)
+                )
+            return subprocess.CompletedProcess(
+                self.argv, self.process.exitcode, _read(self._out), _read(self._err)
+            )
+        finally:
+            self._out.close()
+            self._err.close()
+
+
 def run_forked(
     target: Callable[[], object],
     *,
@@ -44,25 +88,8 @@ def run_forked(
     cwd: str | Path | None = None,
     timeout: float = 300,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``target`` in a forked child with ``env`` (else this process's) and ``cwd``; its
-    stdout and stderr captured, and its return code as ``subprocess.run`` gives it (negative:
-    the signal that killed it). ``argv`` becomes the child's sys.argv and the result's args."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = FORK.Process(
-            target=_child, args=(target, argv, env, cwd, out.fileno(), err.fileno())
-        )
-        with warnings.catch_warnings():
-            # The xdist worker runs a thread of its own; the child never touches its state.
-            warnings.filterwarnings(
-                "ignore", "This process .* is multi-threaded", DeprecationWarning
-            )
-            child.start()
-        child.join(timeout)
-        if child.exitcode is None:
-            child.kill()
-            child.join()
-            raise subprocess.TimeoutExpired(argv, timeout, _read(out), _read(err))
-        return subprocess.CompletedProcess(argv, child.exitcode, _read(out), _read(err))
+    """``target`` in a forked child, waited for (``Forked``)."""
+    return Forked(target, argv=argv, env=env, cwd=cwd).wait(timeout)
 
 
 def run_script(
@@ -76,11 +103,24 @@ def run_script(
     """`python SCRIPT ARGS...`, forked: the script runs as ``__main__``. Its top-level imports
     and ``preload`` are imported here first."""
     path = str(script)
-    for module in (*_top_level_imports(path), *preload):
+    for module in (*_top_level_imports(Path(path).read_text()), *preload):
         importlib.import_module(module)
     return run_forked(
         lambda: runpy.run_path(path, run_name="__main__"),
         argv=[path, *args], env=env, cwd=cwd, timeout=timeout,
+    )  # fmt: skip
+
+
+def start_code(
+    code: str, *args: str, env: Mapping[str, str] | None = None, cwd: str | Path | None = None
+) -> Forked:
+    """`python -c CODE ARGS...`, forked and started (``wait`` for it). CODE's top-level
+    imports are imported here first."""
+    for module in _top_level_imports(code):
+        importlib.import_module(module)
+    return Forked(
+        lambda: exec(compile(code, "<string>", "exec"), {"__name__": "__main__"}),
+        argv=["-c", *args], env=env, cwd=cwd,
     )  # fmt: skip
 
 
@@ -107,8 +147,8 @@ def run_nets(
     )  # fmt: skip
 
 
-def _top_level_imports(path: str) -> list[str]:
-    tree = ast.parse(Path(path).read_text(), path)
+def _top_level_imports(source: str) -> list[str]:
+    tree = ast.parse(source)
     names: list[str] = []
     for statement in tree.body:
         if isinstance(statement, ast.Import):

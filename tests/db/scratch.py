@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,19 +16,16 @@ from sqlmodel import SQLModel
 from node.config import DB_ENV
 from node.db import Database
 from node.db.engine import make_engine
+from tests.forked import run_script
 
 REFUSAL = "the record cannot be written"
-ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_inside(helper: str, point: str, url: str) -> subprocess.CompletedProcess[str]:
-    """A kill-point helper script (crash_inside.py, move_inside.py) as a process of its own:
-    it kills itself with -9 at ``point`` of an action on the database at ``url``."""
-    return subprocess.run(
-        [sys.executable, str(Path(__file__).with_name(helper)), point, url],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+def run_inside(helper: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """A kill-point helper script (crash_inside.py, move_inside.py) as a process of its own,
+    forked from this one (tests/forked.py): it kills itself with -9 at a point of an action
+    on a database (ARGS: the point, the database URL, ...)."""
+    return run_script(Path(__file__).with_name(helper), *args, timeout=120)
 
 
 def drop_everything(url: str) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +24,7 @@ from node.league import actions, resolve_league
 from node.wasm import load_agent_file
 from tests.db.crash_inside import POINTS
 from tests.db.scratch import REFUSAL, allow, fresh_database, refuse, run_inside
+from tests.forked import run_nets, start_code
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = load_agent_file(ROOT / "scenarios" / "agents" / "snake" / "greedy_v1.wat")
@@ -208,11 +207,9 @@ def test_the_command_says_which_database_failed_and_the_chain_keeps_nothing(
     refuse_done_marks(db)
     db.close()
     env = {k: v for k, v in os.environ.items() if k not in ("NETS_CHAIN", "NETS_DB")}
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "nets"), "league", "create", "demo",
-         "--chain", "memory:db", "--db", db_url],
-        cwd=tmp_path, env={**env, "NETS_HOME": str(tmp_path / ".nets")},
-        capture_output=True, text=True, timeout=120, check=False,
+    done = run_nets(
+        "league", "create", "demo", "--chain", "memory:db", "--db", db_url,
+        cwd=tmp_path, env={**env, "NETS_HOME": str(tmp_path / ".nets")}, timeout=120,
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
@@ -248,15 +245,10 @@ def test_processes_racing_on_the_same_intents_send_each_once(db_url: str) -> Non
     with open_memory_chain(db) as opened:
         agent = opened.adapter.register_agent(CODE)
     db.close()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    racers = [
-        subprocess.Popen([sys.executable, "-c", RACER, db_url, str(agent), "15"], env=env,
-                         stderr=subprocess.PIPE, text=True)
-        for _ in range(3)
-    ]  # fmt: skip
+    racers = [start_code(RACER, db_url, str(agent), "15") for _ in range(3)]
     for racer in racers:
-        _, err = racer.communicate(timeout=300)
-        assert racer.returncode == 0, err
+        done = racer.wait(timeout=300)
+        assert done.returncode == 0, done.stderr
     db = open_database(db_url)
     with open_memory_chain(db) as opened:
         chain = opened.adapter

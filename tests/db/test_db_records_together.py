@@ -6,10 +6,8 @@ finds the action and records it, without sending it again."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,10 +18,8 @@ from adapters.select import open_chain
 from node.db import open_database, repo
 from node.db.outbox import DONE, Outbox
 from node.league import actions, resolve_league
-from tests.db.scratch import REFUSAL, allow, refuse
+from tests.db.scratch import REFUSAL, allow, refuse, run_inside
 
-ROOT = Path(__file__).resolve().parents[2]
-HELPER = str(Path(__file__).with_name("crash_inside.py"))
 DEMO = resolve_league("demo")
 
 
@@ -64,13 +60,9 @@ def test_a_kill_after_a_file_chain_committed_leaves_the_intent_pending(
     tmp_path: Path, db_url: str, point: str
 ) -> None:
     chain = f"memory:{tmp_path / 'chain.json'}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
     def helper(at: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, HELPER, at, db_url, chain],
-            env=env, capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
+        return run_inside("crash_inside.py", at, db_url, chain)
 
     crashed = helper(point)
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr

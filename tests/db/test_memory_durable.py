@@ -22,6 +22,7 @@ from node.db import open_database
 from node.db.memory_chain import open_memory_chain
 from node.league import resolve_league
 from node.wasm import load_agent_file
+from tests.forked import start_code
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = load_agent_file(ROOT / "scenarios" / "agents" / "snake" / "greedy_v1.wat")
@@ -266,14 +267,7 @@ def test_processes_opening_one_file_at_once_all_open_it(tmp_path: Path) -> None:
     """Four processes start on one new FILE at the same moment (a devnet's roles do)."""
     path = tmp_path / "chain.json"
     go = tmp_path / "go"
-    runs = [
-        subprocess.Popen([sys.executable, "-c", OPENER, str(path), str(go)], stderr=subprocess.PIPE)
-        for _ in range(4)
-    ]
-    try:
-        go.touch()  # all at once
-        failures = [run.communicate(timeout=120)[1].decode() for run in runs]
-    finally:
-        for run in runs:
-            run.kill()
-    assert [run.returncode for run in runs] == [0] * 4, failures
+    runs = [start_code(OPENER, str(path), str(go)) for _ in range(4)]
+    go.touch()  # all at once
+    done = [run.wait(timeout=120) for run in runs]
+    assert [run.returncode for run in done] == [0] * 4, [run.stderr for run in done]
