@@ -42,39 +42,35 @@ def test_healthy_machine_passes(tmp_path: Path) -> None:
     assert any(name.startswith("dependency web3") for name in names)
 
 
-@pytest.mark.parametrize("tool", ["anvil", "forge", "solc"])
-def test_missing_tool_is_named_with_a_fix(tool: str, tmp_path: Path) -> None:
-    env = {f"{tool.upper()}_BINARY": str(tmp_path / f"no-{tool}")}
-    code, report = run_doctor("--db", f"sqlite:///{tmp_path / 'nets.db'}", env=env)
-    assert code == 1
-    check = checks_by_name(report)[tool]
-    assert check["ok"] is False
-    assert f"no-{tool}" in str(check["detail"])
-    assert check["fix"]
+TOOLS = ("anvil", "forge", "solc")
 
 
-@pytest.mark.slow  # a whole doctor run each (solc, sim determinism)
-def test_missing_native_engine_is_named_with_a_fix(
+def test_each_missing_piece_is_named_with_a_fix(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """One broken machine, one doctor run (each run costs ~3 CPU-s of tool processes): every
+    tool missing, the native engine not built, the database unwritable; each check names its
+    own piece and a fix."""
     from node.native import runner
 
     monkeypatch.setattr(runner, "load", lambda: (None, "libnets_engine.so not built"))
-    code, report = run_doctor("--db", f"sqlite:///{tmp_path / 'nets.db'}")
+    env = {f"{tool.upper()}_BINARY": str(tmp_path / f"no-{tool}") for tool in TOOLS}
+    db = f"sqlite:///{tmp_path / 'missing-dir' / 'x' / 'nets.db'}"
+    code, report = run_doctor("--db", db, env=env)
     assert code == 1
-    check = checks_by_name(report)["native engine"]
-    assert check["ok"] is False
-    assert "not built" in str(check["detail"])
-    assert "make setup" in str(check["fix"])
-
-
-@pytest.mark.slow  # a whole doctor run each (solc, sim determinism)
-def test_unwritable_database_fails(tmp_path: Path) -> None:
-    code, report = run_doctor("--db", f"sqlite:///{tmp_path / 'missing-dir' / 'x' / 'nets.db'}")
-    assert code == 1
-    check = checks_by_name(report)["database"]
-    assert check["ok"] is False
-    assert "NETS_DB" in str(check["fix"])
+    checks = checks_by_name(report)
+    for tool in TOOLS:
+        check = checks[tool]
+        assert check["ok"] is False
+        assert f"no-{tool}" in str(check["detail"])
+        assert check["fix"]
+    native = checks["native engine"]
+    assert native["ok"] is False
+    assert "not built" in str(native["detail"])
+    assert "make setup" in str(native["fix"])
+    database = checks["database"]
+    assert database["ok"] is False
+    assert "NETS_DB" in str(database["fix"])
 
 
 @pytest.mark.slow
