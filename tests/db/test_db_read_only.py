@@ -6,21 +6,20 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-NETS = str(Path(sys.executable).parent / "nets")
+from tests.forked import run_nets
 
 
 def nets(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`nets ARGS` as a process of its own, forked from this one (tests/forked.py)."""
     env = {k: v for k, v in os.environ.items() if k not in ("NETS_CHAIN", "NETS_DB")}
-    return subprocess.run(
-        [NETS, *args], cwd=workdir, env={**env, "NETS_HOME": str(workdir / ".nets")},
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    return run_nets(
+        *args, cwd=workdir, env={**env, "NETS_HOME": str(workdir / ".nets")}, timeout=120
+    )
 
 
 @pytest.fixture
