@@ -34,7 +34,6 @@ EACH_TEST_ITS_OWN_UNIT = (
     "tests/foundation/test_doctor.py",
     "tests/plugin/test_example.py",
     "tests/reliability/test_kill_after_send.py",
-    "tests/roles/test_crash.py",
     "tests/roles/test_demo_cli.py",
 )
 
