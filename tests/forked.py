@@ -76,6 +76,7 @@ class Forked:
                 self.argv, self.process.exitcode, _read(self._out), _read(self._err)
             )
         finally:
+            self.process.close()
             self._out.close()
             self._err.close()
 
