@@ -80,7 +80,7 @@ def keep_freed_heap() -> bool:
 
     Every trace flush joins 8,192 lines into one text and one bytes object (about 1 MB each)
     and frees both once written and hashed. By default glibc then hands the top of the heap
-    back to the kernel, and the next flush faults the same pages in again: 5,600 of the
+    back to the kernel, and the next flush faults the same pages in again: 4,700 of the
     11,700 page faults of the 1,000-agent marketplace run, about 2 us each on this machine's
     VMs (docs/benchmarks/nanda.md). Kept, the pages are reused. The peak RSS does not grow:
     those pages were in use at the peak. True when glibc took the settings; elsewhere (no
