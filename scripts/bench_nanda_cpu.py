@@ -5,7 +5,8 @@ much as nets. This runs the same command (`nets run FILE -o TRACE --no-hash-work
 1000000000`, FILE being Nanda Town's shipped marketplace file scaled as nanda_compat.scaled
 scales it) ``--repeat`` times, each a child measured with wait4 (user + system CPU, peak RSS),
 and prints the least and the median, with the ratio against a Nanda Town CPU figure
-(``--nanda-cpu``, from docs/benchmarks/nanda.md). The file is written here from the shipped
+(``--nanda-cpu``, from docs/benchmarks/nanda.md), and the median count of minor page faults
+(a count, not a time: what the run asks of the kernel, whatever the load). The file is written here from the shipped
 file's fields (no Nanda install needed); with ``--venv`` it is read from an installed
 nest-core instead. Every run must give the same trace root, and at the sizes pinned below the
 root it gave before the speed work (speed work must not move a byte).
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -79,12 +81,19 @@ def source_file(venv: Path | None, out: Path) -> Path:
     return out
 
 
-def summary(label: str, cpus: list[float], rss: list[float], nanda_cpu: float) -> str:
+def summary(
+    label: str, cpus: list[float], rss: list[float], faults: list[int], nanda_cpu: float
+) -> str:
     least, median = min(cpus), statistics.median(cpus)
     return (
         f"| {label} | {least:.3f} | {median:.3f} | {nanda_cpu / least:.1f}x | "
-        f"{nanda_cpu / median:.1f}x | {min(rss):.0f} |"
+        f"{nanda_cpu / median:.1f}x | {min(rss):.0f} | {statistics.median(faults):,.0f} |"
     )
+
+
+def children_faults() -> int:
+    """Minor page faults of every child waited for so far (measure() waits for each)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt
 
 
 def main() -> None:
@@ -108,10 +117,13 @@ def main() -> None:
         cmd += ["--ticks", str(10**9)]
         cpus: dict[str, list[float]] = {name: [] for name in tools}
         rss: dict[str, list[float]] = {name: [] for name in tools}
+        faults: dict[str, list[int]] = {name: [] for name in tools}
         roots: set[str] = set()
         for _ in range(args.repeat):
             for name, env in tools.items():
+                before = children_faults()
                 m = measure(cmd, work, env)
+                faults[name].append(children_faults() - before)
                 if m.code:
                     raise SystemExit(f"{name}: nets run exit {m.code}: {m.stderr.strip()}")
                 cpus[name].append(m.cpu)
@@ -124,10 +136,10 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f}; root {roots.pop()[:16]}...\n")
     print(
         f"| code | CPU s, least | CPU s, median | Nanda Town ({args.nanda_cpu} CPU s) / least "
-        "| / median | peak RSS MiB |\n|---|---:|---:|---:|---:|---:|"
+        "| / median | peak RSS MiB | page faults |\n|---|---:|---:|---:|---:|---:|---:|"
     )
     for name in tools:
-        print(summary(name, cpus[name], rss[name], args.nanda_cpu))
+        print(summary(name, cpus[name], rss[name], faults[name], args.nanda_cpu))
     for name in tools:
         print(f"{name} CPU s per run: " + " ".join(f"{c:.3f}" for c in cpus[name]), file=sys.stderr)
 

@@ -220,7 +220,10 @@ class Simulation:
             if heal is not None:
                 self._push(heal, (_HEAL, -1, -1, b"", 0, 0))
 
+        # Nanda Town's unique_pairs: kept only when a file asks for it (a set add per send)
+        self._pairs: set[int] | None = set() if "unique_pairs" in sc.metrics else None
         self._faulty = False
+        self._slow = False  # send's one test for its slow path: _faulty or _pairs kept
         self._update_faulty()
         self.sent = 0
         self.delivered = 0
@@ -228,8 +231,6 @@ class Simulation:
         self.latency_sum = 0
         self.latency_max = 0
         self.events = 0
-        # Nanda Town's unique_pairs: kept only when a file asks for it (a set add per send)
-        self._pairs: set[int] | None = set() if "unique_pairs" in sc.metrics else None
 
     # ------------------------------------------------------------------ services to agents
 
@@ -256,12 +257,14 @@ class Simulation:
                 raise SimError(f"{self._names[src]} sent a {type(payload).__name__}, not bytes")
             payload = bytes(payload)
         self.sent = mid = self.sent + 1
-        pairs = self._pairs
-        if pairs is not None:
-            pairs.add(src * len(self._names) + dst if src < dst else dst * len(self._names) + src)
-        if self._faulty:
-            self._send_faulty(src, dst, mid, payload)
-            return
+        if self._slow:  # unique_pairs is kept, or a failure is configured
+            pairs = self._pairs
+            if pairs is not None:
+                n = len(self._names)
+                pairs.add(src * n + dst if src < dst else dst * n + src)
+            if self._faulty:
+                self._send_faulty(src, dst, mid, payload)
+                return
         now = self.now
         w = self._w
         if w is not None:
@@ -326,6 +329,7 @@ class Simulation:
         self._faulty = bool(
             self._stopping or self._drop or self._group is not None or self.byzantine
         )
+        self._slow = self._faulty or self._pairs is not None
 
     def _lose(self, src: int, dst: int, mid: int, reason: str) -> None:
         self.dropped[reason] = self.dropped.get(reason, 0) + 1

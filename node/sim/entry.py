@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib.metadata import EntryPoints, entry_points
+from importlib.metadata import EntryPoint, entry_points
 
 from node.sim.layers import ENTRY_POINT_PREFIX, LAYERS, Provider
 
@@ -21,33 +22,50 @@ class PluginInfo:
     distribution: str
 
 
-def _group(layer: str, eps: EntryPoints | None = None) -> EntryPoints:
+PluginIndex = dict[str, list[EntryPoint]]
+"""Entry points by group, each group in distribution order (the first on sys.path first)."""
+
+
+def _select(group: str, eps: PluginIndex | None) -> list[EntryPoint]:
+    if eps is not None:
+        return eps.get(group, [])
+    return list(entry_points(group=group))
+
+
+def _group(layer: str, eps: PluginIndex | None = None) -> list[EntryPoint]:
     if layer not in LAYERS:
         raise UnknownPlugin(f"unknown layer {layer!r} (layers: {', '.join(LAYERS)})")
-    group = ENTRY_POINT_PREFIX + layer
-    return eps.select(group=group) if eps is not None else entry_points(group=group)
+    return _select(ENTRY_POINT_PREFIX + layer, eps)
 
 
-def scan() -> EntryPoints:
-    """Every entry point of every installed distribution, scanned once; the first distribution
-    of a name on sys.path shadows later ones. (importlib.metadata names a distribution by its
+def scan() -> PluginIndex:
+    """Every entry point of every installed distribution, scanned once and indexed by group, so
+    that a run's 12 layers each find theirs with one lookup (a filter over every entry point
+    per layer, as ``select`` does, was a third of the scan). The first distribution of a name
+    on sys.path shadows later ones. (importlib.metadata names a distribution by its
     directory, without parsing every METADATA file as ``dist.name`` does: a tenth of a small
     run's time.)"""
+    index: PluginIndex = {}
     if sys.version_info >= (3, 12):
-        return entry_points()
-    groups = entry_points()  # Python 3.11: SelectableGroups, group name -> EntryPoints
-    return EntryPoints(ep for name in sorted(groups.groups) for ep in groups.select(group=name))
+        for ep in entry_points():
+            index.setdefault(ep.group, []).append(ep)
+        return index
+    # Python 3.11: a SelectableGroups, a dict of group -> EntryPoints (read as a plain dict:
+    # its own dict methods warn that they are deprecated)
+    groups: Mapping[str, Iterable[EntryPoint]] = entry_points()
+    for group, eps in dict.items(groups):
+        index[group] = list(eps)
+    return index
 
 
-def _nanda_group(layer: str, eps: EntryPoints | None = None) -> EntryPoints:
+def _nanda_group(layer: str, eps: PluginIndex | None = None) -> list[EntryPoint]:
     """Nanda Town's ``nest.plugins.<layer>`` entry points (node.sim.nanda_plugins adapts them)."""
     from node.sim.nanda_plugins import NANDA_GROUP_PREFIX
 
-    group = NANDA_GROUP_PREFIX + layer
-    return eps.select(group=group) if eps is not None else entry_points(group=group)
+    return _select(NANDA_GROUP_PREFIX + layer, eps)
 
 
-def available_plugins(layer: str, eps: EntryPoints | None = None) -> list[str]:
+def available_plugins(layer: str, eps: PluginIndex | None = None) -> list[str]:
     """Sorted names registered for ``layer`` (nets' own and Nanda Town plugins)."""
     from node.sim.nanda_plugins import ADAPTED_LAYERS
 
@@ -75,7 +93,7 @@ def all_plugins() -> list[PluginInfo]:
     return out
 
 
-def load_provider(layer: str, name: str, eps: EntryPoints | None = None) -> type[Provider]:
+def load_provider(layer: str, name: str, eps: PluginIndex | None = None) -> type[Provider]:
     """The provider class registered as ``name`` for ``layer``."""
     group = _group(layer, eps)
     matches = [ep for ep in group if ep.name == name]

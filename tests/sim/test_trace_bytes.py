@@ -251,12 +251,13 @@ def test_block_hasher_root_over_any_feeds(total: int, cuts: list[int]) -> None:
 @pytest.mark.parametrize("extensions", [True, False], ids=["sha-extensions", "portable"])
 def test_native_leaf_pairs_at_every_block_boundary(extensions: bool) -> None:
     """Leaves are hashed two at a time, the shorter line's blocks done first: every pair of
-    lengths across the padding edges (55/56 and 119/120 bytes after the prefix) agrees with
-    hashlib, with the SHA extensions and without."""
+    lengths across the padding edges (55/56 and 119/120 bytes after the prefix) and across the
+    edge of the lines padded whole (246/247: four blocks, longer ones go block by block)
+    agrees with hashlib, with the SHA extensions and without."""
     library, why = native.load()
     if library is None:
         pytest.skip(f"native library: {why}")
-    lengths = [*range(0, 140), *range(180, 200)]
+    lengths = [*range(0, 140), *range(180, 200), *range(240, 256), 310, 511]
     lines = [bytes((i * 31 + n) % 255 + 1 for i in range(n)).replace(b"\n", b"x") for n in lengths]
     lines += lines[::-1][1:]  # every length meets a longer and a shorter partner
     blob = b"\n".join(lines)

@@ -359,6 +359,24 @@ static void store_digest(const uint32_t h[8], uint8_t out[32]) {
     }
 }
 
+/* Messages of up to PADDED_BLOCKS blocks once padded (a trace line of up to 246 bytes, a node
+   pair) are padded whole into a stack buffer: one copy per message instead of a cleared and
+   filled block per block; longer ones go block by block (padded_block). */
+#define PADDED_BLOCKS 4
+
+/* prefix || d[0..len) with its SHA-256 padding into buf; returns the block count. */
+static size_t padded_message(uint8_t buf[64 * PADDED_BLOCKS], uint8_t prefix, const uint8_t *d,
+                             size_t len) {
+    size_t total = len + 1, nb = (total + 9 + 63) / 64, end = 64 * nb;
+    buf[0] = prefix;
+    memcpy(buf + 1, d, len);
+    buf[total] = 0x80;
+    memset(buf + total + 1, 0, end - 8 - total - 1);
+    uint64_t bits = (uint64_t)total * 8;
+    for (int i = 0; i < 8; i++) buf[end - 8 + i] = (uint8_t)(bits >> (56 - 8 * i));
+    return nb;
+}
+
 /* sha256(prefix || a) and sha256(prefix || b) together, their blocks compressed in pairs.
    Both digests are stored after both are done, so an output may overlap an input. */
 static void sha256_prefixed_pair(uint8_t prefix, const uint8_t *a, size_t la, uint8_t oa[32],
@@ -369,6 +387,17 @@ static void sha256_prefixed_pair(uint8_t prefix, const uint8_t *a, size_t la, ui
                       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     if (!sha256_compress2) nets_sha256_accelerated(0);
     size_t na = (la + 1 + 9 + 63) / 64, nb = (lb + 1 + 9 + 63) / 64, k = 0;
+    if (na <= PADDED_BLOCKS && nb <= PADDED_BLOCKS) {
+        uint8_t ma[64 * PADDED_BLOCKS], mb[64 * PADDED_BLOCKS];
+        padded_message(ma, prefix, a, la);
+        padded_message(mb, prefix, b, lb);
+        for (; k < na && k < nb; k++) sha256_compress2(ha, ma + 64 * k, hb, mb + 64 * k);
+        for (size_t j = k; j < na; j++) sha256_compress(ha, ma + 64 * j);
+        for (size_t j = k; j < nb; j++) sha256_compress(hb, mb + 64 * j);
+        store_digest(ha, oa);
+        store_digest(hb, ob);
+        return;
+    }
     uint8_t ba[64], bb[64];
     for (; k < na && k < nb; k++) {
         padded_block(ba, prefix, a, la, k, na);
