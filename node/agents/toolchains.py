@@ -6,10 +6,12 @@ the `assemblyscript` npm package pinned in package-lock.json, WAT the wasmtime w
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from adapters.toolchain import NPM_BIN
@@ -30,9 +32,17 @@ class ToolchainMissing(RuntimeError):
 
 @dataclass(frozen=True)
 class Toolchain:
+    """A language's compiler. Its version is asked of the compiler when first read (`nets
+    doctor` prints it): a build needs only the paths, and asking asc costs 1.8 CPU-s of
+    Node.js loading AssemblyScript and binaryen."""
+
     lang: str
     tools: dict[str, Path]
-    version: str
+    version_of: Callable[[], str] = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def version(self) -> str:
+        return self.version_of()
 
 
 def _install_hint(lang: str) -> str:
@@ -42,7 +52,12 @@ def _install_hint(lang: str) -> str:
     return f"install the Debian packages {packages} (`make toolchains` does it)"
 
 
-def _first_line(argv: list[str]) -> str:
+def _first_line(*argv: str) -> Callable[[], str]:
+    """What ``argv`` prints first, asked when called."""
+    return functools.partial(_run_first_line, list(argv))
+
+
+def _run_first_line(argv: list[str]) -> str:
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -67,7 +82,7 @@ def _rust() -> Toolchain:
     candidates += [Path(on_path)] if on_path else []
     for rustc in candidates:
         if rustc.is_file() and _has_wasm_std(rustc):
-            return Toolchain("rust", {"rustc": rustc}, _first_line([str(rustc), "--version"]))
+            return Toolchain("rust", {"rustc": rustc}, _first_line(str(rustc), "--version"))
     raise ToolchainMissing(f"rust: no rustc with the {WASM_TARGET} standard library: "
                            f"{_install_hint('rust')}")  # fmt: skip
 
@@ -79,7 +94,7 @@ def _c() -> Toolchain:
         missing = "clang" if clang is None else "wasm-ld"
         raise ToolchainMissing(f"c: {missing} not found: {_install_hint('c')}")
     tools = {"clang": Path(clang), "wasm-ld": Path(linker)}
-    return Toolchain("c", tools, _first_line([clang, "--version"]))
+    return Toolchain("c", tools, _first_line(clang, "--version"))
 
 
 def _assemblyscript() -> Toolchain:
@@ -88,13 +103,13 @@ def _assemblyscript() -> Toolchain:
         raise ToolchainMissing(
             f"assemblyscript: {asc} not found: {_install_hint('assemblyscript')}"
         )
-    return Toolchain("assemblyscript", {"asc": asc}, _first_line([str(asc), "--version"]))
+    return Toolchain("assemblyscript", {"asc": asc}, _first_line(str(asc), "--version"))
 
 
 def _wat() -> Toolchain:
     from importlib.metadata import version
 
-    return Toolchain("wat", {}, f"wasmtime {version('wasmtime')} wat2wasm")
+    return Toolchain("wat", {}, lambda: f"wasmtime {version('wasmtime')} wat2wasm")
 
 
 FINDERS = {"rust": _rust, "c": _c, "assemblyscript": _assemblyscript, "wat": _wat}

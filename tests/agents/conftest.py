@@ -8,22 +8,13 @@ from functools import cache
 
 import pytest
 
-from node.agents import build
 from node.agents.toolchains import Toolchain, ToolchainMissing, toolchain
 
 
 @cache
 def found(lang: str) -> Toolchain:
-    """``lang``'s compiler, looked up once per test process (a missing one is not cached).
-    The lookup runs `COMPILER --version` only to report it: 1.8 CPU-s for asc (Node.js
-    loading the compiler), paid before every build otherwise."""
+    """``lang``'s compiler, looked up once per test process (a missing one is not cached)."""
     return toolchain(lang)
-
-
-@pytest.fixture
-def compilers_found_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Builds use ``found``: for tests of what a build makes, not of the compiler lookup."""
-    monkeypatch.setattr(build, "toolchain", found)
 
 
 def need_toolchain(lang: str) -> None:

@@ -52,7 +52,6 @@ CASES = {
 }  # fmt: skip
 
 
-@pytest.mark.usefixtures("compilers_found_once")
 @pytest.mark.parametrize("lang", sorted(CASES))
 def test_refusals_name_the_fix_in_the_agents_language(tmp_path: Path, lang: str) -> None:
     need_toolchain(lang)

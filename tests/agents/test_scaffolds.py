@@ -28,8 +28,6 @@ from node.systems.observation import decode_observation
 from node.wasm import DEFAULT_FUEL, AgentProgram, Decision, Outcome
 from tests.agents.conftest import need_toolchain
 
-pytestmark = pytest.mark.usefixtures("compilers_found_once")
-
 SYSTEMS = ("snake", "rps", "connect4", "predict")
 SEEDS = 2
 
