@@ -4,6 +4,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
+# The venv's interpreter: the distribution's CPython where there is one. Distributions build it
+# with profile-guided optimisation and LTO; pyenv and plain source builds do not unless asked,
+# and on this project's work (CLI start-up, the simulator, the test suite) that is 20-25% more
+# CPU for the same bytes (docs/benchmarks/suite.md, "The interpreter"). Override with
+# `make setup VENV_PYTHON=...`; a change of interpreter re-creates the venv.
+VENV_PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11 /usr/bin/python3.12) $(PYTHON))
 UV_VERSION := 0.13.8
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
@@ -28,9 +34,17 @@ $(UV):
 # Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as on CI machines and
 # containers) Python would otherwise compile every imported library's source on every
 # command, more than half of an ordinary chain command's time (docs/benchmarks/cli.md).
-$(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet --compile-bytecode
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock $(TOOLS)/venv-python
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet --compile-bytecode \
+		--python $(VENV_PYTHON)
 	@touch $@
+
+# The chosen interpreter's path, rewritten only when it changes (so that it re-syncs the venv).
+$(TOOLS)/venv-python: FORCE
+	@mkdir -p $(TOOLS)
+	@echo "$(VENV_PYTHON)" | cmp -s - $@ || echo "$(VENV_PYTHON)" > $@
+
+FORCE:
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -263,6 +263,16 @@ def bridge(bin_dir: Path, work: Path, files: dict[str, str]) -> list[str]:
     return notes
 
 
+def interpreter(python: Path) -> str:
+    """Version and build of ``python``: CPU figures compare like with like only on like builds
+    (a distribution's CPython is built with PGO and LTO, pyenv's by default is not)."""
+    probe = (
+        "import sys, sysconfig; print(sys.version.split()[0], sysconfig.get_config_var('prefix'))"
+    )
+    done = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--venv", type=Path, default=Path(tempfile.gettempdir()) / "nets-nanda-venv")
@@ -290,7 +300,9 @@ def main() -> None:
             )
             print(f"ran marketplace x{size}", file=sys.stderr)
         notes = bridge(bin_dir, work, files)
-    print(f"nest-core 0.1.4 (Python 3.12) vs nets, {time.strftime('%Y-%m-%d')}\n")
+    print(f"nest-core 0.1.4 vs nets, {time.strftime('%Y-%m-%d')}")
+    print(f"Nanda Town's interpreter: {interpreter(bin_dir / 'python')}")
+    print(f"nets' interpreter: {interpreter(Path(sys.executable))}\n")
     print(table(rows))
     print()
     print(ratios(rows))
