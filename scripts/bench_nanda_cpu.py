@@ -15,7 +15,10 @@ root it gave before the speed work (speed work must not move a byte).
 
 ``--baseline DIR`` interleaves runs of another checkout (DIR holding its ``node`` and
 ``adapters`` with their native library built, put first on PYTHONPATH), so a change is
-measured against the code before it under the same load, run for run.
+measured against the code before it under the same load, run for run. ``--nanda-repeat K``
+also runs Nanda Town's `nest run` on the same file K times, interleaved with the nets runs
+(nest-core from ``--venv``, installed there by nanda_compat when missing), so that the ratio
+is the median against the median under the same load, not against one figure of a table.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from nanda_compat import NETS, measure, scaled  # same directory
+from nanda_compat import DEFAULT_PYTHON, NETS, ensure_venv, interpreter, measure, scaled
 
 MARKETPLACE: dict[str, Any] = {
     "name": "marketplace",
@@ -103,7 +106,13 @@ def main() -> None:
     ap.add_argument("--venv", type=Path, default=None, help="read the file from this nest venv")
     ap.add_argument("--nanda-cpu", type=float, default=22.51, help="Nanda Town's CPU-s")
     ap.add_argument("--baseline", type=Path, default=None, help="a checkout to interleave")
+    ap.add_argument("--nanda-repeat", type=int, default=0, help="Nanda Town runs to interleave")
     args = ap.parse_args()
+    nest: Path | None = None
+    if args.nanda_repeat:
+        if args.venv is None:
+            ap.error("--nanda-repeat needs --venv (nest-core's venv; created when missing)")
+        nest = ensure_venv(args.venv, DEFAULT_PYTHON) / "nest"
     tools = {"nets": dict(os.environ)}
     if args.baseline is not None:
         base = str(args.baseline.resolve())
@@ -119,7 +128,16 @@ def main() -> None:
         rss: dict[str, list[float]] = {name: [] for name in tools}
         faults: dict[str, list[int]] = {name: [] for name in tools}
         roots: set[str] = set()
-        for _ in range(args.repeat):
+        nanda: list[float] = []
+        for i in range(args.repeat):
+            if nest is not None and i < args.nanda_repeat:
+                ticks = ["--ticks", str(10**9)]  # its cap counts events: every request is made
+                m = measure(
+                    [str(nest), "run", str(path), "-o", str(work / "nanda.jsonl"), *ticks], work
+                )
+                if m.code:
+                    raise SystemExit(f"nest run exit {m.code}: {m.stderr.strip()[-500:]}")
+                nanda.append(m.cpu)
             for name, env in tools.items():
                 before = children_faults()
                 m = measure(cmd, work, env)
@@ -140,6 +158,16 @@ def main() -> None:
     )
     for name in tools:
         print(summary(name, cpus[name], rss[name], faults[name], args.nanda_cpu))
+    print(f"\nnets' interpreter: {interpreter(Path(sys.executable))}")
+    if nest is not None:
+        nanda_median = statistics.median(nanda)
+        print(f"Nanda Town's interpreter: {interpreter(nest.with_name('python'))}")
+        print(f"Nanda Town, {len(nanda)} runs interleaved: least {min(nanda):.2f}, "
+              f"median {nanda_median:.2f} CPU s")  # fmt: skip
+        for name in tools:
+            ours = statistics.median(cpus[name])
+            print(f"{name}: median / median {nanda_median / ours:.1f}x, "
+                  f"least / least {min(nanda) / min(cpus[name]):.1f}x")  # fmt: skip
     for name in tools:
         print(f"{name} CPU s per run: " + " ".join(f"{c:.3f}" for c in cpus[name]), file=sys.stderr)
 
