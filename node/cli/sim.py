@@ -98,9 +98,6 @@ def keep_freed_heap() -> bool:
     )
 
 
-"""The run header fields `nets inspect` names (as the trace has them: untrusted text)."""
-
-
 def _fmt(value: float | None) -> str:
     if value is None:
         return "-"
