@@ -55,9 +55,10 @@ BOND = 100_000
 SLASH = 500_000
 POOL = 100_000_000
 REWARDS = (3_000_000, 2_000_000, 1_000_000)
-INTERVAL = "1"
-"""Each role's step interval: well inside the 40 s windows, and half the polling CPU of 0.5 s
-(six rounds run at once in `make test`)."""
+INTERVAL = "2"
+"""Each role's step interval (the CLI's default): well inside the 40 s windows. A round's play,
+claims and disputes still end long before its windows do; 1 s steps cost the six rounds of
+`make test` 179 CPU-s against 155 (docs/benchmarks/suite.md), in the same wall time."""
 ACCOUNTS = {"operator": 0, "greedy": 1, "guest": 2, "cheater": 3, "verifier": 6, "liar": 7}
 OWNERS = ("greedy", "guest", "cheater")
 ROLES = ("greedy", "guest", "cheater", "verifier", "liar")
