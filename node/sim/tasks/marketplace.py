@@ -16,7 +16,7 @@ encoding and decoding was the largest single cost of the run.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -79,9 +79,6 @@ def negotiator(agent: Seller | Buyer, ctx: Context) -> Negotiation:
 
 class Seller(Agent):
     __slots__ = ("answered", "cfg", "items", "neg", "sessions", "sold", "stock")
-    layer_decides: ClassVar[bool] = True
-    """decide() is the negotiation layer's (no subclass overrides it): on_message asks the
-    layer itself, one call less per offer (a fifth of the run's calls are offers)."""
 
     def __init__(self, setup: Setup) -> None:
         cfg: MarketplaceConfig = setup.task_config
@@ -106,10 +103,6 @@ class Seller(Agent):
         """The answer to a buyer's offer; the negotiation layer's unless a subclass decides."""
         neg = self.neg
         return (neg if neg is not None else negotiator(self, ctx)).respond(session, offer)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.layer_decides = cls.decide is Seller.decide
 
     def _answer(
         self, ctx: Context, req: str, buyer: str, result: str, price: int = 0, unit: str = "-"
@@ -144,15 +137,11 @@ class Seller(Agent):
                 self.sessions[req] = session
             if price <= 0:
                 return
-            neg = self.neg
-            if self.layer_decides and neg is not None:
-                reply = neg.respond(session, price)
-            else:
-                reply = self.decide(ctx, session, price)
+            reply = self.decide(ctx, session, price)
             if reply.action == "accept":
                 self._sell(ctx, req, sender, price)
             elif reply.action == "counter" and reply.price is not None:
-                ctx.send(sender, f"counter {req} {reply.price} -".encode())  # send(), inlined
+                send(ctx, sender, "counter", req, reply.price)
             else:
                 self._answer(ctx, req, sender, "no_deal")
         elif kind == "accept":
@@ -180,8 +169,6 @@ class Buyer(Agent):
         "sessions",
         "spent",
     )
-    layer_decides: ClassVar[bool] = True
-    """As Seller.layer_decides."""
 
     def __init__(self, setup: Setup) -> None:
         self.cfg: MarketplaceConfig = setup.task_config
@@ -200,10 +187,6 @@ class Buyer(Agent):
         """The answer to a seller's counter; the negotiation layer's unless a subclass decides."""
         neg = self.neg
         return (neg if neg is not None else negotiator(self, ctx)).respond(session, offer)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.layer_decides = cls.decide is Buyer.decide
 
     def on_start(self, ctx: Context) -> None:
         ctx.schedule(1 + ctx.rng.randbelow(self.cfg.period // 2 + 1))
@@ -244,15 +227,11 @@ class Buyer(Agent):
         if session is None or sender != session.counterparty:
             return
         if kind == "counter" and price > 0 and session.state == "open":
-            neg = self.neg
-            if self.layer_decides and neg is not None:
-                reply = neg.respond(session, price)
-            else:
-                reply = self.decide(ctx, session, price)
+            reply = self.decide(ctx, session, price)
             if reply.action == "accept":
                 send(ctx, sender, "accept", req, price)
             elif reply.action == "counter" and reply.price is not None:
-                ctx.send(sender, f"offer {req} {reply.price} -".encode())  # send(), inlined
+                send(ctx, sender, "offer", req, reply.price)
             else:
                 send(ctx, sender, "withdraw", req)
         elif kind == "deal" and price > 0:
