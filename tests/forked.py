@@ -9,8 +9,8 @@ The parent imports what the child will need first (``preload``, a script's own i
 command's module), so it pays for them once per test process.
 
 Fork safety: the child opens its own database engines (the parent's pooled connections are
-never used, and ``os._exit`` leaves them alone); wasmtime's compile thread pool did not survive
-the fork, so the child compiles serially on an engine of its own (``_own_wasm_engine``).
+never used, and ``os._exit`` leaves them alone); the wasm engine compiles on the calling
+thread (node/wasm/engine.py), so a child compiles after the parent has.
 Tests about what a fresh interpreter does (lazy imports, the recursion limit, start-up) start
 real processes instead.
 """
@@ -31,7 +31,7 @@ import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 FORK = multiprocessing.get_context("fork")
 
@@ -168,7 +168,7 @@ def _child(
     err: int,
 ) -> None:
     """In the child: fd 1 and 2 to the capture files, as a started process has them; the
-    test process's logging capture, timeout alarm and wasm engine dropped."""
+    test process's logging capture and timeout alarm dropped."""
     os.dup2(out, 1)
     os.dup2(err, 2)
     sys.stdout = io.TextIOWrapper(open(1, "wb", closefd=False))  # noqa: SIM115
@@ -182,32 +182,11 @@ def _child(
     if cwd is not None:
         os.chdir(cwd)
     sys.argv = argv
-    _own_wasm_engine()
     try:
         target()
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-
-
-def _own_wasm_engine() -> None:
-    """wasmtime compiles on a thread pool whose threads stayed in the parent: a compile on the
-    parent's engine would wait for them forever. The child makes its own engine on first use
-    (the cached one and the programs compiled on it dropped), compiling serially."""
-    wasmtime: Any = sys.modules.get("wasmtime")
-    if wasmtime is None:
-        return
-    init = wasmtime.Config.__init__
-
-    def serial(self: Any) -> None:
-        init(self)
-        self.parallel_compilation = False
-
-    wasmtime.Config.__init__ = serial
-    if (engine := sys.modules.get("node.wasm.engine")) is not None:
-        engine.engine.cache_clear()
-    if (program := sys.modules.get("node.wasm.program")) is not None:
-        program._load_cached.cache_clear()  # pyright: ignore[reportPrivateUsage]
 
 
 def _read(file: IO[bytes]) -> str:

@@ -54,6 +54,10 @@ def engine() -> wasmtime.Engine:
     config.memory_reservation = MAX_PAGES * PAGE_SIZE
     config.memory_guard_size = 0
     config.memory_reservation_for_growth = 0
+    # Compile on the calling thread: wasmtime's compile thread pool does not survive a fork, so
+    # a process forked after a compile (multiprocessing's fork start method) would wait for it
+    # forever on its next compile. Agent programs are small; the pool bought nothing here.
+    config.parallel_compilation = False
     shared = wasmtime.Engine(config)
     # Release it before interpreter teardown, when wasmtime-py's finalizers can no longer run.
     atexit.register(shared.close)

@@ -56,8 +56,8 @@ def test_a_script_runs_as_main_and_nets_as_the_console_script(tmp_path: Path) ->
 
 
 def test_the_child_compiles_wasm_after_the_parent_did() -> None:
-    """wasmtime's compile threads stay in the parent: without an engine of its own the
-    child would wait for them forever (here: the timeout)."""
+    """wasmtime's compile threads stay in the parent: an engine compiling on them would make
+    the child wait forever (here: the timeout); node/wasm/engine.py compiles on the caller."""
     parent = AgentProgram.load(load_agent_file(SNAKE / "greedy_v1.wat"))
     assert parent.decide(bytes(64), 10_000) is not None
     code = load_agent_file(SNAKE / "simple_v0.wat")
