@@ -168,33 +168,34 @@ def expected(report: Report) -> dict[str, Any]:
 
 
 class Chain:
-    """Read-only views of the shared chain, fresh on every call (a memory chain file is
-    re-read: the role processes write it)."""
+    """Read-only views of the shared chain. One adapter is kept: a memory chain's views first
+    take what the role processes committed since the last read (the store's journal), so a
+    poll reads what changed, not the whole chain."""
 
     def __init__(self, spec: str, workdir: Path) -> None:
         self.spec = spec
-        self._web3: Any = None
-        self._db: Any = None
         self.workdir = workdir
+        self._adapter: Any = None
 
     def adapter(self) -> Any:
+        if self._adapter is not None:
+            return self._adapter
         if self.spec == MEMORY_DB:
             from node.db import open_database
             from node.db.memory_chain import open_memory_chain
 
-            if self._db is None:
-                self._db = open_database(database("chain", self.spec, self.workdir))
-            return open_memory_chain(self._db).adapter
-        if self.spec.startswith("memory:"):
+            db = open_database(database("chain", self.spec, self.workdir))
+            self._adapter = open_memory_chain(db).adapter
+        elif self.spec.startswith("memory:"):
             from adapters.memory import MemoryChain
             from adapters.memory.persist import load_file
 
-            return MemoryChain(load_file(Path(self.spec.removeprefix("memory:"))))
-        if self._web3 is None:
+            self._adapter = MemoryChain(load_file(Path(self.spec.removeprefix("memory:"))))
+        else:
             from adapters.select import open_chain
 
-            self._web3 = open_chain(self.spec).adapter
-        return self._web3
+            self._adapter = open_chain(self.spec).adapter
+        return self._adapter
 
 
 class Processes:
