@@ -8,7 +8,6 @@ Arena operations are ``ArenaAdapter`` (docs/protocol/adapters.md, "Arena operati
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from adapters.arena_ops import (
@@ -24,6 +23,7 @@ from adapters.arena_ops import (
 )
 from adapters.errors import AdapterError, ChainError
 from adapters.events import ChainEvent, EventBatch, EventCursor
+from adapters.plugins import registered
 
 if TYPE_CHECKING:
     from adapters.keys import Signer
@@ -191,12 +191,12 @@ ENTRY_POINT_GROUP = "nets.chain_adapters"
 
 
 def adapter_names() -> list[str]:
-    return sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))
+    return sorted(ep.name for ep in registered(ENTRY_POINT_GROUP))
 
 
 def adapter_factory(name: str) -> ChainAdapterFactory:
     """The factory registered under ``name`` (AdapterError naming the known ones if absent)."""
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in registered(ENTRY_POINT_GROUP):
         if ep.name == name:
             return ep.load()
     raise AdapterError(f"unknown chain adapter {name!r} (known: {', '.join(adapter_names())})")

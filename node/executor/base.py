@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Protocol, TypeVar
+
+from adapters.plugins import registered
 
 ENTRY_POINT_GROUP = "nets.executors"
 
@@ -65,12 +66,12 @@ ExecutorFactory = Callable[[ExecutorOptions], Executor]
 
 
 def executor_names() -> list[str]:
-    return sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))
+    return sorted(ep.name for ep in registered(ENTRY_POINT_GROUP))
 
 
 def open_executor(name: str, options: ExecutorOptions | None = None) -> Executor:
     """The executor registered under ``name`` in the ``nets.executors`` entry points."""
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in registered(ENTRY_POINT_GROUP):
         if ep.name == name:
             factory: ExecutorFactory = ep.load()
             return factory(options or ExecutorOptions())

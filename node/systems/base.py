@@ -7,8 +7,9 @@ The encoding is self-contained (params, PRNG counter, status), mirroring ISystem
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.metadata import entry_points
 from typing import Any, Protocol, runtime_checkable
+
+from adapters.plugins import registered
 
 ENTRY_POINT_GROUP = "nets.systems"
 
@@ -73,12 +74,12 @@ class System(Protocol):
 
 def available_systems() -> list[str]:
     """Names of every system registered through the `nets.systems` entry points."""
-    return sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))
+    return sorted(ep.name for ep in registered(ENTRY_POINT_GROUP))
 
 
 def load_system(name: str) -> System:
     """Instantiate the system registered as ``name``; UnknownSystem lists the valid names."""
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in registered(ENTRY_POINT_GROUP):
         if ep.name == name:
             system = ep.load()()
             if not isinstance(system, System):
