@@ -27,9 +27,12 @@ AGENT_DEBS := rustc libstd-rust-dev-wasm32 clang lld
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# uv's wheel is one static binary: pip puts it in .tools/bin without a venv of its own (a venv
+# and its pip cost three times the CPU). Without a pip for $(PYTHON), a venv brings one.
 $(UV):
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(TOOLS) \
+		uv==$(UV_VERSION) 2>/dev/null \
+	|| { $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION); }
 
 # Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as on CI machines and
 # containers) Python would otherwise compile every imported library's source on every
