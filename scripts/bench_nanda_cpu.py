@@ -170,6 +170,8 @@ def main() -> None:
                   f"least / least {min(nanda) / min(cpus[name]):.1f}x")  # fmt: skip
     for name in tools:
         print(f"{name} CPU s per run: " + " ".join(f"{c:.3f}" for c in cpus[name]), file=sys.stderr)
+    if nanda:
+        print("Nanda Town CPU s per run: " + " ".join(f"{c:.2f}" for c in nanda), file=sys.stderr)
 
 
 if __name__ == "__main__":
