@@ -401,7 +401,7 @@ contract ArenaHandler is ArenaBase {
     }
 
     /// @notice Applies DESIGN.md step 6 to the ghost balances, independently of the contract.
-    function _modelResolve(GDispute storage g, bool claimantLost, bool dismissed) internal {
+    function _modelResolve(GDispute storage g, bool claimantLost, bool wasDismissed) internal {
         assertTrue(game.dispute(g.id).phase == DisputeGame.Phase.Resolved, "resolved");
         // The model's first open dispute on the claim (this one included), by opening order.
         address firstOpen = g.challenger;
@@ -415,7 +415,7 @@ contract ArenaHandler is ArenaBase {
         GClaim storage gc = claims[g.claim];
         roundOpenDisputes[gc.roundId] -= 1;
         gOpenBonds -= BOND;
-        if (dismissed) {
+        if (wasDismissed) {
             owed[g.challenger] += BOND;
         } else if (!claimantLost) {
             owed[gc.owner] += BOND;
