@@ -5,14 +5,13 @@ and leave no record of a chain action the chain does not have."""
 from __future__ import annotations
 
 import os
+import resource
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.cli_hostile.conftest import GREEDY, NETS, Nets, Outcome
+from tests.cli_hostile.conftest import GREEDY, Nets, Outcome, nets_process
 
 NODE_COMMANDS = [
     ["league", "create", "demo"],
@@ -21,23 +20,14 @@ NODE_COMMANDS = [
     ["submit", "--agent", "1", "--once"],
 ]
 
-LIMITED = """
-import os, resource, sys
-limit = int(sys.argv[1])
-resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-os.execv(sys.argv[2], sys.argv[2:])
-"""
-
 
 def limited(limit: int, *args: str) -> Outcome:
     """`nets ARGS` with files capped at ``limit`` bytes (a disk that fills during a write)."""
-    done = subprocess.run(
-        [sys.executable, "-c", LIMITED, str(limit), NETS, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return Outcome(done.returncode, done.stdout, done.stderr)
+
+    def cap_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return nets_process(Path.cwd(), *args, before=cap_file_size)
 
 
 def grow_past(journal: Path, size: int) -> None:

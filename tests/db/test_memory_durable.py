@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +21,7 @@ from node.db.memory_chain import open_memory_chain
 from node.league import resolve_league
 from node.wasm import load_agent_file
 from tests.forked import start_code
+from tests.fresh import run_python, start_python
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = load_agent_file(ROOT / "scenarios" / "agents" / "snake" / "greedy_v1.wat")
@@ -127,12 +126,7 @@ def test_a_receipt_survives_kill_9(tmp_path: Path) -> None:
     """The sender saw its result, then died without closing anything: the chain has it."""
     path = tmp_path / "chain.json"
     wat = ROOT / "scenarios" / "agents" / "snake" / "greedy_v1.wat"
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, f"memory:{path}", str(wat), str(STAKE)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
+    child = start_python(CHILD, f"memory:{path}", str(wat), str(STAKE))
     assert child.stdout is not None
     agent, block = (int(x) for x in child.stdout.readline().split())
     child.send_signal(signal.SIGKILL)
@@ -218,13 +212,7 @@ def test_a_full_disk_refuses_the_transaction_and_keeps_memory_equal_to_disk(
     path = tmp_path / "chain.json"
     journal = path.with_name(path.name + ".journal")
     wat = ROOT / "scenarios" / "agents" / "snake" / "greedy_v1.wat"
-    done = subprocess.run(
-        [sys.executable, "-c", FULL_DISK, f"memory:{path}", str(wat), str(journal), str(STAKE)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    done = run_python(FULL_DISK, f"memory:{path}", str(wat), str(journal), str(STAKE))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("refused True 0 ")
     assert "chain.json.journal: File too large" in done.stdout

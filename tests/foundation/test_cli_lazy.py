@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.fresh import run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
@@ -25,14 +25,7 @@ print("heavy:", heavy)
 
 def test_wasm_run_imports_neither_the_database_nor_web3() -> None:
     agent = ROOT / "scenarios" / "agents" / "rps" / "beat_last_v0.wat"
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(agent)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python(PROBE, str(agent), timeout=60)
     assert done.returncode == 0, done.stderr
     assert '"outcome": "ok"' in done.stdout
     assert done.stdout.strip().endswith("heavy: []"), done.stdout
@@ -54,14 +47,7 @@ print(json.dumps({"loaded": loaded, "heavy": heavy}))
 
 def help_imports(*args: str) -> tuple[str, list[str], list[str]]:
     """(help text, node modules imported beyond the root group, heavy libraries imported)."""
-    done = subprocess.run(
-        [sys.executable, "-c", HELP_PROBE, *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python(HELP_PROBE, *args, timeout=60)
     assert done.returncode == 0, done.stderr
     text, _, last = done.stdout.rstrip().rpartition("\n")
     imported = json.loads(last)
@@ -124,15 +110,7 @@ RUN_COMMANDS += ["node.cli.usage"]
 def run_imports(tmp_path: Path, *args: str) -> dict[str, list[str]]:
     """The modules a `nets run` in a subprocess imported, its stdout a pipe (not a terminal)."""
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
-    done = subprocess.run(
-        [sys.executable, "-c", RUN_PROBE, "run", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_python(RUN_PROBE, "run", *args, cwd=tmp_path, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stderr.strip().splitlines()[-1])
 
@@ -167,15 +145,8 @@ ROLE_AGENT = str(ROOT / "scenarios" / "agents" / "snake" / "greedy_v1.wat")
 
 
 def role_imports(home: Path, *args: str) -> list[str]:
-    done = subprocess.run(
-        [sys.executable, "-c", ROLE_PROBE, *args],
-        cwd=home,
-        env={"PATH": "/usr/bin:/bin", "NETS_HOME": str(home / ".nets"), "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    env = {"PATH": "/usr/bin:/bin", "NETS_HOME": str(home / ".nets"), "PYTHONPATH": str(ROOT)}
+    done = run_python(ROLE_PROBE, *args, cwd=home, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.rstrip().rpartition("\n")[2])
 

@@ -3,11 +3,10 @@ hostile JSON or YAML is a RecursionError with a one-line refusal, never a SIGSEG
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh import run_python
+
 PROBE = """
 import json, sys
 import node
@@ -24,10 +23,7 @@ except RecursionError:
 
 
 def test_eth_account_keeps_the_recursion_limit_and_deep_json_is_an_error() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120,
-        check=False,
-    )  # fmt: skip
+    done = run_python(PROBE, timeout=120)
     assert done.returncode == 0, (done.returncode, done.stderr[-500:])
     assert done.stdout.strip() == "refused"
 
@@ -41,9 +37,6 @@ def test_a_deep_trace_line_is_refused_by_the_cli_after_a_signature(tmp_path: Pat
         "import sys, adapters.keys as k; k.anvil_account(0).account; "
         "from node.cli import main; main(sys.argv[1:], prog_name='nets')"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe, "sim", "verify", str(trace)], cwd=ROOT,
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    done = run_python(probe, "sim", "verify", str(trace), timeout=120)
     assert done.returncode == 2, (done.returncode, done.stderr[-500:])
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ import pytest
 from node.match import run_match
 from node.systems.base import load_system
 from node.wasm import AgentProgram, load_agent_file
+from tests.fresh import run_python
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD_AGENTS = {
@@ -63,15 +62,8 @@ print(json.dumps({job[0]: roots(job) for job in jobs()}))
 @pytest.fixture(scope="module")
 def other_process_roots() -> dict[str, list[list[object]]]:
     env = dict(os.environ, PYTHONHASHSEED="12345", PYTHONPATH=str(REPO))
-    completed = subprocess.run(
-        [sys.executable, "-c", CHILD],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=REPO,
-        env=env,
-        timeout=240,
-    )
+    completed = run_python(CHILD, env=env, timeout=240)
+    assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
 
 

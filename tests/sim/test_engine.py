@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from node.sim.agent import Agent, Context, Setup
 from node.sim.engine import SimError
 from node.sim.tasktypes import TaskType, register_task
 from node.sim.trace import root_path
+from tests.fresh import run_python
 from tests.sim.conftest import make, run_lines
 
 
@@ -35,13 +34,11 @@ def test_byte_identical_across_processes(tmp_path: Path) -> None:
     outs = []
     for i in range(2):
         out = tmp_path / f"p{i}.jsonl"
-        subprocess.run(
-            [sys.executable, "-c", _CLI, "run", "pingpong_faults", "-o", str(out), "--json"],
-            check=True,
-            capture_output=True,
+        done = run_python(
+            _CLI, "run", "pingpong_faults", "-o", str(out), "--json",
             env={"PYTHONHASHSEED": str(i + 1), "PATH": "/usr/bin:/bin"},
-            cwd=Path(__file__).resolve().parents[2],
-        )
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
     assert len(outs[0]) > 1000

@@ -4,13 +4,11 @@ same pages in again. Page faults are counted (getrusage), not timed."""
 from __future__ import annotations
 
 import platform
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh import run_python
+
 PROBE = """
 import resource, sys
 from node.cli.sim import keep_freed_heap
@@ -34,14 +32,7 @@ print(faults_of_ten_flushes())
 
 
 def _faults(mode: str) -> int:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, mode],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python(PROBE, mode, timeout=60)
     assert done.returncode == 0, done.stderr
     return int(done.stdout)
 

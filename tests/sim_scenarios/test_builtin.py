@@ -11,6 +11,7 @@ from node.cli import main
 from node.sim import scenario
 from node.sim.trace import file_root
 from node.sim.validators import SUITES, validate_file
+from tests.fresh import run_python
 from tests.sim_scenarios.conftest import SUITE_SCENARIOS, Runner
 
 
@@ -60,20 +61,15 @@ def test_scenarios_cp_copies_a_suite_scenario(tmp_path: Path) -> None:
 
 
 def test_private_commerce_is_byte_identical_across_processes(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     code = "import sys; from node.cli import main; sys.exit(main())"
     outs = []
     for i in range(2):
         out = tmp_path / f"p{i}.jsonl"
-        subprocess.run(
-            [sys.executable, "-c", code, "run", "private_commerce", "-o", str(out), "--json"],
-            check=True,
-            capture_output=True,
+        done = run_python(
+            code, "run", "private_commerce", "-o", str(out), "--json",
             env={"PYTHONHASHSEED": str(i + 11), "PATH": "/usr/bin:/bin"},
-            cwd=Path(__file__).resolve().parents[2],
-        )
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
     assert b'"event":"sever"' in outs[0]
