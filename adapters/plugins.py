@@ -4,8 +4,9 @@ Chain adapters, systems and executors are plugins found by name through entry po
 ``importlib.metadata.entry_points(group=...)`` reads every installed distribution's
 entry_points.txt on each call, and the names are looked up on hot paths: a memory chain's world
 builds every system, and role processes load their league's system step after step. In a live
-round that re-reading was a tenth of the role processes' CPU. A directory put on ``sys.path``
-at run time (a plugin installed for one run) is still seen: a new path is a new scan.
+round on a memory chain that re-reading was 14% of every process's CPU samples together
+(docs/benchmarks/suite.md). A directory put on ``sys.path`` at run time (a plugin installed for
+one run) is still seen: a new path is a new scan.
 """
 
 from __future__ import annotations
