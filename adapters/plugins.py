@@ -19,7 +19,12 @@ from importlib.metadata import EntryPoint, entry_points
 
 def registered(group: str) -> tuple[EntryPoint, ...]:
     """The entry points of ``group``, the first distribution on ``sys.path`` first."""
-    return _index(tuple(sys.path)).get(group, ())
+    return index().get(group, ())
+
+
+def index() -> Mapping[str, tuple[EntryPoint, ...]]:
+    """Every installed entry point by group (shared: read it, do not change it)."""
+    return _index(tuple(sys.path))
 
 
 @functools.lru_cache(maxsize=8)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
+from adapters.plugins import index
 from node.sim.layers import ENTRY_POINT_PREFIX, LAYERS, Provider
 
 
@@ -22,43 +22,30 @@ class PluginInfo:
     distribution: str
 
 
-PluginIndex = dict[str, list[EntryPoint]]
+PluginIndex = Mapping[str, Sequence[EntryPoint]]
 """Entry points by group, each group in distribution order (the first on sys.path first)."""
 
 
-def _select(group: str, eps: PluginIndex | None) -> list[EntryPoint]:
-    if eps is not None:
-        return eps.get(group, [])
-    return list(entry_points(group=group))
+def _select(group: str, eps: PluginIndex | None) -> Sequence[EntryPoint]:
+    return (index() if eps is None else eps).get(group, ())
 
 
-def _group(layer: str, eps: PluginIndex | None = None) -> list[EntryPoint]:
+def _group(layer: str, eps: PluginIndex | None = None) -> Sequence[EntryPoint]:
     if layer not in LAYERS:
         raise UnknownPlugin(f"unknown layer {layer!r} (layers: {', '.join(LAYERS)})")
     return _select(ENTRY_POINT_PREFIX + layer, eps)
 
 
 def scan() -> PluginIndex:
-    """Every entry point of every installed distribution, scanned once and indexed by group, so
-    that a run's 12 layers each find theirs with one lookup (a filter over every entry point
-    per layer, as ``select`` does, was a third of the scan). The first distribution of a name
-    on sys.path shadows later ones. (importlib.metadata names a distribution by its
-    directory, without parsing every METADATA file as ``dist.name`` does: a tenth of a small
-    run's time.)"""
-    index: PluginIndex = {}
-    if sys.version_info >= (3, 12):
-        for ep in entry_points():
-            index.setdefault(ep.group, []).append(ep)
-        return index
-    # Python 3.11: a SelectableGroups, a dict of group -> EntryPoints (read as a plain dict:
-    # its own dict methods warn that they are deprecated)
-    groups: Mapping[str, Iterable[EntryPoint]] = entry_points()
-    for group, eps in dict.items(groups):
-        index[group] = list(eps)
-    return index
+    """Every entry point of every installed distribution, indexed by group, so that a run's 12
+    layers each find theirs with one lookup (a filter over every entry point per layer, as
+    ``select`` does, was a third of the scan). The first distribution of a name on sys.path
+    shadows later ones. adapters.plugins reads it once per ``sys.path``, for every kind of
+    plugin."""
+    return index()
 
 
-def _nanda_group(layer: str, eps: PluginIndex | None = None) -> list[EntryPoint]:
+def _nanda_group(layer: str, eps: PluginIndex | None = None) -> Sequence[EntryPoint]:
     """Nanda Town's ``nest.plugins.<layer>`` entry points (node.sim.nanda_plugins adapts them)."""
     from node.sim.nanda_plugins import NANDA_GROUP_PREFIX
 
