@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import import_module
-from importlib.metadata import entry_points
 from typing import Any
 
 from pydantic import BaseModel
 
+from adapters.plugins import registered
 from node.sim.agent import Agent
 from node.sim.tasks import BUILTIN_TASKS
 
@@ -62,7 +62,7 @@ def _load() -> None:
     _loaded = True
     for module in BUILTIN_TASKS:
         import_module(f"node.sim.tasks.{module}")
-    for ep in entry_points(group=TASK_ENTRY_POINT_GROUP):
+    for ep in registered(TASK_ENTRY_POINT_GROUP):
         obj = ep.load()
         if isinstance(obj, TaskType):
             _TASKS.setdefault(obj.name, obj)
