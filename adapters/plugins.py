@@ -1,6 +1,7 @@
 """Entry points by group, read once per process and kept while ``sys.path`` stays the same.
 
-Chain adapters, systems and executors are plugins found by name through entry points.
+Chain adapters, systems, executors, sim layers and task types are plugins found by name
+through entry points.
 ``importlib.metadata.entry_points(group=...)`` reads every installed distribution's
 entry_points.txt on each call, and the names are looked up on hot paths: a memory chain's world
 builds every system, and role processes load their league's system step after step. In a live
@@ -19,12 +20,7 @@ from importlib.metadata import EntryPoint, entry_points
 
 def registered(group: str) -> tuple[EntryPoint, ...]:
     """The entry points of ``group``, the first distribution on ``sys.path`` first."""
-    return index().get(group, ())
-
-
-def index() -> Mapping[str, tuple[EntryPoint, ...]]:
-    """Every installed entry point by group (shared: read it, do not change it)."""
-    return _index(tuple(sys.path))
+    return _index(tuple(sys.path)).get(group, ())
 
 
 @functools.lru_cache(maxsize=8)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from node.sim.entry import UnknownPlugin, load_provider, scan
+from node.sim.entry import UnknownPlugin, load_provider
 from node.sim.layers import LAYERS, Provider
 from node.sim.tasktypes import TaskType, UnknownTask, available_tasks, get_task
 
@@ -412,11 +412,10 @@ def validate(data: Mapping[str, Any]) -> Resolved:
 
 
 def resolve(scenario: Scenario) -> Resolved:
-    eps = scan()
     providers: dict[str, type[Provider]] = {}
     for layer in LAYERS:
         try:
-            providers[layer] = load_provider(layer, getattr(scenario.layers, layer), eps)
+            providers[layer] = load_provider(layer, getattr(scenario.layers, layer))
         except UnknownPlugin as exc:
             raise ScenarioError(f"layers.{layer}", str(exc)) from None
     try:
