@@ -8,8 +8,8 @@ steps use the CPU. Pyright, which uses one core for a minute or more, runs in th
 too; ruff and forge (the Makefile targets of those names), then pytest over everything else
 on every core, run meanwhile. Forge is not put in the background: its worker threads spin
 while they wait, and beside the pytest workers its test run took 97 CPU-s instead of 43 with
-no gain in wall time (docs/benchmarks/suite.md). The background steps' output is printed when they finish, and
-the run fails if any step failed, naming the steps.
+no gain in wall time (docs/benchmarks/suite.md). The background steps' output is printed when
+they finish, and the run fails if any step failed, naming the steps.
 
     python scripts/run_tests.py [--steps lint,typecheck,forge,pytest] [-- PYTEST_ARGS...]
 """
