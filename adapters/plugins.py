@@ -4,10 +4,10 @@ Chain adapters, systems, executors, sim layers and task types are plugins found 
 through entry points. ``importlib.metadata.entry_points(group=...)`` reads every installed
 distribution's entry_points.txt on each call, and the names are looked up on hot paths: a memory
 chain's world builds every system, role processes load their league's system step after step,
-and each scenario resolves its 12 layers. In a live
-round on a memory chain that re-reading was 14% of every process's CPU samples together
-(docs/benchmarks/suite.md). A directory put on ``sys.path`` at run time (a plugin installed for
-one run) is still seen: a new path is a new scan.
+and each scenario resolves its 12 layers. In a live round on a memory chain that re-reading
+was 14% of every process's CPU samples together (docs/benchmarks/suite.md). A directory put on
+``sys.path`` at run time (a plugin installed for one run) is still seen: a new path is a new
+scan.
 """
 
 from __future__ import annotations
