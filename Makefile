@@ -99,8 +99,20 @@ format: setup ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-typecheck: setup ## pyright
-	$(BIN)/pyright
+# Pyright's verdict stands until a file it checks, pyproject.toml or the locked packages change:
+# a stamp (as for the venv) spares a rerun with nothing edited a minute of one core. Directories
+# are inputs too, so that a file added, removed or renamed counts as a change. The stamp takes the
+# time pyright started, so a file saved while it runs is checked again next time.
+TYPED_INPUTS := $(shell find node adapters tests scripts \( -name node_modules -o -name __pycache__ \) \
+	-prune -o \( -type d -o -name '*.py' -o -name '*.pyi' \) -print 2>/dev/null)
+
+$(VENV)/.typechecked: pyproject.toml uv.lock $(TYPED_INPUTS)
+	@started=$$(date +%s.%N); $(BIN)/pyright && touch -d "@$$started" $@
+
+typecheck: setup ## pyright, when a file it checks (or its configuration) changed since its last clean run
+	@$(MAKE) --no-print-directory -q $(VENV)/.typechecked \
+	&& echo "pyright: nothing it checks changed since its last clean run ($(VENV)/.typechecked)" \
+	|| $(MAKE) --no-print-directory $(VENV)/.typechecked
 
 forge: setup ## forge tests
 	$(NPM_BIN)/forge test
@@ -131,4 +143,4 @@ bench: setup ## benchmark scripts (figures go to docs/BENCHMARKS.md by hand)
 	@for script in scripts/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean: ## remove build outputs (keeps the toolchains)
-	rm -rf out cache .pytest_cache .ruff_cache $(NATIVE_LIB)
+	rm -rf out cache .pytest_cache .ruff_cache $(NATIVE_LIB) $(VENV)/.typechecked
