@@ -100,19 +100,22 @@ format: setup ## apply ruff fixes and formatting
 	$(BIN)/ruff format .
 
 # Pyright's verdict stands until a file it checks, pyproject.toml or the locked packages change:
-# a stamp (as for the venv) spares a rerun with nothing edited a minute of one core. Directories
-# are inputs too, so that a file added, removed or renamed counts as a change. The stamp takes the
-# time pyright started, so a file saved while it runs is checked again next time.
-TYPED_INPUTS := $(shell find node adapters tests scripts \( -name node_modules -o -name __pycache__ \) \
-	-prune -o \( -type d -o -name '*.py' -o -name '*.pyi' \) -print 2>/dev/null)
+# a stamp (as for the venv) spares a rerun with nothing edited a minute of one core. The stamp
+# holds the list of files checked, so that a file added, removed or renamed is a change too
+# (directories' times are no guide: a test run creates __pycache__ in them). It takes the time
+# pyright started, so a file saved while pyright runs is checked again next time.
+TYPED_FILES := $(shell find node adapters tests scripts \( -name node_modules -o -name __pycache__ \) \
+	-prune -o \( -name '*.py' -o -name '*.pyi' \) -print 2>/dev/null | LC_ALL=C sort)
 
-$(VENV)/.typechecked: pyproject.toml uv.lock $(TYPED_INPUTS)
-	@started=$$(date +%s.%N); $(BIN)/pyright && touch -d "@$$started" $@
+$(VENV)/.typechecked: pyproject.toml uv.lock $(TYPED_FILES)
+	@started=$$(date +%s.%N); $(BIN)/pyright \
+	&& printf '%s\n' $(TYPED_FILES) > $@ && touch -d "@$$started" $@
 
 typecheck: setup ## pyright, when a file it checks (or its configuration) changed since its last clean run
-	@$(MAKE) --no-print-directory -q $(VENV)/.typechecked \
-	&& echo "pyright: nothing it checks changed since its last clean run ($(VENV)/.typechecked)" \
-	|| $(MAKE) --no-print-directory $(VENV)/.typechecked
+	@if $(MAKE) --no-print-directory -q $(VENV)/.typechecked \
+	    && printf '%s\n' $(TYPED_FILES) | cmp -s - $(VENV)/.typechecked; then \
+	  echo "pyright: nothing it checks changed since its last clean run ($(VENV)/.typechecked)"; \
+	else rm -f $(VENV)/.typechecked; $(MAKE) --no-print-directory $(VENV)/.typechecked; fi
 
 forge: setup ## forge tests
 	$(NPM_BIN)/forge test

@@ -1,5 +1,5 @@
 """Chain adapters: the ChainAdapter interface and its implementations."""
 
-from adapters.recursion_guard import install
+from adapters.py_ecc_import import install
 
 install()  # before anything imports py_ecc

@@ -4,9 +4,9 @@ Keys never leave this process: transactions are signed locally with eth-account 
 signed bytes go to the endpoint. No message, repr or log line ever contains key material.
 
 A key is parsed and its address derived with eth-keys, the key library eth-account itself
-uses, and eth-account is imported at the first signature: its import pulls in the BLS
-keystore support of eth-keyfile (0.5 CPU-s of start-up), which a node on the memory chain,
-whose transactions are never serialised, does not need.
+uses, and eth-account is imported at the first signature: its import costs about 0.3 CPU-s
+of start-up (0.5 before adapters/py_ecc_import.py deferred py_ecc's pairing tables), which a
+node on the memory chain, whose transactions are never serialised, does not need.
 """
 
 from __future__ import annotations

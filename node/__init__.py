@@ -1,5 +1,5 @@
 """nets node: match engine, roles, simulator and CLI."""
 
-from adapters.recursion_guard import install
+from adapters.py_ecc_import import install
 
-install()  # before anything imports py_ecc (adapters/recursion_guard.py)
+install()  # before anything imports py_ecc (adapters/py_ecc_import.py)
