@@ -40,13 +40,17 @@ DEFERRED: dict[str, dict[str, str | None]] = {
 module named, or, for None, a stand-in that runs the package on its first use."""
 
 
-class _LimitKeepingLoader(importlib.abc.Loader):
+class _Wrapping(importlib.abc.Loader):
+    """A package's own loader, with what runs its code changed by the subclass."""
+
     def __init__(self, loader: importlib.abc.Loader) -> None:
         self._loader = loader
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
         return self._loader.create_module(spec)
 
+
+class _LimitKeepingLoader(_Wrapping):
     def exec_module(self, module: ModuleType) -> None:
         limit = sys.getrecursionlimit()
         try:
@@ -55,14 +59,8 @@ class _LimitKeepingLoader(importlib.abc.Loader):
             sys.setrecursionlimit(limit)
 
 
-class _DeferringLoader(importlib.abc.Loader):
+class _DeferringLoader(_Wrapping):
     """Creates the package without running it; a missing attribute runs it (once)."""
-
-    def __init__(self, loader: importlib.abc.Loader) -> None:
-        self._loader = loader
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        return self._loader.create_module(spec)
 
     def exec_module(self, module: ModuleType) -> None:
         real = self._loader
