@@ -27,6 +27,7 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import sys
+import threading
 from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
@@ -63,11 +64,12 @@ class _DeferringLoader(_Wrapping):
     """Creates the package without running it; a missing attribute runs it (once)."""
 
     def exec_module(self, module: ModuleType) -> None:
-        real = self._loader
+        real, once = self._loader, threading.RLock()
 
         def run() -> ModuleType:
-            if vars(module).pop("__getattr__", None) is not None:
-                real.exec_module(module)
+            with once:  # a second thread waits for the package to finish running
+                if vars(module).pop("__getattr__", None) is not None:
+                    real.exec_module(module)
             return module
 
         def __getattr__(name: str) -> Any:
