@@ -6,7 +6,11 @@ run of this checkout is followed by one of DIR's code (run in DIR, which `-c` pu
 sys.path; the same interpreter and libraries), so both see the same load. Prints the least and
 the median of each.
 
-    .venv/bin/python scripts/bench_startup.py [--baseline DIR] [--repeat 15] CODE
+    .venv/bin/python scripts/bench_startup.py [--baseline DIR] [--repeat 15] [CODE]
+
+CODE defaults to ``import node, web3``, the start-up of every process that talks to a chain
+(docs/benchmarks/cli.md), so that `make bench`, which runs each script without arguments,
+runs this one too.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 from nanda_compat import measure
 
 REPO = Path(__file__).resolve().parents[1]
+CHAIN_PROCESS = "import node, web3"
 
 
 def cpu_seconds(code: str, checkout: Path) -> float:
@@ -32,8 +37,8 @@ def cpu_seconds(code: str, checkout: Path) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description="Start-up CPU of a process, against another checkout.")
-    ap.add_argument("code", help="Python source run with -c in each child")
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("code", nargs="?", default=CHAIN_PROCESS, help="Python run with -c")
     ap.add_argument("--baseline", type=Path, default=None, help="a checkout to interleave")
     ap.add_argument("--repeat", type=int, default=15)
     args = ap.parse_args()
