@@ -28,7 +28,7 @@ import importlib.abc
 import importlib.machinery
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -92,17 +92,11 @@ class _DeferringLoader(_Wrapping):
 class _Forward:
     """Stands for the package's ``name`` until used: then runs the package and forwards."""
 
-    def __init__(self, run: Any, name: str) -> None:
+    def __init__(self, run: Callable[[], ModuleType], name: str) -> None:
         self._run, self._name = run, name
 
-    def _real(self) -> Any:
-        return vars(self._run())[self._name]
-
     def __getattr__(self, attribute: str) -> Any:
-        return getattr(self._real(), attribute)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._real()(*args, **kwargs)
+        return getattr(vars(self._run())[self._name], attribute)
 
 
 class _Finder(importlib.abc.MetaPathFinder):
